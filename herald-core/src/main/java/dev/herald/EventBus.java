@@ -1,0 +1,204 @@
+package dev.herald;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Publishes domain events and hands them to subscribed handlers, with retries, dead letters and
+ * a graceful shutdown.
+ *
+ * <pre>{@code
+ * EventBus bus = RedisEventBus.builder(RedisClient.create("redis://localhost:6379"))
+ *         .source("orders-service")
+ *         .retry(RetryPolicy.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 5))
+ *         .build();
+ * bus.subscribe(OrderPlaced.class, e -> mailer.confirm(e.payload()));
+ * bus.subscribe("order.placed", e -> audit.record(e.id(), e.type()));
+ * bus.start();
+ * bus.publish(new OrderPlaced("42", 9950)).join();
+ * bus.shutdown();
+ * }</pre>
+ *
+ * <h2>Delivery</h2>
+ * Every handler subscribed to a type receives each event of that type; in Pub/Sub and in-memory
+ * modes only while it is subscribed (an event published while no bus is listening is gone), in
+ * Redis Streams mode durably, once per handler and service. Once a bus has received an event, each
+ * of its handlers either completes it or, after the retries of its {@link RetryPolicy}, the event
+ * becomes a {@link DeadLetter}: nothing received is dropped, also on {@link #shutdown(Duration)}.
+ *
+ * <h2>Threading</h2>
+ * All methods are thread-safe. Handlers run on their subscription's own bounded worker threads,
+ * so a slow or hanging handler delays nobody else. {@link #start()} and {@link #shutdown()} are
+ * idempotent; see {@link BusState} for the lifecycle.
+ *
+ * <h2>Correlation</h2>
+ * An event published from inside a handler (on the handler's thread) inherits the handled
+ * event's correlation id and takes its id as causation id.
+ */
+public interface EventBus extends AutoCloseable {
+
+    /**
+     * Publishes an event with default metadata; see {@link #publish(Object, Metadata)}.
+     *
+     * @param event the event; its class needs {@link EventType @EventType} or a registration
+     * @param <E> the event class
+     * @return completes with the envelope as sent once the transport accepted the event
+     */
+    default <E> CompletableFuture<Envelope<E>> publish(E event) {
+        return publish(event, Metadata.empty());
+    }
+
+    /**
+     * Publishes an event asynchronously.
+     *
+     * <p>The returned future completes once the transport (Redis) has accepted the event, and
+     * fails, never silently, with: {@link IllegalStateException} if the bus is not running;
+     * {@link IllegalArgumentException} if the event's class has no type name, cannot be
+     * serialized, or is larger than the maximum message size; or the transport's error (for
+     * Redis, after retrying up to the publish timeout). This method itself throws only
+     * {@link NullPointerException}, for a {@code null} argument.
+     *
+     * @param event the event; its class needs {@link EventType @EventType} or a registration
+     * @param metadata correlation id, subject, headers; {@link Metadata#empty()} for defaults
+     * @param <E> the event class
+     * @return completes with the envelope as sent
+     */
+    <E> CompletableFuture<Envelope<E>> publish(E event, Metadata metadata);
+
+    /**
+     * Subscribes a handler to an event class, with a derived handler name.
+     *
+     * @param eventClass the class, with {@link EventType @EventType} or registered
+     * @param handler the handler
+     * @param <E> the event class
+     * @return the subscription
+     * @throws IllegalArgumentException if the class has no type name
+     * @throws IllegalStateException if the bus is shutting down or shut down
+     */
+    default <E> Subscription subscribe(Class<E> eventClass, EventHandler<E> handler) {
+        return subscribe(eventClass, SubscriptionOptions.defaults(), handler);
+    }
+
+    /**
+     * Subscribes a named handler to an event class.
+     *
+     * @param eventClass the class, with {@link EventType @EventType} or registered
+     * @param handlerName the handler name, unique per event type in this bus
+     * @param handler the handler
+     * @param <E> the event class
+     * @return the subscription
+     * @throws IllegalArgumentException if the class has no type name or the name is taken or invalid
+     * @throws IllegalStateException if the bus is shutting down or shut down
+     */
+    default <E> Subscription subscribe(Class<E> eventClass, String handlerName, EventHandler<E> handler) {
+        return subscribe(eventClass, SubscriptionOptions.named(handlerName), handler);
+    }
+
+    /**
+     * Subscribes a handler to an event class with options (name, concurrency, retry, queue).
+     *
+     * <p>Subscribing is allowed before and after {@link #start()}; after it, this method returns
+     * once the subscription is live.
+     *
+     * @param eventClass the class, with {@link EventType @EventType} or registered
+     * @param options the subscription's options
+     * @param handler the handler
+     * @param <E> the event class
+     * @return the subscription
+     * @throws IllegalArgumentException if the class has no type name or the name is taken
+     * @throws IllegalStateException if the bus is shutting down or shut down
+     */
+    <E> Subscription subscribe(Class<E> eventClass, SubscriptionOptions options, EventHandler<E> handler);
+
+    /**
+     * Subscribes a handler to a type name, as the seed's {@code Subscribe(eventType, handler)}.
+     * The payload is an instance of the class registered for that type, if there is one;
+     * otherwise the JSON {@code data} as plain Java values ({@code Map}, {@code List},
+     * {@code String}, {@code Number}, {@code Boolean}).
+     *
+     * @param eventType the type name
+     * @param handler the handler
+     * @return the subscription
+     */
+    default Subscription subscribe(String eventType, EventHandler<Object> handler) {
+        return subscribe(eventType, SubscriptionOptions.defaults(), handler);
+    }
+
+    /**
+     * Subscribes a named handler to a type name; see {@link #subscribe(String, EventHandler)}.
+     *
+     * @param eventType the type name
+     * @param handlerName the handler name, unique per event type in this bus
+     * @param handler the handler
+     * @return the subscription
+     */
+    default Subscription subscribe(String eventType, String handlerName, EventHandler<Object> handler) {
+        return subscribe(eventType, SubscriptionOptions.named(handlerName), handler);
+    }
+
+    /**
+     * Subscribes a handler to a type name with options; see {@link #subscribe(String, EventHandler)}.
+     *
+     * @param eventType the type name
+     * @param options the subscription's options
+     * @param handler the handler
+     * @return the subscription
+     */
+    Subscription subscribe(String eventType, SubscriptionOptions options, EventHandler<Object> handler);
+
+    /**
+     * Connects and makes every subscription live; returns once they are. Idempotent: calling it
+     * on a running bus does nothing.
+     *
+     * @throws IllegalStateException if the bus is shutting down or shut down, or the transport
+     *     cannot start (the message names why)
+     */
+    void start();
+
+    /**
+     * Shuts down gracefully within the bus's configured shutdown timeout; see
+     * {@link #shutdown(Duration)}.
+     *
+     * @return what was handled and parked
+     */
+    ShutdownReport shutdown();
+
+    /**
+     * Shuts down gracefully: stops taking new events, waits for publishes in flight, lets
+     * handlers finish what they received, and at the deadline interrupts what still runs and
+     * parks every unfinished event as a dead letter with reason
+     * {@link DeadLetter.Reason#SHUTDOWN}. Nothing received is dropped. Idempotent: a second call
+     * returns the first call's report (waiting for it if still running).
+     *
+     * @param timeout how long handlers may take to finish
+     * @return what was handled and parked
+     */
+    ShutdownReport shutdown(Duration timeout);
+
+    /** Same as {@link #shutdown()}. */
+    @Override
+    default void close() {
+        shutdown();
+    }
+
+    /**
+     * The dead-letter queue of this bus; readable in every state.
+     *
+     * @return the dead-letter queue
+     */
+    DeadLetterQueue deadLetters();
+
+    /**
+     * Where the bus is in its lifecycle.
+     *
+     * @return the state
+     */
+    BusState state();
+
+    /**
+     * Counters since the bus was built.
+     *
+     * @return a snapshot
+     */
+    BusStats stats();
+}

@@ -1,0 +1,259 @@
+package dev.herald;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.spi.BusSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The options every {@link EventBus} shares, whatever its transport; each transport's builder
+ * (such as {@code InMemoryEventBus.builder()} or {@code RedisEventBus.builder(client)}) extends it.
+ *
+ * <pre>{@code
+ * EventBus bus = InMemoryEventBus.builder()
+ *         .source("orders-service")
+ *         .retry(RetryPolicy.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 5))
+ *         .shutdownTimeout(Duration.ofSeconds(10))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Each setter rejects a bad value at once, with the value in the message. A builder is not
+ * thread-safe; the bus it builds is, and later changes to the builder do not affect it.
+ *
+ * @param <B> the concrete builder type
+ */
+public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
+
+    /** Default {@link #maxMessageSize(int)}: 1 MiB. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
+    /** Default {@link #shutdownTimeout(Duration)}: 30 seconds. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    /** Default {@link #publishTimeout(Duration)}: 10 seconds. */
+    public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
+    /** Default {@link #maxInFlightPublishes(int)}: 1000. */
+    public static final int DEFAULT_MAX_IN_FLIGHT_PUBLISHES = 1000;
+    /** Default {@link #source(String)}. */
+    public static final String DEFAULT_SOURCE = "herald";
+
+    private String source = DEFAULT_SOURCE;
+    private RetryPolicy retry = RetryPolicy.defaults();
+    private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private Duration publishTimeout = DEFAULT_PUBLISH_TIMEOUT;
+    private int maxInFlightPublishes = DEFAULT_MAX_IN_FLIGHT_PUBLISHES;
+    private final Map<String, Class<?>> types = new LinkedHashMap<>();
+    private @Nullable ObjectMapper objectMapper;
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.system();
+    private @Nullable RandomGenerator random;
+    private @Nullable String instanceId;
+
+    /** For subclasses. */
+    protected EventBusBuilder() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /**
+     * The CloudEvents {@code source} of published events: the name of this service. In Redis
+     * Streams mode it also names the consumer groups, so instances of one service share work.
+     *
+     * @param source a non-blank URI-reference such as {@code "orders-service"}; default {@code "herald"}
+     * @return this builder
+     */
+    public B source(String source) {
+        Objects.requireNonNull(source, "source");
+        if (source.isBlank() || source.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("source must be a non-blank URI-reference without white space, such as 'orders-service', but was '" + source + "'");
+        }
+        this.source = source;
+        return self();
+    }
+
+    /**
+     * The retry policy of every subscription that does not set its own.
+     *
+     * @param retry the policy; default {@link RetryPolicy#defaults()}
+     * @return this builder
+     */
+    public B retry(RetryPolicy retry) {
+        this.retry = Objects.requireNonNull(retry, "retry");
+        return self();
+    }
+
+    /**
+     * The largest message, in bytes, that is published or handled; a larger received one becomes
+     * a dead letter with reason {@link DeadLetter.Reason#TOO_LARGE}, a larger published one fails
+     * its future.
+     *
+     * @param bytes from 1 KiB to 512 MiB; default 1 MiB
+     * @return this builder
+     */
+    public B maxMessageSize(int bytes) {
+        if (bytes < 1024 || bytes > 512 * 1024 * 1024) {
+            throw new IllegalArgumentException("maxMessageSize must be between 1024 bytes and 512 MiB but was " + bytes);
+        }
+        this.maxMessageSize = bytes;
+        return self();
+    }
+
+    /**
+     * How long {@link EventBus#shutdown()} and {@link EventBus#close()} let handlers finish.
+     *
+     * @param timeout zero or positive; default 30 seconds
+     * @return this builder
+     */
+    public B shutdownTimeout(Duration timeout) {
+        this.shutdownTimeout = requireNotNegative(timeout, "shutdownTimeout");
+        return self();
+    }
+
+    /**
+     * How long a publish may wait, for room among in-flight publishes or for an unreachable
+     * transport, before its future fails.
+     *
+     * @param timeout positive; default 10 seconds
+     * @return this builder
+     */
+    public B publishTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "publishTimeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("publishTimeout must be positive but was " + timeout);
+        }
+        this.publishTimeout = timeout;
+        return self();
+    }
+
+    /**
+     * How many publishes may wait for the transport at once; a further publish waits for room
+     * (up to the publish timeout), so a fast publisher cannot fill memory.
+     *
+     * @param max at least 1; default 1000
+     * @return this builder
+     */
+    public B maxInFlightPublishes(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxInFlightPublishes must be >= 1 but was " + max);
+        }
+        this.maxInFlightPublishes = max;
+        return self();
+    }
+
+    /**
+     * Maps a type name to a class by hand, for classes without {@link EventType @EventType}
+     * (or to decode by-name subscriptions into a class).
+     *
+     * @param type the type name
+     * @param eventClass the class
+     * @return this builder
+     * @throws IllegalArgumentException if the type is already mapped to another class
+     */
+    public B registerType(String type, Class<?> eventClass) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(eventClass, "eventClass");
+        dev.herald.internal.EventTypeRegistry.checkTypeName(type);
+        Class<?> previous = types.putIfAbsent(type, eventClass);
+        if (previous != null && previous != eventClass) {
+            throw new IllegalArgumentException("type '" + type + "' is already registered for " + previous.getName()
+                    + "; cannot register it for " + eventClass.getName());
+        }
+        return self();
+    }
+
+    /**
+     * The Jackson mapper for event payloads. Herald uses a copy, with Java time support added
+     * and dates written as ISO-8601 text. Default: a mapper that ignores unknown properties.
+     *
+     * @param objectMapper the mapper to copy
+     * @return this builder
+     */
+    public B objectMapper(ObjectMapper objectMapper) {
+        this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
+        return self();
+    }
+
+    /**
+     * The clock for event times and dead-letter times; for tests.
+     *
+     * @param clock the clock; default {@link Clock#systemUTC()}
+     * @return this builder
+     */
+    public B clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return self();
+    }
+
+    /**
+     * What waits between retries; for tests that check backoff without sleeping.
+     *
+     * @param sleeper the sleeper; default {@link Sleeper#system()}
+     * @return this builder
+     */
+    public B sleeper(Sleeper sleeper) {
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        return self();
+    }
+
+    /**
+     * The random source for retry jitter and event ids; for tests.
+     *
+     * @param random the generator, used from many threads (so thread-safe, or used under a lock);
+     *     default a new {@link java.security.SecureRandom}-seeded generator per thread
+     * @return this builder
+     */
+    public B random(RandomGenerator random) {
+        this.random = Objects.requireNonNull(random, "random");
+        return self();
+    }
+
+    /**
+     * This bus instance's id: the publisher id on the wire and, in Redis Streams mode, the
+     * consumer name.
+     *
+     * @param instanceId non-blank, without white space; default a random UUID
+     * @return this builder
+     */
+    public B instanceId(String instanceId) {
+        Objects.requireNonNull(instanceId, "instanceId");
+        if (instanceId.isBlank() || instanceId.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("instanceId must be non-blank without white space but was '" + instanceId + "'");
+        }
+        this.instanceId = instanceId;
+        return self();
+    }
+
+    /**
+     * The options set so far, as a value; for transports' {@code build()} methods.
+     *
+     * @return the settings
+     */
+    protected BusSettings settings() {
+        return new BusSettings(source, retry, maxMessageSize, shutdownTimeout, publishTimeout, maxInFlightPublishes,
+                types, objectMapper, clock, sleeper, random,
+                instanceId != null ? instanceId : UUID.randomUUID().toString());
+    }
+
+    /**
+     * Builds the bus, not yet started.
+     *
+     * @return the bus
+     */
+    public abstract EventBus build();
+
+    private static Duration requireNotNegative(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(what + " must be zero or positive but was " + d);
+        }
+        return d;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.herald.internal;
+
+import dev.herald.Subscription;
+import dev.herald.spi.Delivery;
+import dev.herald.spi.Transport;
+import dev.herald.spi.TransportSubscription;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/** A handler subscribed to a bus: its lanes, its pipeline and its transport subscription. */
+final class ActiveSubscription implements Subscription {
+
+    private final String eventType;
+    private final String handlerName;
+    private final WorkLanes lanes;
+    private final BusCounters counters;
+    private final Consumer<ActiveSubscription> onCancel;
+    private volatile @Nullable TransportSubscription transportSubscription;
+    private volatile boolean active = true;
+    private boolean started;
+
+    ActiveSubscription(String eventType, String handlerName, WorkLanes lanes, BusCounters counters,
+            Consumer<ActiveSubscription> onCancel) {
+        this.eventType = eventType;
+        this.handlerName = handlerName;
+        this.lanes = lanes;
+        this.counters = counters;
+        this.onCancel = onCancel;
+    }
+
+    /** Starts the workers and subscribes to the transport; returns once live. */
+    synchronized void connect(Transport transport) {
+        if (!active || started) {
+            return;
+        }
+        started = true;
+        lanes.start();
+        transportSubscription = transport.subscribe(eventType, handlerName, this::receive);
+    }
+
+    private void receive(Delivery delivery) throws InterruptedException {
+        counters.received.increment();
+        lanes.submit(new Work(delivery, null));
+    }
+
+    CompletableFuture<Void> replay(byte[] raw) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        counters.received.increment();
+        try {
+            lanes.submit(new Work(Delivery.of(raw), done));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    /** Stops intake: the transport delivers no more, and what it still hands over is parked. */
+    void stopIntake() {
+        active = false;
+        TransportSubscription ts = transportSubscription;
+        if (ts != null) {
+            ts.cancel();
+        }
+        lanes.stopIntake();
+    }
+
+    boolean awaitDrained(long deadlineNanos) throws InterruptedException {
+        synchronized (this) {
+            if (!started) {
+                return true;
+            }
+        }
+        return lanes.awaitDrained(deadlineNanos);
+    }
+
+    void parkRemaining() {
+        lanes.parkRemaining();
+    }
+
+    @Override
+    public String eventType() {
+        return eventType;
+    }
+
+    @Override
+    public String handlerName() {
+        return handlerName;
+    }
+
+    @Override
+    public boolean isActive() {
+        return active;
+    }
+
+    @Override
+    public void cancel() {
+        if (active) {
+            stopIntake();
+            onCancel.accept(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription[" + eventType + " -> " + handlerName + (active ? "" : ", cancelled") + "]";
+    }
+}

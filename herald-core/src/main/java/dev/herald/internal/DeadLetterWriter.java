@@ -1,0 +1,91 @@
+package dev.herald.internal;
+
+import dev.herald.DeadLetter;
+import dev.herald.DeadLetter.Reason;
+import dev.herald.spi.DeadLetterStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns failures into dead letters: builds them, stores them, counts them and logs each once. */
+final class DeadLetterWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterWriter.class);
+    private static final int MAX_STACK_CHARS = 4000;
+
+    private final DeadLetterStore store;
+    private final BusCounters counters;
+    private final Clock clock;
+    private final Supplier<String> ids;
+
+    DeadLetterWriter(DeadLetterStore store, BusCounters counters, Clock clock, Supplier<String> ids) {
+        this.store = store;
+        this.counters = counters;
+        this.clock = clock;
+        this.ids = ids;
+    }
+
+    /** Bad input: the message never reached the handler. */
+    DeadLetter rejected(InvalidMessageException problem, byte[] raw, @Nullable IncomingEvent event, String handler) {
+        Instant now = clock.instant();
+        DeadLetter letter = new DeadLetter(ids.get(), problem.reason(), event != null ? event.type() : null,
+                event != null ? event.id() : null, handler, 0, problem.getMessage(), null, null, raw, now, now);
+        log.error("Dead letter {} ({}) for handler '{}': {}; raw message kept ({} bytes)",
+                letter.id(), letter.reason(), handler, problem.getMessage(), raw.length);
+        return store(letter);
+    }
+
+    /** The handler failed on its last attempt. */
+    DeadLetter failed(IncomingEvent event, byte[] raw, String handler, RetryingInvoker.Outcome outcome) {
+        Throwable failure = outcome.failure();
+        Instant now = clock.instant();
+        Instant first = outcome.firstFailure() != null ? outcome.firstFailure() : now;
+        Instant last = outcome.lastFailure() != null ? outcome.lastFailure() : now;
+        DeadLetter letter = new DeadLetter(ids.get(), Reason.HANDLER_FAILED, event.type(), event.id(), handler,
+                outcome.attempts(), describe(failure), failure != null ? failure.getClass().getName() : null,
+                stackTrace(failure), raw, first, last);
+        log.error("Handler '{}' failed on event {} (type '{}', correlation {}) after {} attempt(s); dead letter {}",
+                handler, event.id(), event.type(), event.correlationId(), outcome.attempts(), letter.id(), failure);
+        return store(letter);
+    }
+
+    /** Shutdown deadline: the event was received but not finished. */
+    DeadLetter parked(byte[] raw, @Nullable IncomingEvent event, String handler, int attempts) {
+        Instant now = clock.instant();
+        DeadLetter letter = new DeadLetter(ids.get(), Reason.SHUTDOWN, event != null ? event.type() : null,
+                event != null ? event.id() : null, handler, attempts,
+                "the bus shut down before handler '" + handler + "' finished this event", null, null, raw, now, now);
+        log.warn("Parked event {} of handler '{}' as dead letter {} (SHUTDOWN)",
+                letter.eventId(), handler, letter.id());
+        counters.parked.increment();
+        return store(letter);
+    }
+
+    private DeadLetter store(DeadLetter letter) {
+        counters.deadLettered.increment();
+        return store.add(letter);
+    }
+
+    static String describe(@Nullable Throwable failure) {
+        if (failure == null) {
+            return "unknown failure";
+        }
+        return failure.getMessage() == null ? failure.getClass().getName()
+                : failure.getClass().getName() + ": " + failure.getMessage();
+    }
+
+    static @Nullable String stackTrace(@Nullable Throwable failure) {
+        if (failure == null) {
+            return null;
+        }
+        StringWriter out = new StringWriter();
+        failure.printStackTrace(new PrintWriter(out));
+        String text = out.toString();
+        return text.length() <= MAX_STACK_CHARS ? text : text.substring(0, MAX_STACK_CHARS) + "\n\t... (trimmed)";
+    }
+}

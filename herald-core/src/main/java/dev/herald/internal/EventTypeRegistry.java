@@ -1,0 +1,87 @@
+package dev.herald.internal;
+
+import dev.herald.DomainEvent;
+import dev.herald.EventType;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Maps event classes to wire type names and back: {@code @EventType}, or registered by hand.
+ * Never uses class names on the wire. Thread-safe.
+ */
+public final class EventTypeRegistry {
+
+    private static final ClassValue<Optional<String>> ANNOTATED = new ClassValue<>() {
+        @Override
+        protected Optional<String> computeValue(Class<?> type) {
+            EventType annotation = type.getAnnotation(EventType.class);
+            if (annotation == null) {
+                return Optional.empty();
+            }
+            checkTypeName(annotation.value());
+            return Optional.of(annotation.value());
+        }
+    };
+
+    private final Map<String, Class<?>> classByType = new ConcurrentHashMap<>();
+    private final Map<Class<?>, String> typeByRegisteredClass = new ConcurrentHashMap<>();
+
+    public EventTypeRegistry(Map<String, Class<?>> registered) {
+        registered.forEach((type, cls) -> {
+            classByType.put(type, cls);
+            typeByRegisteredClass.put(cls, type);
+        });
+    }
+
+    /** The {@code @EventType} of a class; the default of {@link DomainEvent#eventType()}. */
+    public static String annotatedTypeOf(Class<?> eventClass) {
+        return ANNOTATED.get(eventClass).orElseThrow(() -> missingType(eventClass));
+    }
+
+    /** Rejects a type name that cannot name a channel or stream. */
+    public static void checkTypeName(String type) {
+        if (type.isEmpty() || type.length() > 200
+                || type.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw new IllegalArgumentException("event type '" + type
+                    + "' is invalid: use 1 to 200 characters without white space, such as 'order.placed'");
+        }
+    }
+
+    /** The type name of a class, for subscribing; remembers the class for decoding by-name subscriptions. */
+    public String typeOf(Class<?> eventClass) {
+        String type = typeByRegisteredClass.get(eventClass);
+        if (type == null) {
+            type = annotatedTypeOf(eventClass);
+        }
+        classByType.putIfAbsent(type, eventClass);
+        return type;
+    }
+
+    /** The type name of an event instance, for publishing. */
+    public String typeOf(Object event) {
+        Class<?> cls = event.getClass();
+        String type = typeByRegisteredClass.get(cls);
+        if (type != null) {
+            return type;
+        }
+        if (event instanceof DomainEvent domainEvent) {
+            type = domainEvent.eventType();
+            checkTypeName(type);
+            return type;
+        }
+        return annotatedTypeOf(cls);
+    }
+
+    /** The class known for a type name, or null. */
+    public @Nullable Class<?> classFor(String type) {
+        return classByType.get(type);
+    }
+
+    private static IllegalArgumentException missingType(Class<?> eventClass) {
+        return new IllegalArgumentException("class " + eventClass.getName()
+                + " has no event type name: annotate it with @EventType(\"some.type\")"
+                + " or register it with the bus builder's registerType(\"some.type\", " + eventClass.getSimpleName() + ".class)");
+    }
+}

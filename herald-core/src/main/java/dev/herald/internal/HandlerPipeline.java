@@ -1,0 +1,132 @@
+package dev.herald.internal;
+
+import dev.herald.DeadLetter.Reason;
+import dev.herald.EventHandler;
+import dev.herald.RetryPolicy;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens to one message for one handler: decode, check the type, call the handler with
+ * retries, then count it handled or write a dead letter, and acknowledge. The order of these
+ * steps is written here and nowhere else.
+ */
+final class HandlerPipeline<E> {
+
+    private static final Logger log = LoggerFactory.getLogger(HandlerPipeline.class);
+
+    private final String eventType;
+    private final String handlerName;
+    private final @Nullable Class<E> payloadClass;
+    private final EventTypeRegistry registry;
+    private final EventHandler<E> handler;
+    private final RetryPolicy policy;
+    private final CloudEventCodec codec;
+    private final RetryingInvoker invoker;
+    private final DeadLetterWriter deadLetters;
+    private final BusCounters counters;
+
+    HandlerPipeline(String eventType, String handlerName, @Nullable Class<E> payloadClass, EventTypeRegistry registry,
+            EventHandler<E> handler, RetryPolicy policy, CloudEventCodec codec, RetryingInvoker invoker,
+            DeadLetterWriter deadLetters, BusCounters counters) {
+        this.eventType = eventType;
+        this.handlerName = handlerName;
+        this.payloadClass = payloadClass;
+        this.registry = registry;
+        this.handler = handler;
+        this.policy = policy;
+        this.codec = codec;
+        this.invoker = invoker;
+        this.deadLetters = deadLetters;
+        this.counters = counters;
+    }
+
+    String handlerName() {
+        return handlerName;
+    }
+
+    /** Decodes the attributes early (for routing by subject); null if the message is bad. */
+    @Nullable IncomingEvent peek(Work work) {
+        try {
+            IncomingEvent event = codec.decode(work.delivery.body());
+            work.event = event;
+            return event;
+        } catch (InvalidMessageException e) {
+            return null;
+        }
+    }
+
+    void process(Work work) {
+        byte[] raw = work.delivery.body();
+        IncomingEvent event = work.event;
+        E payload;
+        try {
+            if (event == null) {
+                event = codec.decode(raw);
+                work.event = event;
+            }
+            if (!event.type().equals(eventType)) {
+                throw new InvalidMessageException(Reason.UNKNOWN_TYPE, "event " + event.id() + " has type '" + event.type()
+                        + "', which handler '" + handlerName + "' does not handle: it arrived on the topic of '" + eventType + "'");
+            }
+            payload = decodePayload(event);
+        } catch (InvalidMessageException problem) {
+            if (!work.finish()) {
+                return;
+            }
+            if (work.replay != null) {
+                work.replay.completeExceptionally(problem);
+            } else {
+                deadLetters.rejected(problem, raw, event, handlerName);
+            }
+            work.delivery.ack();
+            return;
+        }
+        RetryingInvoker.Outcome outcome = invoker.invoke(event, event.toEnvelope(payload), handlerName, handler, policy);
+        if (!work.finish()) {
+            log.warn("Handler '{}' returned from event {} after the shutdown deadline had parked it", handlerName, event.id());
+            return;
+        }
+        if (outcome.success()) {
+            counters.handled.increment();
+            if (work.replay != null) {
+                work.replay.complete(null);
+            }
+        } else if (outcome.interrupted()) {
+            // only a shutdown deadline interrupts workers: the event was not finished, so it is parked
+            park(work, outcome.attempts());
+            return;
+        } else if (work.replay != null) {
+            work.replay.completeExceptionally(outcome.failure() != null ? outcome.failure()
+                    : new IllegalStateException("handler '" + handlerName + "' failed"));
+        } else {
+            deadLetters.failed(event, raw, handlerName, outcome);
+        }
+        work.delivery.ack();
+    }
+
+    /** Parks work the shutdown deadline caught: a SHUTDOWN dead letter, never a silent drop. */
+    void park(Work work) {
+        park(work, 0);
+    }
+
+    private void park(Work work, int attempts) {
+        if (work.replay != null) {
+            work.replay.completeExceptionally(new IllegalStateException(
+                    "the bus shut down before the replay finished; the dead letter is kept"));
+        } else {
+            deadLetters.parked(work.delivery.body(), work.event, handlerName, attempts);
+        }
+        work.delivery.ack();
+    }
+
+    @SuppressWarnings("unchecked")
+    private E decodePayload(IncomingEvent event) throws InvalidMessageException {
+        if (payloadClass != null) {
+            return codec.payload(event, payloadClass);
+        }
+        Class<?> known = registry.classFor(eventType);
+        return (E) (known != null ? codec.payload(event, known) : codec.genericPayload(event));
+    }
+}

@@ -1,0 +1,350 @@
+package dev.herald.internal;
+
+import dev.herald.BusState;
+import dev.herald.BusStats;
+import dev.herald.DeadLetterQueue;
+import dev.herald.DomainEvent;
+import dev.herald.Envelope;
+import dev.herald.EventBus;
+import dev.herald.EventHandler;
+import dev.herald.Metadata;
+import dev.herald.ShutdownReport;
+import dev.herald.Subscription;
+import dev.herald.SubscriptionOptions;
+import dev.herald.spi.BusSettings;
+import dev.herald.spi.DeadLetterStore;
+import dev.herald.spi.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
+import java.util.function.DoubleSupplier;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event bus over any {@link Transport}: publishing, subscriptions, lifecycle. Transports'
+ * public bus classes extend it. Thread-safe.
+ */
+public class TransportEventBus implements EventBus {
+
+    private static final Logger log = LoggerFactory.getLogger(TransportEventBus.class);
+
+    private final BusSettings settings;
+    private final Transport transport;
+    private final DeadLetterStore store;
+    private final EventTypeRegistry registry;
+    private final CloudEventCodec codec;
+    private final BusCounters counters = new BusCounters();
+    private final RetryingInvoker invoker;
+    private final DeadLetterWriter deadLetterWriter;
+    private final BusDeadLetterQueue deadLetterQueue;
+    private final List<ActiveSubscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final AtomicReference<BusState> state = new AtomicReference<>(BusState.NEW);
+    private final Semaphore publishPermits;
+    private final InFlight inFlightPublishes = new InFlight();
+    private final AtomicLong sequence = new AtomicLong();
+    private final Object lifecycle = new Object();
+    private final UuidV7 ids;
+    private @Nullable CompletableFuture<ShutdownReport> shutdown;
+
+    protected TransportEventBus(BusSettings settings, Transport transport, DeadLetterStore store) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.store = Objects.requireNonNull(store, "store");
+        this.registry = new EventTypeRegistry(settings.types());
+        this.codec = new CloudEventCodec(settings.objectMapper(), settings.maxMessageSize());
+        this.publishPermits = new Semaphore(settings.maxInFlightPublishes());
+        RandomGenerator fixed = settings.random();
+        this.ids = new UuidV7(settings.clock(), fixed != null ? () -> fixed : ThreadLocalRandom::current);
+        DoubleSupplier uniform = settings.random() != null ? settings.random()::nextDouble
+                : () -> ThreadLocalRandom.current().nextDouble();
+        this.invoker = new RetryingInvoker(settings.clock(), settings.sleeper(), uniform, counters);
+        this.deadLetterWriter = new DeadLetterWriter(store, counters, settings.clock(), this::newId);
+        this.deadLetterQueue = new BusDeadLetterQueue(store, this::findSubscription, this::state);
+    }
+
+    /** The settings this bus was built with. */
+    protected BusSettings settings() {
+        return settings;
+    }
+
+    /** The transport. */
+    protected Transport transport() {
+        return transport;
+    }
+
+    private String newId() {
+        return ids.next().toString();
+    }
+
+    // ------------------------------------------------------------------ publish
+
+    @Override
+    public <E> CompletableFuture<Envelope<E>> publish(E event, Metadata metadata) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(metadata, "metadata");
+        IncomingEvent context = HandlingContext.current();
+        inFlightPublishes.enter();
+        boolean permit = false;
+        try {
+            BusState current = state.get();
+            if (current != BusState.RUNNING && !(current == BusState.STOPPING && context != null)) {
+                throw new IllegalStateException(current == BusState.NEW
+                        ? "cannot publish: the bus is not started; call start() first"
+                        : "cannot publish: the bus is " + current.name().toLowerCase() + " (shutdown() was called)");
+            }
+            if (!publishPermits.tryAcquire(settings.publishTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new TimeoutException("cannot publish: " + settings.maxInFlightPublishes()
+                        + " publishes were still in flight after the publish timeout of " + settings.publishTimeout());
+            }
+            permit = true;
+            Envelope<E> envelope = envelope(event, metadata, context);
+            byte[] bytes = codec.encode(envelope, settings.instanceId(), sequence.incrementAndGet());
+            if (bytes.length > settings.maxMessageSize()) {
+                throw new IllegalArgumentException("event " + envelope.id() + " of type '" + envelope.type() + "' is "
+                        + bytes.length + " bytes when encoded, over the limit of " + settings.maxMessageSize()
+                        + " bytes; raise maxMessageSize or send a reference to the data instead");
+            }
+            return transport.publish(envelope.type(), bytes).handle((ok, failure) -> {
+                publishPermits.release();
+                inFlightPublishes.exit();
+                if (failure != null) {
+                    counters.publishFailed.increment();
+                    throw failure instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(failure);
+                }
+                counters.published.increment();
+                return envelope;
+            });
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (permit) {
+                publishPermits.release();
+            }
+            inFlightPublishes.exit();
+            counters.publishFailed.increment();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private <E> Envelope<E> envelope(E event, Metadata metadata, @Nullable IncomingEvent context) {
+        String type = registry.typeOf(event);
+        String id = newId();
+        String subject = metadata.subject();
+        if (subject == null && event instanceof DomainEvent domainEvent) {
+            subject = domainEvent.aggregateId();
+        }
+        String correlationId = metadata.correlationId();
+        String causationId = metadata.causationId();
+        if (context != null) {
+            if (correlationId == null) {
+                correlationId = context.correlationId() != null ? context.correlationId() : context.id();
+            }
+            if (causationId == null) {
+                causationId = context.id();
+            }
+        }
+        if (correlationId == null) {
+            correlationId = id;
+        }
+        return new Envelope<>(id, type, settings.source(), settings.clock().instant(), correlationId, causationId,
+                subject, metadata.headers(), event);
+    }
+
+    // ------------------------------------------------------------------ subscribe
+
+    @Override
+    public <E> Subscription subscribe(Class<E> eventClass, SubscriptionOptions options, EventHandler<E> handler) {
+        Objects.requireNonNull(eventClass, "eventClass");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        return add(registry.typeOf(eventClass), eventClass, options, handler);
+    }
+
+    @Override
+    public Subscription subscribe(String eventType, SubscriptionOptions options, EventHandler<Object> handler) {
+        Objects.requireNonNull(eventType, "eventType");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        EventTypeRegistry.checkTypeName(eventType);
+        return add(eventType, null, options, handler);
+    }
+
+    private <E> Subscription add(String eventType, @Nullable Class<E> payloadClass, SubscriptionOptions options,
+            EventHandler<E> handler) {
+        synchronized (lifecycle) {
+            BusState current = state.get();
+            if (current == BusState.STOPPING || current == BusState.TERMINATED) {
+                throw new IllegalStateException("cannot subscribe to '" + eventType + "': the bus is "
+                        + current.name().toLowerCase());
+            }
+            String name = options.name() != null ? options.name() : derivedName(eventType);
+            if (findSubscription(eventType, name).isPresent()) {
+                throw new IllegalArgumentException("handler name '" + name + "' is already subscribed to '" + eventType
+                        + "' on this bus; give each handler of a type its own name");
+            }
+            HandlerPipeline<E> pipeline = new HandlerPipeline<>(eventType, name, payloadClass, registry, handler,
+                    options.retry() != null ? options.retry() : settings.retry(), codec, invoker, deadLetterWriter, counters);
+            WorkLanes lanes = new WorkLanes(pipeline, options.concurrency(), options.subjectOrdered(), options.queueCapacity());
+            ActiveSubscription subscription = new ActiveSubscription(eventType, name, lanes, counters, subscriptions::remove);
+            subscriptions.add(subscription);
+            if (current == BusState.RUNNING) {
+                subscription.connect(transport);
+            }
+            return subscription;
+        }
+    }
+
+    /** A stable default name: the type and the handler's position among that type's handlers. */
+    private String derivedName(String eventType) {
+        int n = 1;
+        while (findSubscription(eventType, eventType + "#" + n).isPresent()) {
+            n++;
+        }
+        return eventType + "#" + n;
+    }
+
+    private Optional<ActiveSubscription> findSubscription(@Nullable String eventType, String handlerName) {
+        for (ActiveSubscription s : subscriptions) {
+            if (s.handlerName().equals(handlerName) && (eventType == null || s.eventType().equals(eventType))) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void start() {
+        synchronized (lifecycle) {
+            BusState current = state.get();
+            if (current == BusState.RUNNING) {
+                return;
+            }
+            if (current != BusState.NEW) {
+                throw new IllegalStateException("cannot start: the bus is " + current.name().toLowerCase()
+                        + "; a bus is not restarted, build a new one");
+            }
+            transport.start();
+            for (ActiveSubscription s : subscriptions) {
+                s.connect(transport);
+            }
+            state.set(BusState.RUNNING);
+            log.info("Herald bus {} started (source '{}', {} subscription(s), transport {})",
+                    settings.instanceId(), settings.source(), subscriptions.size(), transport);
+        }
+    }
+
+    @Override
+    public ShutdownReport shutdown() {
+        return shutdown(settings.shutdownTimeout());
+    }
+
+    @Override
+    public ShutdownReport shutdown(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be zero or positive but was " + timeout);
+        }
+        CompletableFuture<ShutdownReport> mine;
+        BusState before;
+        synchronized (lifecycle) {
+            if (shutdown != null) {
+                mine = shutdown;
+                before = null;
+            } else {
+                mine = shutdown = new CompletableFuture<>();
+                before = state.getAndSet(BusState.STOPPING);
+            }
+        }
+        if (before == null) {
+            return mine.join();
+        }
+        try {
+            mine.complete(drain(timeout, before));
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            state.set(BusState.TERMINATED);
+        }
+        return mine.join();
+    }
+
+    private ShutdownReport drain(Duration timeout, BusState before) {
+        long startNanos = System.nanoTime();
+        long deadline = startNanos + timeout.toNanos();
+        long parkedBefore = counters.parked.sum();
+        boolean inTime = true;
+        boolean interrupted = false;
+        try {
+            if (!inFlightPublishes.awaitZero(deadline)) {
+                log.warn("Shutdown: publishes still in flight at the deadline; their futures complete or fail on their own");
+                inTime = false;
+            }
+            subscriptions.forEach(ActiveSubscription::stopIntake);
+            for (ActiveSubscription s : subscriptions) {
+                if (!s.awaitDrained(deadline)) {
+                    inTime = false;
+                }
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            inTime = false;
+        }
+        if (!inTime) {
+            subscriptions.forEach(ActiveSubscription::parkRemaining);
+        }
+        if (before != BusState.NEW) {
+            transport.close(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(1).toNanos())));
+        }
+        subscriptions.clear();
+        BusStats stats = counters.snapshot();
+        ShutdownReport report = new ShutdownReport(stats.handled(), stats.deadLettered(), stats.parked() - parkedBefore,
+                inTime, Duration.ofNanos(System.nanoTime() - startNanos));
+        if (inTime) {
+            log.info("Herald bus {} shut down in {} ms: {} handled, {} dead-lettered, nothing parked",
+                    settings.instanceId(), report.took().toMillis(), report.handled(), report.deadLettered());
+        } else {
+            log.warn("Herald bus {} shutdown passed its deadline of {} ms: {} handled, {} dead-lettered, {} parked as SHUTDOWN dead letters",
+                    settings.instanceId(), timeout.toMillis(), report.handled(), report.deadLettered(), report.parked());
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return report;
+    }
+
+    @Override
+    public DeadLetterQueue deadLetters() {
+        return deadLetterQueue;
+    }
+
+    @Override
+    public BusState state() {
+        return state.get();
+    }
+
+    @Override
+    public BusStats stats() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + settings.source() + ", " + settings.instanceId() + ", " + state.get() + "]";
+    }
+}

@@ -1,0 +1,44 @@
+package dev.herald.internal;
+
+import dev.herald.spi.Delivery;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One received message for one handler. Its state decides, exactly once, whether it ends as
+ * finished (handled or dead-lettered by the worker) or parked (by a shutdown deadline).
+ */
+final class Work {
+
+    private static final int QUEUED = 0;
+    private static final int RUNNING = 1;
+    private static final int DONE = 2;
+    private static final int PARKED = 3;
+
+    final Delivery delivery;
+    /** Set when this work is a dead letter's replay: completed instead of writing a new dead letter. */
+    final @Nullable CompletableFuture<Void> replay;
+    /** The decoded event, once known. */
+    volatile @Nullable IncomingEvent event;
+    private final AtomicInteger state = new AtomicInteger(QUEUED);
+
+    Work(Delivery delivery, @Nullable CompletableFuture<Void> replay) {
+        this.delivery = delivery;
+        this.replay = replay;
+    }
+
+    boolean start() {
+        return state.compareAndSet(QUEUED, RUNNING);
+    }
+
+    /** The worker finished it; false if it was parked meanwhile. */
+    boolean finish() {
+        return state.compareAndSet(RUNNING, DONE);
+    }
+
+    /** The shutdown parks it; false if it already finished. */
+    boolean park() {
+        return state.compareAndSet(QUEUED, PARKED) || state.compareAndSet(RUNNING, PARKED);
+    }
+}

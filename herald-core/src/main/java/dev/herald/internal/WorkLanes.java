@@ -1,0 +1,161 @@
+package dev.herald.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A handler's bounded queue(s) and worker threads. Unordered: one queue served by N threads.
+ * Ordered by subject: N queues with one thread each, chosen by the subject's hash. A full queue
+ * makes {@link #submit} wait: backpressure, never a drop.
+ */
+final class WorkLanes {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkLanes.class);
+    private static final long POLL_MILLIS = 50;
+
+    private final HandlerPipeline<?> pipeline;
+    private final boolean bySubject;
+    private final List<BlockingQueue<Work>> queues = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicReferenceArray<Work> running;
+    private final ReentrantReadWriteLock intakeLock = new ReentrantReadWriteLock();
+    private volatile boolean accepting = true;
+    private volatile boolean parking;
+
+    WorkLanes(HandlerPipeline<?> pipeline, int concurrency, boolean bySubject, int capacity) {
+        this.pipeline = pipeline;
+        this.bySubject = bySubject && concurrency > 1;
+        this.running = new AtomicReferenceArray<>(concurrency);
+        if (this.bySubject) {
+            int perLane = Math.max(1, (capacity + concurrency - 1) / concurrency);
+            for (int i = 0; i < concurrency; i++) {
+                queues.add(new ArrayBlockingQueue<>(perLane));
+            }
+        } else {
+            queues.add(new ArrayBlockingQueue<>(capacity));
+        }
+        for (int i = 0; i < concurrency; i++) {
+            BlockingQueue<Work> queue = queues.get(this.bySubject ? i : 0);
+            int slot = i;
+            Thread t = new Thread(() -> work(queue, slot), "herald-" + pipeline.handlerName() + "-" + (i + 1));
+            t.setDaemon(true);
+            threads.add(t);
+        }
+    }
+
+    void start() {
+        threads.forEach(Thread::start);
+    }
+
+    /** Queues work, waiting while the queue is full; after {@link #stopIntake()} parks it instead. */
+    void submit(Work work) throws InterruptedException {
+        BlockingQueue<Work> queue = queues.get(bySubject ? laneOf(work) : 0);
+        while (true) {
+            intakeLock.readLock().lock();
+            try {
+                if (!accepting) {
+                    break;
+                }
+                if (queue.offer(work, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } finally {
+                intakeLock.readLock().unlock();
+            }
+        }
+        if (work.park()) {
+            pipeline.park(work);
+        }
+    }
+
+    private int laneOf(Work work) {
+        IncomingEvent event = pipeline.peek(work);
+        String subject = event != null ? event.subject() : null;
+        return subject == null ? 0 : Math.floorMod(subject.hashCode(), queues.size());
+    }
+
+    private void work(BlockingQueue<Work> queue, int slot) {
+        while (true) {
+            Work work;
+            try {
+                work = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                work = null;
+            }
+            if (work == null) {
+                if (!accepting && queue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            if (parking) {
+                if (work.park()) {
+                    pipeline.park(work);
+                }
+                continue;
+            }
+            if (work.start()) {
+                running.set(slot, work);
+                try {
+                    pipeline.process(work);
+                } catch (RuntimeException | Error e) {
+                    log.error("Worker of handler '{}' failed outside the handler; it goes on", pipeline.handlerName(), e);
+                } finally {
+                    running.set(slot, null);
+                    Thread.interrupted(); // a late shutdown interrupt must not leak into the next event
+                }
+            }
+        }
+    }
+
+    /** No more work is queued after this returns; workers finish the queue, then stop. */
+    void stopIntake() {
+        intakeLock.writeLock().lock();
+        try {
+            accepting = false;
+        } finally {
+            intakeLock.writeLock().unlock();
+        }
+    }
+
+    /** Waits for the workers to finish the queue; true if they did before the deadline. */
+    boolean awaitDrained(long deadlineNanos) throws InterruptedException {
+        for (Thread t : threads) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left > 0) {
+                TimeUnit.NANOSECONDS.timedJoin(t, left);
+            }
+            if (t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The deadline passed: parks what is queued and running, and interrupts the workers. */
+    void parkRemaining() {
+        parking = true;
+        for (int i = 0; i < running.length(); i++) {
+            Work work = running.get(i);
+            if (work != null && work.park()) {
+                pipeline.park(work);
+            }
+        }
+        for (BlockingQueue<Work> queue : queues) {
+            Work work;
+            while ((work = queue.poll()) != null) {
+                if (work.park()) {
+                    pipeline.park(work);
+                }
+            }
+        }
+        threads.forEach(Thread::interrupt);
+    }
+}

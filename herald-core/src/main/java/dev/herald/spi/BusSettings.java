@@ -1,0 +1,55 @@
+package dev.herald.spi;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.RetryPolicy;
+import dev.herald.Sleeper;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The transport-independent options of a bus, as collected by {@link dev.herald.EventBusBuilder}.
+ * Immutable; each value was validated by the builder.
+ *
+ * @param source the CloudEvents source
+ * @param retry the default retry policy
+ * @param maxMessageSize the largest message in bytes
+ * @param shutdownTimeout the default shutdown timeout
+ * @param publishTimeout how long a publish may wait
+ * @param maxInFlightPublishes publishes waiting for the transport at once
+ * @param types type names registered by hand
+ * @param objectMapper the user's mapper, or {@code null} for Herald's
+ * @param clock the clock
+ * @param sleeper the retry sleeper
+ * @param random the random source, or {@code null} for per-thread generators
+ * @param instanceId this bus instance's id
+ */
+public record BusSettings(
+        String source,
+        RetryPolicy retry,
+        int maxMessageSize,
+        Duration shutdownTimeout,
+        Duration publishTimeout,
+        int maxInFlightPublishes,
+        Map<String, Class<?>> types,
+        @Nullable ObjectMapper objectMapper,
+        Clock clock,
+        Sleeper sleeper,
+        @Nullable RandomGenerator random,
+        String instanceId) {
+
+    /** Checks for nulls and copies the map. */
+    public BusSettings {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(publishTimeout, "publishTimeout");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(sleeper, "sleeper");
+        Objects.requireNonNull(instanceId, "instanceId");
+        types = Map.copyOf(types);
+    }
+}

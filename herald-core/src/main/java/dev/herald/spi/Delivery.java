@@ -1,0 +1,43 @@
+package dev.herald.spi;
+
+/**
+ * One message handed by a transport to one listener.
+ *
+ * <p>The bus calls {@link #ack()} exactly once, after the handler completed the message or it
+ * became a dead letter; a transport with redelivery delivers an unacknowledged message again.
+ * Must be safe to acknowledge from any thread.
+ */
+public interface Delivery {
+
+    /**
+     * The message as received. The bus does not modify the array, and transports may hand the
+     * same array to several listeners.
+     *
+     * @return the raw bytes
+     */
+    byte[] body();
+
+    /**
+     * How many times this message has been delivered to this listener, this time included
+     * (1 for transports without redelivery).
+     *
+     * @return at least 1
+     */
+    default int deliveryCount() {
+        return 1;
+    }
+
+    /** Confirms the message is finished (handled or dead-lettered). */
+    default void ack() {
+    }
+
+    /**
+     * A delivery of bytes that needs no acknowledgement.
+     *
+     * @param body the message
+     * @return the delivery
+     */
+    static Delivery of(byte[] body) {
+        return () -> body;
+    }
+}

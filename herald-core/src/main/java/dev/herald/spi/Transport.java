@@ -1,0 +1,58 @@
+package dev.herald.spi;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Moves raw messages between a bus and its peers: the part of an event bus that differs between
+ * in-memory, Redis Pub/Sub and Redis Streams.
+ *
+ * <p>Lifecycle: {@link #start()} once, then any number of {@link #publish} and
+ * {@link #subscribe} calls from any thread, then {@link #close(Duration)} once. Implementations
+ * are thread-safe.
+ */
+public interface Transport {
+
+    /**
+     * What this transport promises.
+     *
+     * @return its features
+     */
+    TransportFeatures features();
+
+    /**
+     * Connects. Subscriptions made before start become live here; returns once they are.
+     *
+     * @throws IllegalStateException with a message naming the endpoint and the cause if it cannot
+     */
+    void start();
+
+    /**
+     * Sends one message to every subscriber of a topic.
+     *
+     * @param eventType the topic: the event type name
+     * @param message the encoded event; not modified, and not to be modified by the caller afterwards
+     * @return completes when the transport has accepted the message, or fails
+     */
+    CompletableFuture<Void> publish(String eventType, byte[] message);
+
+    /**
+     * Subscribes a listener to a topic. If the transport is started, returns once the
+     * subscription is live: a message published afterwards reaches the listener.
+     *
+     * @param eventType the topic: the event type name
+     * @param group the handler's group: in transports with consumer groups, listeners with the
+     *     same group across instances share the messages
+     * @param listener receives the messages
+     * @return the subscription
+     */
+    TransportSubscription subscribe(String eventType, String group, DeliveryListener listener);
+
+    /**
+     * Flushes what is being published and disconnects. Called after every subscription has been
+     * cancelled.
+     *
+     * @param timeout how long to wait for in-flight publishes
+     */
+    void close(Duration timeout);
+}

@@ -1,0 +1,8 @@
+/**
+ * Test support for Herald: the {@link dev.herald.testkit.TransportConformanceSuite} that every
+ * transport passes, and helpers such as {@link dev.herald.testkit.RecordingSleeper}.
+ */
+@NullMarked
+package dev.herald.testkit;
+
+import org.jspecify.annotations.NullMarked;
