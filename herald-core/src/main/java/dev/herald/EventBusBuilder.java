@@ -170,8 +170,8 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
     }
 
     /**
-     * The Jackson mapper for event payloads. Herald uses a copy, with Java time support added
-     * and dates written as ISO-8601 text. Default: a mapper that ignores unknown properties.
+     * The Jackson mapper for event payloads. Herald uses a copy, with Java time and
+     * Optional support and dates written as ISO-8601 text. Default: a mapper that ignores unknown properties.
      *
      * @param objectMapper the mapper to copy
      * @return this builder

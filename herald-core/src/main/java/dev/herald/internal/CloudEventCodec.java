@@ -2,6 +2,7 @@ package dev.herald.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.herald.DeadLetter.Reason;
 import dev.herald.Envelope;
@@ -53,8 +55,11 @@ public final class CloudEventCodec {
 
     private static ObjectMapper configure(@Nullable ObjectMapper userMapper) {
         ObjectMapper m = userMapper != null ? userMapper.copy()
-                : JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+                : JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        // characters outside the BMP (emoji) as plain UTF-8 bytes, not as escaped surrogate pairs
+                        .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
         m.registerModule(new JavaTimeModule());
+        m.registerModule(new Jdk8Module());
         m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         m.disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
         m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

@@ -370,6 +370,32 @@ public abstract class TransportConformanceSuite {
         assertAccounted(bus, 2, 2);
     }
 
+    @Test
+    void aRunningHandlerHasTheEventInTheLoggingContextOnADaemonWorkerThread() {
+        org.slf4j.MDC.put("herald.probe", "on");
+        boolean mdcWorks = "on".equals(org.slf4j.MDC.get("herald.probe"));
+        org.slf4j.MDC.remove("herald.probe");
+        assumeTrue(mdcWorks, "the SLF4J binding on the test class path has no MDC (slf4j-simple); use logback");
+        EventBus bus = bus();
+        ConcurrentLinkedQueue<Map<String, String>> contexts = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Boolean> daemon = new ConcurrentLinkedQueue<>();
+        bus.subscribe(OrderPlaced.class, "logs", e -> {
+            contexts.add(new HashMap<>(org.slf4j.MDC.getCopyOfContextMap()));
+            daemon.add(Thread.currentThread().isDaemon());
+        });
+        bus.start();
+
+        Envelope<OrderPlaced> sent = bus.publish(new OrderPlaced("1", 1), Metadata.correlationId("corr-mdc")).join();
+
+        eventually().until(() -> contexts.size() == 1);
+        assertThat(contexts.peek()).containsEntry("herald.eventId", sent.id())
+                .containsEntry("herald.eventType", "conformance.order-placed")
+                .containsEntry("herald.handler", "logs")
+                .containsEntry("herald.correlationId", "corr-mdc");
+        assertThat(daemon).as("a hung handler must not keep the JVM alive").containsExactly(true);
+        assertAccounted(bus, 1, 1);
+    }
+
     // ------------------------------------------------------------------ retry and dead letters
 
     @Test

@@ -1,0 +1,83 @@
+package dev.herald.cli;
+
+import dev.herald.DeadLetter;
+import dev.herald.DomainEvent;
+import dev.herald.EventBus;
+import dev.herald.EventType;
+import dev.herald.Metadata;
+import dev.herald.RetryPolicy;
+import dev.herald.ShutdownReport;
+import dev.herald.memory.InMemoryEventBus;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code herald demo}: publishes a few orders through a bus with two handlers, one of which
+ * fails for one order, and shows the handling, the retries, the dead letter and the shutdown.
+ */
+final class Demo {
+
+    @EventType("order.placed")
+    record OrderPlaced(String orderId, long cents) implements DomainEvent {
+        @Override
+        public String aggregateId() {
+            return orderId;
+        }
+    }
+
+    @EventType("payment.requested")
+    record PaymentRequested(String orderId, long cents) implements DomainEvent {
+    }
+
+    private final PrintStream out;
+
+    Demo(PrintStream out) {
+        this.out = out;
+    }
+
+    int run(int orders) throws InterruptedException {
+        EventBus bus = InMemoryEventBus.builder()
+                .source("demo-orders")
+                .retry(RetryPolicy.exponential(Duration.ofMillis(20), 2.0, Duration.ofSeconds(1), 3))
+                .build();
+        out.println("Herald demo on the in-memory transport (the Redis transport is not built yet)");
+        CountDownLatch payments = new CountDownLatch(orders);
+        AtomicInteger confirmations = new AtomicInteger();
+
+        bus.subscribe(OrderPlaced.class, "send-confirmation", e -> {
+            if (e.payload().orderId().equals("order-3")) {
+                throw new IllegalStateException("mail server refused " + e.payload().orderId());
+            }
+            confirmations.incrementAndGet();
+            out.printf("  send-confirmation  %s (%d cents), correlation %s%n",
+                    e.payload().orderId(), e.payload().cents(), e.correlationId());
+        });
+        bus.subscribe(OrderPlaced.class, "request-payment", e ->
+                bus.publish(new PaymentRequested(e.payload().orderId(), e.payload().cents())).join());
+        bus.subscribe(PaymentRequested.class, "payments", e -> {
+            out.printf("  payments           %s caused by %s, correlation %s%n",
+                    e.payload().orderId(), e.causationId(), e.correlationId());
+            payments.countDown();
+        });
+        bus.start();
+
+        for (int i = 1; i <= orders; i++) {
+            bus.publish(new OrderPlaced("order-" + i, 1000L * i), Metadata.correlationId("checkout-" + i)).join();
+        }
+        if (!payments.await(30, TimeUnit.SECONDS)) {
+            out.println("payments did not all arrive within 30 s");
+        }
+        ShutdownReport report = bus.shutdown(Duration.ofSeconds(10));
+        out.printf("published %d orders; %d confirmations sent%n", orders, confirmations.get());
+        for (DeadLetter d : bus.deadLetters().list(100)) {
+            out.printf("dead letter %s: %s, handler %s, %d attempts: %s%n",
+                    d.id(), d.reason(), d.handler(), d.attempts(), d.error());
+        }
+        out.printf("shutdown: %d handled, %d dead-lettered, %d parked, in time: %s%n",
+                report.handled(), report.deadLettered(), report.parked(), report.completedInTime());
+        return report.completedInTime() ? 0 : 1;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.herald;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.memory.InMemoryEventBus;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class BuilderValidationTest {
+
+    @EventType("test.named")
+    record Named(String v) implements DomainEvent {
+    }
+
+    record NotNamed(String v) implements DomainEvent {
+    }
+
+    @Test
+    void badBusOptionsAreRejectedAtOnceNamingTheValue() {
+        InMemoryEventBus.Builder b = InMemoryEventBus.builder();
+        assertThatThrownBy(() -> b.source(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("source");
+        assertThatThrownBy(() -> b.source("has space")).hasMessageContaining("'has space'");
+        assertThatThrownBy(() -> b.maxMessageSize(10)).hasMessageContaining("maxMessageSize").hasMessageContaining("10");
+        assertThatThrownBy(() -> b.shutdownTimeout(Duration.ofSeconds(-1))).hasMessageContaining("shutdownTimeout");
+        assertThatThrownBy(() -> b.publishTimeout(Duration.ZERO)).hasMessageContaining("publishTimeout");
+        assertThatThrownBy(() -> b.maxInFlightPublishes(0)).hasMessageContaining("maxInFlightPublishes");
+        assertThatThrownBy(() -> b.deadLetterRetention(0)).hasMessageContaining("deadLetterRetention");
+        assertThatThrownBy(() -> b.instanceId("")).hasMessageContaining("instanceId");
+        assertThatThrownBy(() -> b.retry(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("retry");
+        assertThatThrownBy(() -> b.registerType("has space", Named.class)).hasMessageContaining("'has space'");
+        b.registerType("a.type", Named.class);
+        assertThatThrownBy(() -> b.registerType("a.type", NotNamed.class))
+                .hasMessageContaining("already registered").hasMessageContaining(Named.class.getName());
+    }
+
+    @Test
+    void badSubscriptionOptionsAreRejectedNamingTheValue() {
+        assertThatThrownBy(() -> SubscriptionOptions.defaults().withConcurrency(0)).hasMessageContaining("concurrency").hasMessageContaining("0");
+        assertThatThrownBy(() -> SubscriptionOptions.defaults().withQueueCapacity(0)).hasMessageContaining("queueCapacity");
+        assertThatThrownBy(() -> SubscriptionOptions.named("two words")).hasMessageContaining("'two words'");
+        assertThat(SubscriptionOptions.defaults()).isEqualTo(new SubscriptionOptions(null, 1, false, null, 1024));
+    }
+
+    @Test
+    void domainEventsNameTheirTypeFromTheAnnotation() {
+        assertThat(new Named("x").eventType()).isEqualTo("test.named");
+        assertThat(new Named("x").aggregateId()).isNull();
+        assertThatThrownBy(() -> new NotNamed("x").eventType()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(NotNamed.class.getName()).hasMessageContaining("@EventType");
+    }
+
+    @Test
+    void aHandlerNameIsUniquePerTypeAndDerivedNamesAreStable() {
+        EventBus bus = InMemoryEventBus.builder().build();
+        Subscription first = bus.subscribe(Named.class, e -> { });
+        Subscription second = bus.subscribe(Named.class, e -> { });
+        bus.subscribe(Named.class, "explicit", e -> { });
+        assertThat(first.handlerName()).isEqualTo("test.named#1");
+        assertThat(second.handlerName()).isEqualTo("test.named#2");
+        assertThatThrownBy(() -> bus.subscribe("test.named", "explicit", e -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'explicit'");
+        bus.shutdown();
+    }
+
+    @Test
+    void shuttingDownABusThatNeverStartedIsFine() {
+        EventBus bus = InMemoryEventBus.builder().build();
+        ShutdownReport report = bus.shutdown(Duration.ZERO);
+        assertThat(report.completedInTime()).isTrue();
+        assertThat(bus.state()).isEqualTo(BusState.TERMINATED);
+    }
+}

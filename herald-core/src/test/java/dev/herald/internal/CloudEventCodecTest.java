@@ -1,0 +1,257 @@
+package dev.herald.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.DeadLetter.Reason;
+import dev.herald.Envelope;
+import dev.herald.EventType;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.format.EventFormat;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.jackson.JsonFormat;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CloudEventCodecTest {
+
+    @EventType("test.order-shipped")
+    record OrderShipped(String orderId, Address to, List<Line> lines, Instant shippedAt, BigDecimal total,
+            @Nullable String note, Map<String, Integer> counts, Optional<String> carrier) {
+    }
+
+    record Address(String street, String city) {
+    }
+
+    record Line(String sku, int quantity) {
+    }
+
+    @EventType("test.simple")
+    record Simple(String name, long number) {
+    }
+
+    private final CloudEventCodec codec = new CloudEventCodec(null, 1024 * 1024);
+    private final ObjectMapper json = new ObjectMapper();
+
+    private static Envelope<Object> envelope(Object payload, String type) {
+        return new Envelope<>("01890a5d-ac96-774b-bcce-b302099a8057", type, "orders-service",
+                Instant.parse("2026-11-26T10:15:30.123456Z"), "corr-1", "cause-1", "order-1",
+                Map.of("tenant", "acme"), payload);
+    }
+
+    private OrderShipped sample() {
+        List<Line> lines = new ArrayList<>();
+        lines.add(new Line("sku-ü-日本-🚀", 2));
+        lines.add(new Line("sku-2", 1));
+        return new OrderShipped("o-1", new Address("Straße 1", "Zürich"), lines,
+                Instant.parse("2026-11-26T10:15:30.123456789Z"), new BigDecimal("1234.50"), null,
+                Map.of("boxes", 3), Optional.empty());
+    }
+
+    @Test
+    void aRecordWithNestedObjectsListsTimesDecimalsUnicodeAndNullsSurvivesTheRoundTrip() throws Exception {
+        OrderShipped sent = sample();
+        byte[] bytes = codec.encode(envelope(sent, "test.order-shipped"), "pub-1", 42);
+
+        IncomingEvent in = codec.decode(bytes);
+        OrderShipped received = codec.payload(in, OrderShipped.class);
+
+        assertThat(received).isEqualTo(sent);
+        assertThat(received.total().scale()).isEqualTo(2);
+        assertThat(in.id()).isEqualTo("01890a5d-ac96-774b-bcce-b302099a8057");
+        assertThat(in.type()).isEqualTo("test.order-shipped");
+        assertThat(in.source()).isEqualTo("orders-service");
+        assertThat(in.time()).isEqualTo(Instant.parse("2026-11-26T10:15:30.123456Z"));
+        assertThat(in.correlationId()).isEqualTo("corr-1");
+        assertThat(in.causationId()).isEqualTo("cause-1");
+        assertThat(in.subject()).isEqualTo("order-1");
+        assertThat(in.headers()).containsEntry("tenant", "acme").containsEntry("publisherid", "pub-1")
+                .containsEntry("publisherseq", "42");
+    }
+
+    @Test
+    void theWireUsesCloudEventsAttributeNamesAndNoClassNames() throws Exception {
+        byte[] bytes = codec.encode(envelope(sample(), "test.order-shipped"), "pub-1", 7);
+        JsonNode root = json.readTree(bytes);
+
+        List<String> names = new ArrayList<>();
+        root.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("specversion", "id", "source", "type", "time", "datacontenttype", "subject",
+                "correlationid", "causationid", "publisherid", "publisherseq", "tenant", "data");
+        assertThat(root.get("specversion").asText()).isEqualTo("1.0");
+        assertThat(root.get("time").asText()).isEqualTo("2026-11-26T10:15:30.123456Z");
+        assertThat(root.get("datacontenttype").asText()).isEqualTo("application/json");
+        assertThat(root.get("publisherseq").isIntegralNumber()).isTrue();
+        assertThat(root.get("data").isObject()).isTrue();
+        assertThat(root.get("data").get("shippedAt").asText()).isEqualTo("2026-11-26T10:15:30.123456789Z");
+        assertThat(root.get("data").get("note").isNull()).isTrue();
+        assertThat(new String(bytes, UTF_8)).doesNotContain(OrderShipped.class.getName()).doesNotContain("@class");
+        assertThat(new String(bytes, UTF_8)).contains("Zürich").contains("🚀");
+    }
+
+    @Test
+    void anEventWithoutTimeOrOptionalAttributesOmitsThem() throws Exception {
+        Envelope<Object> bare = new Envelope<>("id-1", "test.simple", "s", null, null, null, null, Map.of(),
+                new Simple("a", 1));
+        JsonNode root = json.readTree(codec.encode(bare, null, 0));
+        assertThat(root.has("time")).isFalse();
+        assertThat(root.has("subject")).isFalse();
+        assertThat(root.has("correlationid")).isFalse();
+        assertThat(root.has("publisherid")).isFalse();
+    }
+
+    @Test
+    void anEventThatCannotBeSerializedGivesAClearError() {
+        Object unserializable = new Object() {
+            @SuppressWarnings("unused")
+            public Object getSelf() {
+                throw new IllegalStateException("boom");
+            }
+        };
+        assertThatThrownBy(() -> codec.encode(envelope(unserializable, "test.bad"), null, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("test.bad")
+                .hasMessageContaining("cannot be serialized");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
+        "invalid JSON                | {\"specversion\":                                                                  | UNDECODABLE | not valid JSON",
+        "not an object               | [1,2]                                                                             | UNDECODABLE | not a JSON object",
+        "a JSON string               | ~\"hello\"~                                                                       | UNDECODABLE | not a JSON object",
+        "empty input                 | ~~                                                                                | UNDECODABLE | empty input",
+        "missing type                | {\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"s\",\"data\":{}}               | UNDECODABLE | 'type'",
+        "missing id                  | {\"specversion\":\"1.0\",\"type\":\"t\",\"source\":\"s\",\"data\":{}}             | UNDECODABLE | 'id'",
+        "missing source              | {\"specversion\":\"1.0\",\"type\":\"t\",\"id\":\"1\",\"data\":{}}                 | UNDECODABLE | 'source'",
+        "missing specversion         | {\"id\":\"1\",\"type\":\"t\",\"source\":\"s\",\"data\":{}}                        | UNDECODABLE | 'specversion'",
+        "unsupported specversion     | {\"specversion\":\"0.3\",\"id\":\"1\",\"type\":\"t\",\"source\":\"s\",\"data\":{}}| UNDECODABLE | unsupported specversion '0.3'",
+        "type not a string           | {\"specversion\":\"1.0\",\"id\":\"1\",\"type\":5,\"source\":\"s\",\"data\":{}}    | UNDECODABLE | non-empty string",
+        "bad time                    | {\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"t\",\"source\":\"s\",\"time\":\"yesterday\",\"data\":{}} | UNDECODABLE | RFC 3339",
+        "not JSON data               | {\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"t\",\"source\":\"s\",\"datacontenttype\":\"text/plain\",\"data\":\"x\"} | UNDECODABLE | not JSON",
+        "base64 data                 | {\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"t\",\"source\":\"s\",\"data_base64\":\"eA==\"} | UNDECODABLE | data_base64",
+        "no data                     | {\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"t\",\"source\":\"s\"}            | UNDECODABLE | 'data'",
+        "trailing garbage            | {\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"t\",\"source\":\"s\",\"data\":{}} xyz | UNDECODABLE | not valid JSON",
+    })
+    void badInputIsRejectedWithAReason(String name, String raw, Reason reason, String message) {
+        assertThatThrownBy(() -> codec.decode(raw.getBytes(UTF_8)))
+                .isInstanceOfSatisfying(InvalidMessageException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void invalidUtf8IsUndecodable() {
+        byte[] raw = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        assertThatThrownBy(() -> codec.decode(raw)).isInstanceOfSatisfying(InvalidMessageException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.UNDECODABLE));
+    }
+
+    @Test
+    void aMessageOverTheLimitIsTooLargeBeforeAnyParsing() {
+        CloudEventCodec small = new CloudEventCodec(null, 1024);
+        byte[] raw = new byte[1025];
+        assertThatThrownBy(() -> small.decode(raw))
+                .isInstanceOfSatisfying(InvalidMessageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE))
+                .hasMessageContaining("1025 bytes").hasMessageContaining("1024");
+    }
+
+    @Test
+    void dataThatDoesNotFitTheClassIsUndecodableNamingTheClass() throws Exception {
+        IncomingEvent in = codec.decode(("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"test.simple\",\"source\":\"s\","
+                + "\"data\":{\"name\":\"a\",\"number\":\"not a number\"}}").getBytes(UTF_8));
+        assertThatThrownBy(() -> codec.payload(in, Simple.class))
+                .isInstanceOfSatisfying(InvalidMessageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNDECODABLE))
+                .hasMessageContaining(Simple.class.getName());
+        IncomingEvent nullData = codec.decode(("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"test.simple\",\"source\":\"s\","
+                + "\"data\":null}").getBytes(UTF_8));
+        assertThatThrownBy(() -> codec.payload(nullData, Simple.class)).isInstanceOf(InvalidMessageException.class);
+    }
+
+    @Test
+    void unknownDataPropertiesAreIgnoredForForwardCompatibility() throws Exception {
+        IncomingEvent in = codec.decode(("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"test.simple\",\"source\":\"s\","
+                + "\"data\":{\"name\":\"a\",\"number\":5,\"addedLater\":[1]}}").getBytes(UTF_8));
+        assertThat(codec.payload(in, Simple.class)).isEqualTo(new Simple("a", 5));
+    }
+
+    @Test
+    void aUserMapperIsCopiedAndKeepsItsOwnSettings() throws Exception {
+        ObjectMapper strict = new ObjectMapper(); // fails on unknown properties
+        CloudEventCodec strictCodec = new CloudEventCodec(strict, 1024 * 1024);
+        IncomingEvent in = strictCodec.decode(("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"test.simple\",\"source\":\"s\","
+                + "\"data\":{\"name\":\"a\",\"number\":5,\"addedLater\":1}}").getBytes(UTF_8));
+        assertThatThrownBy(() -> strictCodec.payload(in, Simple.class)).isInstanceOf(InvalidMessageException.class);
+        assertThat(strict.getRegisteredModuleIds()).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- interoperability with the CloudEvents SDK
+
+    private static EventFormat sdkFormat() {
+        return EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
+    }
+
+    @Test
+    void theOfficialCloudEventsSdkReadsWhatWeWrite() throws Exception {
+        OrderShipped sent = sample();
+        byte[] bytes = codec.encode(envelope(sent, "test.order-shipped"), "pub-1", 42);
+
+        CloudEvent event = sdkFormat().deserialize(bytes);
+
+        assertThat(event.getSpecVersion().toString()).isEqualTo("1.0");
+        assertThat(event.getId()).isEqualTo("01890a5d-ac96-774b-bcce-b302099a8057");
+        assertThat(event.getType()).isEqualTo("test.order-shipped");
+        assertThat(event.getSource()).isEqualTo(URI.create("orders-service"));
+        assertThat(event.getTime()).isEqualTo(OffsetDateTime.parse("2026-11-26T10:15:30.123456Z"));
+        assertThat(event.getSubject()).isEqualTo("order-1");
+        assertThat(event.getDataContentType()).isEqualTo("application/json");
+        assertThat(event.getExtension("correlationid")).isEqualTo("corr-1");
+        assertThat(event.getExtension("causationid")).isEqualTo("cause-1");
+        assertThat(event.getExtension("tenant")).isEqualTo("acme");
+        assertThat(event.getExtension("publisherid")).isEqualTo("pub-1");
+        assertThat(((Number) event.getExtension("publisherseq")).longValue()).isEqualTo(42);
+        JsonNode data = json.readTree(event.getData().toBytes());
+        assertThat(data.get("orderId").asText()).isEqualTo("o-1");
+        assertThat(data.get("to").get("city").asText()).isEqualTo("Zürich");
+    }
+
+    @Test
+    void weReadWhatTheOfficialCloudEventsSdkWrites() throws Exception {
+        CloudEvent event = CloudEventBuilder.v1()
+                .withId("sdk-1")
+                .withType("test.simple")
+                .withSource(URI.create("https://example.com/sdk"))
+                .withTime(OffsetDateTime.parse("2026-01-02T03:04:05.678+01:00"))
+                .withSubject("agg-9")
+                .withDataContentType("application/json")
+                .withExtension("correlationid", "flow-9")
+                .withExtension("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+                .withData("{\"name\":\"from sdk\",\"number\":9}".getBytes(UTF_8))
+                .build();
+        byte[] bytes = sdkFormat().serialize(event);
+
+        IncomingEvent in = codec.decode(bytes);
+
+        assertThat(codec.payload(in, Simple.class)).isEqualTo(new Simple("from sdk", 9));
+        assertThat(in.id()).isEqualTo("sdk-1");
+        assertThat(in.type()).isEqualTo("test.simple");
+        assertThat(in.source()).isEqualTo("https://example.com/sdk");
+        assertThat(in.time()).isEqualTo(Instant.parse("2026-01-02T02:04:05.678Z"));
+        assertThat(in.subject()).isEqualTo("agg-9");
+        assertThat(in.correlationId()).isEqualTo("flow-9");
+        assertThat(in.headers()).containsEntry("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        assertThat(in.headers().keySet()).doesNotContainAnyElementsOf(Set.of("id", "type", "data", "specversion"));
+    }
+}
