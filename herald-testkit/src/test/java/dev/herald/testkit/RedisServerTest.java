@@ -1,0 +1,108 @@
+package dev.herald.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class RedisServerTest {
+
+    /** Sends one command in RESP and returns the first line of the reply. */
+    static String call(int port, String... args) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            StringBuilder cmd = new StringBuilder("*" + args.length + "\r\n");
+            for (String a : args) {
+                cmd.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(cmd.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (c != '\r') {
+                    line.write(c);
+                }
+            }
+            return line.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aServerStartsOnAFreePortThatIsNot6379AndAnswers() throws IOException {
+        try (RedisServer redis = RedisServer.start()) {
+            assertThat(redis.port()).isNotEqualTo(6379);
+            assertThat(redis.uri()).isEqualTo("redis://127.0.0.1:" + redis.port());
+            assertThat(call(redis.port(), "PING")).isEqualTo("+PONG");
+            assertThat(call(redis.port(), "SET", "k", "v")).isEqualTo("+OK");
+        }
+    }
+
+    @Test
+    void itRestartsOnTheSamePortEmptyAndCanBeKilled() throws IOException {
+        try (RedisServer redis = RedisServer.start()) {
+            call(redis.port(), "SET", "k", "v");
+            int port = redis.port();
+
+            redis.restart();
+            assertThat(redis.port()).isEqualTo(port);
+            assertThat(call(port, "GET", "k")).as("nothing is persisted").isEqualTo("$-1");
+
+            redis.kill();
+            assertThat(redis.isRunning()).isFalse();
+            assertThatThrownBy(() -> call(port, "PING")).isInstanceOf(IOException.class);
+
+            redis.startAgain();
+            assertThat(call(port, "PING")).isEqualTo("+PONG");
+            redis.stop();
+            assertThat(redis.isRunning()).isFalse();
+        }
+    }
+
+    @Test
+    void aPasswordAndAclUsersAreEnforced() throws IOException {
+        try (RedisServer redis = RedisServer.builder().password("s3cret")
+                .aclUser("herald on >hpass ~herald:* &herald:* +@all").start()) {
+            assertThat(call(redis.port(), "PING")).startsWith("-NOAUTH");
+            assertThat(call(redis.port(), "AUTH", "s3cret")).isEqualTo("+OK");
+            assertThat(call(redis.port(), "AUTH", "herald", "hpass")).isEqualTo("+OK");
+            assertThat(call(redis.port(), "AUTH", "herald", "wrong")).startsWith("-WRONGPASS");
+            assertThat(redis.uri()).isEqualTo("redis://:s3cret@127.0.0.1:" + redis.port());
+        }
+    }
+
+    @Test
+    void tlsServersGetACertificateMadeForThem() throws Exception {
+        assertThat(RedisServer.binarySupportsTls()).as("Debian's redis-server 7 supports TLS").isTrue();
+        try (RedisServer redis = RedisServer.builder().tls().start()) {
+            assertThat(redis.tlsPort()).isPositive().isNotEqualTo(redis.port());
+            assertThat(redis.tlsUri()).isEqualTo("rediss://localhost:" + redis.tlsPort());
+            assertThat(redis.caCertificate()).exists();
+            assertThat(call(redis.port(), "CONFIG", "GET", "tls-port")).isEqualTo("*2");
+        }
+    }
+
+    @Test
+    void theEmbeddedBinaryWorksWhereNoRedisServerIsOnThePath() throws IOException {
+        String before = System.getProperty(RedisServer.BINARY_PROPERTY);
+        System.setProperty(RedisServer.BINARY_PROPERTY, "embedded");
+        try (RedisServer redis = RedisServer.start()) {
+            assertThat(redis.binary().getFileName().toString()).startsWith("herald-redis-server-6.2");
+            assertThat(call(redis.port(), "PING")).isEqualTo("+PONG");
+        } finally {
+            if (before == null) {
+                System.clearProperty(RedisServer.BINARY_PROPERTY);
+            } else {
+                System.setProperty(RedisServer.BINARY_PROPERTY, before);
+            }
+        }
+    }
+}
