@@ -196,6 +196,13 @@ public interface EventBus extends AutoCloseable {
     BusState state();
 
     /**
+     * Whether the bus works now: running, and its transport connected and verified end to end.
+     *
+     * @return the verdict
+     */
+    Health health();
+
+    /**
      * Counters since the bus was built.
      *
      * @return a snapshot

@@ -68,7 +68,15 @@ final class DeadLetterWriter {
 
     private DeadLetter store(DeadLetter letter) {
         counters.deadLettered.increment();
-        return store.add(letter);
+        try {
+            return store.add(letter);
+        } catch (RuntimeException e) {
+            // the last resort: the log keeps what the store could not
+            log.error("Could not store dead letter {} ({}, handler '{}', event {}): {}; its raw message, base64: {}",
+                    letter.id(), letter.reason(), letter.handler(), letter.eventId(), e.getMessage(),
+                    java.util.Base64.getEncoder().encodeToString(letter.rawMessage()), e);
+            return letter;
+        }
     }
 
     static String describe(@Nullable Throwable failure) {

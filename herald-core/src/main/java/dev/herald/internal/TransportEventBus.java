@@ -53,7 +53,8 @@ public class TransportEventBus implements EventBus {
     private final AtomicReference<BusState> state = new AtomicReference<>(BusState.NEW);
     private final Semaphore publishPermits;
     private final InFlight inFlightPublishes = new InFlight();
-    private final AtomicLong sequence = new AtomicLong();
+    /** Per event type: the last publisher sequence number; also the lock that keeps numbers in send order. */
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> sequences = new java.util.concurrent.ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private final UuidV7 ids;
     private @Nullable CompletableFuture<ShutdownReport> shutdown;
@@ -110,13 +111,21 @@ public class TransportEventBus implements EventBus {
             }
             permit = true;
             Envelope<E> envelope = envelope(event, metadata, context);
-            byte[] bytes = codec.encode(envelope, settings.instanceId(), sequence.incrementAndGet());
-            if (bytes.length > settings.maxMessageSize()) {
-                throw new IllegalArgumentException("event " + envelope.id() + " of type '" + envelope.type() + "' is "
-                        + bytes.length + " bytes when encoded, over the limit of " + settings.maxMessageSize()
-                        + " bytes; raise maxMessageSize or send a reference to the data instead");
+            CompletableFuture<Void> sent;
+            AtomicLong sequence = sequences.computeIfAbsent(envelope.type(), t -> new AtomicLong());
+            // numbered and handed to the transport under one lock, so that numbers go out in order
+            // and a subscriber can tell a gap (a missed event) from a reordering
+            synchronized (sequence) {
+                byte[] bytes = codec.encode(envelope, settings.instanceId(), sequence.get() + 1);
+                if (bytes.length > settings.maxMessageSize()) {
+                    throw new IllegalArgumentException("event " + envelope.id() + " of type '" + envelope.type() + "' is "
+                            + bytes.length + " bytes when encoded, over the limit of " + settings.maxMessageSize()
+                            + " bytes; raise maxMessageSize or send a reference to the data instead");
+                }
+                sequence.incrementAndGet();
+                sent = transport.publish(envelope.type(), bytes);
             }
-            return transport.publish(envelope.type(), bytes).handle((ok, failure) -> {
+            return sent.handle((ok, failure) -> {
                 publishPermits.release();
                 inFlightPublishes.exit();
                 if (failure != null) {
@@ -312,6 +321,7 @@ public class TransportEventBus implements EventBus {
             transport.close(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(1).toNanos())));
         }
         subscriptions.clear();
+        afterShutdown();
         BusStats stats = counters.snapshot();
         ShutdownReport report = new ShutdownReport(stats.handled(), stats.deadLettered(), stats.parked() - parkedBefore,
                 inTime, Duration.ofNanos(System.nanoTime() - startNanos));
@@ -328,6 +338,10 @@ public class TransportEventBus implements EventBus {
         return report;
     }
 
+    /** Called once at the end of a shutdown, after the transport closed; for transports' own resources. */
+    protected void afterShutdown() {
+    }
+
     @Override
     public DeadLetterQueue deadLetters() {
         return deadLetterQueue;
@@ -336,6 +350,15 @@ public class TransportEventBus implements EventBus {
     @Override
     public BusState state() {
         return state.get();
+    }
+
+    @Override
+    public dev.herald.Health health() {
+        BusState current = state.get();
+        if (current != BusState.RUNNING) {
+            return dev.herald.Health.down("the bus is " + current.name().toLowerCase());
+        }
+        return transport.health();
     }
 
     @Override

@@ -49,6 +49,15 @@ public interface Transport {
     TransportSubscription subscribe(String eventType, String group, DeliveryListener listener);
 
     /**
+     * Whether the transport works now, end to end.
+     *
+     * @return the verdict; by default up
+     */
+    default dev.herald.Health health() {
+        return dev.herald.Health.up(toString());
+    }
+
+    /**
      * Flushes what is being published and disconnects. Called after every subscription has been
      * cancelled.
      *

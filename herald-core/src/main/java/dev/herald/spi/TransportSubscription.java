@@ -7,8 +7,10 @@ package dev.herald.spi;
 public interface TransportSubscription {
 
     /**
-     * Stops delivering to the listener. When it returns, no further call of the listener starts.
-     * Idempotent.
+     * Stops taking messages for the listener. Messages the transport had already received may
+     * still be handed to the listener afterwards (the bus parks what it no longer accepts), so
+     * that nothing received is lost; a transport should hand them over before returning where it
+     * can. Idempotent.
      */
     void cancel();
 }

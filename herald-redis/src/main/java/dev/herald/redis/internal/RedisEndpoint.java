@@ -1,0 +1,113 @@
+package dev.herald.redis.internal;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Redis server a bus talks to: the Lettuce client (the user's, or one Herald made from a URI
+ * and owns), and a description of the endpoint for messages, never with the password.
+ */
+public final class RedisEndpoint {
+
+    private final RedisClient client;
+    private final @Nullable ClientResources ownedResources;
+    private final @Nullable RedisURI uri;
+    private volatile @Nullable String address;
+    private volatile boolean shutDown;
+
+    private RedisEndpoint(RedisClient client, @Nullable ClientResources ownedResources, @Nullable RedisURI uri) {
+        this.client = client;
+        this.ownedResources = ownedResources;
+        this.uri = uri;
+    }
+
+    /** A client the user made and owns: Herald never shuts it down. */
+    public static RedisEndpoint shared(RedisClient client) {
+        return new RedisEndpoint(client, null, null);
+    }
+
+    /**
+     * A client Herald makes from a URI and shuts down with the bus: RESP2 (cheaper Pub/Sub
+     * decoding) and reconnect delays from 10 ms doubling up to 1 s.
+     */
+    public static RedisEndpoint owned(String uri) {
+        RedisURI parsed;
+        try {
+            parsed = RedisURI.create(uri);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + mask(uri) + "' is not a Redis URI: use redis://[user:password@]host:port[/db]"
+                    + " or rediss:// for TLS (" + e.getMessage() + ")", e);
+        }
+        ClientResources resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        return new RedisEndpoint(newClient(parsed, resources), resources, parsed);
+    }
+
+    private static RedisClient newClient(RedisURI uri, ClientResources resources) {
+        RedisClient c = RedisClient.create(resources, uri);
+        c.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build());
+        return c;
+    }
+
+    public RedisClient client() {
+        return client;
+    }
+
+    /** Records the address a connection reached, for messages about a user's client. */
+    void connectedTo(SocketAddress socketAddress) {
+        this.address = socketAddress.toString();
+    }
+
+    /** The endpoint for messages: scheme, host, port and database, never credentials. */
+    public String describe() {
+        if (uri != null) {
+            return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort()
+                    + (uri.getDatabase() != 0 ? "/" + uri.getDatabase() : "");
+        }
+        String a = address;
+        return a != null ? "redis at " + a : "the Redis of the given RedisClient";
+    }
+
+    /**
+     * Runs commands on a short-lived connection; for dead-letter access after the bus shut down.
+     * Uses a fresh client when Herald's own was shut down with the bus.
+     */
+    <T> T withTemporaryConnection(Function<StatefulRedisConnection<byte[], byte[]>, T> work) {
+        if (shutDown && uri != null) {
+            RedisClient temporary = RedisClient.create(uri);
+            try (StatefulRedisConnection<byte[], byte[]> c = temporary.connect(ByteArrayCodec.INSTANCE)) {
+                return work.apply(c);
+            } finally {
+                temporary.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        }
+        try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
+            return work.apply(c);
+        }
+    }
+
+    /** Shuts down the client if Herald owns it. */
+    public void shutdown() {
+        if (ownedResources != null && !shutDown) {
+            shutDown = true;
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            ownedResources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    static String mask(String uri) {
+        return uri.replaceAll("//([^@/]*)@", "//***@");
+    }
+}

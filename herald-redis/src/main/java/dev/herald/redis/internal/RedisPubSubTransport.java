@@ -1,0 +1,374 @@
+package dev.herald.redis.internal;
+
+import dev.herald.Health;
+import dev.herald.redis.RedisPublishException;
+import dev.herald.spi.DeliveryListener;
+import dev.herald.spi.Transport;
+import dev.herald.spi.TransportFeatures;
+import dev.herald.spi.TransportSubscription;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Redis Pub/Sub: one channel per event type ({@code <prefix>:<type>}), one Pub/Sub connection
+ * per bus for every subscription, a separate connection for publishing. A heartbeat published on
+ * the bus's own channel checks the subscription end to end; publisher sequence numbers count
+ * what was missed while disconnected.
+ */
+public final class RedisPubSubTransport implements Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisPubSubTransport.class);
+    private static final DeliveryListener[] NONE = new DeliveryListener[0];
+
+    /** Options of the transport. */
+    public record Options(String prefix, String instanceId, Duration publishTimeout, Duration flushTimeout,
+            Duration heartbeatInterval, Duration heartbeatTimeout, int bufferMessages, long bufferBytes) {
+    }
+
+    private final RedisEndpoint endpoint;
+    private final Options options;
+    private final String heartbeatChannel;
+    private final Map<String, CopyOnWriteArrayList<DeliveryListener>> listeners = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> channelBytes = new ConcurrentHashMap<>();
+    private final GapDetector gaps = new GapDetector();
+    private final SubscriberIntake intake;
+    private final ScheduledExecutorService scheduler;
+    private final LongAdder reconnects = new LongAdder();
+    private final LongAdder publishRetries = new LongAdder();
+    private final AtomicLong heartbeatsSent = new AtomicLong();
+    private final Object subscribeLock = new Object();
+    private volatile long lastHeartbeatNanos;
+    private volatile long startedNanos;
+    private volatile boolean deaf;
+    private volatile boolean disconnected;
+    private volatile boolean closed;
+    private @Nullable StatefulRedisConnection<byte[], byte[]> publisher;
+    private @Nullable StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
+
+    private final RedisConnectionStateListener connectionEvents = new RedisConnectionStateListener() {
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if (isOurs(connection)) {
+                endpoint.connectedTo(address);
+                if (disconnected) {
+                    disconnected = false;
+                    reconnects.increment();
+                    log.info("Reconnected to {}; Lettuce resubscribes, and the heartbeat verifies it", endpoint.describe());
+                }
+            }
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (isOurs(connection) && !closed && !disconnected) {
+                disconnected = true;
+                log.warn("Lost the connection to {}; reconnecting. Pub/Sub events published meanwhile are missed, and counted",
+                        endpoint.describe());
+            }
+        }
+    };
+
+    public RedisPubSubTransport(RedisEndpoint endpoint, Options options) {
+        this.endpoint = endpoint;
+        this.options = options;
+        this.heartbeatChannel = options.prefix() + ":heartbeat:" + options.instanceId();
+        this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
+                "herald-intake-" + options.instanceId());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "herald-redis-" + options.instanceId());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private boolean isOurs(RedisChannelHandler<?, ?> connection) {
+        return connection == publisher || connection == subscriber;
+    }
+
+    @Override
+    public TransportFeatures features() {
+        return TransportFeatures.BROADCAST;
+    }
+
+    @Override
+    public void start() {
+        endpoint.client().addListener(connectionEvents);
+        try {
+            publisher = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+            StatefulRedisPubSubConnection<byte[], byte[]> sub = endpoint.client().connectPubSub(ByteArrayCodec.INSTANCE);
+            subscriber = sub;
+            sub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] channel, byte[] message) {
+                    receive(channel, message);
+                }
+            });
+            sub.sync().subscribe(channel(heartbeatChannel));
+        } catch (RedisException e) {
+            closeConnections();
+            endpoint.client().removeListener(connectionEvents);
+            throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + rootMessage(e), e);
+        }
+        intake.start();
+        startedNanos = System.nanoTime();
+        lastHeartbeatNanos = startedNanos;
+        long every = options.heartbeatInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::heartbeat, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** On Lettuce's event loop: no blocking, no decoding. */
+    private void receive(byte[] channel, byte[] message) {
+        String name = new String(channel, StandardCharsets.UTF_8);
+        if (name.equals(heartbeatChannel)) {
+            lastHeartbeatNanos = System.nanoTime();
+            return;
+        }
+        List<DeliveryListener> targets = listeners.get(name);
+        if (targets != null && !targets.isEmpty()) {
+            intake.offer(name, message, targets.toArray(NONE));
+        }
+    }
+
+    private byte[] channel(String name) {
+        return channelBytes.computeIfAbsent(name, n -> n.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String channelOf(String eventType) {
+        return options.prefix() + ":" + eventType;
+    }
+
+    // ------------------------------------------------------------------ publish
+
+    @Override
+    public CompletableFuture<Void> publish(String eventType, byte[] message) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        attempt(channelOf(eventType), message, result, System.nanoTime() + options.publishTimeout().toNanos(), 1, null);
+        return result;
+    }
+
+    private void attempt(String channel, byte[] message, CompletableFuture<Void> result, long deadline, int attempt,
+            @Nullable Throwable previous) {
+        StatefulRedisConnection<byte[], byte[]> connection = publisher;
+        if (connection == null || closed) {
+            result.completeExceptionally(new RedisPublishException("cannot publish to " + channel + " on "
+                    + endpoint.describe() + ": the transport is closed", previous));
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        RedisFuture<Long> sent = connection.async().publish(channel(channel), message);
+        CompletableFuture<Long> timed = sent.toCompletableFuture().copy().orTimeout(Math.max(1, left), TimeUnit.NANOSECONDS);
+        timed.whenComplete((receivers, failure) -> {
+            if (failure == null) {
+                result.complete(null);
+                return;
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof TimeoutException) {
+                sent.cancel(false);
+                result.completeExceptionally(new RedisPublishException("publish to " + channel + " on " + endpoint.describe()
+                        + " was not accepted within the publish timeout of " + options.publishTimeout()
+                        + " (is Redis reachable?)" + (previous != null ? "; last error: " + rootMessage(previous) : ""),
+                        previous != null ? previous : cause));
+                return;
+            }
+            long delay = Math.min(1000, 10L << Math.min(attempt - 1, 7));
+            if (!closed && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) < deadline) {
+                publishRetries.increment();
+                scheduler.schedule(() -> attempt(channel, message, result, deadline, attempt + 1, cause), delay,
+                        TimeUnit.MILLISECONDS);
+            } else {
+                result.completeExceptionally(new RedisPublishException("publish to " + channel + " on "
+                        + endpoint.describe() + " failed after " + attempt + " attempt(s): " + rootMessage(cause), cause));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ subscribe
+
+    @Override
+    public TransportSubscription subscribe(String eventType, String group, DeliveryListener listener) {
+        String channel = channelOf(eventType);
+        synchronized (subscribeLock) {
+            CopyOnWriteArrayList<DeliveryListener> list = listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>());
+            boolean first = list.isEmpty();
+            list.add(listener);
+            if (first) {
+                try {
+                    requireSubscriber().sync().subscribe(channel(channel)); // returns once Redis confirmed it
+                } catch (RedisException e) {
+                    list.remove(listener);
+                    throw new IllegalStateException("cannot subscribe to " + channel + " on " + endpoint.describe() + ": "
+                            + rootMessage(e), e);
+                }
+            }
+        }
+        return () -> cancel(channel, listener);
+    }
+
+    private void cancel(String channel, DeliveryListener listener) {
+        synchronized (subscribeLock) {
+            List<DeliveryListener> list = listeners.get(channel);
+            if (list == null || !list.remove(listener)) {
+                return;
+            }
+            if (list.isEmpty() && subscriber != null && subscriber.isOpen()) {
+                try {
+                    subscriber.sync().unsubscribe(channel(channel));
+                } catch (RedisException e) {
+                    log.debug("Unsubscribing {} failed; the connection goes away anyway", channel, e);
+                }
+            }
+        }
+        try {
+            // hand over what had already arrived, so that the bus handles it rather than parks it
+            intake.flush(options.flushTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private StatefulRedisPubSubConnection<byte[], byte[]> requireSubscriber() {
+        StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
+        if (s == null) {
+            throw new IllegalStateException("the Redis transport is not started");
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------------ heartbeat and health
+
+    private void heartbeat() {
+        try {
+            long silentNanos = System.nanoTime() - lastHeartbeatNanos;
+            boolean late = silentNanos > options.heartbeatTimeout().toNanos();
+            if (late && !deaf) {
+                deaf = true;
+                log.warn("No heartbeat came back through {} for {} ms: the subscription may be deaf; resubscribing {} channel(s)",
+                        endpoint.describe(), TimeUnit.NANOSECONDS.toMillis(silentNanos), listeners.size() + 1);
+            } else if (!late && deaf) {
+                deaf = false;
+                log.info("Heartbeat through {} is back: the subscription works again", endpoint.describe());
+            }
+            if (late) {
+                resubscribe();
+            }
+            StatefulRedisConnection<byte[], byte[]> p = publisher;
+            if (p != null && !closed) {
+                p.async().publish(channel(heartbeatChannel),
+                        Long.toString(heartbeatsSent.incrementAndGet()).getBytes(StandardCharsets.US_ASCII));
+            }
+        } catch (RuntimeException e) {
+            log.debug("Heartbeat failed", e);
+        }
+    }
+
+    private void resubscribe() {
+        StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
+        if (s == null || closed) {
+            return;
+        }
+        java.util.List<byte[]> all = new java.util.ArrayList<>();
+        all.add(channel(heartbeatChannel));
+        listeners.forEach((channel, list) -> {
+            if (!list.isEmpty()) {
+                all.add(channel(channel));
+            }
+        });
+        s.async().subscribe(all.toArray(new byte[0][]));
+    }
+
+    @Override
+    public Health health() {
+        long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeartbeatNanos);
+        Map<String, Long> counters = Map.of(
+                "reconnects", reconnects.sum(),
+                "missedEvents", gaps.missed(),
+                "discardedEvents", intake.discarded(),
+                "publishRetries", publishRetries.sum(),
+                "heartbeatAgeMillis", silentMillis,
+                "bufferedEvents", (long) intake.buffered());
+        if (closed) {
+            return new Health(false, "closed", counters);
+        }
+        if (disconnected) {
+            return new Health(false, "disconnected from " + endpoint.describe() + "; reconnecting", counters);
+        }
+        if (deaf || silentMillis > options.heartbeatTimeout().toMillis()) {
+            return new Health(false, "no heartbeat through " + endpoint.describe() + " for " + silentMillis
+                    + " ms: subscription deaf, resubscribing", counters);
+        }
+        return new Health(true, "connected to " + endpoint.describe() + ", heartbeat " + silentMillis + " ms ago", counters);
+    }
+
+    /** Events missed while disconnected or cut off, counted from publisher sequence numbers. */
+    public long missedEvents() {
+        return gaps.missed();
+    }
+
+    // ------------------------------------------------------------------ close
+
+    @Override
+    public void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        scheduler.shutdownNow();
+        intake.stop(timeout);
+        closeConnections();
+        endpoint.client().removeListener(connectionEvents);
+        long missed = gaps.missed();
+        if (missed > 0 || intake.discarded() > 0) {
+            log.warn("Pub/Sub subscriber of {} missed {} event(s) in all ({} discarded by its full buffer)",
+                    endpoint.describe(), missed, intake.discarded());
+        }
+    }
+
+    private void closeConnections() {
+        if (subscriber != null) {
+            subscriber.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String own = e.getMessage();
+        String root = t.getMessage();
+        return t == e || root == null ? String.valueOf(own) : own + " (" + root + ")";
+    }
+
+    @Override
+    public String toString() {
+        return "redis-pubsub " + endpoint.describe();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.herald.redis.internal;
+
+import dev.herald.spi.Delivery;
+import dev.herald.spi.DeliveryListener;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bounded hand-off between Lettuce's event loop and the bus: the event loop only
+ * {@linkplain #offer enqueues} (never blocks, never decodes); one intake thread counts gaps and
+ * hands each message to the listeners subscribed when it arrived, waiting while a handler's queue
+ * is full. When handlers fall so far behind that this buffer is full too, new messages are
+ * discarded and counted, exactly as Redis itself cuts off a slow Pub/Sub subscriber at its
+ * output-buffer limit: memory stays bounded, and what was missed is counted (the publishers'
+ * sequence numbers show each one as a gap).
+ */
+final class SubscriberIntake {
+
+    private static final Logger log = LoggerFactory.getLogger(SubscriberIntake.class);
+
+    record Inbound(String channel, byte[] body, DeliveryListener[] targets) {
+    }
+
+    private final BlockingQueue<Inbound> queue;
+    private final long maxBytes;
+    private final AtomicLong bufferedBytes = new AtomicLong();
+    private final AtomicLong enqueued = new AtomicLong();
+    private final AtomicLong dispatched = new AtomicLong();
+    private final LongAdder discarded = new LongAdder();
+    private final GapDetector gaps;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long lastDiscardLog;
+
+    SubscriberIntake(int maxMessages, long maxBytes, GapDetector gaps, String name) {
+        this.queue = new ArrayBlockingQueue<>(maxMessages);
+        this.maxBytes = maxBytes;
+        this.gaps = gaps;
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Called on the event loop: enqueues without blocking, or discards and counts. */
+    void offer(String channel, byte[] body, DeliveryListener[] targets) {
+        if (bufferedBytes.addAndGet(body.length) > maxBytes || !queue.offer(new Inbound(channel, body, targets))) {
+            bufferedBytes.addAndGet(-body.length);
+            discarded.increment();
+            long now = System.nanoTime();
+            if (now - lastDiscardLog > TimeUnit.SECONDS.toNanos(5)) {
+                lastDiscardLog = now;
+                log.warn("Subscriber buffer full ({} messages, {} bytes): handlers are too slow for this Pub/Sub load, "
+                        + "so messages are being missed ({} so far) and counted as gaps; use Streams mode, more concurrency, "
+                        + "or a larger subscriber buffer", queue.size(), bufferedBytes.get(), discarded.sum());
+            }
+            return;
+        }
+        enqueued.incrementAndGet();
+    }
+
+    private void run() {
+        while (running || !queue.isEmpty()) {
+            Inbound in;
+            try {
+                in = queue.poll(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (in != null) {
+                deliver(in);
+            }
+        }
+    }
+
+    private void deliver(Inbound in) {
+        try {
+            gaps.observe(in.channel(), in.body());
+            Delivery delivery = Delivery.of(in.body());
+            for (DeliveryListener target : in.targets()) {
+                try {
+                    target.onDelivery(delivery);
+                } catch (InterruptedException e) {
+                    // a stop is under way: the listener parks what it cannot take
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    log.error("A listener of channel '{}' failed to take a message; it goes on", in.channel(), e);
+                }
+            }
+        } finally {
+            bufferedBytes.addAndGet(-in.body().length);
+            dispatched.incrementAndGet();
+        }
+    }
+
+    /** Waits until everything enqueued so far was handed over; false at the timeout. */
+    boolean flush(Duration timeout) throws InterruptedException {
+        long target = enqueued.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (dispatched.get() < target) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(1);
+        }
+        return true;
+    }
+
+    /** Hands over what is left (listeners park what they no longer accept) and stops the thread. */
+    void stop(Duration timeout) {
+        running = false;
+        try {
+            thread.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            thread.interrupt();
+        }
+    }
+
+    long discarded() {
+        return discarded.sum();
+    }
+
+    int buffered() {
+        return queue.size();
+    }
+}
