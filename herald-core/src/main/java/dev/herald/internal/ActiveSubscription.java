@@ -56,13 +56,23 @@ final class ActiveSubscription implements Subscription {
         return done;
     }
 
-    /** Stops intake: the transport delivers no more, and what it still hands over is parked. */
+    /** Stops intake: the transport takes no more, and what it still hands over is parked. */
     void stopIntake() {
+        stopTransport();
+        stopLanes();
+    }
+
+    /** The transport takes no more messages for this handler (it may still hand over what it has). */
+    void stopTransport() {
         active = false;
         TransportSubscription ts = transportSubscription;
         if (ts != null) {
             ts.cancel();
         }
+    }
+
+    /** The handler's queue takes no more: whatever is still handed over is parked. */
+    void stopLanes() {
         lanes.stopIntake();
     }
 

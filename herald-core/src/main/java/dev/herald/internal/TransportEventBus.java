@@ -304,7 +304,9 @@ public class TransportEventBus implements EventBus {
                 log.warn("Shutdown: publishes still in flight at the deadline; their futures complete or fail on their own");
                 inTime = false;
             }
-            subscriptions.forEach(ActiveSubscription::stopIntake);
+            subscriptions.forEach(ActiveSubscription::stopTransport);
+            transport.awaitDelivered(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            subscriptions.forEach(ActiveSubscription::stopLanes);
             for (ActiveSubscription s : subscriptions) {
                 if (!s.awaitDrained(deadline)) {
                     inTime = false;

@@ -57,21 +57,30 @@ final class WorkLanes {
     /** Queues work, waiting while the queue is full; after {@link #stopIntake()} parks it instead. */
     void submit(Work work) throws InterruptedException {
         BlockingQueue<Work> queue = queues.get(bySubject ? laneOf(work) : 0);
-        while (true) {
-            intakeLock.readLock().lock();
-            try {
-                if (!accepting) {
-                    break;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                intakeLock.readLock().lock();
+                try {
+                    if (!accepting) {
+                        break;
+                    }
+                    if (queue.offer(work, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } finally {
+                    intakeLock.readLock().unlock();
                 }
-                if (queue.offer(work, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } finally {
-                intakeLock.readLock().unlock();
             }
+        } catch (InterruptedException e) {
+            interrupted = true; // the work is parked below, never dropped
         }
         if (work.park()) {
             pipeline.park(work);
+        }
+        if (interrupted) {
+            throw new InterruptedException("interrupted while waiting for room in the queue of handler '"
+                    + pipeline.handlerName() + "'; the event was parked as a dead letter");
         }
     }
 

@@ -49,6 +49,18 @@ public interface Transport {
     TransportSubscription subscribe(String eventType, String group, DeliveryListener listener);
 
     /**
+     * Waits until the messages this transport has received so far were handed to their
+     * listeners; the bus calls it on shutdown after cancelling its subscriptions, so that work
+     * received before the shutdown is handled rather than parked. Transports that deliver
+     * synchronously need not override it.
+     *
+     * @param timeout how long to wait at most
+     * @throws InterruptedException if interrupted while waiting
+     */
+    default void awaitDelivered(Duration timeout) throws InterruptedException {
+    }
+
+    /**
      * Whether the transport works now, end to end.
      *
      * @return the verdict; by default up

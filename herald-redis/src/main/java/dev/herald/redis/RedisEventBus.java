@@ -238,7 +238,7 @@ public final class RedisEventBus extends TransportEventBus {
             }
             BusSettings settings = settings();
             RedisPubSubTransport transport = new RedisPubSubTransport(endpoint, new RedisPubSubTransport.Options(prefix,
-                    settings.instanceId(), settings.publishTimeout(), settings.shutdownTimeout(), heartbeatInterval,
+                    settings.instanceId(), settings.publishTimeout(), heartbeatInterval,
                     heartbeatTimeout, bufferMessages, bufferBytes));
             RedisDeadLetterStore store = new RedisDeadLetterStore(endpoint, prefix + ":dlq", deadLetterRetention,
                     settings.publishTimeout());

@@ -44,7 +44,7 @@ public final class RedisPubSubTransport implements Transport {
     private static final DeliveryListener[] NONE = new DeliveryListener[0];
 
     /** Options of the transport. */
-    public record Options(String prefix, String instanceId, Duration publishTimeout, Duration flushTimeout,
+    public record Options(String prefix, String instanceId, Duration publishTimeout,
             Duration heartbeatInterval, Duration heartbeatTimeout, int bufferMessages, long bufferBytes) {
     }
 
@@ -243,12 +243,12 @@ public final class RedisPubSubTransport implements Transport {
                 }
             }
         }
-        try {
-            // hand over what had already arrived, so that the bus handles it rather than parks it
-            intake.flush(options.flushTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // what had already arrived is still handed to the listener (captured on arrival)
+    }
+
+    @Override
+    public void awaitDelivered(Duration timeout) throws InterruptedException {
+        intake.flush(timeout);
     }
 
     private StatefulRedisPubSubConnection<byte[], byte[]> requireSubscriber() {
@@ -310,7 +310,8 @@ public final class RedisPubSubTransport implements Transport {
                 "discardedEvents", intake.discarded(),
                 "publishRetries", publishRetries.sum(),
                 "heartbeatAgeMillis", silentMillis,
-                "bufferedEvents", (long) intake.buffered());
+                "bufferedEvents", (long) intake.buffered(),
+                "receivedEvents", intake.received());
         if (closed) {
             return new Health(false, "closed", counters);
         }
@@ -338,7 +339,7 @@ public final class RedisPubSubTransport implements Transport {
         }
         closed = true;
         scheduler.shutdownNow();
-        intake.stop(timeout);
+        intake.stop();
         closeConnections();
         endpoint.client().removeListener(connectionEvents);
         long missed = gaps.missed();

@@ -89,8 +89,8 @@ final class SubscriberIntake {
                 try {
                     target.onDelivery(delivery);
                 } catch (InterruptedException e) {
-                    // a stop is under way: the listener parks what it cannot take
-                    Thread.currentThread().interrupt();
+                    // the listener parked the message; go on with the next target and message
+                    log.debug("Interrupted while handing over a message of '{}'", in.channel());
                 } catch (RuntimeException e) {
                     log.error("A listener of channel '{}' failed to take a message; it goes on", in.channel(), e);
                 }
@@ -114,17 +114,32 @@ final class SubscriberIntake {
         return true;
     }
 
-    /** Hands over what is left (listeners park what they no longer accept) and stops the thread. */
-    void stop(Duration timeout) {
+    /**
+     * Hands over what is left (listeners park what they no longer accept) and stops the thread.
+     * Waits as long as the intake makes progress: every received message must reach a listener.
+     */
+    void stop() {
         running = false;
         try {
-            thread.join(Math.max(1, timeout.toMillis()));
+            long lastDispatched = -1;
+            while (thread.isAlive()) {
+                thread.join(1000);
+                long now = dispatched.get();
+                if (now == lastDispatched && thread.isAlive()) {
+                    log.warn("The subscriber intake is stuck handing over a message; {} message(s) still buffered", queue.size());
+                    thread.interrupt();
+                    thread.join(1000);
+                    break;
+                }
+                lastDispatched = now;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
-            thread.interrupt();
-        }
+    }
+
+    long received() {
+        return enqueued.get();
     }
 
     long discarded() {

@@ -1,0 +1,300 @@
+package dev.herald.redis;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.DeadLetter;
+import dev.herald.DomainEvent;
+import dev.herald.EventBus;
+import dev.herald.EventType;
+import dev.herald.ShutdownReport;
+import dev.herald.SubscriptionOptions;
+import dev.herald.testkit.RedisServer;
+import dev.herald.testkit.TcpProxy;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What only the Redis Pub/Sub bus does: several instances, real disconnections, Redis's own limits. */
+class RedisPubSubIT {
+
+    @EventType("it.order-placed")
+    record OrderPlaced(String orderId, int n) implements DomainEvent {
+        @Override
+        public String aggregateId() {
+            return orderId;
+        }
+    }
+
+    private static RedisServer redis;
+    private static RedisClient rawClient;
+    private static StatefulRedisConnection<String, String> raw;
+    private final List<EventBus> buses = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start();
+        rawClient = RedisClient.create(redis.uri());
+        raw = rawClient.connect();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        raw.close();
+        rawClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redis.close();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (EventBus bus : buses) {
+            bus.shutdown(Duration.ofSeconds(5));
+        }
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        raw.sync().flushall();
+    }
+
+    private RedisEventBus.Builder builder(String uri) {
+        return RedisEventBus.builder(uri).heartbeat(Duration.ofMillis(100), Duration.ofMillis(500));
+    }
+
+    private <B extends EventBus> B track(B bus) {
+        buses.add(bus);
+        return bus;
+    }
+
+    private static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20));
+    }
+
+    private static void publishAll(EventBus bus, int from, int count) {
+        List<CompletableFuture<?>> futures = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            futures.add(bus.publish(new OrderPlaced("o" + i, i)));
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+    }
+
+    @Test
+    void startReturnsOnlyOnceTheSubscriptionIsLiveInRedis() {
+        EventBus bus = track(builder(redis.uri()).build());
+        bus.subscribe(OrderPlaced.class, e -> { });
+        bus.start();
+        // right after start(), Redis already counts the bus among the channel's subscribers
+        assertThat(raw.sync().publish("herald:it.order-placed", "{}")).isEqualTo(1);
+        assertThat(bus.health().up()).isTrue();
+    }
+
+    @Test
+    void twoBusInstancesWithTwoHandlersEachAllReceiveEveryEvent() {
+        Map<String, Set<Integer>> received = new ConcurrentHashMap<>();
+        for (String instance : List.of("a", "b")) {
+            RedisClient client = RedisClient.create(redis.uri()); // separate clients, as separate services
+            closeables.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+            EventBus bus = track(RedisEventBus.builder(client).source("service-" + instance).build());
+            for (String handler : List.of("mail", "audit")) {
+                Set<Integer> seen = ConcurrentHashMap.newKeySet();
+                received.put(instance + "/" + handler, seen);
+                bus.subscribe(OrderPlaced.class, handler, e -> seen.add(e.payload().n()));
+            }
+            bus.start();
+        }
+        EventBus publisher = track(builder(redis.uri()).build());
+        publisher.start();
+
+        publishAll(publisher, 0, 1000);
+
+        eventually().until(() -> received.values().stream().allMatch(s -> s.size() == 1000));
+        assertThat(received).hasSize(4);
+        for (EventBus bus : buses.subList(0, 2)) {
+            assertThat(bus.stats().handled()).isEqualTo(2000);
+            assertThat(bus.stats().deadLettered()).isZero();
+        }
+    }
+
+    @Test
+    void gracefulShutdownUnderLoadHandlesOrParksEveryReceivedEvent() {
+        EventBus subscriber = track(builder(redis.uri()).build());
+        AtomicInteger handled = new AtomicInteger();
+        for (String name : List.of("slow-1", "slow-2")) {
+            subscriber.subscribe(OrderPlaced.class, name, e -> {
+                Thread.sleep(1);
+                handled.incrementAndGet();
+            });
+        }
+        subscriber.start();
+        EventBus publisher = track(builder(redis.uri()).build());
+        publisher.start();
+
+        publishAll(publisher, 0, 10_000);
+        eventually().until(() -> ((RedisEventBus) subscriber).health().counters().get("receivedEvents") == 10_000);
+        ShutdownReport report = subscriber.shutdown(Duration.ofSeconds(2));
+
+        List<DeadLetter> parked = subscriber.deadLetters().list(100_000);
+        assertThat(report.completedInTime()).isFalse();
+        assertThat(parked).allMatch(d -> d.reason() == DeadLetter.Reason.SHUTDOWN);
+        assertThat(report.parked()).isEqualTo(parked.size());
+        assertThat(report.handled() + report.parked()).as("handled + parked = received, per handler").isEqualTo(20_000);
+        // a handler that returns just after the deadline parked its event has run, but its event counts as parked
+        assertThat((long) handled.get()).isBetween(report.handled(), report.handled() + 2);
+    }
+
+    @Test
+    void gracefulShutdownWithTimeEnoughHandlesEverything() {
+        EventBus subscriber = track(builder(redis.uri()).build());
+        subscriber.subscribe(OrderPlaced.class, e -> Thread.sleep(1));
+        subscriber.start();
+        EventBus publisher = track(builder(redis.uri()).build());
+        publisher.start();
+
+        publishAll(publisher, 0, 500);
+        eventually().until(() -> ((RedisEventBus) subscriber).health().counters().get("receivedEvents") == 500);
+        ShutdownReport report = subscriber.shutdown(Duration.ofSeconds(30));
+
+        assertThat(report.completedInTime()).isTrue();
+        assertThat(report.handled()).isEqualTo(500);
+        assertThat(report.parked()).isZero();
+        assertThat(subscriber.deadLetters().size()).isZero();
+    }
+
+    @Test
+    void aSubscriberCutOffFromRedisCountsExactlyTheEventsItMissed() {
+        TcpProxy proxy = TcpProxy.to(redis.port());
+        closeables.add(proxy);
+        RedisEventBus subscriber = track(builder("redis://127.0.0.1:" + proxy.port()).build());
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        subscriber.subscribe(OrderPlaced.class, e -> seen.add(e.payload().n()));
+        subscriber.start();
+        EventBus publisher = track(builder(redis.uri()).build());
+        publisher.start();
+
+        publishAll(publisher, 0, 10);
+        eventually().until(() -> seen.size() == 10);
+        proxy.cut();
+        eventually().until(() -> !subscriber.health().up());
+        publishAll(publisher, 10, 25); // Redis accepts them; the subscriber is not there
+        proxy.restore();
+        eventually().until(() -> subscriber.health().up());
+        publishAll(publisher, 35, 5);
+
+        eventually().until(() -> seen.size() == 15);
+        assertThat(seen).doesNotContainAnyElementsOf(range(10, 35));
+        assertThat(subscriber.missedEvents()).isEqualTo(25);
+        assertThat(subscriber.health().counters().get("reconnects")).isGreaterThanOrEqualTo(1L);
+        assertThat(seen.size() + subscriber.missedEvents()).as("received + missed = published").isEqualTo(40);
+    }
+
+    @Test
+    void aSubscriberWhoseHandlersFallFarBehindStaysBoundedAndCountsWhatItMissed() throws Exception {
+        RedisEventBus subscriber = track(builder(redis.uri()).subscriberBuffer(10, 1024 * 1024).build());
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger handled = new AtomicInteger();
+        subscriber.subscribe(OrderPlaced.class, SubscriptionOptions.named("stuck").withQueueCapacity(4), e -> {
+            release.await();
+            handled.incrementAndGet();
+        });
+        subscriber.start();
+        EventBus publisher = track(builder(redis.uri()).build());
+        publisher.start();
+
+        publishAll(publisher, 0, 200);
+        eventually().until(() -> subscriber.health().counters().get("discardedEvents") > 0
+                && subscriber.health().counters().get("receivedEvents") + subscriber.health().counters().get("discardedEvents") == 200);
+        release.countDown();
+        eventually().until(() -> subscriber.health().counters().get("bufferedEvents") == 0 && subscriber.stats().received() == handled.get());
+        publishAll(publisher, 200, 1); // the next event shows the gap
+
+        eventually().until(() -> handled.get() == subscriber.stats().received() && subscriber.missedEvents() > 0
+                && handled.get() + subscriber.missedEvents() == 201);
+        assertThat(subscriber.missedEvents()).isEqualTo(subscriber.health().counters().get("discardedEvents"));
+    }
+
+    @Test
+    void aRedisRestartRestoresSubscriptionsAndPublishesWaitInsteadOfVanishing() {
+        RedisEventBus bus = track(builder(redis.uri()).publishTimeout(Duration.ofSeconds(20)).build());
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        bus.subscribe(OrderPlaced.class, e -> seen.add(e.payload().n()));
+        bus.start();
+        publishAll(bus, 0, 5);
+        eventually().until(() -> seen.size() == 5);
+
+        redis.stop();
+        List<CompletableFuture<?>> duringOutage = new ArrayList<>();
+        for (int i = 5; i < 10; i++) {
+            duringOutage.add(bus.publish(new OrderPlaced("o" + i, i)));
+        }
+        eventually().until(() -> !bus.health().up());
+        assertThat(duringOutage).noneMatch(CompletableFuture::isDone);
+        redis.startAgain();
+
+        // the publishes made during the outage complete once Redis is back: none is silently dropped
+        CompletableFuture.allOf(duringOutage.toArray(CompletableFuture[]::new)).join();
+        eventually().until(() -> bus.health().up());
+        publishAll(bus, 10, 5);
+        eventually().until(() -> seen.containsAll(range(10, 15)));
+        assertThat(bus.health().counters().get("reconnects")).isGreaterThanOrEqualTo(1L);
+        assertThat(seen.size() + bus.missedEvents()).as("received + missed = published").isEqualTo(15);
+    }
+
+    @Test
+    void publishesFailNamingTheEndpointWhenRedisStaysDownPastThePublishTimeout() {
+        RedisServer own = RedisServer.start();
+        closeables.add(own);
+        EventBus bus = track(builder(own.uri()).publishTimeout(Duration.ofMillis(500)).build());
+        bus.start();
+        own.stop();
+
+        CompletableFuture<?> publish = bus.publish(new OrderPlaced("x", 1));
+
+        assertThatThrownBy(publish::join).hasCauseInstanceOf(RedisPublishException.class)
+                .hasMessageContaining("redis://127.0.0.1:" + own.port()).hasMessageContaining("PT0.5S");
+        assertThat(bus.stats().publishFailed()).isEqualTo(1);
+    }
+
+    private static List<Integer> range(int from, int to) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add(i);
+        }
+        return out;
+    }
+
+    @Test
+    void aBusStartedAgainstNoRedisFailsWithTheEndpointInTheMessage() {
+        RedisServer own = RedisServer.start();
+        int port = own.port();
+        own.close();
+        EventBus bus = track(RedisEventBus.builder("redis://127.0.0.1:" + port).build());
+        assertThatThrownBy(bus::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("redis://127.0.0.1:" + port);
+    }
+
+    @Test
+    void aBadUriIsRejectedNamingItWithoutThePassword() {
+        assertThatThrownBy(() -> RedisEventBus.builder("http://user:secret@host"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("redis://")
+                .hasMessageNotContaining("secret");
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, UTF_8);
+    }
+}
