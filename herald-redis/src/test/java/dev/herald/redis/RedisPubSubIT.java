@@ -269,6 +269,41 @@ class RedisPubSubIT {
         assertThat(bus.stats().publishFailed()).isEqualTo(1);
     }
 
+    @Test
+    void badInputFromRedisCliBecomesDeadLettersAndAHandWrittenCloudEventIsHandled() throws Exception {
+        java.util.Optional<java.nio.file.Path> cli = java.util.Arrays.stream(System.getenv("PATH").split(":"))
+                .map(d -> java.nio.file.Path.of(d, "redis-cli")).filter(java.nio.file.Files::isExecutable).findFirst();
+        org.junit.jupiter.api.Assumptions.assumeTrue(cli.isPresent(), "no redis-cli on the PATH");
+        EventBus bus = track(builder(redis.uri()).build());
+        List<OrderPlaced> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bus.subscribe(OrderPlaced.class, "orders", e -> handled.add(e.payload()));
+        bus.start();
+
+        String channel = "herald:it.order-placed";
+        redisCli(cli.get(), "PUBLISH", channel, "this is not json");
+        redisCli(cli.get(), "PUBLISH", channel, "{\"hello\":\"world\"}");
+        redisCli(cli.get(), "PUBLISH", channel, "{\"specversion\":\"1.0\",\"id\":\"x-1\",\"source\":\"cli\","
+                + "\"type\":\"it.something-else\",\"data\":{}}");
+        redisCli(cli.get(), "PUBLISH", channel, "{\"specversion\":\"1.0\",\"id\":\"cli-1\",\"source\":\"redis-cli\","
+                + "\"type\":\"it.order-placed\",\"time\":\"2026-11-26T12:00:00Z\",\"data\":{\"orderId\":\"by-hand\",\"n\":7}}");
+
+        eventually().until(() -> handled.size() == 1 && bus.deadLetters().size() == 3);
+        assertThat(handled).containsExactly(new OrderPlaced("by-hand", 7));
+        assertThat(bus.deadLetters().list(10)).extracting(DeadLetter::reason)
+                .containsExactly(DeadLetter.Reason.UNDECODABLE, DeadLetter.Reason.UNDECODABLE, DeadLetter.Reason.UNKNOWN_TYPE);
+        assertThat(bus.deadLetters().list(10).get(0).rawMessageText()).isEqualTo("this is not json");
+        assertThat(bus.health().up()).isTrue();
+    }
+
+    private static void redisCli(java.nio.file.Path cli, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(cli.toString(), "-p", Integer.toString(redis.port())));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8).trim();
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).as("subscribers that received it").isEqualTo("1");
+    }
+
     private static List<Integer> range(int from, int to) {
         List<Integer> out = new ArrayList<>();
         for (int i = from; i < to; i++) {

@@ -1,0 +1,155 @@
+package dev.herald.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.DeadLetter;
+import dev.herald.DomainEvent;
+import dev.herald.Envelope;
+import dev.herald.EventBus;
+import dev.herald.EventType;
+import dev.herald.RetryPolicy;
+import dev.herald.testkit.RedisServer;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Password, ACL users, TLS, and the deaf subscription an ACL change can cause. */
+class RedisConnectionIT {
+
+    @EventType("it.secured")
+    record Secured(String value) implements DomainEvent {
+    }
+
+    private static final String ACL_USER = "herald on >hpass ~herald:* &herald:* +@all";
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+    }
+
+    private RedisServer server(RedisServer.Builder builder) {
+        RedisServer server = builder.start();
+        resources.add(server);
+        return server;
+    }
+
+    private EventBus bus(EventBus bus) {
+        resources.add(() -> bus.shutdown(Duration.ofSeconds(5)));
+        return bus;
+    }
+
+    /** Publishes, handles, and dead-letters one event each: the bus works on this connection. */
+    private static void roundTrip(EventBus bus) {
+        ConcurrentLinkedQueue<Envelope<Secured>> got = new ConcurrentLinkedQueue<>();
+        bus.subscribe(Secured.class, "ok", got::add);
+        bus.subscribe(Secured.class, "fails", e -> {
+            throw new IllegalStateException("to the dead letters");
+        });
+        bus.start();
+        bus.publish(new Secured("hello")).join();
+        await().atMost(Duration.ofSeconds(30)).until(() -> got.size() == 1 && bus.deadLetters().size() == 1);
+        assertThat(got.peek().payload().value()).isEqualTo("hello");
+        assertThat(bus.deadLetters().list(1)).extracting(DeadLetter::handler).containsExactly("fails");
+    }
+
+    @Test
+    void withRequirepassTheRightPasswordWorks() {
+        RedisServer redis = server(RedisServer.builder().password("s3cret"));
+        roundTrip(bus(RedisEventBus.builder(redis.uri()).retry(RetryPolicy.none()).build()));
+    }
+
+    @Test
+    void withRequirepassAWrongPasswordFailsStartNamingTheEndpointButNotThePassword() {
+        RedisServer redis = server(RedisServer.builder().password("s3cret"));
+        EventBus bus = bus(RedisEventBus.builder("redis://:wrong-password@127.0.0.1:" + redis.port()).build());
+        assertThatThrownBy(bus::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("redis://127.0.0.1:" + redis.port())
+                .hasMessageContaining("WRONGPASS")
+                .hasMessageNotContaining("wrong-password");
+    }
+
+    @Test
+    void anAclUserLimitedToHeraldKeysAndChannelsIsEnough() {
+        RedisServer redis = server(RedisServer.builder().aclUser(ACL_USER));
+        roundTrip(bus(RedisEventBus.builder("redis://herald:hpass@127.0.0.1:" + redis.port())
+                .retry(RetryPolicy.none()).build()));
+    }
+
+    @Test
+    void anAclUserWithTheWrongPasswordOrWithoutChannelRightsFailsStartClearly() {
+        RedisServer redis = server(RedisServer.builder().aclUser(ACL_USER).aclUser("nochannels on >npass ~herald:* +@all"));
+        EventBus wrong = bus(RedisEventBus.builder("redis://herald:nope@127.0.0.1:" + redis.port()).build());
+        assertThatThrownBy(wrong::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("WRONGPASS");
+
+        EventBus noChannels = bus(RedisEventBus.builder("redis://nochannels:npass@127.0.0.1:" + redis.port()).build());
+        noChannels.subscribe(Secured.class, e -> { });
+        assertThatThrownBy(noChannels::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("NOPERM");
+    }
+
+    @Test
+    void tlsWithACertificateMadeByTheTestWorks() {
+        assertThat(RedisServer.binarySupportsTls())
+                .as("Debian's redis-server 7 supports TLS, so this test must run here").isTrue();
+        RedisServer redis = server(RedisServer.builder().tls());
+        RedisClient client = RedisClient.create(RedisURI.create(redis.tlsUri()));
+        client.setOptions(ClientOptions.builder()
+                .sslOptions(SslOptions.builder().trustManager(redis.caCertificate().toFile()).build()).build());
+        resources.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+        roundTrip(bus(RedisEventBus.builder(client).retry(RetryPolicy.none()).build()));
+    }
+
+    @Test
+    void aSubscriptionMadeDeafByAnAclChangeIsReportedAndRestored() {
+        RedisServer redis = server(RedisServer.builder().aclUser(ACL_USER));
+        RedisClient admin = RedisClient.create(redis.uri());
+        resources.add(() -> admin.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+        StatefulRedisConnection<String, String> adminConnection = admin.connect();
+        RedisEventBus bus = (RedisEventBus) bus(RedisEventBus.builder("redis://herald:hpass@127.0.0.1:" + redis.port())
+                .heartbeat(Duration.ofMillis(100), Duration.ofMillis(500)).build());
+        ConcurrentLinkedQueue<String> got = new ConcurrentLinkedQueue<>();
+        bus.subscribe(Secured.class, e -> got.add(e.payload().value()));
+        bus.start();
+        assertThat(bus.health().up()).isTrue();
+
+        // Redis drops the subscriber when its channel rights go; Lettuce reconnects, but its
+        // resubscription is refused: the connection is up, the subscription is gone ("deaf")
+        acl(adminConnection, "SETUSER", "herald", "resetchannels");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !bus.health().up());
+        assertThat(bus.health().detail()).contains("heartbeat");
+
+        acl(adminConnection, "SETUSER", "herald", "&herald:*");
+        await().atMost(Duration.ofSeconds(30)).until(() -> bus.health().up());
+        adminConnection.sync().publish("herald:it.secured", new String(validEvent("after-restore")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> got.contains("after-restore"));
+    }
+
+    private static void acl(StatefulRedisConnection<String, String> connection, String... args) {
+        io.lettuce.core.protocol.CommandArgs<String, String> commandArgs =
+                new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8);
+        for (String a : args) {
+            commandArgs.add(a);
+        }
+        String reply = connection.sync().dispatch(io.lettuce.core.protocol.CommandType.ACL,
+                new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8), commandArgs);
+        assertThat(reply).isEqualTo("OK");
+    }
+
+    static byte[] validEvent(String value) {
+        return ("{\"specversion\":\"1.0\",\"id\":\"" + value + "\",\"source\":\"test\",\"type\":\"it.secured\","
+                + "\"data\":{\"value\":\"" + value + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
