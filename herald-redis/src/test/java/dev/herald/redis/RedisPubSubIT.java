@@ -248,6 +248,8 @@ class RedisPubSubIT {
         // the publishes made during the outage complete once Redis is back: none is silently dropped
         CompletableFuture.allOf(duringOutage.toArray(CompletableFuture[]::new)).join();
         eventually().until(() -> bus.health().up());
+        assertThat(raw.sync().clientList()).as("the subscriber keeps its name, by which its subscriptions are verified")
+                .containsPattern("name=herald-sub-[^ ]+ .* sub=2 ");
         publishAll(bus, 10, 5);
         eventually().until(() -> seen.containsAll(range(10, 15)));
         assertThat(bus.health().counters().get("reconnects")).isGreaterThanOrEqualTo(1L);

@@ -65,6 +65,25 @@ public final class RedisEndpoint {
         return client;
     }
 
+    /**
+     * Opens a Pub/Sub connection; with Herald's own client it carries a client name (restored
+     * on every reconnect), by which its subscriptions can be checked in {@code CLIENT LIST}.
+     *
+     * @return the connection, and whether it is named
+     */
+    io.lettuce.core.pubsub.StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub(String clientName) {
+        if (uri != null) {
+            RedisURI named = RedisURI.builder(uri).withClientName(clientName).build();
+            return client.connectPubSub(io.lettuce.core.codec.ByteArrayCodec.INSTANCE, named);
+        }
+        return client.connectPubSub(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
+    }
+
+    /** Whether {@link #connectPubSub(String)} names the connection. */
+    boolean namesConnections() {
+        return uri != null;
+    }
+
     /** Records the address a connection reached, for messages about a user's client. */
     void connectedTo(SocketAddress socketAddress) {
         this.address = socketAddress.toString();

@@ -65,6 +65,7 @@ public final class RedisPubSubTransport implements Transport {
     private volatile boolean deaf;
     private volatile boolean disconnected;
     private volatile boolean closed;
+    private volatile boolean clientListDenied;
     private @Nullable StatefulRedisConnection<byte[], byte[]> publisher;
     private @Nullable StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
 
@@ -76,7 +77,10 @@ public final class RedisPubSubTransport implements Transport {
                 if (disconnected) {
                     disconnected = false;
                     reconnects.increment();
-                    log.info("Reconnected to {}; Lettuce resubscribes, and the heartbeat verifies it", endpoint.describe());
+                    log.info("Reconnected to {}; resubscribing, and verifying the subscriptions", endpoint.describe());
+                    if (!closed) {
+                        scheduler.schedule(RedisPubSubTransport.this::verifySubscriptions, 50, TimeUnit.MILLISECONDS);
+                    }
                 }
             }
         }
@@ -104,6 +108,10 @@ public final class RedisPubSubTransport implements Transport {
         });
     }
 
+    private String subscriberName() {
+        return options.prefix() + "-sub-" + options.instanceId();
+    }
+
     private boolean isOurs(RedisChannelHandler<?, ?> connection) {
         return connection == publisher || connection == subscriber;
     }
@@ -118,7 +126,7 @@ public final class RedisPubSubTransport implements Transport {
         endpoint.client().addListener(connectionEvents);
         try {
             publisher = endpoint.client().connect(ByteArrayCodec.INSTANCE);
-            StatefulRedisPubSubConnection<byte[], byte[]> sub = endpoint.client().connectPubSub(ByteArrayCodec.INSTANCE);
+            StatefulRedisPubSubConnection<byte[], byte[]> sub = endpoint.connectPubSub(subscriberName());
             subscriber = sub;
             sub.addListener(new RedisPubSubAdapter<>() {
                 @Override
@@ -232,18 +240,26 @@ public final class RedisPubSubTransport implements Transport {
     private void cancel(String channel, DeliveryListener listener) {
         synchronized (subscribeLock) {
             List<DeliveryListener> list = listeners.get(channel);
-            if (list == null || !list.remove(listener)) {
+            if (list == null || !list.contains(listener)) {
                 return;
             }
-            if (list.isEmpty() && subscriber != null && subscriber.isOpen()) {
+            // Redis answers in order: once it confirms UNSUBSCRIBE (or a PING, while other handlers
+            // stay), every message it pushed before has reached receive() and the intake, with
+            // this listener among its targets. Only then is the listener removed.
+            StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
+            if (s != null && s.isOpen()) {
                 try {
-                    subscriber.sync().unsubscribe(channel(channel));
+                    if (list.size() == 1) {
+                        s.sync().unsubscribe(channel(channel));
+                    } else {
+                        s.sync().ping();
+                    }
                 } catch (RedisException e) {
                     log.debug("Unsubscribing {} failed; the connection goes away anyway", channel, e);
                 }
             }
+            list.remove(listener);
         }
-        // what had already arrived is still handed to the listener (captured on arrival)
     }
 
     @Override
@@ -267,14 +283,17 @@ public final class RedisPubSubTransport implements Transport {
             boolean late = silentNanos > options.heartbeatTimeout().toNanos();
             if (late && !deaf) {
                 deaf = true;
-                log.warn("No heartbeat came back through {} for {} ms: the subscription may be deaf; resubscribing {} channel(s)",
-                        endpoint.describe(), TimeUnit.NANOSECONDS.toMillis(silentNanos), listeners.size() + 1);
+                log.warn("No heartbeat came back through {} for {} ms: the subscription may be deaf; resubscribing",
+                        endpoint.describe(), TimeUnit.NANOSECONDS.toMillis(silentNanos));
             } else if (!late && deaf) {
                 deaf = false;
                 log.info("Heartbeat through {} is back: the subscription works again", endpoint.describe());
             }
-            if (late) {
-                resubscribe();
+            if (!disconnected) {
+                if (late) {
+                    resubscribe(); // never queued while disconnected: Lettuce resubscribes on reconnect itself
+                }
+                verifySubscriptions();
             }
             StatefulRedisConnection<byte[], byte[]> p = publisher;
             if (p != null && !closed) {
@@ -286,18 +305,67 @@ public final class RedisPubSubTransport implements Transport {
         }
     }
 
+    /**
+     * Asks Redis how many channels our subscriber connection is subscribed to ({@code CLIENT LIST},
+     * field {@code sub}) and resubscribes when some are missing: a connection can come back from
+     * a reconnect without all of them. Skipped where the ACL forbids CLIENT LIST, and for a
+     * client passed in by the user (its connections carry no name of ours); the heartbeat still
+     * covers the connection as a whole.
+     */
+    private void verifySubscriptions() {
+        StatefulRedisConnection<byte[], byte[]> p = publisher;
+        if (p == null || closed || disconnected || clientListDenied || !endpoint.namesConnections()) {
+            return;
+        }
+        int expected;
+        synchronized (subscribeLock) {
+            expected = 1 + (int) listeners.values().stream().filter(l -> !l.isEmpty()).count();
+        }
+        String clients;
+        try {
+            clients = p.sync().clientList();
+        } catch (RedisException e) {
+            if (String.valueOf(e.getMessage()).contains("NOPERM")) {
+                clientListDenied = true;
+                log.info("CLIENT LIST is not allowed for this Redis user; subscriptions are verified by the heartbeat only");
+            }
+            return;
+        }
+        String marker = " name=" + subscriberName() + " ";
+        for (String line : clients.split("\n")) {
+            int at = line.indexOf(marker);
+            if (at < 0) {
+                continue;
+            }
+            int sub = line.indexOf(" sub=");
+            if (sub < 0) {
+                return;
+            }
+            int end = line.indexOf(' ', sub + 5);
+            int actual = Integer.parseInt(line.substring(sub + 5, end < 0 ? line.length() : end).trim());
+            if (actual < expected) {
+                log.warn("Redis reports {} channel subscription(s) on our connection to {}, {} expected: resubscribing",
+                        actual, endpoint.describe(), expected);
+                resubscribe();
+            }
+            return;
+        }
+    }
+
     private void resubscribe() {
         StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
         if (s == null || closed) {
             return;
         }
-        java.util.List<byte[]> all = new java.util.ArrayList<>();
+        List<byte[]> all = new java.util.ArrayList<>();
         all.add(channel(heartbeatChannel));
-        listeners.forEach((channel, list) -> {
-            if (!list.isEmpty()) {
-                all.add(channel(channel));
-            }
-        });
+        synchronized (subscribeLock) {
+            listeners.forEach((channel, list) -> {
+                if (!list.isEmpty()) {
+                    all.add(channel(channel));
+                }
+            });
+        }
         s.async().subscribe(all.toArray(new byte[0][]));
     }
 
