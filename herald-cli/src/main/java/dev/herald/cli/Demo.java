@@ -7,7 +7,10 @@ import dev.herald.EventType;
 import dev.herald.Metadata;
 import dev.herald.RetryPolicy;
 import dev.herald.ShutdownReport;
+import dev.herald.EventBusBuilder;
 import dev.herald.memory.InMemoryEventBus;
+import dev.herald.redis.RedisEventBus;
+import dev.herald.testkit.RedisServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -38,12 +41,33 @@ final class Demo {
         this.out = out;
     }
 
-    int run(int orders) throws InterruptedException {
-        EventBus bus = InMemoryEventBus.builder()
-                .source("demo-orders")
-                .retry(RetryPolicy.exponential(Duration.ofMillis(20), 2.0, Duration.ofSeconds(1), 3))
-                .build();
-        out.println("Herald demo on the in-memory transport (the Redis transport is not built yet)");
+    /** The demo's bus options, on whichever transport. */
+    static <B extends EventBusBuilder<B>> B configure(B builder) {
+        return builder.source("demo-orders")
+                .retry(RetryPolicy.exponential(Duration.ofMillis(20), 2.0, Duration.ofSeconds(1), 3));
+    }
+
+    int runInMemory(int orders) throws InterruptedException {
+        out.println("Herald demo on the in-memory transport");
+        return run(configure(InMemoryEventBus.builder()).build(), orders);
+    }
+
+    int runOnRedis(String uri, int orders) throws InterruptedException {
+        out.println("Herald demo on Redis Pub/Sub at " + uri.replaceAll("//[^@/]*@", "//***@"));
+        RedisEventBus bus = configure(RedisEventBus.builder(uri)).prefix("herald-demo").build();
+        bus.deadLetters().purge(); // the demo's own stream: show only this run's dead letters
+        return run(bus, orders);
+    }
+
+    int runOnThrowAwayRedis(int orders) throws InterruptedException {
+        try (RedisServer redis = RedisServer.start()) {
+            out.println("No Redis configured (--redis URI or HERALD_REDIS_URI): started a throw-away redis-server, "
+                    + redis.binary() + ", on port " + redis.port());
+            return runOnRedis(redis.uri(), orders);
+        }
+    }
+
+    private int run(EventBus bus, int orders) throws InterruptedException {
         CountDownLatch payments = new CountDownLatch(orders);
         AtomicInteger confirmations = new AtomicInteger();
 
@@ -72,7 +96,7 @@ final class Demo {
         }
         ShutdownReport report = bus.shutdown(Duration.ofSeconds(10));
         out.printf("published %d orders; %d confirmations sent%n", orders, confirmations.get());
-        for (DeadLetter d : bus.deadLetters().list(100)) {
+        for (DeadLetter d : bus.deadLetters().list(100)) { // readable after shutdown too
             out.printf("dead letter %s: %s, handler %s, %d attempts: %s%n",
                     d.id(), d.reason(), d.handler(), d.attempts(), d.error());
         }

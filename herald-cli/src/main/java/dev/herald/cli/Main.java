@@ -22,7 +22,7 @@ public final class Main {
         try {
             switch (command) {
                 case "demo":
-                    return new Demo(out).run(args.length > 1 ? parseCount(args[1]) : 5);
+                    return demo(java.util.Arrays.copyOfRange(args, 1, args.length), out);
                 case "help":
                 case "--help":
                 case "-h":
@@ -42,6 +42,35 @@ public final class Main {
         }
     }
 
+    private static int demo(String[] args, PrintStream out) throws InterruptedException {
+        int orders = 5;
+        String redis = System.getenv("HERALD_REDIS_URI");
+        boolean inMemory = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--in-memory":
+                    inMemory = true;
+                    break;
+                case "--redis":
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("--redis needs a URI, such as redis://localhost:6379");
+                    }
+                    redis = args[++i];
+                    break;
+                default:
+                    if (args[i].startsWith("-")) {
+                        throw new IllegalArgumentException("unknown option '" + args[i] + "' of demo; see herald help");
+                    }
+                    orders = parseCount(args[i]);
+            }
+        }
+        Demo demo = new Demo(out);
+        if (inMemory) {
+            return demo.runInMemory(orders);
+        }
+        return redis == null || redis.isBlank() ? demo.runOnThrowAwayRedis(orders) : demo.runOnRedis(redis, orders);
+    }
+
     private static int parseCount(String text) {
         try {
             int n = Integer.parseInt(text);
@@ -56,7 +85,9 @@ public final class Main {
 
     private static void usage(PrintStream out) {
         out.println("usage: herald <command>");
-        out.println("  demo [ORDERS]   publish ORDERS orders (default 5) through a demo bus and show what happens");
+        out.println("  demo [ORDERS] [--redis URI | --in-memory]");
+        out.println("                  publish ORDERS orders (default 5) through a demo bus and show what happens;");
+        out.println("                  on Redis at URI (or $HERALD_REDIS_URI), else on a throw-away redis-server");
         out.println("  help            this text");
     }
 }

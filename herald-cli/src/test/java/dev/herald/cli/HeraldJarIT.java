@@ -23,7 +23,8 @@ class HeraldJarIT {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String text = new String(output, StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as(text).isZero();
-        assertThat(text).contains("published 3 orders; 2 confirmations sent").contains("in time: true");
+        assertThat(text).contains("throw-away redis-server").contains("published 3 orders; 2 confirmations sent")
+                .contains("in time: true");
         Files.writeString(Path.of("target", "demo-output.txt"), text);
     }
 }
