@@ -30,7 +30,7 @@ class RedisConnectionIT {
     record Secured(String value) implements DomainEvent {
     }
 
-    private static final String ACL_USER = "herald on >hpass ~herald:* &herald:* +@all";
+    private static final String ACL_USER = "herald on >hpass resetchannels ~herald:* &herald:* +@all";
 
     private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -91,7 +91,7 @@ class RedisConnectionIT {
 
     @Test
     void anAclUserWithTheWrongPasswordOrWithoutChannelRightsFailsStartClearly() {
-        RedisServer redis = server(RedisServer.builder().aclUser(ACL_USER).aclUser("nochannels on >npass ~herald:* +@all"));
+        RedisServer redis = server(RedisServer.builder().aclUser(ACL_USER).aclUser("nochannels on >npass resetchannels ~herald:* +@all"));
         EventBus wrong = bus(RedisEventBus.builder("redis://herald:nope@127.0.0.1:" + redis.port()).build());
         assertThatThrownBy(wrong::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("WRONGPASS");
 

@@ -441,7 +441,7 @@ public final class RedisServer implements AutoCloseable {
 
         /**
          * Adds an ACL user, as a {@code user} line of redis.conf, e.g.
-         * {@code aclUser("herald on >pw ~herald:* &herald:* +@all")}.
+         * {@code aclUser("herald on >pw resetchannels ~herald:* &herald:* +@all")}.
          *
          * @param rule the user name and its ACL rules
          * @return this builder

@@ -70,7 +70,7 @@ class RedisServerTest {
     @Test
     void aPasswordAndAclUsersAreEnforced() throws IOException {
         try (RedisServer redis = RedisServer.builder().password("s3cret")
-                .aclUser("herald on >hpass ~herald:* &herald:* +@all").start()) {
+                .aclUser("herald on >hpass resetchannels ~herald:* &herald:* +@all").start()) {
             assertThat(call(redis.port(), "PING")).startsWith("-NOAUTH");
             assertThat(call(redis.port(), "AUTH", "s3cret")).isEqualTo("+OK");
             assertThat(call(redis.port(), "AUTH", "herald", "hpass")).isEqualTo("+OK");

@@ -42,6 +42,8 @@ public final class RedisPubSubTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(RedisPubSubTransport.class);
     private static final DeliveryListener[] NONE = new DeliveryListener[0];
+    /** Besides after each reconnect, subscriptions are checked in CLIENT LIST every this many heartbeats. */
+    private static final int VERIFY_EVERY_HEARTBEATS = 15;
 
     /** Options of the transport. */
     public record Options(String prefix, String instanceId, Duration publishTimeout,
@@ -293,7 +295,9 @@ public final class RedisPubSubTransport implements Transport {
                 if (late) {
                     resubscribe(); // never queued while disconnected: Lettuce resubscribes on reconnect itself
                 }
-                verifySubscriptions();
+                if (late || heartbeatsSent.get() % VERIFY_EVERY_HEARTBEATS == 0) {
+                    verifySubscriptions(); // CLIENT LIST costs Redis O(clients): not every heartbeat
+                }
             }
             StatefulRedisConnection<byte[], byte[]> p = publisher;
             if (p != null && !closed) {
