@@ -12,9 +12,10 @@ public final class BusCounters {
     final LongAdder retried = new LongAdder();
     final LongAdder deadLettered = new LongAdder();
     final LongAdder parked = new LongAdder();
+    final LongAdder leftPending = new LongAdder();
 
     public BusStats snapshot() {
         return new BusStats(published.sum(), publishFailed.sum(), received.sum(), handled.sum(), retried.sum(),
-                deadLettered.sum(), parked.sum());
+                deadLettered.sum(), parked.sum(), leftPending.sum());
     }
 }

@@ -66,6 +66,24 @@ final class DeadLetterWriter {
         return store(letter);
     }
 
+    /** A message delivered more often than the transport's limit without being finished: a poison message. */
+    DeadLetter overDelivered(byte[] raw, @Nullable IncomingEvent event, String handler, int deliveries) {
+        Instant now = clock.instant();
+        DeadLetter letter = new DeadLetter(ids.get(), Reason.HANDLER_FAILED, event != null ? event.type() : null,
+                event != null ? event.id() : null, handler, deliveries - 1,
+                "delivered " + deliveries + " times without being finished (the consumers handling it stopped or crashed);"
+                        + " over the delivery limit, so it is not tried again", null, null, raw, now, now);
+        log.error("Event {} was delivered {} times to handler '{}' without being finished: dead letter {}",
+                letter.eventId(), deliveries, handler, letter.id());
+        return store(letter);
+    }
+
+    /** Shutdown deadline on a durable transport: left unacknowledged, so another instance takes it. */
+    void leftPending(@Nullable IncomingEvent event, String handler) {
+        counters.leftPending.increment();
+        log.debug("Left event {} of handler '{}' pending for another instance", event != null ? event.id() : "(not decoded)", handler);
+    }
+
     private DeadLetter store(DeadLetter letter) {
         counters.deadLettered.increment();
         try {

@@ -60,6 +60,14 @@ final class HandlerPipeline<E> {
     void process(Work work) {
         byte[] raw = work.delivery.body();
         IncomingEvent event = work.event;
+        if (work.delivery.overDeliveryLimit() && work.replay == null) {
+            if (work.finish()) {
+                deadLetters.overDelivered(raw, event != null ? event : peekQuietly(raw), handlerName,
+                        work.delivery.deliveryCount());
+                work.delivery.ack();
+            }
+            return;
+        }
         E payload;
         try {
             if (event == null) {
@@ -112,6 +120,10 @@ final class HandlerPipeline<E> {
     }
 
     private void park(Work work, int attempts) {
+        if (work.delivery.redeliverable() && work.replay == null) {
+            deadLetters.leftPending(work.event, handlerName); // not acknowledged: another instance takes it
+            return;
+        }
         if (work.replay != null) {
             work.replay.completeExceptionally(new IllegalStateException(
                     "the bus shut down before the replay finished; the dead letter is kept"));
@@ -119,6 +131,14 @@ final class HandlerPipeline<E> {
             deadLetters.parked(work.delivery.body(), work.event, handlerName, attempts);
         }
         work.delivery.ack();
+    }
+
+    private @Nullable IncomingEvent peekQuietly(byte[] raw) {
+        try {
+            return codec.decode(raw);
+        } catch (InvalidMessageException e) {
+            return null;
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -297,6 +297,7 @@ public class TransportEventBus implements EventBus {
         long startNanos = System.nanoTime();
         long deadline = startNanos + timeout.toNanos();
         long parkedBefore = counters.parked.sum();
+        long pendingBefore = counters.leftPending.sum();
         boolean inTime = true;
         boolean interrupted = false;
         try {
@@ -326,13 +327,14 @@ public class TransportEventBus implements EventBus {
         afterShutdown();
         BusStats stats = counters.snapshot();
         ShutdownReport report = new ShutdownReport(stats.handled(), stats.deadLettered(), stats.parked() - parkedBefore,
-                inTime, Duration.ofNanos(System.nanoTime() - startNanos));
+                stats.leftPending() - pendingBefore, inTime, Duration.ofNanos(System.nanoTime() - startNanos));
         if (inTime) {
             log.info("Herald bus {} shut down in {} ms: {} handled, {} dead-lettered, nothing parked",
                     settings.instanceId(), report.took().toMillis(), report.handled(), report.deadLettered());
         } else {
-            log.warn("Herald bus {} shutdown passed its deadline of {} ms: {} handled, {} dead-lettered, {} parked as SHUTDOWN dead letters",
-                    settings.instanceId(), timeout.toMillis(), report.handled(), report.deadLettered(), report.parked());
+            log.warn("Herald bus {} shutdown passed its deadline of {} ms: {} handled, {} dead-lettered, {} parked as SHUTDOWN "
+                    + "dead letters, {} left pending for another instance", settings.instanceId(), timeout.toMillis(),
+                    report.handled(), report.deadLettered(), report.parked(), report.leftPending());
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

@@ -32,6 +32,29 @@ public interface Delivery {
     }
 
     /**
+     * Whether the transport will deliver this message again if it is never acknowledged (a
+     * durable transport with consumer groups). A shutdown then leaves unfinished work pending for
+     * another instance instead of parking it as a dead letter.
+     *
+     * @return false by default
+     */
+    default boolean redeliverable() {
+        return false;
+    }
+
+    /**
+     * Whether this message was delivered more often than the transport's delivery limit without
+     * being acknowledged (consumers crashed or stopped while handling it): the bus then
+     * dead-letters it without calling the handler again, so a poison message never circulates
+     * forever.
+     *
+     * @return false by default
+     */
+    default boolean overDeliveryLimit() {
+        return false;
+    }
+
+    /**
      * A delivery of bytes that needs no acknowledgement.
      *
      * @param body the message

@@ -1,48 +1,86 @@
 package dev.herald.redis.internal;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Counts the events a Pub/Sub subscriber missed: publishers number their events per type, so a
- * jump in a publisher's numbers on a channel is exactly the number of events that never arrived
- * (while disconnected, or cut off by Redis's output-buffer limit). The first event seen from a
- * publisher sets its baseline: what it sent before we listened is not counted. Called from one
- * thread (the intake).
+ * jump in a publisher's numbers on a channel is the number of events that did not arrive (while
+ * disconnected, or cut off). A number that arrives late (a publish retried after a reconnect can
+ * overtake an earlier one) is taken off the count again, so the count is exact: what never
+ * arrived. The first event seen from a publisher sets its baseline: what it sent before we
+ * listened is not counted. Called from one thread (the intake); read from any.
  */
 final class GapDetector {
 
     private static final Logger log = LoggerFactory.getLogger(GapDetector.class);
+    /** Open gaps remembered per publisher and channel; older ones stay counted as missed. */
+    private static final int MAX_OPEN_GAPS = 1000;
 
-    private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
-    private final LongAdder missed = new LongAdder();
+    private static final class Stream {
+        long highest;
+        /** Open gaps: first missing number to last missing number. */
+        final TreeMap<Long, Long> gaps = new TreeMap<>();
+    }
 
-    /** Records one event; returns how many of the publisher's events before it were missed. */
+    private final Map<String, Stream> streams = new ConcurrentHashMap<>();
+    private final AtomicLong missed = new AtomicLong();
+
+    /** Records one event; returns how many of the publisher's events before it are missing. */
     long observe(String channel, byte[] message) {
         SequenceStamp stamp = SequenceStamp.read(message);
         if (stamp == null) {
             return 0;
         }
-        String key = stamp.publisherId() + "|" + channel;
-        Long previous = lastSeen.get(key);
-        if (previous == null || stamp.sequence() > previous) {
-            lastSeen.put(key, stamp.sequence());
-        }
-        if (previous == null || stamp.sequence() <= previous + 1) {
+        long seq = stamp.sequence();
+        Stream s = streams.get(stamp.publisherId() + "|" + channel);
+        if (s == null) {
+            s = new Stream();
+            s.highest = seq;
+            streams.put(stamp.publisherId() + "|" + channel, s);
             return 0;
         }
-        long gap = stamp.sequence() - previous - 1;
-        missed.add(gap);
-        log.warn("Missed {} event(s) on channel '{}' from publisher {} (numbers {} to {}): Redis Pub/Sub does not keep "
-                + "events for a disconnected or cut-off subscriber; use Streams mode where every event counts",
-                gap, channel, stamp.publisherId(), previous + 1, stamp.sequence() - 1);
-        return gap;
+        if (seq > s.highest + 1) {
+            long gap = seq - s.highest - 1;
+            s.gaps.put(s.highest + 1, seq - 1);
+            if (s.gaps.size() > MAX_OPEN_GAPS) {
+                s.gaps.pollFirstEntry();
+            }
+            s.highest = seq;
+            missed.addAndGet(gap);
+            log.warn("Missed {} event(s) on channel '{}' from publisher {} (numbers {} to {}): Redis Pub/Sub does not keep "
+                    + "events for a disconnected or cut-off subscriber; use Streams mode where every event counts",
+                    gap, channel, stamp.publisherId(), seq - gap, seq - 1);
+            return gap;
+        }
+        if (seq == s.highest + 1) {
+            s.highest = seq;
+        } else {
+            arrivedLate(s, seq);
+        }
+        return 0;
+    }
+
+    private void arrivedLate(Stream s, long seq) {
+        Map.Entry<Long, Long> gap = s.gaps.floorEntry(seq);
+        if (gap == null || gap.getValue() < seq) {
+            return; // a duplicate, not a gap
+        }
+        s.gaps.remove(gap.getKey());
+        if (gap.getKey() < seq) {
+            s.gaps.put(gap.getKey(), seq - 1);
+        }
+        if (seq < gap.getValue()) {
+            s.gaps.put(seq + 1, gap.getValue());
+        }
+        missed.decrementAndGet();
     }
 
     long missed() {
-        return missed.sum();
+        return missed.get();
     }
 }

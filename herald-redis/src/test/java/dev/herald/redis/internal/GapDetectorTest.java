@@ -1,0 +1,50 @@
+package dev.herald.redis.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class GapDetectorTest {
+
+    private static byte[] event(String publisher, long seq) {
+        return ("{\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"s\",\"type\":\"t\",\"publisherid\":\"" + publisher
+                + "\",\"publisherseq\":" + seq + ",\"data\":{\"publisherseq\":999}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aJumpInAPublishersNumbersIsCountedOnce() {
+        GapDetector gaps = new GapDetector();
+        gaps.observe("c", event("p", 5)); // baseline: what came before we listened is not counted
+        gaps.observe("c", event("p", 6));
+        assertThat(gaps.observe("c", event("p", 10))).isEqualTo(3);
+        gaps.observe("c", event("p", 11));
+        assertThat(gaps.missed()).isEqualTo(3);
+    }
+
+    @Test
+    void anEventThatArrivesLateIsNoLongerMissedAndDuplicatesAreIgnored() {
+        GapDetector gaps = new GapDetector();
+        gaps.observe("c", event("p", 1));
+        gaps.observe("c", event("p", 5)); // 2, 3, 4 missing
+        gaps.observe("c", event("p", 3)); // late
+        gaps.observe("c", event("p", 3)); // duplicate
+        gaps.observe("c", event("p", 5)); // duplicate
+        assertThat(gaps.missed()).isEqualTo(2);
+        gaps.observe("c", event("p", 2));
+        gaps.observe("c", event("p", 4));
+        assertThat(gaps.missed()).isZero();
+    }
+
+    @Test
+    void publishersAndChannelsAreCountedApartAndForeignMessagesIgnored() {
+        GapDetector gaps = new GapDetector();
+        gaps.observe("a", event("p", 1));
+        gaps.observe("b", event("p", 7));
+        gaps.observe("a", event("q", 100));
+        gaps.observe("a", event("p", 2));
+        gaps.observe("a", "not even json".getBytes(StandardCharsets.UTF_8));
+        gaps.observe("a", "{\"data\":{\"publisherid\":\"p\",\"publisherseq\":50}}".getBytes(StandardCharsets.UTF_8));
+        assertThat(gaps.missed()).isZero();
+    }
+}
