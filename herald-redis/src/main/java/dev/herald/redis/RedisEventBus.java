@@ -5,7 +5,10 @@ import dev.herald.internal.TransportEventBus;
 import dev.herald.redis.internal.RedisDeadLetterStore;
 import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.redis.internal.RedisPubSubTransport;
+import dev.herald.redis.internal.RedisStreamsTransport;
 import dev.herald.spi.BusSettings;
+import dev.herald.spi.Transport;
+import java.time.Instant;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.Objects;
@@ -60,12 +63,16 @@ public final class RedisEventBus extends TransportEventBus {
     public enum Mode {
         /** Redis Pub/Sub: fan-out to every running instance; nothing kept for absent subscribers. */
         PUBSUB,
-        /** Redis Streams: durable, at-least-once per consumer group (not available yet). */
+        /**
+         * Redis Streams: durable, at-least-once per consumer group; events wait in Redis for
+         * subscribers that are down, and a crashed consumer's work is taken over.
+         */
         STREAMS
     }
 
     private final RedisEndpoint endpoint;
     private final RedisDeadLetterStore store;
+    private final Transport redisTransport;
 
     /**
      * A bus with default options on a client the caller owns.
@@ -80,6 +87,7 @@ public final class RedisEventBus extends TransportEventBus {
         super(parts.settings(), parts.transport(), parts.store());
         this.endpoint = parts.endpoint();
         this.store = parts.store();
+        this.redisTransport = parts.transport();
     }
 
     /**
@@ -113,13 +121,33 @@ public final class RedisEventBus extends TransportEventBus {
         return health().counters().getOrDefault("missedEvents", 0L);
     }
 
+    /**
+     * Streams mode: has one handler read a type's events again from a point in time, for example
+     * after a bug fix. Moves only that handler's consumer group ({@code XGROUP SETID}); other
+     * handlers and services are untouched. Events older than the stream's retention are gone.
+     *
+     * @param eventType the type
+     * @param handlerName the handler's name (see {@link dev.herald.Subscription#handlerName()})
+     * @param from the time to read from; {@link Instant#EPOCH} for everything the stream holds
+     * @throws UnsupportedOperationException in Pub/Sub mode, which keeps nothing to replay
+     */
+    public void replayFrom(String eventType, String handlerName, Instant from) {
+        Objects.requireNonNull(eventType, "eventType");
+        Objects.requireNonNull(handlerName, "handlerName");
+        Objects.requireNonNull(from, "from");
+        if (!(redisTransport instanceof RedisStreamsTransport streams)) {
+            throw new UnsupportedOperationException("replay needs Mode.STREAMS: Redis Pub/Sub keeps no events to replay");
+        }
+        streams.replayFrom(eventType, handlerName, from);
+    }
+
     @Override
     protected void afterShutdown() {
         store.close();
         endpoint.shutdown();
     }
 
-    private record Parts(BusSettings settings, RedisPubSubTransport transport, RedisDeadLetterStore store,
+    private record Parts(BusSettings settings, Transport transport, RedisDeadLetterStore store,
             RedisEndpoint endpoint) {
     }
 
@@ -130,6 +158,12 @@ public final class RedisEventBus extends TransportEventBus {
         public static final String DEFAULT_PREFIX = "herald";
         /** Default {@link #deadLetterRetention(long)}: about 100,000 entries. */
         public static final long DEFAULT_DEAD_LETTER_RETENTION = 100_000;
+        /** Default {@link #streamRetention(long)}: about 1,000,000 entries per stream. */
+        public static final long DEFAULT_STREAM_RETENTION = 1_000_000;
+        /** Default {@link #visibilityTimeout(Duration)}: 30 seconds. */
+        public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
+        /** Default {@link #deliveryLimit(int)}: 5. */
+        public static final int DEFAULT_DELIVERY_LIMIT = 5;
         /** Default {@link #heartbeat(Duration, Duration)} interval. */
         public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
         /** Default {@link #heartbeat(Duration, Duration)} timeout. */
@@ -143,6 +177,11 @@ public final class RedisEventBus extends TransportEventBus {
         private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
         private int bufferMessages = 100_000;
         private long bufferBytes = 32L * 1024 * 1024;
+        private long streamRetention = DEFAULT_STREAM_RETENTION;
+        private Duration visibilityTimeout = DEFAULT_VISIBILITY_TIMEOUT;
+        private int deliveryLimit = DEFAULT_DELIVERY_LIMIT;
+        private int readBatch = 100;
+        private String startFrom = "$";
 
         private Builder(RedisEndpoint endpoint) {
             this.endpoint = endpoint;
@@ -232,14 +271,92 @@ public final class RedisEventBus extends TransportEventBus {
             return this;
         }
 
-        private Parts parts() {
-            if (mode == Mode.STREAMS) {
-                throw new UnsupportedOperationException("Mode.STREAMS is not available yet; use Mode.PUBSUB");
+        /**
+         * Streams mode: about how many entries each stream keeps ({@code XADD ... MAXLEN ~}).
+         * Entries a slow group has not read yet are trimmed too when a stream passes it (the bus
+         * warns, and reports itself unhealthy, when a group's lag nears it): size it for the
+         * longest backlog you expect, at about the event size each in Redis's memory.
+         *
+         * @param entries at least 1000; default 1,000,000
+         * @return this builder
+         */
+        public Builder streamRetention(long entries) {
+            if (entries < 1000) {
+                throw new IllegalArgumentException("streamRetention must be >= 1000 entries but was " + entries);
             }
+            this.streamRetention = entries;
+            return this;
+        }
+
+        /**
+         * Streams mode: how long an entry may stay pending with a consumer before another
+         * instance takes it over, taking that consumer for dead. Longer than your slowest
+         * handler's run (retries included), or live work is taken over and handled twice.
+         *
+         * @param timeout at least 10 ms; default 30 s
+         * @return this builder
+         */
+        public Builder visibilityTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.toMillis() < 10) {
+                throw new IllegalArgumentException("visibilityTimeout must be at least 10 ms but was " + timeout);
+            }
+            this.visibilityTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Streams mode: how many deliveries an entry gets (a consumer crashing or stopping while
+         * handling it counts one) before it is dead-lettered without another try.
+         *
+         * @param deliveries at least 1; default 5
+         * @return this builder
+         */
+        public Builder deliveryLimit(int deliveries) {
+            if (deliveries < 1) {
+                throw new IllegalArgumentException("deliveryLimit must be >= 1 but was " + deliveries);
+            }
+            this.deliveryLimit = deliveries;
+            return this;
+        }
+
+        /**
+         * Streams mode: how many entries one read takes ({@code XREADGROUP COUNT}).
+         *
+         * @param entries from 1 to 10,000; default 100
+         * @return this builder
+         */
+        public Builder readBatch(int entries) {
+            if (entries < 1 || entries > 10_000) {
+                throw new IllegalArgumentException("readBatch must be between 1 and 10000 but was " + entries);
+            }
+            this.readBatch = entries;
+            return this;
+        }
+
+        /**
+         * Streams mode: where a handler's consumer group starts when it is created. Default: new
+         * events only; {@code Instant.EPOCH}: everything the stream holds. An existing group
+         * keeps its place (see {@link RedisEventBus#replayFrom}).
+         *
+         * @param from the time of the first event to read
+         * @return this builder
+         */
+        public Builder startFrom(Instant from) {
+            Objects.requireNonNull(from, "from");
+            this.startFrom = from.toEpochMilli() <= 0 ? "0" : (from.toEpochMilli() - 1) + "-" + Long.MAX_VALUE;
+            return this;
+        }
+
+        private Parts parts() {
             BusSettings settings = settings();
-            RedisPubSubTransport transport = new RedisPubSubTransport(endpoint, new RedisPubSubTransport.Options(prefix,
-                    settings.instanceId(), settings.publishTimeout(), heartbeatInterval,
-                    heartbeatTimeout, bufferMessages, bufferBytes));
+            Transport transport = mode == Mode.STREAMS
+                    ? new RedisStreamsTransport(endpoint, new RedisStreamsTransport.Options(prefix, settings.source(),
+                            settings.instanceId(), settings.publishTimeout(), streamRetention, readBatch,
+                            Duration.ofMillis(200), visibilityTimeout, deliveryLimit, startFrom))
+                    : new RedisPubSubTransport(endpoint, new RedisPubSubTransport.Options(prefix,
+                            settings.instanceId(), settings.publishTimeout(), heartbeatInterval,
+                            heartbeatTimeout, bufferMessages, bufferBytes));
             RedisDeadLetterStore store = new RedisDeadLetterStore(endpoint, prefix + ":dlq", deadLetterRetention,
                     settings.publishTimeout());
             return new Parts(settings, transport, store, endpoint);

@@ -717,6 +717,67 @@ public abstract class TransportConformanceSuite {
         assertAccounted(bus, n, 1);
     }
 
+    // ------------------------------------------------------------------ durable transports
+
+    @Test
+    void aPersistentTransportKeepsEventsPublishedWhileTheSubscriberIsDown() {
+        assumeTrue(features().persistent(), "transport does not keep events for absent subscribers");
+        EventBus first = bus(b -> b.source("durable-service"));
+        first.subscribe(Numbered.class, "keeper", e -> { });
+        first.start();
+        first.shutdown(Duration.ofSeconds(5));
+
+        EventBus publisher = bus(b -> b.source("publisher"));
+        publisher.start();
+        publishAll(publisher, numbered(500));
+
+        Set<Long> seen = ConcurrentHashMap.newKeySet();
+        EventBus second = bus(b -> b.source("durable-service"));
+        second.subscribe(Numbered.class, "keeper", e -> seen.add(e.payload().seq()));
+        second.start();
+
+        eventually().until(() -> seen.size() == 500);
+        assertAccounted(second, 500, 1);
+    }
+
+    @Test
+    void instancesOfOneServiceShareAHandlersWorkAndOtherServicesGetEverything() {
+        assumeTrue(features().consumerGroups(), "transport has no consumer groups");
+        Map<String, Set<Long>> seen = new ConcurrentHashMap<>();
+        AtomicInteger calls = new AtomicInteger();
+        for (String instance : List.of("billing-1", "billing-2", "audit-1")) {
+            String service = instance.substring(0, instance.indexOf('-'));
+            EventBus bus = bus(b -> b.source(service).instanceId(instance));
+            Set<Long> mine = ConcurrentHashMap.newKeySet();
+            seen.put(instance, mine);
+            bus.subscribe(Numbered.class, "record", e -> {
+                mine.add(e.payload().seq());
+                calls.incrementAndGet();
+                Thread.sleep(1);
+            });
+            bus.start();
+        }
+        EventBus publisher = bus(b -> b.source("publisher"));
+        publisher.start();
+        publishAll(publisher, numbered(400));
+
+        eventually().until(() -> calls.get() >= 800 && seen.get("audit-1").size() == 400);
+        Set<Long> billing = new java.util.HashSet<>(seen.get("billing-1"));
+        billing.addAll(seen.get("billing-2"));
+        assertThat(billing).as("billing handled every event once between its two instances").hasSize(400);
+        assertThat(seen.get("billing-1").size() + seen.get("billing-2").size()).as("no event twice").isEqualTo(400);
+        assertThat(seen.get("billing-1")).as("both instances took part").isNotEmpty();
+        assertThat(seen.get("billing-2")).isNotEmpty();
+    }
+
+    private static List<Numbered> numbered(int n) {
+        List<Numbered> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new Numbered(0, i, null));
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ lifecycle and shutdown
 
     @Test
@@ -776,6 +837,8 @@ public abstract class TransportConformanceSuite {
         for (int i = 0; i < n; i++) {
             bus.publish(new Numbered(0, i, null));
         }
+        // received, not merely published: a durable transport leaves unread events in the stream
+        eventually().until(() -> bus.stats().received() == n);
 
         ShutdownReport report = bus.shutdown(Duration.ofSeconds(30));
 

@@ -1,7 +1,6 @@
 package dev.herald.redis.internal;
 
 import dev.herald.Health;
-import dev.herald.redis.RedisPublishException;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
 import dev.herald.spi.TransportFeatures;
@@ -9,7 +8,6 @@ import dev.herald.spi.TransportSubscription;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -25,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -59,7 +56,7 @@ public final class RedisPubSubTransport implements Transport {
     private final SubscriberIntake intake;
     private final ScheduledExecutorService scheduler;
     private final LongAdder reconnects = new LongAdder();
-    private final LongAdder publishRetries = new LongAdder();
+    private final ReliableSender sender;
     private final AtomicLong heartbeatsSent = new AtomicLong();
     private final Object subscribeLock = new Object();
     private volatile long lastHeartbeatNanos;
@@ -108,6 +105,7 @@ public final class RedisPubSubTransport implements Transport {
             t.setDaemon(true);
             return t;
         });
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publisher);
     }
 
     private String subscriberName() {
@@ -174,47 +172,8 @@ public final class RedisPubSubTransport implements Transport {
 
     @Override
     public CompletableFuture<Void> publish(String eventType, byte[] message) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        attempt(channelOf(eventType), message, result, System.nanoTime() + options.publishTimeout().toNanos(), 1, null);
-        return result;
-    }
-
-    private void attempt(String channel, byte[] message, CompletableFuture<Void> result, long deadline, int attempt,
-            @Nullable Throwable previous) {
-        StatefulRedisConnection<byte[], byte[]> connection = publisher;
-        if (connection == null || closed) {
-            result.completeExceptionally(new RedisPublishException("cannot publish to " + channel + " on "
-                    + endpoint.describe() + ": the transport is closed", previous));
-            return;
-        }
-        long left = deadline - System.nanoTime();
-        RedisFuture<Long> sent = connection.async().publish(channel(channel), message);
-        CompletableFuture<Long> timed = sent.toCompletableFuture().copy().orTimeout(Math.max(1, left), TimeUnit.NANOSECONDS);
-        timed.whenComplete((receivers, failure) -> {
-            if (failure == null) {
-                result.complete(null);
-                return;
-            }
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            if (cause instanceof TimeoutException) {
-                sent.cancel(false);
-                result.completeExceptionally(new RedisPublishException("publish to " + channel + " on " + endpoint.describe()
-                        + " was not accepted within the publish timeout of " + options.publishTimeout()
-                        + " (is Redis reachable?)" + (previous != null ? "; last error: " + rootMessage(previous) : ""),
-                        previous != null ? previous : cause));
-                return;
-            }
-            long delay = Math.min(1000, 10L << Math.min(attempt - 1, 7));
-            if (!closed && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) < deadline) {
-                publishRetries.increment();
-                scheduler.schedule(() -> attempt(channel, message, result, deadline, attempt + 1, cause), delay,
-                        TimeUnit.MILLISECONDS);
-            } else {
-                result.completeExceptionally(new RedisPublishException("publish to " + channel + " on "
-                        + endpoint.describe() + " failed after " + attempt + " attempt(s): " + rootMessage(cause), cause));
-            }
-        });
+        byte[] channel = channel(channelOf(eventType));
+        return sender.send(channelOf(eventType), redis -> redis.publish(channel, message));
     }
 
     // ------------------------------------------------------------------ subscribe
@@ -380,7 +339,7 @@ public final class RedisPubSubTransport implements Transport {
                 "reconnects", reconnects.sum(),
                 "missedEvents", gaps.missed(),
                 "discardedEvents", intake.discarded(),
-                "publishRetries", publishRetries.sum(),
+                "publishRetries", sender.retries(),
                 "heartbeatAgeMillis", silentMillis,
                 "bufferedEvents", (long) intake.buffered(),
                 "receivedEvents", intake.received());

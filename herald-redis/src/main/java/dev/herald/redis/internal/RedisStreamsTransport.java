@@ -1,0 +1,466 @@
+package dev.herald.redis.internal;
+
+import dev.herald.Health;
+import dev.herald.spi.Delivery;
+import dev.herald.spi.DeliveryListener;
+import dev.herald.spi.Transport;
+import dev.herald.spi.TransportFeatures;
+import dev.herald.spi.TransportSubscription;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.models.stream.PendingMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Redis Streams: one stream per event type ({@code <prefix>:stream:<type>}), trimmed with
+ * {@code MAXLEN ~}; one consumer group per handler, named {@code <source>:<handler>}, so the
+ * instances of one service share a handler's work and one handler's retries never re-run another;
+ * consumer name = the bus's instance id. Each subscription has its own reader thread and
+ * connection ({@code XREADGROUP ... BLOCK} holds a connection), which pulls only as fast as the
+ * handler's queue takes: a backlog waits in Redis, not in memory. An entry is acknowledged only
+ * once it was handled or dead-lettered; entries left pending by a consumer that died are claimed
+ * ({@code XAUTOCLAIM}) after the visibility timeout, and an entry delivered more often than the
+ * delivery limit is dead-lettered without another try.
+ */
+public final class RedisStreamsTransport implements Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisStreamsTransport.class);
+    /** The field of a stream entry that holds the event. */
+    public static final String FIELD = "event";
+    private static final byte[] FIELD_BYTES = FIELD.getBytes(StandardCharsets.UTF_8);
+    private static final List<String> OTHER_FIELDS = List.of("data", "payload", "message", "body", "value", "json");
+
+    /**
+     * Options of the transport.
+     *
+     * @param prefix key prefix
+     * @param source names the groups
+     * @param instanceId the consumer name
+     * @param publishTimeout how long a publish may wait
+     * @param retention approximate MAXLEN of each stream
+     * @param batch entries per read
+     * @param block how long a read waits for entries
+     * @param visibilityTimeout idle time after which another consumer's pending entry is claimed
+     * @param deliveryLimit deliveries after which an unfinished entry is dead-lettered
+     * @param startFrom where a new group starts: {@code $} (new events only), {@code 0}, or an entry id
+     */
+    public record Options(String prefix, String source, String instanceId, Duration publishTimeout, long retention,
+            int batch, Duration block, Duration visibilityTimeout, int deliveryLimit, String startFrom) {
+    }
+
+    private final RedisEndpoint endpoint;
+    private final Options options;
+    private final ScheduledExecutorService scheduler;
+    private final ReliableSender sender;
+    private final List<Reader> readers = new CopyOnWriteArrayList<>();
+    private final LongAdder claimed = new LongAdder();
+    private final LongAdder readErrors = new LongAdder();
+    private final XAddArgs addArgs;
+    private volatile @Nullable String lastError;
+    private volatile boolean closed;
+    private @Nullable StatefulRedisConnection<byte[], byte[]> commands;
+
+    public RedisStreamsTransport(RedisEndpoint endpoint, Options options) {
+        this.endpoint = endpoint;
+        this.options = options;
+        this.addArgs = XAddArgs.Builder.maxlen(options.retention()).approximateTrimming();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "herald-streams-" + options.instanceId());
+            t.setDaemon(true);
+            return t;
+        });
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> commands);
+    }
+
+    @Override
+    public TransportFeatures features() {
+        return new TransportFeatures(true, true, true, true);
+    }
+
+    /** The stream of an event type. */
+    public static String streamOf(String prefix, String eventType) {
+        return prefix + ":stream:" + eventType;
+    }
+
+    /** The consumer group of a handler. */
+    public static String groupOf(String source, String handlerName) {
+        return source + ":" + handlerName;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void start() {
+        try {
+            StatefulRedisConnection<byte[], byte[]> c = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+            commands = c;
+            c.sync().ping();
+        } catch (RedisException e) {
+            if (commands != null) {
+                commands.close();
+            }
+            throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": "
+                    + RedisPubSubTransport.rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(String eventType, byte[] message) {
+        byte[] key = bytes(streamOf(options.prefix(), eventType));
+        return sender.send(streamOf(options.prefix(), eventType), redis -> redis.xadd(key, addArgs, FIELD_BYTES, message));
+    }
+
+    @Override
+    public TransportSubscription subscribe(String eventType, String handlerName, DeliveryListener listener) {
+        String stream = streamOf(options.prefix(), eventType);
+        String group = groupOf(options.source(), handlerName);
+        StatefulRedisConnection<byte[], byte[]> c = requireCommands();
+        try {
+            createGroup(c.sync(), stream, group, options.startFrom());
+        } catch (RedisException e) {
+            throw new IllegalStateException("cannot create consumer group " + group + " on " + stream + " at "
+                    + endpoint.describe() + ": " + RedisPubSubTransport.rootMessage(e), e);
+        }
+        Reader reader = new Reader(stream, group, listener);
+        readers.add(reader);
+        reader.start();
+        return reader::stop;
+    }
+
+    /** Creates the group if it is not there; true if it was created. */
+    static boolean createGroup(RedisCommands<byte[], byte[]> redis, String stream, String group, String from) {
+        try {
+            redis.xgroupCreate(XReadArgs.StreamOffset.from(bytes(stream), from), bytes(group), XGroupCreateArgs.Builder.mkstream());
+            return true;
+        } catch (RedisException e) {
+            if (String.valueOf(e.getMessage()).contains("BUSYGROUP")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Moves a handler's group back (or forward) to a point in time: its events from then on are
+     * delivered to that handler again; other handlers' groups are untouched.
+     *
+     * @param eventType the type
+     * @param handlerName the handler
+     * @param from the time to read from
+     */
+    public void replayFrom(String eventType, String handlerName, Instant from) {
+        String stream = streamOf(options.prefix(), eventType);
+        String group = groupOf(options.source(), handlerName);
+        String id = (from.toEpochMilli() - 1) + "-" + Long.MAX_VALUE; // just before the first entry at 'from'
+        if (from.toEpochMilli() <= 0) {
+            id = "0";
+        }
+        RedisCommands<byte[], byte[]> redis = requireCommands().sync();
+        if (!createGroup(redis, stream, group, id)) {
+            redis.xgroupSetid(XReadArgs.StreamOffset.from(bytes(stream), id), bytes(group));
+        }
+        log.info("Group {} of {} will read again from {} (entry id after {})", group, stream, from, id);
+    }
+
+    private StatefulRedisConnection<byte[], byte[]> requireCommands() {
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (c == null) {
+            throw new IllegalStateException("the Redis Streams transport is not started");
+        }
+        return c;
+    }
+
+    private void ack(String stream, String group, String id) {
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (c != null && c.isOpen()) {
+            c.async().xack(bytes(stream), bytes(group), id);
+        }
+    }
+
+    /** One handler's reader: claims abandoned entries, reads new ones, hands them over. */
+    private final class Reader implements Runnable {
+        private final String stream;
+        private final byte[] streamKey;
+        private final String group;
+        private final DeliveryListener listener;
+        private final Thread thread;
+        private volatile boolean running = true;
+        private long nextClaimNanos;
+        private long nextLagCheckNanos;
+
+        Reader(String stream, String group, DeliveryListener listener) {
+            this.stream = stream;
+            this.streamKey = bytes(stream);
+            this.group = group;
+            this.listener = listener;
+            this.thread = new Thread(this, "herald-reader-" + group);
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() {
+            running = false;
+            try {
+                thread.join(options.block().toMillis() + 5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            readers.remove(this);
+        }
+
+        @Override
+        public void run() {
+            Consumer<byte[]> consumer = Consumer.from(bytes(group), bytes(options.instanceId()));
+            XReadArgs read = XReadArgs.Builder.count(options.batch()).block(options.block());
+            StatefulRedisConnection<byte[], byte[]> connection = null;
+            long backoff = 10;
+            while (running) {
+                try {
+                    if (connection == null || !connection.isOpen()) {
+                        connection = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+                    }
+                    RedisCommands<byte[], byte[]> redis = connection.sync();
+                    long now = System.nanoTime();
+                    if (now >= nextClaimNanos) {
+                        claim(redis, consumer);
+                        nextClaimNanos = now + Math.max(TimeUnit.MILLISECONDS.toNanos(100), options.visibilityTimeout().toNanos() / 2);
+                    }
+                    if (now >= nextLagCheckNanos) {
+                        checkLag(redis);
+                        nextLagCheckNanos = now + TimeUnit.SECONDS.toNanos(30);
+                    }
+                    List<StreamMessage<byte[], byte[]>> batch = redis.xreadgroup(consumer, read,
+                            XReadArgs.StreamOffset.lastConsumed(streamKey));
+                    for (StreamMessage<byte[], byte[]> entry : batch) {
+                        if (!running) {
+                            break; // the rest stays pending: another instance (or we, restarted) takes it
+                        }
+                        hand(entry, 1);
+                    }
+                    backoff = 10;
+                } catch (RedisException e) {
+                    if (!running) {
+                        break;
+                    }
+                    readErrors.increment();
+                    lastError = RedisPubSubTransport.rootMessage(e);
+                    if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
+                        log.warn("Consumer group {} of {} is gone (Redis restarted without persistence?); creating it anew from new events",
+                                group, stream);
+                        try {
+                            createGroup(connection.sync(), stream, group, "$");
+                        } catch (RedisException again) {
+                            log.debug("Recreating group {} failed", group, again);
+                        }
+                    } else {
+                        log.warn("Reading {} for group {} failed: {}; retrying in {} ms", stream, group, lastError, backoff);
+                    }
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, 1000);
+                } catch (InterruptedException e) {
+                    break;
+                } catch (RuntimeException e) {
+                    readErrors.increment();
+                    log.error("Reader of group {} on {} failed; it goes on", group, stream, e);
+                    sleep(backoff);
+                }
+            }
+            if (connection != null) {
+                connection.close();
+            }
+        }
+
+        private void sleep(long millis) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(millis);
+            } catch (InterruptedException e) {
+                running = false;
+            }
+        }
+
+        /** Takes over entries that another (dead) consumer left pending longer than the visibility timeout. */
+        private void claim(RedisCommands<byte[], byte[]> redis, Consumer<byte[]> consumer) throws InterruptedException {
+            String start = "0-0";
+            do {
+                ClaimedMessages<byte[], byte[]> result = redis.xautoclaim(streamKey, new XAutoClaimArgs<byte[]>()
+                        .consumer(consumer).minIdleTime(options.visibilityTimeout()).startId(start).count(options.batch()));
+                List<StreamMessage<byte[], byte[]>> entries = result.getMessages();
+                if (!entries.isEmpty()) {
+                    Map<String, Long> counts = new HashMap<>();
+                    for (PendingMessage p : redis.xpending(streamKey, bytes(group),
+                            Range.create(entries.get(0).getId(), entries.get(entries.size() - 1).getId()),
+                            Limit.from(entries.size() * 2L))) {
+                        counts.put(p.getId(), p.getRedeliveryCount());
+                    }
+                    claimed.add(entries.size());
+                    log.info("Claimed {} entr(ies) of {} left pending by a stopped consumer of group {}", entries.size(), stream, group);
+                    for (StreamMessage<byte[], byte[]> entry : entries) {
+                        if (!running) {
+                            return;
+                        }
+                        hand(entry, (int) Math.min(Integer.MAX_VALUE, counts.getOrDefault(entry.getId(), 2L)));
+                    }
+                }
+                start = result.getId();
+            } while (running && !"0-0".equals(start));
+        }
+
+        private void checkLag(RedisCommands<byte[], byte[]> redis) {
+            try {
+                for (Object info : redis.xinfoGroups(streamKey)) {
+                    if (!(info instanceof List<?> fields)) {
+                        continue;
+                    }
+                    Map<String, Object> map = new HashMap<>();
+                    for (int i = 0; i + 1 < fields.size(); i += 2) {
+                        Object k = fields.get(i);
+                        map.put(k instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(k), fields.get(i + 1));
+                    }
+                    Object name = map.get("name");
+                    String groupName = name instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(name);
+                    if (groupName.equals(group) && map.get("lag") instanceof Long lag && lag > options.retention() * 8 / 10) {
+                        laggingGroup = group;
+                        log.warn("Group {} of {} is {} entries behind, near the retention of ~{}: entries it has not read "
+                                + "will be trimmed away; add consumers or raise the retention", group, stream, lag, options.retention());
+                    }
+                }
+            } catch (RedisException e) {
+                log.debug("XINFO GROUPS {} failed", stream, e);
+            }
+        }
+
+        private void hand(StreamMessage<byte[], byte[]> entry, int deliveries) throws InterruptedException {
+            byte[] body = bodyOf(entry.getBody());
+            String id = entry.getId();
+            boolean over = deliveries > options.deliveryLimit();
+            listener.onDelivery(new Delivery() {
+                @Override
+                public byte[] body() {
+                    return body;
+                }
+
+                @Override
+                public int deliveryCount() {
+                    return deliveries;
+                }
+
+                @Override
+                public void ack() {
+                    RedisStreamsTransport.this.ack(stream, group, id);
+                }
+
+                @Override
+                public boolean redeliverable() {
+                    return true;
+                }
+
+                @Override
+                public boolean overDeliveryLimit() {
+                    return over;
+                }
+            });
+        }
+    }
+
+    private volatile @Nullable String laggingGroup;
+
+    /** The event in an entry: the field {@code event}, or the only field, or a usual name; else empty (undecodable). */
+    static byte[] bodyOf(Map<byte[], byte[]> fields) {
+        if (fields.size() == 1) {
+            return fields.values().iterator().next();
+        }
+        Map<String, byte[]> named = new HashMap<>();
+        fields.forEach((k, v) -> named.put(new String(k, StandardCharsets.UTF_8), v));
+        byte[] body = named.get(FIELD);
+        for (int i = 0; body == null && i < OTHER_FIELDS.size(); i++) {
+            body = named.get(OTHER_FIELDS.get(i));
+        }
+        return body != null ? body : new byte[0];
+    }
+
+    @Override
+    public Health health() {
+        Map<String, Long> counters = Map.of("claimedEntries", claimed.sum(), "readErrors", readErrors.sum(),
+                "publishRetries", sender.retries(), "readers", (long) readers.size());
+        if (closed) {
+            return new Health(false, "closed", counters);
+        }
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (c == null || !c.isOpen()) {
+            return new Health(false, "not connected to " + endpoint.describe(), counters);
+        }
+        try {
+            c.async().ping().get(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Health(false, "interrupted", counters);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RedisException e) {
+            return new Health(false, "Redis at " + endpoint.describe() + " does not answer: " + e.getMessage(), counters);
+        }
+        String lagging = laggingGroup;
+        if (lagging != null) {
+            return new Health(false, "group " + lagging + " lags near the stream retention: unread entries may be trimmed", counters);
+        }
+        return new Health(true, "connected to " + endpoint.describe() + " (streams)", counters);
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Reader r : readers) {
+            r.stop();
+        }
+        scheduler.shutdownNow();
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (c != null) {
+            try {
+                // replies come in order: once this PING is answered, every XACK sent before it is done
+                c.async().ping().get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.warn("Could not confirm the last acknowledgements on {}: their entries stay pending and are redelivered",
+                        endpoint.describe());
+            }
+            c.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "redis-streams " + endpoint.describe();
+    }
+}
