@@ -105,7 +105,7 @@ public final class RedisPubSubTransport implements Transport {
             t.setDaemon(true);
             return t;
         });
-        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publisher);
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publisher, () -> closed);
     }
 
     private String subscriberName() {

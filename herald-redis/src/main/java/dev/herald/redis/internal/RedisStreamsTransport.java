@@ -94,7 +94,7 @@ public final class RedisStreamsTransport implements Transport {
             t.setDaemon(true);
             return t;
         });
-        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> commands);
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> commands, () -> closed);
     }
 
     @Override

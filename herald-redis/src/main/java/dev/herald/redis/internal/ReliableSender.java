@@ -27,10 +27,12 @@ final class ReliableSender {
     private final Duration timeout;
     private final ScheduledExecutorService scheduler;
     private final Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection;
+    private final java.util.function.BooleanSupplier closed;
     private final LongAdder retries = new LongAdder();
 
     ReliableSender(RedisEndpoint endpoint, Duration timeout, ScheduledExecutorService scheduler,
-            Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection) {
+            Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection, java.util.function.BooleanSupplier closed) {
+        this.closed = closed;
         this.endpoint = endpoint;
         this.timeout = timeout;
         this.scheduler = scheduler;
@@ -46,7 +48,8 @@ final class ReliableSender {
     private void attempt(String target, Function<RedisAsyncCommands<byte[], byte[]>, RedisFuture<?>> command,
             CompletableFuture<Void> result, long deadline, int attempt, @Nullable Throwable previous) {
         StatefulRedisConnection<byte[], byte[]> c = connection.get();
-        if (c == null || !c.isOpen()) {
+        // not c.isOpen(): that is false while Lettuce reconnects, and then the command must wait, not fail
+        if (c == null || closed.getAsBoolean()) {
             result.completeExceptionally(new RedisPublishException("cannot publish to " + target + " on "
                     + endpoint.describe() + ": the bus's connection is closed", previous));
             return;
