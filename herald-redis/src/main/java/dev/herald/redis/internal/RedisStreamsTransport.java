@@ -257,7 +257,7 @@ public final class RedisStreamsTransport implements Transport {
                     }
                     if (now >= nextLagCheckNanos) {
                         checkLag(redis);
-                        nextLagCheckNanos = now + TimeUnit.SECONDS.toNanos(30);
+                        nextLagCheckNanos = now + Math.max(TimeUnit.MILLISECONDS.toNanos(100), options.visibilityTimeout().toNanos() / 2);
                     }
                     List<StreamMessage<byte[], byte[]>> batch = redis.xreadgroup(consumer, read,
                             XReadArgs.StreamOffset.lastConsumed(streamKey));

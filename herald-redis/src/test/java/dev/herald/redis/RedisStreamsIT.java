@@ -1,0 +1,273 @@
+package dev.herald.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.DeadLetter;
+import dev.herald.DomainEvent;
+import dev.herald.EventBus;
+import dev.herald.EventType;
+import dev.herald.RetryPolicy;
+import dev.herald.ShutdownReport;
+import dev.herald.testkit.RedisServer;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Durable delivery over Redis Streams: downtime, crashes, poison, restarts, replay. */
+class RedisStreamsIT {
+
+    @EventType("it.job")
+    public record Job(int n) implements DomainEvent {
+    }
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+    }
+
+    private RedisServer redis(RedisServer.Builder builder) {
+        RedisServer server = builder.start();
+        resources.add(server);
+        return server;
+    }
+
+    private RedisCommands<String, String> raw(RedisServer redis) {
+        RedisClient client = RedisClient.create(redis.uri());
+        resources.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+        return client.connect().sync();
+    }
+
+    private RedisEventBus.Builder streams(RedisServer redis, String source) {
+        return RedisEventBus.builder(redis.uri()).mode(RedisEventBus.Mode.STREAMS).source(source);
+    }
+
+    private <B extends EventBus> B track(B bus) {
+        resources.add(() -> bus.shutdown(Duration.ofSeconds(5)));
+        return bus;
+    }
+
+    private static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20));
+    }
+
+    private static void publish(EventBus bus, int from, int count) {
+        List<CompletableFuture<?>> futures = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            futures.add(bus.publish(new Job(i)));
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+    }
+
+    @Test
+    void aSubscriberThatWasDownHandlesAllTenThousandEventsPublishedMeanwhile() {
+        RedisServer redis = redis(RedisServer.builder());
+        EventBus before = streams(redis, "billing").build();
+        before.subscribe(Job.class, "invoice", e -> { });
+        before.start();
+        before.shutdown();
+
+        EventBus publisher = track(streams(redis, "shop").build());
+        publisher.start();
+        publish(publisher, 0, 10_000);
+
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger calls = new AtomicInteger();
+        EventBus after = track(streams(redis, "billing").build());
+        after.subscribe(Job.class, "invoice", e -> {
+            seen.add(e.payload().n());
+            calls.incrementAndGet();
+        });
+        after.start();
+
+        eventually().until(() -> seen.size() == 10_000);
+        assertThat(calls.get()).as("each event once").isEqualTo(10_000);
+        eventually().until(() -> raw(redis).xpending("herald:stream:it.job", "billing:invoice").getCount() == 0);
+    }
+
+    @Test
+    void aConsumerKilledWithSigkillMidBatchLosesNothing() throws Exception {
+        RedisServer redis = redis(RedisServer.builder());
+        RedisCommands<String, String> raw = raw(redis);
+        String prefix = "crash";
+        // the group exists before anything is published, as with a deployed service
+        raw.xgroupCreate(XReadArgs.StreamOffset.from(prefix + ":stream:it.job", "$"), "crash-service:work",
+                XGroupCreateArgs.Builder.mkstream());
+
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                StreamsConsumerProcess.class.getName(), redis.uri(), prefix).redirectErrorStream(true).start();
+        resources.add(child::destroyForcibly);
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null && !line.equals("READY")) {
+            // skip the child's log lines until it is ready
+        }
+        assertThat(line).as("the consumer process started").isEqualTo("READY");
+
+        EventBus publisher = track(RedisEventBus.builder(redis.uri()).mode(RedisEventBus.Mode.STREAMS).prefix(prefix)
+                .source("shop").build());
+        publisher.start();
+        publish(publisher, 0, 2000);
+        eventually().until(() -> raw.scard(prefix + ":done") >= 300);
+
+        child.destroyForcibly(); // SIGKILL: no shutdown hook, no acknowledgement, mid-batch
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        long pendingAtCrash = raw.xpending(prefix + ":stream:it.job", "crash-service:work").getCount();
+        assertThat(pendingAtCrash).as("the killed consumer held unacknowledged entries").isPositive();
+
+        RedisClient survivorClient = RedisClient.create(redis.uri());
+        resources.add(() -> survivorClient.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+        StatefulRedisConnection<String, String> recorder = survivorClient.connect();
+        EventBus survivor = track(RedisEventBus.builder(redis.uri()).mode(RedisEventBus.Mode.STREAMS).prefix(prefix)
+                .source("crash-service").instanceId("survivor").visibilityTimeout(Duration.ofSeconds(1)).build());
+        survivor.subscribe(Job.class, "work", e -> {
+            recorder.sync().incr(prefix + ":calls");
+            recorder.sync().sadd(prefix + ":done", Integer.toString(e.payload().n()));
+        });
+        survivor.start();
+
+        eventually().until(() -> raw.scard(prefix + ":done") == 2000);
+        eventually().until(() -> raw.xpending(prefix + ":stream:it.job", "crash-service:work").getCount() == 0);
+        long calls = Long.parseLong(raw.get(prefix + ":calls"));
+        System.out.printf("crash test: 2000 events, %d pending at the kill, %d handler calls, %d duplicates%n",
+                pendingAtCrash, calls, calls - 2000);
+        assertThat(calls).isGreaterThanOrEqualTo(2000);
+        assertThat(survivor.deadLetters().size()).isZero();
+    }
+
+    @Test
+    void poisonEntriesBecomeDeadLettersAreAcknowledgedAndTheGroupFlowsOn() {
+        RedisServer redis = redis(RedisServer.builder());
+        RedisCommands<String, String> raw = raw(redis);
+        String stream = "herald:stream:it.job";
+        String group = "jobs:runner";
+        raw.xgroupCreate(XReadArgs.StreamOffset.from(stream, "$"), group, XGroupCreateArgs.Builder.mkstream());
+
+        // an entry that a consumer took and never finished, delivered again and again (crash loops)
+        String crashLoop = raw.xadd(stream, "event", "{\"specversion\":\"1.0\",\"id\":\"loop-1\",\"source\":\"x\","
+                + "\"type\":\"it.job\",\"data\":{\"n\":-1}}");
+        List<StreamMessage<String, String>> taken = raw.xreadgroup(Consumer.from(group, "zombie"),
+                XReadArgs.StreamOffset.lastConsumed(stream));
+        assertThat(taken).hasSize(1);
+        for (int i = 0; i < 5; i++) {
+            raw.xclaim(stream, Consumer.from(group, "zombie"), 0, crashLoop); // each claim is one more delivery
+        }
+
+        Set<Integer> handled = ConcurrentHashMap.newKeySet();
+        EventBus bus = track(streams(redis, "jobs").retry(RetryPolicy.none()).deliveryLimit(5)
+                .visibilityTimeout(Duration.ofMillis(200)).build());
+        bus.subscribe(Job.class, "runner", e -> {
+            if (e.payload().n() == 13) {
+                throw new IllegalStateException("job 13 always fails");
+            }
+            handled.add(e.payload().n());
+        });
+        bus.start();
+
+        raw.xadd(stream, "event", "this is not a CloudEvent"); // written by hand
+        publish(bus, 0, 20);                                    // job 13 among them
+
+        eventually().until(() -> handled.size() == 19 && bus.deadLetters().size() == 3);
+        List<DeadLetter> letters = bus.deadLetters().list(10);
+        assertThat(letters).extracting(DeadLetter::reason).containsExactlyInAnyOrder(
+                DeadLetter.Reason.UNDECODABLE, DeadLetter.Reason.HANDLER_FAILED, DeadLetter.Reason.HANDLER_FAILED);
+        assertThat(letters).anySatisfy(d -> assertThat(d.error()).contains("job 13 always fails"));
+        assertThat(letters).anySatisfy(d -> assertThat(d.error()).contains("delivered").contains("times"));
+        eventually().until(() -> raw.xpending(stream, group).getCount() == 0);
+
+        publish(bus, 100, 5);
+        eventually().until(() -> handled.containsAll(List.of(100, 101, 102, 103, 104)));
+    }
+
+    @Test
+    void aRedisRestartInTheMiddleOfConsumptionLosesNoEvent() {
+        RedisServer redis = redis(RedisServer.builder().config("appendonly yes").config("appendfsync always"));
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        EventBus bus = track(streams(redis, "restart").visibilityTimeout(Duration.ofSeconds(1)).build());
+        bus.subscribe(Job.class, "slow", e -> {
+            Thread.sleep(2);
+            seen.add(e.payload().n());
+        });
+        bus.start();
+        publish(bus, 0, 1000);
+        eventually().until(() -> seen.size() >= 200);
+
+        redis.restart(); // SIGTERM, then the same port and data directory: the stream and group come back from the AOF
+
+        eventually().until(() -> seen.size() == 1000);
+        publish(bus, 1000, 10);
+        eventually().until(() -> seen.size() == 1010);
+        assertThat(bus.deadLetters().size()).isZero();
+        eventually().until(() -> raw(redis).xpending("herald:stream:it.job", "restart:slow").getCount() == 0);
+    }
+
+    @Test
+    void replayHandsOneHandlersPastEventsToItAgainAndNoOneElse() {
+        RedisServer redis = redis(RedisServer.builder());
+        AtomicInteger fixed = new AtomicInteger();
+        AtomicInteger other = new AtomicInteger();
+        RedisEventBus bus = track(streams(redis, "reports").build());
+        bus.subscribe(Job.class, "buggy-report", e -> fixed.incrementAndGet());
+        bus.subscribe(Job.class, "other-report", e -> other.incrementAndGet());
+        bus.start();
+        Instant start = Instant.now();
+        publish(bus, 0, 10);
+        eventually().until(() -> fixed.get() == 10 && other.get() == 10);
+
+        bus.replayFrom("it.job", "buggy-report", start.minusSeconds(1));
+
+        eventually().until(() -> fixed.get() == 20);
+        publish(bus, 10, 1);
+        eventually().until(() -> fixed.get() == 21 && other.get() == 11);
+        assertThat(other.get()).isEqualTo(11);
+    }
+
+    @Test
+    void shutdownLeavesUnfinishedEntriesPendingForAnotherInstance() {
+        RedisServer redis = redis(RedisServer.builder());
+        EventBus first = streams(redis, "handover").visibilityTimeout(Duration.ofMillis(500)).build();
+        first.subscribe(Job.class, "work", e -> Thread.sleep(100));
+        first.start();
+        EventBus publisher = track(streams(redis, "shop").build());
+        publisher.start();
+        publish(publisher, 0, 50);
+        eventually().until(() -> first.stats().received() >= 10);
+
+        ShutdownReport report = first.shutdown(Duration.ofMillis(300));
+
+        assertThat(report.leftPending()).isPositive();
+        assertThat(report.parked()).isZero();
+        assertThat(first.deadLetters().size()).isZero();
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        EventBus second = track(streams(redis, "handover").visibilityTimeout(Duration.ofMillis(500)).build());
+        second.subscribe(Job.class, "work", e -> seen.add(e.payload().n()));
+        second.start();
+        eventually().until(() -> seen.size() + report.handled() >= 50 && seen.size() >= 50 - report.handled());
+        eventually().until(() -> raw(redis).xpending("herald:stream:it.job", "handover:work").getCount() == 0);
+    }
+}
