@@ -248,6 +248,48 @@ class RedisStreamsIT {
     }
 
     @Test
+    void aGroupLaggingNearTheRetentionIsReportedAndRecovers() throws Exception {
+        RedisServer redis = redis(RedisServer.builder());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        RedisEventBus bus = track(streams(redis, "laggard").streamRetention(1000).readBatch(10)
+                .visibilityTimeout(Duration.ofMillis(200)).build());
+        bus.subscribe(Job.class, dev.herald.SubscriptionOptions.named("stuck").withQueueCapacity(1), e -> release.await());
+        bus.start();
+        EventBus publisher = track(streams(redis, "shop").streamRetention(1000).build());
+        publisher.start();
+        publish(publisher, 0, 950);
+
+        eventually().until(() -> !bus.health().up());
+        assertThat(bus.health().detail()).contains("laggard:stuck").contains("retention");
+
+        release.countDown();
+        eventually().until(() -> bus.health().up());
+    }
+
+    @Test
+    void deduplicationSkipsAnEventAlreadyCompleted() {
+        RedisServer redis = redis(RedisServer.builder());
+        RedisCommands<String, String> raw = raw(redis);
+        RedisClient client = RedisClient.create(redis.uri());
+        resources.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+        Deduplication dedup = Deduplication.create(client, "charge", Duration.ofMinutes(5));
+        resources.add(dedup);
+        AtomicInteger charged = new AtomicInteger();
+        EventBus bus = track(streams(redis, "payments").build());
+        bus.subscribe(Job.class, "charge", dedup.wrap(e -> charged.incrementAndGet()));
+        bus.start();
+
+        String event = "{\"specversion\":\"1.0\",\"id\":\"pay-1\",\"source\":\"x\",\"type\":\"it.job\",\"data\":{\"n\":1}}";
+        raw.xadd("herald:stream:it.job", "event", event);
+        raw.xadd("herald:stream:it.job", "event", event); // the same event delivered again
+        eventually().until(() -> bus.stats().handled() == 2);
+
+        assertThat(charged.get()).isEqualTo(1);
+        assertThat(raw.exists("herald:dedup:charge:pay-1")).isEqualTo(1);
+        assertThat(raw.pttl("herald:dedup:charge:pay-1")).isPositive();
+    }
+
+    @Test
     void shutdownLeavesUnfinishedEntriesPendingForAnotherInstance() {
         RedisServer redis = redis(RedisServer.builder());
         EventBus first = streams(redis, "handover").visibilityTimeout(Duration.ofMillis(500)).build();

@@ -151,7 +151,26 @@ public final class RedisStreamsTransport implements Transport {
         Reader reader = new Reader(stream, group, listener);
         readers.add(reader);
         reader.start();
+        startLagChecks();
         return reader::stop;
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean lagChecks = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Warns (and reports unhealthy) when a group's lag nears the stream's retention. */
+    private void startLagChecks() {
+        if (lagChecks.compareAndSet(false, true)) {
+            long every = Math.max(100, options.visibilityTimeout().toMillis() / 2);
+            scheduler.scheduleWithFixedDelay(() -> {
+                StatefulRedisConnection<byte[], byte[]> c = commands;
+                if (c == null || closed) {
+                    return;
+                }
+                for (Reader r : readers) {
+                    r.checkLag(c.async());
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Creates the group if it is not there; true if it was created. */
@@ -213,7 +232,6 @@ public final class RedisStreamsTransport implements Transport {
         private final Thread thread;
         private volatile boolean running = true;
         private long nextClaimNanos;
-        private long nextLagCheckNanos;
 
         Reader(String stream, String group, DeliveryListener listener) {
             this.stream = stream;
@@ -254,10 +272,6 @@ public final class RedisStreamsTransport implements Transport {
                     if (now >= nextClaimNanos) {
                         claim(redis, consumer);
                         nextClaimNanos = now + Math.max(TimeUnit.MILLISECONDS.toNanos(100), options.visibilityTimeout().toNanos() / 2);
-                    }
-                    if (now >= nextLagCheckNanos) {
-                        checkLag(redis);
-                        nextLagCheckNanos = now + Math.max(TimeUnit.MILLISECONDS.toNanos(100), options.visibilityTimeout().toNanos() / 2);
                     }
                     List<StreamMessage<byte[], byte[]>> batch = redis.xreadgroup(consumer, read,
                             XReadArgs.StreamOffset.lastConsumed(streamKey));
@@ -335,9 +349,11 @@ public final class RedisStreamsTransport implements Transport {
             } while (running && !"0-0".equals(start));
         }
 
-        private void checkLag(RedisCommands<byte[], byte[]> redis) {
+        /** On the transport's scheduler: the reader itself may be waiting for room in a full queue. */
+        void checkLag(io.lettuce.core.api.async.RedisAsyncCommands<byte[], byte[]> redis) {
             try {
-                for (Object info : redis.xinfoGroups(streamKey)) {
+                // never waits long: this thread also schedules publish retries
+                for (Object info : redis.xinfoGroups(streamKey).get(1, TimeUnit.SECONDS)) {
                     if (!(info instanceof List<?> fields)) {
                         continue;
                     }
@@ -348,13 +364,24 @@ public final class RedisStreamsTransport implements Transport {
                     }
                     Object name = map.get("name");
                     String groupName = name instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(name);
-                    if (groupName.equals(group) && map.get("lag") instanceof Long lag && lag > options.retention() * 8 / 10) {
+                    if (!groupName.equals(group) || !(map.get("lag") instanceof Long lag)) {
+                        continue; // Redis before 7 reports no lag
+                    }
+                    if (lag > options.retention() * 8 / 10) {
+                        if (!group.equals(laggingGroup)) {
+                            log.warn("Group {} of {} is {} entries behind, near the retention of ~{}: entries it has not read "
+                                    + "will be trimmed away; add consumers or raise the retention", group, stream, lag,
+                                    options.retention());
+                        }
                         laggingGroup = group;
-                        log.warn("Group {} of {} is {} entries behind, near the retention of ~{}: entries it has not read "
-                                + "will be trimmed away; add consumers or raise the retention", group, stream, lag, options.retention());
+                    } else if (group.equals(laggingGroup)) {
+                        laggingGroup = null;
+                        log.info("Group {} of {} has caught up ({} entries behind)", group, stream, lag);
                     }
                 }
-            } catch (RedisException e) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RedisException e) {
                 log.debug("XINFO GROUPS {} failed", stream, e);
             }
         }
