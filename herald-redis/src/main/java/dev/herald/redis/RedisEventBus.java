@@ -28,10 +28,14 @@ import java.util.Objects;
  * }</pre>
  *
  * <h2>Redis layout</h2>
- * Each event type travels on the channel {@code <prefix>:<type>} (prefix default
- * {@code herald}); dead letters go to the stream {@code <prefix>:dlq}, shared by all instances; each
- * bus checks its subscription with a heartbeat on {@code <prefix>:heartbeat:<instanceId>}. One
- * Pub/Sub connection serves all of a bus's subscriptions; publishing uses another.
+ * In {@link Mode#PUBSUB} (the default) each event type travels on the channel
+ * {@code <prefix>:<type>} (prefix default {@code herald}); each bus checks its subscription with a
+ * heartbeat on {@code <prefix>:heartbeat:<instanceId>}; one Pub/Sub connection serves all of a
+ * bus's subscriptions, publishing uses another. In {@link Mode#STREAMS} each type has the stream
+ * {@code <prefix>:stream:<type>} (field {@code event}), each handler the consumer group
+ * {@code <source>:<handler name>} (so renaming a handler starts a new group), and each bus is one
+ * consumer, named by its instance id. Dead letters go to the stream {@code <prefix>:dlq}, shared
+ * by all instances.
  *
  * <h2>Delivery caveat: Pub/Sub forgets</h2>
  * Redis Pub/Sub delivers an event to the subscribers connected when it is published, and keeps
