@@ -1,0 +1,156 @@
+package dev.herald.bench;
+
+import dev.herald.testkit.RedisServer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code java -jar herald-bench.jar e2e [options]}: Herald against raw Lettuce and Jedis in the
+ * same run; {@code java -jar herald-bench.jar jmh [JMH options]}: the micro-benchmarks.
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    /**
+     * Runs a command.
+     *
+     * @param args {@code e2e ...} or {@code jmh ...}
+     * @throws Exception if the benchmark fails
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+            usage();
+            return;
+        }
+        switch (args[0]) {
+            case "e2e" -> {
+                try {
+                    e2e(E2eOptions.parse(Arrays.copyOfRange(args, 1, args.length)));
+                } catch (IllegalArgumentException e) {
+                    System.err.println(e.getMessage());
+                    System.exit(2);
+                }
+            }
+            case "jmh" -> org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+            default -> {
+                System.err.println("unknown command '" + args[0] + "'");
+                usage();
+                System.exit(2);
+            }
+        }
+        System.exit(0);
+    }
+
+    private static void usage() {
+        System.out.println("""
+                usage: herald-bench e2e [--mode pubsub|streams] [--events N] [--size BYTES] [--handlers H]
+                                        [--rate R] [--redis URI] [--runs N] [--handler-delay MICROS]
+                                        [--variants herald,lettuce_async,...] [--json]
+                       herald-bench jmh [JMH options, e.g. CodecBench -f 1 -wi 3 -i 5]""");
+    }
+
+    private static void e2e(E2eOptions options) throws Exception {
+        RedisServer own = options.redis() == null ? RedisServer.start() : null;
+        String uri = own != null ? own.uri() : options.redis();
+        try {
+            E2e bench = new E2e(options, uri);
+            List<String> variants = options.variantsToRun();
+            int warmup = Math.max(5_000, options.events() / 10);
+            for (String v : variants) {
+                bench.run(v, warmup);
+            }
+            Map<String, List<E2e.Outcome>> results = new LinkedHashMap<>();
+            for (int run = 0; run < options.runs(); run++) {
+                for (String v : variants) {
+                    results.computeIfAbsent(v, k -> new ArrayList<>()).add(bench.run(v, options.events()));
+                }
+            }
+            if (options.json()) {
+                System.out.println(json(options, results));
+            } else {
+                table(options, uri, results);
+            }
+        } finally {
+            if (own != null) {
+                own.close();
+            }
+        }
+    }
+
+    private static double median(List<E2e.Outcome> runs, java.util.function.ToDoubleFunction<E2e.Outcome> f) {
+        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static double min(List<E2e.Outcome> runs, java.util.function.ToDoubleFunction<E2e.Outcome> f) {
+        return runs.stream().mapToDouble(f).min().orElse(0);
+    }
+
+    private static double max(List<E2e.Outcome> runs, java.util.function.ToDoubleFunction<E2e.Outcome> f) {
+        return runs.stream().mapToDouble(f).max().orElse(0);
+    }
+
+    private static void table(E2eOptions o, String uri, Map<String, List<E2e.Outcome>> results) {
+        System.out.printf(Locale.ROOT, "e2e %s: %d events of ~%d bytes per run, %d run(s), rate %s, %d handler(s), Redis %s%n",
+                o.mode(), o.events(), o.size(), o.runs(), o.rate() > 0 ? o.rate() + "/s" : "unlimited", o.handlers(),
+                uri.replaceAll("//[^@/]*@", "//***@"));
+        System.out.printf(Locale.ROOT, "%-16s %12s %28s %9s %9s %9s %8s %6s %10s%n", "variant", "publish/s",
+                "delivered/s min/median/max", "p50 us", "p99 us", "p999 us", "lost", "dups", "peak heap");
+        for (Map.Entry<String, List<E2e.Outcome>> e : results.entrySet()) {
+            List<E2e.Outcome> r = e.getValue();
+            System.out.printf(Locale.ROOT, "%-16s %12.0f %9.0f/%9.0f/%9.0f %9.0f %9.0f %9.0f %8.0f %6.0f %8.0fMB%n", e.getKey(),
+                    median(r, E2e.Outcome::publishPerSecond), min(r, E2e.Outcome::deliveredPerSecond),
+                    median(r, E2e.Outcome::deliveredPerSecond), max(r, E2e.Outcome::deliveredPerSecond),
+                    median(r, E2e.Outcome::p50Micros), median(r, E2e.Outcome::p99Micros), median(r, E2e.Outcome::p999Micros),
+                    max(r, x -> x.lost()), max(r, x -> x.duplicates()), max(r, x -> x.peakHeapBytes()) / 1e6);
+        }
+        String herald = results.containsKey("herald") ? "herald" : "herald_streams";
+        if (results.containsKey(herald)) {
+            double h = median(results.get(herald), E2e.Outcome::deliveredPerSecond);
+            for (String base : results.keySet()) {
+                if (!base.equals(herald)) {
+                    System.out.printf(Locale.ROOT, "ratio %s / %s (median delivered/s): %.2f%n", herald, base,
+                            h / median(results.get(base), E2e.Outcome::deliveredPerSecond));
+                }
+            }
+        }
+    }
+
+    private static String json(E2eOptions o, Map<String, List<E2e.Outcome>> results) {
+        StringBuilder out = new StringBuilder("{");
+        out.append("\"mode\":\"").append(o.mode()).append("\",\"events\":").append(o.events())
+                .append(",\"size\":").append(o.size()).append(",\"runs\":").append(o.runs()).append(",\"rate\":").append(o.rate());
+        String herald = results.containsKey("herald") ? "herald" : "herald_streams";
+        double h = results.containsKey(herald) ? median(results.get(herald), E2e.Outcome::deliveredPerSecond) : 0;
+        for (String base : List.of("lettuce_async", "lettuce_batched", "lettuce_best", "jedis", "lettuce_streams")) {
+            if (results.containsKey(base)) {
+                out.append(",\"ratio_vs_").append(base).append("\":").append(String.format(Locale.ROOT, "%.3f",
+                        h / median(results.get(base), E2e.Outcome::deliveredPerSecond)));
+            }
+        }
+        out.append(",\"herald_lost\":").append(results.containsKey(herald)
+                ? (long) max(results.get(herald), x -> x.lost()) : -1);
+        out.append(",\"variants\":{");
+        boolean first = true;
+        for (Map.Entry<String, List<E2e.Outcome>> e : results.entrySet()) {
+            List<E2e.Outcome> r = e.getValue();
+            out.append(first ? "" : ",").append('"').append(e.getKey()).append("\":{")
+                    .append(String.format(Locale.ROOT, "\"publish_per_s\":%.0f,\"delivered_per_s_min\":%.0f,"
+                            + "\"delivered_per_s_median\":%.0f,\"delivered_per_s_max\":%.0f,\"p50_us\":%.0f,\"p99_us\":%.0f,"
+                            + "\"p999_us\":%.0f,\"lost\":%.0f,\"duplicates\":%.0f,\"peak_heap_bytes\":%.0f}",
+                            median(r, E2e.Outcome::publishPerSecond), min(r, E2e.Outcome::deliveredPerSecond),
+                            median(r, E2e.Outcome::deliveredPerSecond), max(r, E2e.Outcome::deliveredPerSecond),
+                            median(r, E2e.Outcome::p50Micros), median(r, E2e.Outcome::p99Micros),
+                            median(r, E2e.Outcome::p999Micros), max(r, x -> x.lost()), max(r, x -> x.duplicates()),
+                            max(r, x -> x.peakHeapBytes())));
+            first = false;
+        }
+        return out.append("}}").toString();
+    }
+}

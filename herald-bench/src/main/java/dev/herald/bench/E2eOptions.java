@@ -1,0 +1,86 @@
+package dev.herald.bench;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Options of {@code e2e}.
+ *
+ * @param mode pubsub or streams
+ * @param events events per variant
+ * @param size approximate message size in bytes
+ * @param publishers publisher threads (only 1 is implemented)
+ * @param handlers Herald handlers per event (the first records)
+ * @param rate events per second, or 0 for as fast as possible
+ * @param redis a Redis URI, or null to start a throw-away redis-server
+ * @param json print one JSON line instead of the table
+ * @param runs measured runs of each variant
+ * @param handlerDelayMicros busy time per Herald handler call
+ * @param variants which variants, or null for the mode's defaults
+ */
+record E2eOptions(String mode, int events, int size, int publishers, int handlers, int rate, @Nullable String redis,
+        boolean json, int runs, int handlerDelayMicros, @Nullable List<String> variants) {
+
+    static E2eOptions parse(String[] args) {
+        String mode = "pubsub";
+        int events = 200_000;
+        int size = 1024;
+        int publishers = 1;
+        int handlers = 1;
+        int rate = 0;
+        String redis = null;
+        boolean json = false;
+        int runs = 3;
+        int delay = 0;
+        List<String> variants = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--json" -> json = true;
+                case "--mode" -> mode = value(args, ++i, a);
+                case "--events" -> events = number(args, ++i, a, 1, 50_000_000);
+                case "--size" -> size = number(args, ++i, a, 64, 1_000_000);
+                case "--publishers" -> publishers = number(args, ++i, a, 1, 1);
+                case "--handlers" -> handlers = number(args, ++i, a, 1, 64);
+                case "--rate" -> rate = number(args, ++i, a, 1, 10_000_000);
+                case "--redis" -> redis = value(args, ++i, a);
+                case "--runs" -> runs = number(args, ++i, a, 1, 20);
+                case "--handler-delay" -> delay = number(args, ++i, a, 0, 1_000_000);
+                case "--variants" -> variants = List.of(value(args, ++i, a).split(","));
+                default -> throw new IllegalArgumentException("unknown option '" + a + "'; see: e2e --help");
+            }
+        }
+        if (!mode.equals("pubsub") && !mode.equals("streams")) {
+            throw new IllegalArgumentException("--mode must be pubsub or streams, not '" + mode + "'");
+        }
+        return new E2eOptions(mode, events, size, publishers, handlers, rate, redis, json, runs, delay, variants);
+    }
+
+    List<String> variantsToRun() {
+        if (variants != null) {
+            return variants;
+        }
+        return mode.equals("streams") ? List.of("herald_streams", "lettuce_streams")
+                : List.of("herald", "lettuce_async", "lettuce_batched", "lettuce_best", "jedis");
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int number(String[] args, int i, String option, int min, int max) {
+        String v = value(args, i, option);
+        try {
+            int n = Integer.parseInt(v.replace("_", ""));
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " takes a whole number from " + min + " to " + max + ", not '" + v + "'");
+    }
+}
