@@ -67,6 +67,18 @@ class RedisConnectionIT {
     }
 
     @Test
+    void aDatabaseNumberInTheUriIsUsed() {
+        RedisServer redis = server(RedisServer.builder());
+        roundTrip(bus(RedisEventBus.builder("redis://127.0.0.1:" + redis.port() + "/3").retry(RetryPolicy.none()).build()));
+        RedisClient client = RedisClient.create("redis://127.0.0.1:" + redis.port() + "/3");
+        resources.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+        StatefulRedisConnection<String, String> db3 = client.connect();
+        assertThat(db3.sync().xlen("herald:dlq")).as("the dead letter went to database 3").isEqualTo(1);
+        db3.sync().select(0);
+        assertThat(db3.sync().exists("herald:dlq")).as("and not to database 0").isZero();
+    }
+
+    @Test
     void withRequirepassTheRightPasswordWorks() {
         RedisServer redis = server(RedisServer.builder().password("s3cret"));
         roundTrip(bus(RedisEventBus.builder(redis.uri()).retry(RetryPolicy.none()).build()));

@@ -250,6 +250,9 @@ class RedisStreamsIT {
     @Test
     void aGroupLaggingNearTheRetentionIsReportedAndRecovers() throws Exception {
         RedisServer redis = redis(RedisServer.builder());
+        String version = raw(redis).info("server").lines().filter(l -> l.startsWith("redis_version:")).findFirst().orElse("");
+        org.junit.jupiter.api.Assumptions.assumeTrue(!version.startsWith("redis_version:6"),
+                "Redis before 7 (" + version + ") reports no group lag in XINFO GROUPS");
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         RedisEventBus bus = track(streams(redis, "laggard").streamRetention(1000).readBatch(10)
                 .visibilityTimeout(Duration.ofMillis(200)).build());
