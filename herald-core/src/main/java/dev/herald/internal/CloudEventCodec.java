@@ -1,15 +1,17 @@
 package dev.herald.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.herald.DeadLetter.Reason;
@@ -20,9 +22,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,10 +40,6 @@ public final class CloudEventCodec {
     public static final String CONTENT_TYPE = "application/json";
     public static final String PUBLISHER_ID = "publisherid";
     public static final String PUBLISHER_SEQ = "publisherseq";
-
-    private static final Set<String> CORE_ATTRIBUTES = Set.of(
-            "specversion", "id", "source", "type", "time", "datacontenttype", "dataschema", "subject",
-            "data", "data_base64", "correlationid", "causationid");
 
     private final ObjectMapper mapper;
     private final int maxMessageSize;
@@ -121,59 +117,95 @@ public final class CloudEventCodec {
         }
     }
 
-    /** Reads a message's attributes; the data stays JSON until {@link #payload}. */
+    /** Reads a message's attributes in one streaming pass; the data stays JSON (tokens) until {@link #payload}. */
     public IncomingEvent decode(byte[] raw) throws InvalidMessageException {
         if (raw.length > maxMessageSize) {
             throw new InvalidMessageException(Reason.TOO_LARGE,
                     "message of " + raw.length + " bytes is larger than the limit of " + maxMessageSize + " bytes (maxMessageSize)");
         }
-        JsonNode root;
-        try {
-            root = mapper.readTree(raw);
+        String specVersion = null;
+        String id = null;
+        String source = null;
+        String type = null;
+        String time = null;
+        String contentType = null;
+        String subject = null;
+        String correlationId = null;
+        String causationId = null;
+        TokenBuffer data = null;
+        boolean base64 = false;
+        Map<String, String> headers = new HashMap<>();
+        try (JsonParser p = mapper.getFactory().createParser(raw)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new InvalidMessageException(Reason.UNDECODABLE, "not a JSON object but "
+                        + (first == null ? "empty input" : "a JSON " + describe(first)));
+            }
+            String name;
+            while ((name = p.nextFieldName()) != null) {
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "specversion" -> specVersion = attribute(p, value, name, true);
+                    case "id" -> id = attribute(p, value, name, true);
+                    case "source" -> source = attribute(p, value, name, true);
+                    case "type" -> type = attribute(p, value, name, true);
+                    case "time" -> time = attribute(p, value, name, false);
+                    case "datacontenttype" -> contentType = attribute(p, value, name, false);
+                    case "subject" -> subject = attribute(p, value, name, false);
+                    case "correlationid" -> correlationId = attribute(p, value, name, false);
+                    case "causationid" -> causationId = attribute(p, value, name, false);
+                    case "dataschema" -> p.skipChildren();
+                    case "data" -> {
+                        data = new TokenBuffer(p, null);
+                        data.copyCurrentStructure(p);
+                    }
+                    case "data_base64" -> {
+                        base64 = true;
+                        p.skipChildren();
+                    }
+                    default -> {
+                        if (value.isScalarValue()) {
+                            if (value != JsonToken.VALUE_NULL) {
+                                headers.put(name, p.getText());
+                            }
+                        } else {
+                            headers.put(name, p.readValueAsTree().toString());
+                        }
+                    }
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new InvalidMessageException(Reason.UNDECODABLE, "not valid JSON: trailing content after the object");
+            }
         } catch (IOException e) {
             throw new InvalidMessageException(Reason.UNDECODABLE, "not valid JSON: " + oneLine(e), e);
         }
-        if (root == null || !root.isObject()) {
-            throw new InvalidMessageException(Reason.UNDECODABLE, "not a JSON object but "
-                    + (root == null || root.isMissingNode() ? "empty input" : "a JSON " + root.getNodeType().name().toLowerCase()));
-        }
-        String specVersion = requiredString(root, "specversion");
+        specVersion = required(specVersion, "specversion");
         if (!SPEC_VERSION.equals(specVersion)) {
             throw new InvalidMessageException(Reason.UNDECODABLE,
                     "unsupported specversion '" + specVersion + "': Herald reads CloudEvents 1.0 (\"specversion\":\"1.0\")");
         }
-        String id = requiredString(root, "id");
-        String source = requiredString(root, "source");
-        String type = requiredString(root, "type");
-        Instant time = parseTime(root.get("time"));
-        JsonNode contentType = root.get("datacontenttype");
-        if (contentType != null && !isJson(contentType.asText())) {
-            throw new InvalidMessageException(Reason.UNDECODABLE, "datacontenttype '" + contentType.asText()
+        id = required(id, "id");
+        source = required(source, "source");
+        type = required(type, "type");
+        Instant parsedTime = parseTime(time);
+        if (contentType != null && !isJson(contentType)) {
+            throw new InvalidMessageException(Reason.UNDECODABLE, "datacontenttype '" + contentType
                     + "' is not JSON: Herald reads JSON data (application/json)");
         }
-        JsonNode data = root.get("data");
         if (data == null) {
-            throw new InvalidMessageException(Reason.UNDECODABLE, root.has("data_base64")
+            throw new InvalidMessageException(Reason.UNDECODABLE, base64
                     ? "data_base64 is not supported: Herald reads JSON data in the 'data' attribute"
                     : "missing attribute 'data': Herald events carry their payload in 'data'");
         }
-        Map<String, String> headers = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (!CORE_ATTRIBUTES.contains(field.getKey()) && !field.getValue().isNull()) {
-                JsonNode v = field.getValue();
-                headers.put(field.getKey(), v.isValueNode() ? v.asText() : v.toString());
-            }
-        }
-        return new IncomingEvent(id, type, source, time, optionalString(root, "correlationid"),
-                optionalString(root, "causationid"), optionalString(root, "subject"), headers, data);
+        return new IncomingEvent(id, type, source, parsedTime, correlationId, causationId, subject, headers, data);
     }
 
     /** Converts an event's data to a class. */
     public <E> E payload(IncomingEvent event, Class<E> type) throws InvalidMessageException {
         E value;
-        try {
-            value = mapper.treeToValue(event.data(), type);
+        try (JsonParser data = event.data().asParser(mapper)) {
+            value = mapper.readValue(data, type);
         } catch (IOException | IllegalArgumentException e) {
             throw new InvalidMessageException(Reason.UNDECODABLE, "data of event " + event.id() + " (type '" + event.type()
                     + "') does not fit " + type.getName() + ": " + oneLine(e), e);
@@ -184,37 +216,57 @@ public final class CloudEventCodec {
         return value;
     }
 
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name().toLowerCase();
+        };
+    }
+
+    /** A CloudEvents attribute: a string; null (or absent) allowed only where not required. */
+    private static @Nullable String attribute(JsonParser p, JsonToken value, String name, boolean required)
+            throws IOException, InvalidMessageException {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (value != JsonToken.VALUE_STRING || (required && p.getText().isEmpty())) {
+            String shown = value.isScalarValue() ? p.getText() : p.readValueAsTree().toString();
+            if (required) {
+                throw new InvalidMessageException(Reason.UNDECODABLE,
+                        "CloudEvents attribute '" + name + "' must be a non-empty string but was " + shown);
+            }
+            return shown;
+        }
+        return p.getText();
+    }
+
+    private static String required(@Nullable String value, String name) throws InvalidMessageException {
+        if (value == null) {
+            throw new InvalidMessageException(Reason.UNDECODABLE, "missing required CloudEvents attribute '" + name + "'");
+        }
+        return value;
+    }
+
     private static boolean isJson(String contentType) {
         String base = contentType.split(";", 2)[0].trim().toLowerCase();
         return base.equals("application/json") || base.equals("text/json") || base.endsWith("+json");
     }
 
-    private static String requiredString(JsonNode root, String name) throws InvalidMessageException {
-        JsonNode node = root.get(name);
-        if (node == null || node.isNull()) {
-            throw new InvalidMessageException(Reason.UNDECODABLE, "missing required CloudEvents attribute '" + name + "'");
-        }
-        if (!node.isTextual() || node.asText().isEmpty()) {
-            throw new InvalidMessageException(Reason.UNDECODABLE,
-                    "CloudEvents attribute '" + name + "' must be a non-empty string but was " + node);
-        }
-        return node.asText();
-    }
 
-    private static @Nullable String optionalString(JsonNode root, String name) {
-        JsonNode node = root.get(name);
-        return node == null || node.isNull() ? null : node.asText();
-    }
 
-    private static @Nullable Instant parseTime(@Nullable JsonNode node) throws InvalidMessageException {
-        if (node == null || node.isNull()) {
+    private static @Nullable Instant parseTime(@Nullable String text) throws InvalidMessageException {
+        if (text == null) {
             return null;
         }
         try {
-            return OffsetDateTime.parse(node.asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidMessageException(Reason.UNDECODABLE,
-                    "attribute 'time' is not an RFC 3339 timestamp: " + node, e);
+                    "attribute 'time' is not an RFC 3339 timestamp: \"" + text + "\"", e);
         }
     }
 
