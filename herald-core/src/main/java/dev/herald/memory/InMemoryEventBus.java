@@ -25,6 +25,10 @@ import java.util.Objects;
  * it is published, and to nobody else; nothing survives the JVM. The publish future completes
  * once every subscribed handler's queue holds the event (the publisher waits while a queue is
  * full). Dead letters are kept in memory, the newest 10,000 by default. Thread-safe.
+ *
+ * <p>Because delivery happens on the publisher's thread, a handler that publishes an event of its
+ * own type and waits for the future ({@code join()}) while its own queue is full waits for itself:
+ * in handlers, publish without waiting, or give such a handler a queue large enough.
  */
 public final class InMemoryEventBus extends TransportEventBus {
 
