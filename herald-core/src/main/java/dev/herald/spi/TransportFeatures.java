@@ -13,4 +13,7 @@ public record TransportFeatures(boolean persistent, boolean consumerGroups, bool
 
     /** In-memory and Redis Pub/Sub: fire and forget, nothing kept. */
     public static final TransportFeatures BROADCAST = new TransportFeatures(false, false, false, true);
+
+    /** Redis Streams: kept for absent subscribers, shared by a service's instances, redelivered after a crash. */
+    public static final TransportFeatures DURABLE = new TransportFeatures(true, true, true, true);
 }

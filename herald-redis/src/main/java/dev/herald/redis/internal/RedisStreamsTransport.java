@@ -99,7 +99,7 @@ public final class RedisStreamsTransport implements Transport {
 
     @Override
     public TransportFeatures features() {
-        return new TransportFeatures(true, true, true, true);
+        return TransportFeatures.DURABLE;
     }
 
     /** The stream of an event type. */
