@@ -50,6 +50,7 @@ public final class BenchMain {
     private static void usage() {
         System.out.println("""
                 usage: herald-bench e2e [--mode pubsub|streams] [--events N] [--size BYTES] [--handlers H]
+                                        [--publishers P] [--instances N]
                                         [--rate R] [--redis URI] [--runs N] [--handler-delay MICROS]
                                         [--variants herald,lettuce_async,...] [--json]
                        herald-bench jmh [JMH options, e.g. CodecBench -f 1 -wi 3 -i 5]""");
@@ -97,18 +98,20 @@ public final class BenchMain {
     }
 
     private static void table(E2eOptions o, String uri, Map<String, List<E2e.Outcome>> results) {
-        System.out.printf(Locale.ROOT, "e2e %s: %d events of ~%d bytes per run, %d run(s), rate %s, %d handler(s), Redis %s%n",
-                o.mode(), o.events(), o.size(), o.runs(), o.rate() > 0 ? o.rate() + "/s" : "unlimited", o.handlers(),
+        System.out.printf(Locale.ROOT, "e2e %s: %d events of ~%d bytes per run, %d run(s), rate %s, %d publisher(s), "
+                + "%d Herald instance(s), %d handler(s), handler delay %d us, Redis %s%n",
+                o.mode(), o.events(), o.size(), o.runs(), o.rate() > 0 ? o.rate() + "/s" : "unlimited", o.publishers(),
+                o.instances(), o.handlers(), o.handlerDelayMicros(),
                 uri.replaceAll("//[^@/]*@", "//***@"));
-        System.out.printf(Locale.ROOT, "%-16s %12s %28s %9s %9s %9s %8s %6s %10s%n", "variant", "publish/s",
-                "delivered/s min/median/max", "p50 us", "p99 us", "p999 us", "lost", "dups", "peak heap");
+        System.out.printf(Locale.ROOT, "%-16s %12s %28s %9s %9s %9s %8s %8s %6s %10s%n", "variant", "publish/s",
+                "delivered/s min/median/max", "p50 us", "p99 us", "p999 us", "lost", "counted", "dups", "peak heap");
         for (Map.Entry<String, List<E2e.Outcome>> e : results.entrySet()) {
             List<E2e.Outcome> r = e.getValue();
-            System.out.printf(Locale.ROOT, "%-16s %12.0f %9.0f/%9.0f/%9.0f %9.0f %9.0f %9.0f %8.0f %6.0f %8.0fMB%n", e.getKey(),
+            System.out.printf(Locale.ROOT, "%-16s %12.0f %9.0f/%9.0f/%9.0f %9.0f %9.0f %9.0f %8.0f %8s %6.0f %8.0fMB%n", e.getKey(),
                     median(r, E2e.Outcome::publishPerSecond), min(r, E2e.Outcome::deliveredPerSecond),
                     median(r, E2e.Outcome::deliveredPerSecond), max(r, E2e.Outcome::deliveredPerSecond),
                     median(r, E2e.Outcome::p50Micros), median(r, E2e.Outcome::p99Micros), median(r, E2e.Outcome::p999Micros),
-                    max(r, x -> x.lost()), max(r, x -> x.duplicates()), max(r, x -> x.peakHeapBytes()) / 1e6);
+                    max(r, x -> x.lost()), counted(r), max(r, x -> x.duplicates()), max(r, x -> x.peakHeapBytes()) / 1e6);
         }
         String herald = results.containsKey("herald") ? "herald" : "herald_streams";
         if (results.containsKey(herald)) {
@@ -120,6 +123,14 @@ public final class BenchMain {
                 }
             }
         }
+    }
+
+    /** Herald's own count of missed events (its gap counter) in each run, beside "lost": they should match. */
+    private static String counted(List<E2e.Outcome> runs) {
+        if (runs.get(0).countedMissed() < 0) {
+            return "-";
+        }
+        return runs.stream().map(x -> Long.toString(x.countedMissed())).reduce((a, b) -> a + "/" + b).orElse("-");
     }
 
     private static String json(E2eOptions o, Map<String, List<E2e.Outcome>> results) {
@@ -136,6 +147,8 @@ public final class BenchMain {
         }
         out.append(",\"herald_lost\":").append(results.containsKey(herald)
                 ? (long) max(results.get(herald), x -> x.lost()) : -1);
+        out.append(",\"herald_counted_missed\":").append(results.containsKey(herald)
+                ? (long) max(results.get(herald), x -> x.countedMissed()) : -1);
         out.append(",\"variants\":{");
         boolean first = true;
         for (Map.Entry<String, List<E2e.Outcome>> e : results.entrySet()) {
@@ -143,12 +156,12 @@ public final class BenchMain {
             out.append(first ? "" : ",").append('"').append(e.getKey()).append("\":{")
                     .append(String.format(Locale.ROOT, "\"publish_per_s\":%.0f,\"delivered_per_s_min\":%.0f,"
                             + "\"delivered_per_s_median\":%.0f,\"delivered_per_s_max\":%.0f,\"p50_us\":%.0f,\"p99_us\":%.0f,"
-                            + "\"p999_us\":%.0f,\"lost\":%.0f,\"duplicates\":%.0f,\"peak_heap_bytes\":%.0f}",
+                            + "\"p999_us\":%.0f,\"lost\":%.0f,\"duplicates\":%.0f,\"peak_heap_bytes\":%.0f,\"counted_missed\":%.0f}",
                             median(r, E2e.Outcome::publishPerSecond), min(r, E2e.Outcome::deliveredPerSecond),
                             median(r, E2e.Outcome::deliveredPerSecond), max(r, E2e.Outcome::deliveredPerSecond),
                             median(r, E2e.Outcome::p50Micros), median(r, E2e.Outcome::p99Micros),
                             median(r, E2e.Outcome::p999Micros), max(r, x -> x.lost()), max(r, x -> x.duplicates()),
-                            max(r, x -> x.peakHeapBytes())));
+                            max(r, x -> x.peakHeapBytes()), max(r, x -> x.countedMissed())));
             first = false;
         }
         return out.append("}}").toString();

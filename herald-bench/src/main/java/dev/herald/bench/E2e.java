@@ -36,7 +36,8 @@ final class E2e {
 
     /** A variant's figures. */
     record Outcome(String variant, long published, long received, long unique, long duplicates, double publishPerSecond,
-            double deliveredPerSecond, double p50Micros, double p99Micros, double p999Micros, long peakHeapBytes) {
+            double deliveredPerSecond, double p50Micros, double p99Micros, double p999Micros, long peakHeapBytes,
+            long countedMissed) {
         long lost() {
             return published - unique;
         }
@@ -77,30 +78,64 @@ final class E2e {
 
     private Outcome measure(String variant, int events, Tracker tracker, Tracker.HeapSampler heap, Sender sender)
             throws Exception {
+        return measure(variant, events, List.of(tracker), heap, sender, () -> -1L);
+    }
+
+    /**
+     * Publishes {@code events} from {@code publishers} threads (disjoint sequence numbers), waits
+     * until every tracker has them all or nothing more arrives for 5 s, and reports. With several
+     * trackers (fan-out), delivered counts every delivery, and lost is the worst tracker's.
+     */
+    private Outcome measure(String variant, int events, List<Tracker> trackers, Tracker.HeapSampler heap, Sender sender,
+            java.util.function.LongSupplier countedMissed) throws Exception {
+        int publishers = options.publishers();
+        if (publishers > 1 && !THREAD_SAFE_SENDERS.contains(variant)) {
+            throw new IllegalArgumentException("--publishers > 1 works with " + THREAD_SAFE_SENDERS + ", not " + variant);
+        }
         Semaphore window = new Semaphore(WINDOW);
         long start = System.nanoTime();
-        double interval = options.rate() > 0 ? 1e9 / options.rate() : 0;
-        for (long seq = 0; seq < events; seq++) {
-            if (interval > 0) {
-                long due = start + (long) (seq * interval);
-                long wait;
-                while ((wait = due - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(wait);
+        double interval = options.rate() > 0 ? 1e9 * publishers / options.rate() : 0;
+        List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int p = 0; p < publishers; p++) {
+            int first = p;
+            Thread t = new Thread(() -> {
+                try {
+                    long n = 0;
+                    for (long seq = first; seq < events; seq += publishers, n++) {
+                        if (interval > 0) {
+                            long due = start + (long) (n * interval);
+                            long wait;
+                            while ((wait = due - System.nanoTime()) > 0) {
+                                LockSupport.parkNanos(wait);
+                            }
+                        }
+                        if (!window.tryAcquire()) {
+                            sender.flush();
+                            window.acquire();
+                        }
+                        sender.send(seq, System.nanoTime(), window);
+                    }
+                    sender.flush();
+                } catch (Exception e) {
+                    failure.set(e);
                 }
-            }
-            if (!window.tryAcquire()) {
-                sender.flush();
-                window.acquire();
-            }
-            sender.send(seq, System.nanoTime(), window);
+            }, "publisher-" + p);
+            threads.add(t);
+            t.start();
         }
-        sender.flush();
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
         window.acquire(WINDOW);
         long published = System.nanoTime();
         long lastProgress = System.nanoTime();
         long seen = -1;
-        while (tracker.received() < events) {
-            long now = tracker.received();
+        while (trackers.stream().mapToLong(Tracker::received).min().orElse(0) < events) {
+            long now = trackers.stream().mapToLong(Tracker::received).sum();
             if (now != seen) {
                 seen = now;
                 lastProgress = System.nanoTime();
@@ -109,43 +144,72 @@ final class E2e {
             }
             Thread.sleep(2);
         }
-        long end = tracker.received() > 0 ? tracker.lastNanos() : System.nanoTime();
-        return new Outcome(variant, events, tracker.received(), tracker.unique(), tracker.duplicates(),
-                events / ((published - start) / 1e9), tracker.received() / ((end - start) / 1e9),
-                tracker.percentileMicros(50), tracker.percentileMicros(99), tracker.percentileMicros(99.9), heap.peak());
+        long received = trackers.stream().mapToLong(Tracker::received).sum();
+        long end = trackers.stream().mapToLong(Tracker::lastNanos).max().orElse(System.nanoTime());
+        Tracker worst = trackers.stream().min(java.util.Comparator.comparingLong(Tracker::unique)).orElseThrow();
+        return new Outcome(variant, events, received, worst.unique(),
+                trackers.stream().mapToLong(Tracker::duplicates).sum(),
+                events / ((published - start) / 1e9), received / ((Math.max(end, start + 1) - start) / 1e9),
+                worst.percentileMicros(50), worst.percentileMicros(99), worst.percentileMicros(99.9), heap.peak(),
+                countedMissed.getAsLong());
     }
+
+    private static final java.util.Set<String> THREAD_SAFE_SENDERS =
+            java.util.Set.of("herald", "herald_streams", "lettuce_async", "lettuce_streams");
 
     // ------------------------------------------------------------------ Herald
 
     private Outcome herald(int events, Tracker tracker, Tracker.HeapSampler heap, RedisEventBus.Mode mode) throws Exception {
         String pad = Payloads.pad(options.size(), Payloads.ENVELOPE_OVERHEAD);
         String prefix = "bench" + System.nanoTime();
-        RedisEventBus subscriber = RedisEventBus.builder(uri).mode(mode).prefix(prefix).source("bench-sub")
-                .retry(RetryPolicy.none()).build();
-        for (int h = 0; h < options.handlers(); h++) {
-            boolean recorder = h == 0;
-            subscriber.subscribe(Payloads.BenchEvent.class, SubscriptionOptions.named("handler-" + h).withQueueCapacity(8192), e -> {
-                if (recorder) {
-                    tracker.record(e.payload().seq(), e.payload().sent());
-                }
-                if (options.handlerDelayMicros() > 0) {
-                    long until = System.nanoTime() + options.handlerDelayMicros() * 1000L;
-                    while (System.nanoTime() < until) {
-                        Thread.onSpinWait();
+        List<RedisEventBus> subscribers = new java.util.ArrayList<>();
+        List<Tracker> trackers = new java.util.ArrayList<>();
+        for (int i = 0; i < options.instances(); i++) {
+            Tracker mine = i == 0 ? tracker : new Tracker();
+            trackers.add(mine);
+            RedisEventBus subscriber = RedisEventBus.builder(uri).mode(mode).prefix(prefix)
+                    .source("bench-sub-" + i) // in Streams mode, other services each get every event
+                    .streamRetention(Math.max(RedisEventBus.Builder.DEFAULT_STREAM_RETENTION, events * 2L))
+                    .retry(RetryPolicy.none()).build();
+            for (int h = 0; h < options.handlers(); h++) {
+                boolean recorder = h == 0;
+                subscriber.subscribe(Payloads.BenchEvent.class, SubscriptionOptions.named("handler-" + h).withQueueCapacity(8192), e -> {
+                    if (recorder && e.payload().seq() < events) { // the fence (seq == events) is not counted
+                        mine.record(e.payload().seq(), e.payload().sent());
                     }
-                }
-            });
+                    if (options.handlerDelayMicros() > 0) {
+                        long until = System.nanoTime() + options.handlerDelayMicros() * 1000L;
+                        while (System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                });
+            }
+            subscriber.start();
+            subscribers.add(subscriber);
         }
-        subscriber.start();
-        RedisEventBus publisher = RedisEventBus.builder(uri).mode(mode).prefix(prefix).source("bench-pub").build();
+        RedisEventBus publisher = RedisEventBus.builder(uri).mode(mode).prefix(prefix).source("bench-pub")
+                .streamRetention(Math.max(RedisEventBus.Builder.DEFAULT_STREAM_RETENTION, events * 2L)).build();
         publisher.start();
         try {
-            return measure(mode == RedisEventBus.Mode.STREAMS ? "herald_streams" : "herald", events, tracker, heap,
+            return measure(mode == RedisEventBus.Mode.STREAMS ? "herald_streams" : "herald", events, trackers, heap,
                     (seq, sent, window) -> publisher.publish(new Payloads.BenchEvent(seq, sent, pad))
-                            .whenComplete((ok, failure) -> window.release()));
+                            .whenComplete((ok, failure) -> window.release()),
+                    () -> {
+                        // one more event after the run makes every missed number a visible gap
+                        publisher.publish(new Payloads.BenchEvent(events, System.nanoTime(), pad)).join();
+                        try {
+                            Thread.sleep(500);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return subscribers.stream().mapToLong(RedisEventBus::missedEvents).max().orElse(0);
+                    });
         } finally {
             publisher.shutdown(Duration.ofSeconds(10));
-            subscriber.shutdown(Duration.ofSeconds(10));
+            for (RedisEventBus s : subscribers) {
+                s.shutdown(Duration.ofSeconds(10));
+            }
         }
     }
 

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * @param mode pubsub or streams
  * @param events events per variant
  * @param size approximate message size in bytes
- * @param publishers publisher threads (only 1 is implemented)
+ * @param publishers publisher threads (herald, herald_streams, lettuce_async and lettuce_streams; the
+ *     batched raw variants and Jedis pipeline on one thread only)
  * @param handlers Herald handlers per event (the first records)
  * @param rate events per second, or 0 for as fast as possible
  * @param redis a Redis URI, or null to start a throw-away redis-server
@@ -17,9 +18,10 @@ import org.jspecify.annotations.Nullable;
  * @param runs measured runs of each variant
  * @param handlerDelayMicros busy time per Herald handler call
  * @param variants which variants, or null for the mode's defaults
+ * @param instances Herald subscriber bus instances (fan-out); each must receive every event
  */
 record E2eOptions(String mode, int events, int size, int publishers, int handlers, int rate, @Nullable String redis,
-        boolean json, int runs, int handlerDelayMicros, @Nullable List<String> variants) {
+        boolean json, int runs, int handlerDelayMicros, @Nullable List<String> variants, int instances) {
 
     static E2eOptions parse(String[] args) {
         String mode = "pubsub";
@@ -33,6 +35,7 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
         int runs = 3;
         int delay = 0;
         List<String> variants = null;
+        int instances = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -40,7 +43,8 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
                 case "--mode" -> mode = value(args, ++i, a);
                 case "--events" -> events = number(args, ++i, a, 1, 50_000_000);
                 case "--size" -> size = number(args, ++i, a, 64, 1_000_000);
-                case "--publishers" -> publishers = number(args, ++i, a, 1, 1);
+                case "--publishers" -> publishers = number(args, ++i, a, 1, 64);
+                case "--instances" -> instances = number(args, ++i, a, 1, 16);
                 case "--handlers" -> handlers = number(args, ++i, a, 1, 64);
                 case "--rate" -> rate = number(args, ++i, a, 1, 10_000_000);
                 case "--redis" -> redis = value(args, ++i, a);
@@ -53,7 +57,7 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
         if (!mode.equals("pubsub") && !mode.equals("streams")) {
             throw new IllegalArgumentException("--mode must be pubsub or streams, not '" + mode + "'");
         }
-        return new E2eOptions(mode, events, size, publishers, handlers, rate, redis, json, runs, delay, variants);
+        return new E2eOptions(mode, events, size, publishers, handlers, rate, redis, json, runs, delay, variants, instances);
     }
 
     List<String> variantsToRun() {
