@@ -5,7 +5,9 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,8 @@ final class ReliableSender {
     private final Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection;
     private final java.util.function.BooleanSupplier closed;
     private final LongAdder retries = new LongAdder();
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+    private static final long SWEEP_MILLIS = 20;
 
     ReliableSender(RedisEndpoint endpoint, Duration timeout, ScheduledExecutorService scheduler,
             Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection, java.util.function.BooleanSupplier closed) {
@@ -37,6 +41,7 @@ final class ReliableSender {
         this.timeout = timeout;
         this.scheduler = scheduler;
         this.connection = connection;
+        scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     CompletableFuture<Void> send(String target, Function<RedisAsyncCommands<byte[], byte[]>, RedisFuture<?>> command) {
@@ -62,21 +67,22 @@ final class ReliableSender {
                     + endpoint.describe() + ": " + RedisPubSubTransport.rootMessage(e), e));
             return;
         }
-        long left = Math.max(1, deadline - System.nanoTime());
-        sent.toCompletableFuture().copy().orTimeout(left, TimeUnit.NANOSECONDS).whenComplete((ok, failure) -> {
+        pending.add(new Pending(sent, deadline, () -> {
+            result.completeExceptionally(new RedisPublishException("publish to " + target + " on " + endpoint.describe()
+                    + " was not accepted within the publish timeout of " + timeout + " (is Redis reachable?)"
+                    + (previous != null ? "; last error: " + RedisPubSubTransport.rootMessage(previous) : ""),
+                    previous != null ? previous : new TimeoutException("publish timeout " + timeout)));
+            sent.cancel(false); // Lettuce does not send a cancelled command it still holds
+        }));
+        sent.whenComplete((ok, failure) -> {
             if (failure == null) {
                 result.complete(null);
                 return;
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            if (cause instanceof TimeoutException) {
-                sent.cancel(false);
-                result.completeExceptionally(new RedisPublishException("publish to " + target + " on " + endpoint.describe()
-                        + " was not accepted within the publish timeout of " + timeout + " (is Redis reachable?)"
-                        + (previous != null ? "; last error: " + RedisPubSubTransport.rootMessage(previous) : ""),
-                        previous != null ? previous : cause));
-                return;
+            if (result.isDone()) {
+                return; // timed out already
             }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             long delay = Math.min(1000, 10L << Math.min(attempt - 1, 7));
             if (!scheduler.isShutdown() && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) < deadline) {
                 retries.increment();
@@ -88,6 +94,27 @@ final class ReliableSender {
                         + RedisPubSubTransport.rootMessage(cause), cause));
             }
         });
+    }
+
+    /**
+     * Fails what passed its deadline and forgets what is done. One sweep every
+     * {@link #SWEEP_MILLIS} instead of a timer per command: a timer per publish (scheduled and
+     * cancelled under the JDK delay scheduler's lock) cost more than the publish itself.
+     */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (p.command().isDone()) {
+                it.remove();
+            } else if (now - p.deadline() >= 0) {
+                it.remove();
+                p.onTimeout().run();
+            }
+        }
+    }
+
+    private record Pending(RedisFuture<?> command, long deadline, Runnable onTimeout) {
     }
 
     long retries() {
