@@ -2,6 +2,7 @@ package dev.herald.internal;
 
 import dev.herald.Subscription;
 import dev.herald.spi.Delivery;
+import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
 import dev.herald.spi.TransportSubscription;
 import java.util.concurrent.CompletableFuture;
@@ -36,12 +37,22 @@ final class ActiveSubscription implements Subscription {
         }
         started = true;
         lanes.start();
-        transportSubscription = transport.subscribe(eventType, handlerName, this::receive);
-    }
+        transportSubscription = transport.subscribe(eventType, handlerName, new DeliveryListener() {
+            @Override
+            public void onDelivery(Delivery delivery) throws InterruptedException {
+                counters.received.increment();
+                lanes.submit(new Work(delivery, null));
+            }
 
-    private void receive(Delivery delivery) throws InterruptedException {
-        counters.received.increment();
-        lanes.submit(new Work(delivery, null));
+            @Override
+            public boolean offer(Delivery delivery) {
+                if (!lanes.tryOffer(new Work(delivery, null))) {
+                    return false;
+                }
+                counters.received.increment();
+                return true;
+            }
+        });
     }
 
     CompletableFuture<Void> replay(byte[] raw) {

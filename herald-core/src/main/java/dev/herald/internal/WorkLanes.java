@@ -84,6 +84,28 @@ final class WorkLanes {
         }
     }
 
+    /**
+     * Queues work only if there is room right now (never decodes, never waits); false otherwise,
+     * and for subject-ordered lanes, whose routing needs the decoded subject.
+     */
+    boolean tryOffer(Work work) {
+        if (bySubject) {
+            return false;
+        }
+        intakeLock.readLock().lock();
+        try {
+            if (accepting) {
+                return queues.get(0).offer(work);
+            }
+        } finally {
+            intakeLock.readLock().unlock();
+        }
+        if (work.park()) {
+            pipeline.park(work);
+        }
+        return true;
+    }
+
     private int laneOf(Work work) {
         IncomingEvent event = pipeline.peek(work);
         String subject = event != null ? event.subject() : null;

@@ -80,6 +80,11 @@ final class GapDetector {
         missed.decrementAndGet();
     }
 
+    /** Counts an event that arrived but that some handlers could not be given (a full buffer). */
+    void addMissed(long count) {
+        missed.addAndGet(count);
+    }
+
     long missed() {
         return missed.get();
     }

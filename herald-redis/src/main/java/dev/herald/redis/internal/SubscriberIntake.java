@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bounded hand-off between Lettuce's event loop and the bus: the event loop only
- * {@linkplain #offer enqueues} (never blocks, never decodes); one intake thread counts gaps and
- * hands each message to the listeners subscribed when it arrived, waiting while a handler's queue
- * is full. When handlers fall so far behind that this buffer is full too, new messages are
+ * The bounded hand-off between Lettuce's event loop and the bus. The event loop never blocks and
+ * never decodes: when nothing is waiting here, it puts each message straight into the queues of
+ * the handlers subscribed when it arrived, if they have room; otherwise the message waits here
+ * for the intake thread, which hands it over in order, waiting while a handler's queue is full. When handlers fall so far behind that this buffer is full too, new messages are
  * discarded and counted, exactly as Redis itself cuts off a slow Pub/Sub subscriber at its
  * output-buffer limit: memory stays bounded, and what was missed is counted (the publishers'
  * sequence numbers show each one as a gap).
@@ -24,7 +24,7 @@ final class SubscriberIntake {
 
     private static final Logger log = LoggerFactory.getLogger(SubscriberIntake.class);
 
-    record Inbound(String channel, byte[] body, DeliveryListener[] targets) {
+    record Inbound(String channel, byte[] body, DeliveryListener[] targets, boolean observeGaps) {
     }
 
     private final BlockingQueue<Inbound> queue;
@@ -33,6 +33,7 @@ final class SubscriberIntake {
     private final AtomicLong enqueued = new AtomicLong();
     private final AtomicLong dispatched = new AtomicLong();
     private final LongAdder discarded = new LongAdder();
+    private final LongAdder direct = new LongAdder();
     private final GapDetector gaps;
     private final Thread thread;
     private volatile boolean running = true;
@@ -50,11 +51,38 @@ final class SubscriberIntake {
         thread.start();
     }
 
-    /** Called on the event loop: enqueues without blocking, or discards and counts. */
+    /**
+     * Called on the event loop. When the intake has nothing in hand, each target takes the
+     * message directly if its queue has room (no thread hop); what is left goes through the
+     * intake thread, which keeps each target's order since it only starts once idle again.
+     */
     void offer(String channel, byte[] body, DeliveryListener[] targets) {
-        if (bufferedBytes.addAndGet(body.length) > maxBytes || !queue.offer(new Inbound(channel, body, targets))) {
+        if (enqueued.get() == dispatched.get()) {
+            gaps.observe(channel, body);
+            Delivery delivery = Delivery.of(body);
+            int left = 0;
+            for (DeliveryListener target : targets) {
+                if (!target.offer(delivery)) {
+                    targets[left++] = target;
+                }
+            }
+            if (left == 0) {
+                direct.increment();
+                return;
+            }
+            enqueue(channel, body, java.util.Arrays.copyOf(targets, left), false);
+            return;
+        }
+        enqueue(channel, body, targets, true);
+    }
+
+    private void enqueue(String channel, byte[] body, DeliveryListener[] targets, boolean observeGaps) {
+        if (bufferedBytes.addAndGet(body.length) > maxBytes || !queue.offer(new Inbound(channel, body, targets, observeGaps))) {
             bufferedBytes.addAndGet(-body.length);
             discarded.increment();
+            if (!observeGaps) {
+                gaps.addMissed(1); // its number was seen, so no gap will show what some handlers missed
+            }
             long now = System.nanoTime();
             if (now - lastDiscardLog > TimeUnit.SECONDS.toNanos(5)) {
                 lastDiscardLog = now;
@@ -83,7 +111,9 @@ final class SubscriberIntake {
 
     private void deliver(Inbound in) {
         try {
-            gaps.observe(in.channel(), in.body());
+            if (in.observeGaps()) {
+                gaps.observe(in.channel(), in.body());
+            }
             Delivery delivery = Delivery.of(in.body());
             for (DeliveryListener target : in.targets()) {
                 try {
@@ -139,7 +169,7 @@ final class SubscriberIntake {
     }
 
     long received() {
-        return enqueued.get();
+        return enqueued.get() + direct.sum();
     }
 
     long discarded() {
