@@ -207,7 +207,7 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
      * The random source for retry jitter and event ids; for tests.
      *
      * @param random the generator, used from many threads (so thread-safe, or used under a lock);
-     *     default a new {@link java.security.SecureRandom}-seeded generator per thread
+     *     default {@link java.util.concurrent.ThreadLocalRandom}
      * @return this builder
      */
     public B random(RandomGenerator random) {

@@ -21,7 +21,7 @@ public interface Transport {
     TransportFeatures features();
 
     /**
-     * Connects. Subscriptions made before start become live here; returns once they are.
+     * Connects. The bus calls it once, before any {@link #subscribe}.
      *
      * @throws IllegalStateException with a message naming the endpoint and the cause if it cannot
      */
@@ -37,7 +37,7 @@ public interface Transport {
     CompletableFuture<Void> publish(String eventType, byte[] message);
 
     /**
-     * Subscribes a listener to a topic. If the transport is started, returns once the
+     * Subscribes a listener to a topic; called only on a started transport. Returns once the
      * subscription is live: a message published afterwards reaches the listener.
      *
      * @param eventType the topic: the event type name

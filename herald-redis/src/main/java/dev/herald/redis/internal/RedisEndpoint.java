@@ -126,6 +126,26 @@ public final class RedisEndpoint {
         }
     }
 
+    /** The message of an error and of its root cause, for messages that name what Redis said. */
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String own = e.getMessage();
+        String root = t.getMessage();
+        return t == e || root == null ? String.valueOf(own) : own + " (" + root + ")";
+    }
+
+    /** A single daemon thread for a transport's timers: heartbeats, retries, sweeps. */
+    static java.util.concurrent.ScheduledExecutorService daemonScheduler(String name) {
+        return java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     static String mask(String uri) {
         return uri.replaceAll("//([^@/]*)@", "//***@");
     }

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -100,11 +99,7 @@ public final class RedisPubSubTransport implements Transport {
         this.heartbeatChannel = options.prefix() + ":heartbeat:" + options.instanceId();
         this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
                 "herald-intake-" + options.instanceId());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "herald-redis-" + options.instanceId());
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = RedisEndpoint.daemonScheduler("herald-redis-" + options.instanceId());
         this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publisher, () -> closed);
     }
 
@@ -138,7 +133,7 @@ public final class RedisPubSubTransport implements Transport {
         } catch (RedisException e) {
             closeConnections();
             endpoint.client().removeListener(connectionEvents);
-            throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + rootMessage(e), e);
+            throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
         }
         intake.start();
         startedNanos = System.nanoTime();
@@ -191,7 +186,7 @@ public final class RedisPubSubTransport implements Transport {
                 } catch (RedisException e) {
                     list.remove(listener);
                     throw new IllegalStateException("cannot subscribe to " + channel + " on " + endpoint.describe() + ": "
-                            + rootMessage(e), e);
+                            + RedisEndpoint.rootMessage(e), e);
                 }
             }
         }
@@ -387,16 +382,6 @@ public final class RedisPubSubTransport implements Transport {
         if (publisher != null) {
             publisher.close();
         }
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String own = e.getMessage();
-        String root = t.getMessage();
-        return t == e || root == null ? String.valueOf(own) : own + " (" + root + ")";
     }
 
     @Override

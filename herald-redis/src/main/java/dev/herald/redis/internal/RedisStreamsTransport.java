@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -89,11 +88,7 @@ public final class RedisStreamsTransport implements Transport {
         this.endpoint = endpoint;
         this.options = options;
         this.addArgs = XAddArgs.Builder.maxlen(options.retention()).approximateTrimming();
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "herald-streams-" + options.instanceId());
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = RedisEndpoint.daemonScheduler("herald-streams-" + options.instanceId());
         this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> commands, () -> closed);
     }
 
@@ -127,7 +122,7 @@ public final class RedisStreamsTransport implements Transport {
                 commands.close();
             }
             throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": "
-                    + RedisPubSubTransport.rootMessage(e), e);
+                    + RedisEndpoint.rootMessage(e), e);
         }
     }
 
@@ -146,7 +141,7 @@ public final class RedisStreamsTransport implements Transport {
             createGroup(c.sync(), stream, group, options.startFrom());
         } catch (RedisException e) {
             throw new IllegalStateException("cannot create consumer group " + group + " on " + stream + " at "
-                    + endpoint.describe() + ": " + RedisPubSubTransport.rootMessage(e), e);
+                    + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
         }
         Reader reader = new Reader(stream, group, listener);
         readers.add(reader);
@@ -287,7 +282,7 @@ public final class RedisStreamsTransport implements Transport {
                         break;
                     }
                     readErrors.increment();
-                    lastError = RedisPubSubTransport.rootMessage(e);
+                    lastError = RedisEndpoint.rootMessage(e);
                     if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
                         log.warn("Consumer group {} of {} is gone (Redis restarted without persistence?); creating it anew from new events",
                                 group, stream);

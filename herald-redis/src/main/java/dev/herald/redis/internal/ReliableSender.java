@@ -64,13 +64,13 @@ final class ReliableSender {
             sent = command.apply(c.async());
         } catch (RuntimeException e) {
             result.completeExceptionally(new RedisPublishException("cannot publish to " + target + " on "
-                    + endpoint.describe() + ": " + RedisPubSubTransport.rootMessage(e), e));
+                    + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e));
             return;
         }
         pending.add(new Pending(sent, deadline, () -> {
             result.completeExceptionally(new RedisPublishException("publish to " + target + " on " + endpoint.describe()
                     + " was not accepted within the publish timeout of " + timeout + " (is Redis reachable?)"
-                    + (previous != null ? "; last error: " + RedisPubSubTransport.rootMessage(previous) : ""),
+                    + (previous != null ? "; last error: " + RedisEndpoint.rootMessage(previous) : ""),
                     previous != null ? previous : new TimeoutException("publish timeout " + timeout)));
             sent.cancel(false); // Lettuce does not send a cancelled command it still holds
         }));
@@ -91,7 +91,7 @@ final class ReliableSender {
             } else {
                 result.completeExceptionally(new RedisPublishException("publish to " + target + " on "
                         + endpoint.describe() + " failed after " + attempt + " attempt(s): "
-                        + RedisPubSubTransport.rootMessage(cause), cause));
+                        + RedisEndpoint.rootMessage(cause), cause));
             }
         });
     }
