@@ -93,6 +93,7 @@ final class E2e {
             throw new IllegalArgumentException("--publishers > 1 works with " + THREAD_SAFE_SENDERS + ", not " + variant);
         }
         Semaphore window = new Semaphore(WINDOW);
+        ThreadCpu cpu = ThreadCpu.enabled() ? new ThreadCpu() : null;
         long start = System.nanoTime();
         double interval = options.rate() > 0 ? 1e9 * publishers / options.rate() : 0;
         List<Thread> threads = new java.util.ArrayList<>();
@@ -119,6 +120,8 @@ final class E2e {
                     sender.flush();
                 } catch (Exception e) {
                     failure.set(e);
+                } finally {
+                    ThreadCpu.finished();
                 }
             }, "publisher-" + p);
             threads.add(t);
@@ -145,6 +148,9 @@ final class E2e {
             Thread.sleep(2);
         }
         long received = trackers.stream().mapToLong(Tracker::received).sum();
+        if (cpu != null) {
+            cpu.report(variant, received);
+        }
         long end = trackers.stream().mapToLong(Tracker::lastNanos).max().orElse(System.nanoTime());
         Tracker worst = trackers.stream().min(java.util.Comparator.comparingLong(Tracker::unique)).orElseThrow();
         return new Outcome(variant, events, received, worst.unique(),

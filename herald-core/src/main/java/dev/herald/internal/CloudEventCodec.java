@@ -5,21 +5,17 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.herald.DeadLetter.Reason;
 import dev.herald.Envelope;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
@@ -75,7 +71,8 @@ public final class CloudEventCodec {
      * @throws IllegalArgumentException if the payload cannot be serialized
      */
     public byte[] encode(Envelope<?> envelope, @Nullable String publisherId, long publisherSeq) {
-        ByteArrayBuilder out = new ByteArrayBuilder(mapper.getFactory()._getBufferRecycler(), 512);
+        Output out = OUTPUT.get();
+        out.reset();
         try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
             g.setCodec(mapper);
             g.writeStartObject();
@@ -84,7 +81,7 @@ public final class CloudEventCodec {
             g.writeStringField("source", envelope.source());
             g.writeStringField("type", envelope.type());
             if (envelope.time() != null) {
-                g.writeStringField("time", DateTimeFormatter.ISO_INSTANT.format(envelope.time()));
+                g.writeStringField("time", Rfc3339.format(envelope.time()));
             }
             g.writeStringField("datacontenttype", CONTENT_TYPE);
             writeIfPresent(g, "subject", envelope.subject());
@@ -106,9 +103,46 @@ public final class CloudEventCodec {
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
         }
-        byte[] bytes = out.toByteArray();
-        out.release();
-        return bytes;
+        return out.toByteArray();
+    }
+
+    /** Each thread encodes into its own growing buffer: one copy out per event, no segment list. */
+    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
+
+    private static final class Output extends java.io.OutputStream {
+        private static final int KEEP_AT_MOST = 64 * 1024;
+        private byte[] buffer = new byte[2048];
+        private int size;
+
+        void reset() {
+            size = 0;
+            if (buffer.length > KEEP_AT_MOST) {
+                buffer = new byte[2048]; // one huge event must not pin its buffer to the thread
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buffer[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buffer, size, len);
+            size += len;
+        }
+
+        private void ensure(int more) {
+            if (size + more > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(buffer, size);
+        }
     }
 
     private static void writeIfPresent(JsonGenerator g, String name, @Nullable String value) throws IOException {
@@ -117,7 +151,7 @@ public final class CloudEventCodec {
         }
     }
 
-    /** Reads a message's attributes in one streaming pass; the data stays JSON (tokens) until {@link #payload}. */
+    /** Reads a message's attributes in one streaming pass; the data stays JSON (a slice of the message) until {@link #payload}. */
     public IncomingEvent decode(byte[] raw) throws InvalidMessageException {
         if (raw.length > maxMessageSize) {
             throw new InvalidMessageException(Reason.TOO_LARGE,
@@ -132,9 +166,9 @@ public final class CloudEventCodec {
         String subject = null;
         String correlationId = null;
         String causationId = null;
-        TokenBuffer data = null;
+        JsonData data = null;
         boolean base64 = false;
-        Map<String, String> headers = new HashMap<>();
+        Map<String, String> headers = Map.of();
         try (JsonParser p = mapper.getFactory().createParser(raw)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
@@ -155,21 +189,21 @@ public final class CloudEventCodec {
                     case "correlationid" -> correlationId = attribute(p, value, name, false);
                     case "causationid" -> causationId = attribute(p, value, name, false);
                     case "dataschema" -> p.skipChildren();
-                    case "data" -> {
-                        data = new TokenBuffer(p, null);
-                        data.copyCurrentStructure(p);
-                    }
+                    case "data" -> data = dataOf(p, value, raw);
                     case "data_base64" -> {
                         base64 = true;
                         p.skipChildren();
                     }
                     default -> {
+                        if (value != JsonToken.VALUE_NULL && headers.isEmpty()) {
+                            headers = new HashMap<>();
+                        }
                         if (value.isScalarValue()) {
                             if (value != JsonToken.VALUE_NULL) {
                                 headers.put(name, p.getText());
                             }
                         } else {
-                            headers.put(name, p.readValueAsTree().toString());
+                            headers.put(name, new String(json(p), java.nio.charset.StandardCharsets.UTF_8));
                         }
                     }
                 }
@@ -201,11 +235,36 @@ public final class CloudEventCodec {
         return new IncomingEvent(id, type, source, parsedTime, correlationId, causationId, subject, headers, data);
     }
 
+    /**
+     * The data's place in the message. An object or array (every Herald event) is skipped over,
+     * not copied, and parsed once, into its class, by {@link #payload}; a scalar is re-encoded.
+     */
+    private JsonData dataOf(JsonParser p, JsonToken value, byte[] raw) throws IOException {
+        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+            long start = p.currentTokenLocation().getByteOffset();
+            p.skipChildren();
+            long end = p.currentLocation().getByteOffset();
+            if (start >= 0 && end > start && end <= raw.length) {
+                return new JsonData(raw, (int) start, (int) (end - start));
+            }
+        }
+        byte[] scalar = json(p);
+        return new JsonData(scalar, 0, scalar.length);
+    }
+
+    /** The current value, re-encoded as compact JSON (numbers exactly as written). */
+    private byte[] json(JsonParser p) throws IOException {
+        com.fasterxml.jackson.databind.util.TokenBuffer tokens = new com.fasterxml.jackson.databind.util.TokenBuffer(p, null);
+        tokens.copyCurrentStructure(p);
+        return mapper.writeValueAsBytes(tokens);
+    }
+
     /** Converts an event's data to a class. */
     public <E> E payload(IncomingEvent event, Class<E> type) throws InvalidMessageException {
         E value;
-        try (JsonParser data = event.data().asParser(mapper)) {
-            value = mapper.readValue(data, type);
+        try {
+            JsonData data = event.data();
+            value = mapper.readValue(data.bytes(), data.offset(), data.length(), type);
         } catch (IOException | IllegalArgumentException e) {
             throw new InvalidMessageException(Reason.UNDECODABLE, "data of event " + event.id() + " (type '" + event.type()
                     + "') does not fit " + type.getName() + ": " + oneLine(e), e);
@@ -228,13 +287,13 @@ public final class CloudEventCodec {
     }
 
     /** A CloudEvents attribute: a string; null (or absent) allowed only where not required. */
-    private static @Nullable String attribute(JsonParser p, JsonToken value, String name, boolean required)
+    private @Nullable String attribute(JsonParser p, JsonToken value, String name, boolean required)
             throws IOException, InvalidMessageException {
         if (value == JsonToken.VALUE_NULL) {
             return null;
         }
         if (value != JsonToken.VALUE_STRING || (required && p.getText().isEmpty())) {
-            String shown = value.isScalarValue() ? p.getText() : p.readValueAsTree().toString();
+            String shown = value.isScalarValue() ? p.getText() : new String(json(p), java.nio.charset.StandardCharsets.UTF_8);
             if (required) {
                 throw new InvalidMessageException(Reason.UNDECODABLE,
                         "CloudEvents attribute '" + name + "' must be a non-empty string but was " + shown);
@@ -263,7 +322,7 @@ public final class CloudEventCodec {
             return null;
         }
         try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return Rfc3339.parse(text);
         } catch (DateTimeParseException e) {
             throw new InvalidMessageException(Reason.UNDECODABLE,
                     "attribute 'time' is not an RFC 3339 timestamp: \"" + text + "\"", e);

@@ -42,8 +42,12 @@ public final class EventTypeRegistry {
 
     /** Rejects a type name that cannot name a channel or stream. */
     public static void checkTypeName(String type) {
-        if (type.isEmpty() || type.length() > 200
-                || type.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        boolean bad = type.isEmpty() || type.length() > 200;
+        for (int i = 0; i < type.length() && !bad; i++) { // no stream: this runs on every publish
+            char c = type.charAt(i);
+            bad = Character.isWhitespace(c) || Character.isISOControl(c);
+        }
+        if (bad) {
             throw new IllegalArgumentException("event type '" + type
                     + "' is invalid: use 1 to 200 characters without white space, such as 'order.placed'");
         }

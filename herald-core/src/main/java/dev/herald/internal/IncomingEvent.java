@@ -1,12 +1,11 @@
 package dev.herald.internal;
 
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.herald.Envelope;
 import java.time.Instant;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** A received CloudEvent with its attributes read and its data still JSON tokens (read again per payload class). */
+/** A received CloudEvent with its attributes read and its data still JSON (a slice of the message, parsed per payload class). */
 public record IncomingEvent(
         String id,
         String type,
@@ -16,7 +15,7 @@ public record IncomingEvent(
         @Nullable String causationId,
         @Nullable String subject,
         Map<String, String> headers,
-        TokenBuffer data) {
+        JsonData data) {
 
     public <E> Envelope<E> toEnvelope(E payload) {
         return new Envelope<>(id, type, source, time, correlationId, causationId, subject, headers, payload);

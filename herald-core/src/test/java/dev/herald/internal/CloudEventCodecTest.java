@@ -181,6 +181,22 @@ class CloudEventCodecTest {
     }
 
     @Test
+    void dataIsReadWhereverItStandsAndScalarDataAndStructuredExtensionsWork() throws Exception {
+        IncomingEvent first = codec.decode(("{\"data\":{\"name\":\"a}\\\"\",\"number\":7},\"specversion\":\"1.0\",\"id\":\"1\","
+                + "\"type\":\"test.simple\",\"source\":\"s\",\"ext\":{\"k\":[1,2]}}").getBytes(UTF_8));
+        assertThat(codec.payload(first, Simple.class)).isEqualTo(new Simple("a}\"", 7));
+        assertThat(first.headers()).containsEntry("ext", "{\"k\":[1,2]}");
+        IncomingEvent scalar = codec.decode(("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"t\",\"source\":\"s\","
+                + "\"data\":12.50}").getBytes(UTF_8));
+        assertThat(codec.genericPayload(scalar)).isEqualTo(new BigDecimal("12.50"));
+        IncomingEvent text = codec.decode(("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"t\",\"source\":\"s\","
+                + "\"data\":\"plain\"}").getBytes(UTF_8));
+        assertThat(codec.payload(text, String.class)).isEqualTo("plain");
+        assertThatThrownBy(() -> codec.decode(("{\"specversion\":\"1.0\",\"id\":{\"a\":1},\"type\":\"t\",\"source\":\"s\","
+                + "\"data\":{}}").getBytes(UTF_8))).hasMessageContaining("'id' must be a non-empty string but was {\"a\":1}");
+    }
+
+    @Test
     void unknownDataPropertiesAreIgnoredForForwardCompatibility() throws Exception {
         IncomingEvent in = codec.decode(("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"test.simple\",\"source\":\"s\","
                 + "\"data\":{\"name\":\"a\",\"number\":5,\"addedLater\":[1]}}").getBytes(UTF_8));

@@ -1,0 +1,12 @@
+package dev.herald.internal;
+
+/**
+ * Where an event's {@code data} sits: a slice of the received message (not a copy), parsed
+ * into the handler's class only when the handler runs.
+ *
+ * @param bytes the message, or the re-encoded scalar
+ * @param offset where the data's JSON starts
+ * @param length its length in bytes
+ */
+public record JsonData(byte[] bytes, int offset, int length) {
+}
