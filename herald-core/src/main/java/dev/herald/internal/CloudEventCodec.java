@@ -24,10 +24,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * CloudEvents 1.0 in JSON structured mode: one UTF-8 JSON object per message.
  *
- * <p>Attributes written: {@code specversion}, {@code id}, {@code source}, {@code type},
- * {@code time} (RFC 3339, UTC), {@code datacontenttype} ({@code application/json}),
- * {@code subject}, the extensions {@code correlationid}, {@code causationid},
- * {@code publisherid}, {@code publisherseq} and the envelope's headers, then {@code data}.
+ * <p>Attributes written: {@code specversion}, the extensions {@code publisherid} and
+ * {@code publisherseq} (first, so that a subscriber finds them by a short scan), {@code id},
+ * {@code source}, {@code type}, {@code time} (RFC 3339, UTC), {@code datacontenttype}
+ * ({@code application/json}), {@code subject}, the extensions {@code correlationid},
+ * {@code causationid} and the envelope's headers, then {@code data}.
  * Thread-safe.
  */
 public final class CloudEventCodec {
@@ -77,6 +78,10 @@ public final class CloudEventCodec {
             g.setCodec(mapper);
             g.writeStartObject();
             g.writeStringField("specversion", SPEC_VERSION);
+            if (publisherId != null) { // first, so that a subscriber's scan for them is short
+                g.writeStringField(PUBLISHER_ID, publisherId);
+                g.writeNumberField(PUBLISHER_SEQ, publisherSeq);
+            }
             g.writeStringField("id", envelope.id());
             g.writeStringField("source", envelope.source());
             g.writeStringField("type", envelope.type());
@@ -87,10 +92,6 @@ public final class CloudEventCodec {
             writeIfPresent(g, "subject", envelope.subject());
             writeIfPresent(g, "correlationid", envelope.correlationId());
             writeIfPresent(g, "causationid", envelope.causationId());
-            if (publisherId != null) {
-                g.writeStringField(PUBLISHER_ID, publisherId);
-                g.writeNumberField(PUBLISHER_SEQ, publisherSeq);
-            }
             for (Map.Entry<String, String> header : envelope.headers().entrySet()) {
                 g.writeStringField(header.getKey(), header.getValue());
             }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,12 @@ final class WorkLanes {
     private final boolean bySubject;
     private final List<BlockingQueue<Work>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final AtomicReferenceArray<Work> running;
+    /** What each worker runs now; plain volatile slots (AtomicReferenceArray type-checks every write). */
+    private final Slot[] running;
+
+    private static final class Slot {
+        volatile Work work;
+    }
     private final ReentrantReadWriteLock intakeLock = new ReentrantReadWriteLock();
     private volatile boolean accepting = true;
     private volatile boolean parking;
@@ -32,7 +36,10 @@ final class WorkLanes {
     WorkLanes(HandlerPipeline<?> pipeline, int concurrency, boolean bySubject, int capacity) {
         this.pipeline = pipeline;
         this.bySubject = bySubject && concurrency > 1;
-        this.running = new AtomicReferenceArray<>(concurrency);
+        this.running = new Slot[concurrency];
+        for (int i = 0; i < concurrency; i++) {
+            running[i] = new Slot();
+        }
         if (this.bySubject) {
             int perLane = Math.max(1, (capacity + concurrency - 1) / concurrency);
             for (int i = 0; i < concurrency; i++) {
@@ -133,13 +140,13 @@ final class WorkLanes {
                 continue;
             }
             if (work.start()) {
-                running.set(slot, work);
+                running[slot].work = work;
                 try {
                     pipeline.process(work);
                 } catch (RuntimeException | Error e) {
                     log.error("Worker of handler '{}' failed outside the handler; it goes on", pipeline.handlerName(), e);
                 } finally {
-                    running.set(slot, null);
+                    running[slot].work = null;
                     Thread.interrupted(); // a late shutdown interrupt must not leak into the next event
                 }
             }
@@ -173,8 +180,8 @@ final class WorkLanes {
     /** The deadline passed: parks what is queued and running, and interrupts the workers. */
     void parkRemaining() {
         parking = true;
-        for (int i = 0; i < running.length(); i++) {
-            Work work = running.get(i);
+        for (Slot slot : running) {
+            Work work = slot.work;
             if (work != null && work.park()) {
                 pipeline.park(work);
             }

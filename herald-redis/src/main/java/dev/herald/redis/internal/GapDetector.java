@@ -29,20 +29,32 @@ final class GapDetector {
 
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final AtomicLong missed = new AtomicLong();
+    private final SequenceStamp stamp = new SequenceStamp();
+    /** The stream of the last event: most events come from the publisher and channel of the one before. */
+    private String lastChannel = "";
+    private byte[] lastPublisher = new byte[0];
+    private Stream lastStream = new Stream();
 
     /** Records one event; returns how many of the publisher's events before it are missing. */
     long observe(String channel, byte[] message) {
-        SequenceStamp stamp = SequenceStamp.read(message);
-        if (stamp == null) {
+        if (!stamp.read(message)) {
             return 0;
         }
-        long seq = stamp.sequence();
-        Stream s = streams.get(stamp.publisherId() + "|" + channel);
-        if (s == null) {
-            s = new Stream();
-            s.highest = seq;
-            streams.put(stamp.publisherId() + "|" + channel, s);
-            return 0;
+        long seq = stamp.sequence;
+        Stream s;
+        if (channel.equals(lastChannel) && stamp.idEquals(lastPublisher)) {
+            s = lastStream;
+        } else {
+            String key = stamp.id() + "|" + channel;
+            s = streams.get(key);
+            if (s == null) {
+                s = new Stream();
+                s.highest = seq - 1; // the first event seen sets the baseline
+                streams.put(key, s);
+            }
+            lastChannel = channel;
+            lastPublisher = stamp.idBytes();
+            lastStream = s;
         }
         if (seq > s.highest + 1) {
             long gap = seq - s.highest - 1;
@@ -54,7 +66,7 @@ final class GapDetector {
             missed.addAndGet(gap);
             log.warn("Missed {} event(s) on channel '{}' from publisher {} (numbers {} to {}): Redis Pub/Sub does not keep "
                     + "events for a disconnected or cut-off subscriber; use Streams mode where every event counts",
-                    gap, channel, stamp.publisherId(), seq - gap, seq - 1);
+                    gap, channel, stamp.id(), seq - gap, seq - 1);
             return gap;
         }
         if (seq == s.highest + 1) {

@@ -1,60 +1,94 @@
 package dev.herald.redis.internal;
 
 import java.nio.charset.StandardCharsets;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the publisher id and sequence number from a Herald message without parsing the JSON:
- * Herald's encoder writes them before {@code data}, so a scan of the attributes finds them.
- * Messages from other producers simply have none.
+ * Finds the publisher id and sequence number in a Herald message without parsing the JSON, on
+ * the subscriber's event loop: Herald's encoder writes {@code publisherid} and
+ * {@code publisherseq} among the attributes, before {@code data}. A key found inside
+ * {@code data} (another producer's payload) does not count. Messages from other producers simply
+ * have none. Not thread-safe: one instance per reading thread.
  */
-record SequenceStamp(String publisherId, long sequence) {
+final class SequenceStamp {
 
     private static final byte[] ID_KEY = "\"publisherid\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SEQ_KEY = "\"publisherseq\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA_KEY = "\"data\":".getBytes(StandardCharsets.US_ASCII);
 
-    static @Nullable SequenceStamp read(byte[] message) {
-        int end = indexOf(message, DATA_KEY, 0, message.length);
-        if (end < 0) {
-            end = message.length;
+    /** The last message read: where its publisher id is, and its number. */
+    byte[] message;
+    int idStart;
+    int idEnd;
+    long sequence;
+
+    /** Reads a message; false if it carries no stamp of ours. */
+    boolean read(byte[] message) {
+        int id = indexOf(message, ID_KEY, 0, message.length);
+        if (id < 0 || indexOf(message, DATA_KEY, 0, id) >= 0) {
+            return false;
         }
-        int id = indexOf(message, ID_KEY, 0, end);
-        int seq = indexOf(message, SEQ_KEY, 0, end);
-        if (id < 0 || seq < 0) {
-            return null;
-        }
-        int idStart = id + ID_KEY.length;
-        int idEnd = idStart;
-        while (idEnd < end && message[idEnd] != '"') {
-            if (message[idEnd] == '\\') {
-                return null; // escaped ids are not ours
+        int start = id + ID_KEY.length;
+        int end = start;
+        while (end < message.length && message[end] != '"') {
+            if (message[end] == '\\') {
+                return false; // escaped ids are not ours
             }
-            idEnd++;
+            end++;
+        }
+        if (end >= message.length) {
+            return false;
+        }
+        int seq;
+        if (end + 1 < message.length && message[end + 1] == ',' && startsWith(message, end + 2, SEQ_KEY)) {
+            seq = end + 2; // where Herald writes it
+        } else {
+            seq = indexOf(message, SEQ_KEY, 0, message.length);
+            if (seq < 0 || indexOf(message, DATA_KEY, 0, seq) >= 0) {
+                return false;
+            }
         }
         long value = 0;
         int i = seq + SEQ_KEY.length;
         int digits = 0;
-        while (i < end && message[i] >= '0' && message[i] <= '9' && digits < 18) {
+        while (i < message.length && message[i] >= '0' && message[i] <= '9' && digits < 18) {
             value = value * 10 + (message[i] - '0');
             i++;
             digits++;
         }
-        if (digits == 0 || idEnd >= end) {
-            return null;
+        if (digits == 0) {
+            return false;
         }
-        return new SequenceStamp(new String(message, idStart, idEnd - idStart, StandardCharsets.UTF_8), value);
+        this.message = message;
+        this.idStart = start;
+        this.idEnd = end;
+        this.sequence = value;
+        return true;
+    }
+
+    /** Whether the last message read has this publisher id. */
+    boolean idEquals(byte[] id) {
+        return java.util.Arrays.equals(message, idStart, idEnd, id, 0, id.length);
+    }
+
+    byte[] idBytes() {
+        return java.util.Arrays.copyOfRange(message, idStart, idEnd);
+    }
+
+    String id() {
+        return new String(message, idStart, idEnd - idStart, StandardCharsets.UTF_8);
+    }
+
+    private static boolean startsWith(byte[] haystack, int at, byte[] needle) {
+        return at + needle.length <= haystack.length
+                && java.util.Arrays.equals(haystack, at, at + needle.length, needle, 0, needle.length);
     }
 
     private static int indexOf(byte[] haystack, byte[] needle, int from, int to) {
-        outer:
+        byte first = needle[0];
         for (int i = from; i <= to - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
+            if (haystack[i] == first && startsWith(haystack, i, needle)) {
+                return i;
             }
-            return i;
         }
         return -1;
     }

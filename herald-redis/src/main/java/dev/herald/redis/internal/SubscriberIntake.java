@@ -28,6 +28,10 @@ final class SubscriberIntake {
     }
 
     private final BlockingQueue<Inbound> queue;
+    /** Received on the event loop, not yet handed over; bounded by the read that filled it. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Inbound> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicLong inInbox = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean handingOver = new java.util.concurrent.atomic.AtomicBoolean();
     private final long maxBytes;
     private final AtomicLong bufferedBytes = new AtomicLong();
     private final AtomicLong enqueued = new AtomicLong();
@@ -52,11 +56,61 @@ final class SubscriberIntake {
     }
 
     /**
-     * Called on the event loop. When the intake has nothing in hand, each target takes the
-     * message directly if its queue has room (no thread hop); what is left goes through the
-     * intake thread, which keeps each target's order since it only starts once idle again.
+     * Called on the event loop for each message. Messages are collected while the event loop
+     * reads, and handed over together by one task that runs right after the read: handlers'
+     * workers are woken once per read, not once per message. Off a Netty thread (tests), each
+     * message is handed over at once.
      */
     void offer(String channel, byte[] body, DeliveryListener[] targets) {
+        inbox.add(new Inbound(channel, body, targets, true));
+        inInbox.incrementAndGet();
+        if (handingOver.compareAndSet(false, true)) {
+            java.util.concurrent.Executor loop = currentEventLoop();
+            if (loop != null) {
+                loop.execute(this::handOverInbox);
+            } else {
+                handOverInbox();
+            }
+        }
+    }
+
+    /**
+     * The Netty event loop running this thread, or null. Netty keeps it in
+     * {@code io.netty.util.internal.ThreadExecutorMap} (stable since Netty 4.1.36); should a
+     * future Netty move it, messages are simply handed over one by one.
+     */
+    private static java.util.concurrent.@org.jspecify.annotations.Nullable Executor currentEventLoop() {
+        if (!EVENT_LOOP_LOOKUP) {
+            return null;
+        }
+        try {
+            return io.netty.util.internal.ThreadExecutorMap.currentExecutor();
+        } catch (LinkageError e) {
+            EVENT_LOOP_LOOKUP = false;
+            return null;
+        }
+    }
+
+    private static volatile boolean EVENT_LOOP_LOOKUP = true;
+
+    /** One hand-over at a time (whoever set {@link #handingOver}), so messages keep their order. */
+    private void handOverInbox() {
+        do {
+            Inbound in;
+            while ((in = inbox.poll()) != null) {
+                handOver(in.channel(), in.body(), in.targets());
+                inInbox.decrementAndGet();
+            }
+            handingOver.set(false);
+        } while (!inbox.isEmpty() && handingOver.compareAndSet(false, true));
+    }
+
+    /**
+     * When the intake thread has nothing in hand, each target takes the message directly if its
+     * queue has room (no thread hop); what is left goes through the intake thread, which keeps
+     * each target's order since it only starts once idle again.
+     */
+    private void handOver(String channel, byte[] body, DeliveryListener[] targets) {
         if (enqueued.get() == dispatched.get()) {
             gaps.observe(channel, body);
             Delivery delivery = Delivery.of(body);
@@ -133,8 +187,14 @@ final class SubscriberIntake {
 
     /** Waits until everything enqueued so far was handed over; false at the timeout. */
     boolean flush(Duration timeout) throws InterruptedException {
-        long target = enqueued.get();
         long deadline = System.nanoTime() + timeout.toNanos();
+        while (inInbox.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(1);
+        }
+        long target = enqueued.get();
         while (dispatched.get() < target) {
             if (System.nanoTime() > deadline) {
                 return false;
@@ -149,6 +209,9 @@ final class SubscriberIntake {
      * Waits as long as the intake makes progress: every received message must reach a listener.
      */
     void stop() {
+        if (handingOver.compareAndSet(false, true)) {
+            handOverInbox(); // what the event loop had not handed over yet
+        }
         running = false;
         try {
             long lastDispatched = -1;
@@ -177,6 +240,6 @@ final class SubscriberIntake {
     }
 
     int buffered() {
-        return queue.size();
+        return queue.size() + (int) inInbox.get();
     }
 }

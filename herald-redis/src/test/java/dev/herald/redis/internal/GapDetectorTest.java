@@ -45,6 +45,12 @@ class GapDetectorTest {
         gaps.observe("a", event("p", 2));
         gaps.observe("a", "not even json".getBytes(StandardCharsets.UTF_8));
         gaps.observe("a", "{\"data\":{\"publisherid\":\"p\",\"publisherseq\":50}}".getBytes(StandardCharsets.UTF_8));
+        gaps.observe("a", "{\"publisherid\":\"p\",\"data\":{\"publisherseq\":60}}".getBytes(StandardCharsets.UTF_8));
+        gaps.observe("a", "{\"publisherid\":\"p\"".getBytes(StandardCharsets.UTF_8));
+        gaps.observe("b", event("p", 8));
         assertThat(gaps.missed()).isZero();
+        // attributes in another order (another producer's encoder) are read as well
+        gaps.observe("a", "{\"publisherseq\":5,\"id\":\"x\",\"publisherid\":\"p\",\"data\":{}}".getBytes(StandardCharsets.UTF_8));
+        assertThat(gaps.missed()).isEqualTo(2);
     }
 }
