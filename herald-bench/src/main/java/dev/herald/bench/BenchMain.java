@@ -51,7 +51,7 @@ public final class BenchMain {
         System.out.println("""
                 usage: herald-bench e2e [--mode pubsub|streams] [--events N] [--size BYTES] [--handlers H]
                                         [--publishers P] [--instances N]
-                                        [--rate R] [--redis URI] [--runs N] [--handler-delay MICROS]
+                                        [--rate R] [--redis URI] [--runs N] [--warmup N] [--handler-delay MICROS]
                                         [--variants herald,lettuce_async,...] [--json]
                        herald-bench jmh [JMH options, e.g. CodecBench -f 1 -wi 3 -i 5]""");
     }
@@ -62,7 +62,7 @@ public final class BenchMain {
         try {
             E2e bench = new E2e(options, uri);
             List<String> variants = options.variantsToRun();
-            int warmup = Math.max(5_000, options.events() / 10);
+            int warmup = options.warmup();
             for (String v : variants) {
                 bench.run(v, warmup);
             }

@@ -19,9 +19,12 @@ import org.jspecify.annotations.Nullable;
  * @param handlerDelayMicros busy time per Herald handler call
  * @param variants which variants, or null for the mode's defaults
  * @param instances Herald subscriber bus instances (fan-out); each must receive every event
+ * @param warmup events per variant in the warm-up before the measured runs; by default half of
+ *     {@code events}, at least 5,000 and at most 100,000: on 2 cores the JIT compiler needs
+ *     that long to finish Herald's (larger) code path, and would otherwise take CPU from the runs
  */
 record E2eOptions(String mode, int events, int size, int publishers, int handlers, int rate, @Nullable String redis,
-        boolean json, int runs, int handlerDelayMicros, @Nullable List<String> variants, int instances) {
+        boolean json, int runs, int handlerDelayMicros, @Nullable List<String> variants, int instances, int warmup) {
 
     static E2eOptions parse(String[] args) {
         String mode = "pubsub";
@@ -36,6 +39,7 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
         int delay = 0;
         List<String> variants = null;
         int instances = 1;
+        int warmup = -1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -50,6 +54,7 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
                 case "--redis" -> redis = value(args, ++i, a);
                 case "--runs" -> runs = number(args, ++i, a, 1, 20);
                 case "--handler-delay" -> delay = number(args, ++i, a, 0, 1_000_000);
+                case "--warmup" -> warmup = number(args, ++i, a, 0, 50_000_000);
                 case "--variants" -> variants = List.of(value(args, ++i, a).split(","));
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'; see: e2e --help");
             }
@@ -57,7 +62,11 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
         if (!mode.equals("pubsub") && !mode.equals("streams")) {
             throw new IllegalArgumentException("--mode must be pubsub or streams, not '" + mode + "'");
         }
-        return new E2eOptions(mode, events, size, publishers, handlers, rate, redis, json, runs, delay, variants, instances);
+        if (warmup < 0) {
+            warmup = Math.max(5_000, Math.min(100_000, events / 2));
+        }
+        return new E2eOptions(mode, events, size, publishers, handlers, rate, redis, json, runs, delay, variants, instances,
+                warmup);
     }
 
     List<String> variantsToRun() {

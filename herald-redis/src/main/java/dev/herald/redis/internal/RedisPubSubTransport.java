@@ -64,7 +64,10 @@ public final class RedisPubSubTransport implements Transport {
     private volatile boolean disconnected;
     private volatile boolean closed;
     private volatile boolean clientListDenied;
+    /** Heartbeats and CLIENT LIST. */
     private @Nullable StatefulRedisConnection<byte[], byte[]> publisher;
+    /** Events only: auto-flush off, flushed in batches by the sender. */
+    private @Nullable StatefulRedisConnection<byte[], byte[]> publishing;
     private @Nullable StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
 
     private final RedisConnectionStateListener connectionEvents = new RedisConnectionStateListener() {
@@ -100,7 +103,7 @@ public final class RedisPubSubTransport implements Transport {
         this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
                 "herald-intake-" + options.instanceId());
         this.scheduler = RedisEndpoint.daemonScheduler("herald-redis-" + options.instanceId());
-        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publisher, () -> closed);
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, true);
     }
 
     private String subscriberName() {
@@ -108,7 +111,7 @@ public final class RedisPubSubTransport implements Transport {
     }
 
     private boolean isOurs(RedisChannelHandler<?, ?> connection) {
-        return connection == publisher || connection == subscriber;
+        return connection == publisher || connection == subscriber || connection == publishing;
     }
 
     @Override
@@ -121,6 +124,9 @@ public final class RedisPubSubTransport implements Transport {
         endpoint.client().addListener(connectionEvents);
         try {
             publisher = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+            StatefulRedisConnection<byte[], byte[]> events = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+            events.setAutoFlushCommands(false);
+            publishing = events;
             StatefulRedisPubSubConnection<byte[], byte[]> sub = endpoint.connectPubSub(subscriberName());
             subscriber = sub;
             sub.addListener(new RedisPubSubAdapter<>() {
@@ -381,6 +387,9 @@ public final class RedisPubSubTransport implements Transport {
         }
         if (publisher != null) {
             publisher.close();
+        }
+        if (publishing != null) {
+            publishing.close();
         }
     }
 

@@ -89,7 +89,7 @@ public final class RedisStreamsTransport implements Transport {
         this.options = options;
         this.addArgs = XAddArgs.Builder.maxlen(options.retention()).approximateTrimming();
         this.scheduler = RedisEndpoint.daemonScheduler("herald-streams-" + options.instanceId());
-        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> commands, () -> closed);
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> commands, () -> closed, false);
     }
 
     @Override

@@ -34,9 +34,17 @@ final class ReliableSender {
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
     private static final long SWEEP_MILLIS = 20;
 
+    private final @Nullable PublishFlusher flusher;
+
+    /**
+     * @param batched whether the connection runs with auto-flush off, for this sender alone: its
+     *     commands are then flushed in batches by a {@link PublishFlusher}
+     */
     ReliableSender(RedisEndpoint endpoint, Duration timeout, ScheduledExecutorService scheduler,
-            Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection, java.util.function.BooleanSupplier closed) {
+            Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection, java.util.function.BooleanSupplier closed,
+            boolean batched) {
         this.closed = closed;
+        this.flusher = batched ? new PublishFlusher(connection) : null;
         this.endpoint = endpoint;
         this.timeout = timeout;
         this.scheduler = scheduler;
@@ -67,6 +75,9 @@ final class ReliableSender {
                     + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e));
             return;
         }
+        if (flusher != null) {
+            flusher.sent();
+        }
         pending.add(new Pending(sent, deadline, () -> {
             result.completeExceptionally(new RedisPublishException("publish to " + target + " on " + endpoint.describe()
                     + " was not accepted within the publish timeout of " + timeout + " (is Redis reachable?)"
@@ -75,6 +86,9 @@ final class ReliableSender {
             sent.cancel(false); // Lettuce does not send a cancelled command it still holds
         }));
         sent.whenComplete((ok, failure) -> {
+            if (flusher != null) {
+                flusher.onReplyThread();
+            }
             if (failure == null) {
                 result.complete(null);
                 return;
@@ -102,6 +116,9 @@ final class ReliableSender {
      * cancelled under the JDK delay scheduler's lock) cost more than the publish itself.
      */
     private void sweep() {
+        if (flusher != null && !pending.isEmpty()) {
+            flusher.sweep(); // commands buffered while Lettuce reconnected wait for a flush
+        }
         long now = System.nanoTime();
         for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
             Pending p = it.next();

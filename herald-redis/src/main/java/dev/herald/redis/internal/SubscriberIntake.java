@@ -79,7 +79,7 @@ final class SubscriberIntake {
      * {@code io.netty.util.internal.ThreadExecutorMap} (stable since Netty 4.1.36); should a
      * future Netty move it, messages are simply handed over one by one.
      */
-    private static java.util.concurrent.@org.jspecify.annotations.Nullable Executor currentEventLoop() {
+    static java.util.concurrent.@org.jspecify.annotations.Nullable Executor currentEventLoop() {
         if (!EVENT_LOOP_LOOKUP) {
             return null;
         }
