@@ -64,7 +64,7 @@ public final class BenchMain {
             List<String> variants = options.variantsToRun();
             int warmup = options.warmup();
             for (String v : variants) {
-                bench.run(v, warmup);
+                bench.warmUp(v, warmup);
             }
             Map<String, List<E2e.Outcome>> results = new LinkedHashMap<>();
             for (int run = 0; run < options.runs(); run++) {

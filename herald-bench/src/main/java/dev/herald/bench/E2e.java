@@ -59,6 +59,18 @@ final class E2e {
         this.uri = uri;
     }
 
+    /** Whether the run in progress is the warm-up: never paced, since the JIT counts calls, not seconds. */
+    private boolean warmingUp;
+
+    Outcome warmUp(String variant, int events) throws Exception {
+        warmingUp = true;
+        try {
+            return run(variant, events);
+        } finally {
+            warmingUp = false;
+        }
+    }
+
     Outcome run(String variant, int events) throws Exception {
         System.gc();
         try (Tracker.HeapSampler heap = new Tracker.HeapSampler()) {
@@ -95,7 +107,7 @@ final class E2e {
         Semaphore window = new Semaphore(WINDOW);
         ThreadCpu cpu = ThreadCpu.enabled() ? new ThreadCpu() : null;
         long start = System.nanoTime();
-        double interval = options.rate() > 0 ? 1e9 * publishers / options.rate() : 0;
+        double interval = options.rate() > 0 && !warmingUp ? 1e9 * publishers / options.rate() : 0;
         List<Thread> threads = new java.util.ArrayList<>();
         java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         for (int p = 0; p < publishers; p++) {

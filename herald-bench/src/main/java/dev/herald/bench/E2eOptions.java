@@ -19,9 +19,10 @@ import org.jspecify.annotations.Nullable;
  * @param handlerDelayMicros busy time per Herald handler call
  * @param variants which variants, or null for the mode's defaults
  * @param instances Herald subscriber bus instances (fan-out); each must receive every event
- * @param warmup events per variant in the warm-up before the measured runs; by default half of
- *     {@code events}, at least 5,000 and at most 100,000: on 2 cores the JIT compiler needs
- *     that long to finish Herald's (larger) code path, and would otherwise take CPU from the runs
+ * @param warmup events per variant in the warm-up before the measured runs, published as fast as
+ *     possible even when {@code rate} is set; by default half of {@code events}, at least 5,000
+ *     and at most 100,000: on 2 cores the JIT compiler needs that long to finish Herald's
+ *     (larger) code path, and would otherwise take CPU from the runs
  */
 record E2eOptions(String mode, int events, int size, int publishers, int handlers, int rate, @Nullable String redis,
         boolean json, int runs, int handlerDelayMicros, @Nullable List<String> variants, int instances, int warmup) {

@@ -51,6 +51,11 @@ public final class RedisPubSubTransport implements Transport {
     private final String heartbeatChannel;
     private final Map<String, CopyOnWriteArrayList<DeliveryListener>> listeners = new ConcurrentHashMap<>();
     private final Map<String, byte[]> channelBytes = new ConcurrentHashMap<>();
+    /** Per event type, its channel: no string building per publish. */
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
+
+    private record Target(String name, byte[] bytes) {
+    }
     private final GapDetector gaps = new GapDetector();
     private final SubscriberIntake intake;
     private final ScheduledExecutorService scheduler;
@@ -173,8 +178,8 @@ public final class RedisPubSubTransport implements Transport {
 
     @Override
     public CompletableFuture<Void> publish(String eventType, byte[] message) {
-        byte[] channel = channel(channelOf(eventType));
-        return sender.send(channelOf(eventType), redis -> redis.publish(channel, message));
+        Target target = targets.computeIfAbsent(eventType, t -> new Target(channelOf(t), channel(channelOf(t))));
+        return sender.send(target.name(), redis -> redis.publish(target.bytes(), message));
     }
 
     // ------------------------------------------------------------------ subscribe

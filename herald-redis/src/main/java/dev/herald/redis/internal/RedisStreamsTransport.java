@@ -83,13 +83,15 @@ public final class RedisStreamsTransport implements Transport {
     private volatile @Nullable String lastError;
     private volatile boolean closed;
     private @Nullable StatefulRedisConnection<byte[], byte[]> commands;
+    /** XADD only: auto-flush off, flushed in batches by the sender. */
+    private @Nullable StatefulRedisConnection<byte[], byte[]> publishing;
 
     public RedisStreamsTransport(RedisEndpoint endpoint, Options options) {
         this.endpoint = endpoint;
         this.options = options;
         this.addArgs = XAddArgs.Builder.maxlen(options.retention()).approximateTrimming();
         this.scheduler = RedisEndpoint.daemonScheduler("herald-streams-" + options.instanceId());
-        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> commands, () -> closed, false);
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, true);
     }
 
     @Override
@@ -117,9 +119,15 @@ public final class RedisStreamsTransport implements Transport {
             StatefulRedisConnection<byte[], byte[]> c = endpoint.client().connect(ByteArrayCodec.INSTANCE);
             commands = c;
             c.sync().ping();
+            StatefulRedisConnection<byte[], byte[]> events = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+            events.setAutoFlushCommands(false);
+            publishing = events;
         } catch (RedisException e) {
             if (commands != null) {
                 commands.close();
+            }
+            if (publishing != null) {
+                publishing.close();
             }
             throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": "
                     + RedisEndpoint.rootMessage(e), e);
@@ -478,6 +486,9 @@ public final class RedisStreamsTransport implements Transport {
                         endpoint.describe());
             }
             c.close();
+        }
+        if (publishing != null) {
+            publishing.close();
         }
     }
 
