@@ -31,7 +31,7 @@ public final class BenchMain {
         switch (args[0]) {
             case "e2e" -> {
                 try {
-                    e2e(E2eOptions.parse(Arrays.copyOfRange(args, 1, args.length)));
+                    e2e(E2eOptions.parse(Arrays.copyOfRange(args, 1, args.length)), args);
                 } catch (IllegalArgumentException e) {
                     System.err.println(e.getMessage());
                     System.exit(2);
@@ -51,25 +51,39 @@ public final class BenchMain {
         System.out.println("""
                 usage: herald-bench e2e [--mode pubsub|streams] [--events N] [--size BYTES] [--handlers H]
                                         [--publishers P] [--instances N]
-                                        [--rate R] [--redis URI] [--runs N] [--warmup N] [--handler-delay MICROS]
+                                        [--rate R] [--redis URI] [--runs N] [--warmup N] [--warmup-seconds S]
+                                        [--handler-delay MICROS]
                                         [--variants herald,lettuce_async,...] [--json]
                        herald-bench jmh [JMH options, e.g. CodecBench -f 1 -wi 3 -i 5]""");
     }
 
-    private static void e2e(E2eOptions options) throws Exception {
+    private static void e2e(E2eOptions options, String[] args) throws Exception {
         RedisServer own = options.redis() == null ? RedisServer.start() : null;
         String uri = own != null ? own.uri() : options.redis();
         try {
-            E2e bench = new E2e(options, uri);
             List<String> variants = options.variantsToRun();
-            int warmup = options.warmup();
-            for (String v : variants) {
-                bench.warmUp(v, warmup);
-            }
             Map<String, List<E2e.Outcome>> results = new LinkedHashMap<>();
-            for (int run = 0; run < options.runs(); run++) {
+            if (ForkedJvm.wanted()) {
                 for (String v : variants) {
-                    results.computeIfAbsent(v, k -> new ArrayList<>()).add(bench.run(v, options.events()));
+                    results.put(v, ForkedJvm.runVariant(BenchMain.class, args, v, uri));
+                }
+            } else {
+                E2e bench = new E2e(options, uri);
+                int warmup = options.warmup();
+                for (String v : variants) {
+                    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(options.warmupSeconds());
+                    do {
+                        bench.warmUp(v, warmup);
+                    } while (System.nanoTime() < until);
+                }
+                for (int run = 0; run < options.runs(); run++) {
+                    for (String v : variants) {
+                        results.computeIfAbsent(v, k -> new ArrayList<>()).add(bench.run(v, options.events()));
+                    }
+                }
+                if (ForkedJvm.isChild()) {
+                    ForkedJvm.report(results);
+                    return;
                 }
             }
             if (options.json()) {

@@ -221,6 +221,9 @@ final class E2e {
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
+                        if (ThreadCpu.enabled()) {
+                            subscribers.forEach(b -> System.err.println("health " + b.health().counters()));
+                        }
                         return subscribers.stream().mapToLong(RedisEventBus::missedEvents).max().orElse(0);
                     });
         } finally {

@@ -19,13 +19,15 @@ import org.jspecify.annotations.Nullable;
  * @param handlerDelayMicros busy time per Herald handler call
  * @param variants which variants, or null for the mode's defaults
  * @param instances Herald subscriber bus instances (fan-out); each must receive every event
- * @param warmup events per variant in the warm-up before the measured runs, published as fast as
- *     possible even when {@code rate} is set; by default half of {@code events}, at least 5,000
- *     and at most 100,000: on 2 cores the JIT compiler needs that long to finish Herald's
- *     (larger) code path, and would otherwise take CPU from the runs
+ * @param warmup events per warm-up round of each variant, published as fast as possible even
+ *     when {@code rate} is set; by default {@code events}, at least 5,000 and at most 300,000
+ * @param warmupSeconds warm-up rounds go on until this many seconds have passed (at least one
+ *     round): on 2 cores the JIT's one C2 thread needs 10-20 s to compile Herald's (larger) code
+ *     path, and measured runs before that are up to 1.6x slower and vary twice as much
  */
 record E2eOptions(String mode, int events, int size, int publishers, int handlers, int rate, @Nullable String redis,
-        boolean json, int runs, int handlerDelayMicros, @Nullable List<String> variants, int instances, int warmup) {
+        boolean json, int runs, int handlerDelayMicros, @Nullable List<String> variants, int instances, int warmup,
+        int warmupSeconds) {
 
     static E2eOptions parse(String[] args) {
         String mode = "pubsub";
@@ -41,6 +43,7 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
         List<String> variants = null;
         int instances = 1;
         int warmup = -1;
+        int warmupSeconds = 20;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -56,6 +59,7 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
                 case "--runs" -> runs = number(args, ++i, a, 1, 20);
                 case "--handler-delay" -> delay = number(args, ++i, a, 0, 1_000_000);
                 case "--warmup" -> warmup = number(args, ++i, a, 0, 50_000_000);
+                case "--warmup-seconds" -> warmupSeconds = number(args, ++i, a, 0, 3600);
                 case "--variants" -> variants = List.of(value(args, ++i, a).split(","));
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'; see: e2e --help");
             }
@@ -64,10 +68,10 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
             throw new IllegalArgumentException("--mode must be pubsub or streams, not '" + mode + "'");
         }
         if (warmup < 0) {
-            warmup = Math.max(5_000, Math.min(100_000, events / 2));
+            warmup = Math.max(5_000, Math.min(300_000, events));
         }
         return new E2eOptions(mode, events, size, publishers, handlers, rate, redis, json, runs, delay, variants, instances,
-                warmup);
+                warmup, warmupSeconds);
     }
 
     List<String> variantsToRun() {
