@@ -312,6 +312,9 @@ public final class CloudEventCodec {
     }
 
     private static boolean isJson(String contentType) {
+        if (contentType.equals(CONTENT_TYPE)) {
+            return true; // what Herald writes: no splitting per event
+        }
         String base = contentType.split(";", 2)[0].trim().toLowerCase();
         return base.equals("application/json") || base.equals("text/json") || base.endsWith("+json");
     }

