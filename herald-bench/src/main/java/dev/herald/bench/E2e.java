@@ -188,6 +188,7 @@ final class E2e {
             RedisEventBus subscriber = RedisEventBus.builder(uri).mode(mode).prefix(prefix)
                     .source("bench-sub-" + i) // in Streams mode, other services each get every event
                     .streamRetention(Math.max(RedisEventBus.Builder.DEFAULT_STREAM_RETENTION, events * 2L))
+                    .readBatch(500) // as the raw lettuce_streams reader
                     .retry(RetryPolicy.none()).build();
             for (int h = 0; h < options.handlers(); h++) {
                 boolean recorder = h == 0;

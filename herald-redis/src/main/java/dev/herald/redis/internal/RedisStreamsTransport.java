@@ -77,6 +77,8 @@ public final class RedisStreamsTransport implements Transport {
     private final ScheduledExecutorService scheduler;
     private final ReliableSender sender;
     private final List<Reader> readers = new CopyOnWriteArrayList<>();
+    /** Every reader's, also of readers stopped since: their last acknowledgements are sent before closing. */
+    private final List<AckBatcher> ackBatchers = new CopyOnWriteArrayList<>();
     private final LongAdder claimed = new LongAdder();
     private final LongAdder readErrors = new LongAdder();
     private final XAddArgs addArgs;
@@ -119,6 +121,12 @@ public final class RedisStreamsTransport implements Transport {
             StatefulRedisConnection<byte[], byte[]> c = endpoint.client().connect(ByteArrayCodec.INSTANCE);
             commands = c;
             c.sync().ping();
+            c.async().ping().thenRun(() -> {
+                java.util.concurrent.Executor loop = SubscriberIntake.currentEventLoop();
+                if (loop != null) {
+                    commandsLoop = loop;
+                }
+            });
             StatefulRedisConnection<byte[], byte[]> events = endpoint.client().connect(ByteArrayCodec.INSTANCE);
             events.setAutoFlushCommands(false);
             publishing = events;
@@ -219,12 +227,8 @@ public final class RedisStreamsTransport implements Transport {
         return c;
     }
 
-    private void ack(String stream, String group, String id) {
-        StatefulRedisConnection<byte[], byte[]> c = commands;
-        if (c != null && c.isOpen()) {
-            c.async().xack(bytes(stream), bytes(group), id);
-        }
-    }
+    /** The event loop of {@link #commands}, learnt from a reply; acknowledgements are sent from it. */
+    private volatile java.util.concurrent.@Nullable Executor commandsLoop;
 
     /** One handler's reader: claims abandoned entries, reads new ones, hands them over. */
     private final class Reader implements Runnable {
@@ -235,12 +239,15 @@ public final class RedisStreamsTransport implements Transport {
         private final Thread thread;
         private volatile boolean running = true;
         private long nextClaimNanos;
+        private final AckBatcher acks;
 
         Reader(String stream, String group, DeliveryListener listener) {
             this.stream = stream;
             this.streamKey = bytes(stream);
             this.group = group;
             this.listener = listener;
+            this.acks = new AckBatcher(stream, group, () -> commands, () -> commandsLoop);
+            ackBatchers.add(acks);
             this.thread = new Thread(this, "herald-reader-" + group);
             this.thread.setDaemon(true);
         }
@@ -406,7 +413,7 @@ public final class RedisStreamsTransport implements Transport {
 
                 @Override
                 public void ack() {
-                    RedisStreamsTransport.this.ack(stream, group, id);
+                    acks.ack(id);
                 }
 
                 @Override
@@ -474,6 +481,9 @@ public final class RedisStreamsTransport implements Transport {
             r.stop();
         }
         scheduler.shutdownNow();
+        for (AckBatcher a : ackBatchers) {
+            a.flush();
+        }
         StatefulRedisConnection<byte[], byte[]> c = commands;
         if (c != null) {
             try {

@@ -1,0 +1,95 @@
+package dev.herald.redis.internal;
+
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Acknowledges one consumer group's stream entries in batches: handlers' workers hand in entry
+ * ids, and one task on the connection's event loop sends them as one {@code XACK} with many ids,
+ * as many as came in since the last one. Under load that is one command for dozens of entries
+ * instead of one each; when idle, an id goes out at once. An entry whose acknowledgement is lost
+ * (connection gone) stays pending and is delivered again: at-least-once either way. Thread-safe.
+ */
+final class AckBatcher {
+
+    /** Ids per XACK at most: Redis takes any number, but a huge command would delay the others. */
+    private static final int MAX_IDS = 1000;
+
+    private final byte[] stream;
+    private final byte[] group;
+    private final Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection;
+    private final Supplier<@Nullable Executor> eventLoop;
+    private final ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Runnable send = this::send;
+
+    AckBatcher(String stream, String group, Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection,
+            Supplier<@Nullable Executor> eventLoop) {
+        this.stream = stream.getBytes(StandardCharsets.UTF_8);
+        this.group = group.getBytes(StandardCharsets.UTF_8);
+        this.connection = connection;
+        this.eventLoop = eventLoop;
+    }
+
+    void ack(String id) {
+        ids.add(id);
+        if (scheduled.compareAndSet(false, true)) {
+            Executor loop = eventLoop.get();
+            if (loop != null) {
+                try {
+                    loop.execute(send);
+                    return;
+                } catch (RuntimeException e) { // that event loop shut down: send from here
+                    // fall through
+                }
+            }
+            send();
+        }
+    }
+
+    /** Sends what was handed in so far, on the calling thread; before the connection closes. */
+    void flush() {
+        while (!ids.isEmpty()) {
+            if (scheduled.compareAndSet(false, true)) {
+                send();
+            } else {
+                Thread.onSpinWait(); // the event loop is sending them
+            }
+        }
+    }
+
+    private void send() {
+        try {
+            List<String> batch = new ArrayList<>();
+            String id;
+            while (batch.size() < MAX_IDS && (id = ids.poll()) != null) {
+                batch.add(id);
+            }
+            StatefulRedisConnection<byte[], byte[]> c = connection.get();
+            if (!batch.isEmpty() && c != null && c.isOpen()) {
+                c.async().xack(stream, group, batch.toArray(new String[0]));
+            }
+        } finally {
+            scheduled.set(false);
+        }
+        if (!ids.isEmpty() && scheduled.compareAndSet(false, true)) {
+            Executor loop = eventLoop.get();
+            if (loop != null) {
+                try {
+                    loop.execute(send);
+                    return;
+                } catch (RuntimeException e) {
+                    // fall through
+                }
+            }
+            send();
+        }
+    }
+}
