@@ -232,6 +232,20 @@ final class E2e {
             for (RedisEventBus s : subscribers) {
                 s.shutdown(Duration.ofSeconds(10));
             }
+            forget(prefix);
+        }
+    }
+
+    /** Deletes a Herald run's keys (its streams and dead letters): Redis memory stays bounded over many runs. */
+    private void forget(String prefix) {
+        RedisClient client = RedisClient.create(uri);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            List<String> keys = c.sync().keys(prefix + ":*");
+            if (!keys.isEmpty()) {
+                c.sync().unlink(keys.toArray(new String[0]));
+            }
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }
 
@@ -405,6 +419,7 @@ final class E2e {
         } finally {
             reader.interrupt();
             reader.join(2000);
+            pub.sync().unlink(stream); // Redis memory stays bounded over many runs
             pub.close();
             sub.close();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
