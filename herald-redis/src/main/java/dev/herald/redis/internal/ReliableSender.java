@@ -113,13 +113,30 @@ final class ReliableSender {
     /**
      * Fails what passed its deadline and forgets what is done. One sweep every
      * {@link #SWEEP_MILLIS} instead of a timer per command: a timer per publish (scheduled and
-     * cancelled under the JDK delay scheduler's lock) cost more than the publish itself.
+     * cancelled under the JDK delay scheduler's lock) cost more than the publish itself. Replies
+     * come in order, so done commands are taken off the head of the queue; a whole pass (a
+     * retried command's deadline can be earlier than those queued before it) runs every
+     * {@link #FULL_SWEEP_EVERY} sweeps, so a deadline is noticed at most about 100 ms late.
      */
     private void sweep() {
         if (flusher != null && !pending.isEmpty()) {
             flusher.sweep(); // commands buffered while Lettuce reconnected wait for a flush
         }
         long now = System.nanoTime();
+        if (++sweeps % FULL_SWEEP_EVERY != 0) {
+            Pending p;
+            while ((p = pending.peek()) != null) {
+                if (p.command().isDone()) {
+                    pending.poll();
+                } else if (now - p.deadline() >= 0) {
+                    pending.poll();
+                    p.onTimeout().run();
+                } else {
+                    return;
+                }
+            }
+            return;
+        }
         for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
             Pending p = it.next();
             if (p.command().isDone()) {
@@ -130,6 +147,10 @@ final class ReliableSender {
             }
         }
     }
+
+    private static final int FULL_SWEEP_EVERY = 5;
+    /** Only the scheduler's thread sweeps. */
+    private long sweeps;
 
     private record Pending(RedisFuture<?> command, long deadline, Runnable onTimeout) {
     }
