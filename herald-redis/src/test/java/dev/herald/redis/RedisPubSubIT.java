@@ -106,6 +106,46 @@ class RedisPubSubIT {
         assertThat(bus.health().up()).isTrue();
     }
 
+    /** Publishes are written in batches, flushed from whichever thread gets there: order must hold anyway. */
+    @Test
+    void eachOfSeveralPublishingThreadsIsSeenInItsOwnOrderWithoutGaps() throws Exception {
+        int threads = 4;
+        int each = 3000;
+        Map<Integer, List<Integer>> seen = new ConcurrentHashMap<>();
+        RedisEventBus subscriber = track(builder(redis.uri()).build());
+        subscriber.subscribe(OrderPlaced.class, e -> seen.computeIfAbsent(Integer.parseInt(e.payload().orderId()),
+                t -> java.util.Collections.synchronizedList(new ArrayList<>())).add(e.payload().n()));
+        subscriber.start();
+        EventBus publisher = track(builder(redis.uri()).build());
+        publisher.start();
+
+        List<Thread> publishing = new ArrayList<>();
+        List<CompletableFuture<?>> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            publishing.add(new Thread(() -> {
+                for (int n = 0; n < each; n++) {
+                    sent.add(publisher.publish(new OrderPlaced(Integer.toString(thread), n))); // never waits
+                }
+            }));
+        }
+        publishing.forEach(Thread::start);
+        for (Thread t : publishing) {
+            t.join();
+        }
+        CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).join();
+
+        eventually().until(() -> seen.values().stream().mapToInt(List::size).sum() == threads * each);
+        assertThat(seen).hasSize(threads);
+        for (List<Integer> numbers : seen.values()) {
+            synchronized (numbers) {
+                assertThat(numbers).hasSize(each).isSorted();
+            }
+        }
+        assertThat(subscriber.missedEvents()).isZero();
+        assertThat(subscriber.stats().handled()).isEqualTo((long) threads * each);
+    }
+
     @Test
     void twoBusInstancesWithTwoHandlersEachAllReceiveEveryEvent() {
         Map<String, Set<Integer>> received = new ConcurrentHashMap<>();
