@@ -72,8 +72,11 @@ public final class CloudEventCodec {
      * @throws IllegalArgumentException if the payload cannot be serialized
      */
     public byte[] encode(Envelope<?> envelope, @Nullable String publisherId, long publisherSeq) {
-        Output out = OUTPUT.get();
+        Output reused = OUTPUT.get();
+        // a payload serializer that itself encodes (publishes) must not write into our buffer
+        Output out = reused.inUse ? new Output() : reused;
         out.reset();
+        out.inUse = true;
         try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
             g.setCodec(mapper);
             g.writeStartObject();
@@ -103,6 +106,8 @@ public final class CloudEventCodec {
                     + " (type '" + envelope.type() + "') cannot be serialized to JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
+        } finally {
+            out.inUse = false;
         }
         return out.toByteArray();
     }
@@ -114,6 +119,7 @@ public final class CloudEventCodec {
         private static final int KEEP_AT_MOST = 64 * 1024;
         private byte[] buffer = new byte[2048];
         private int size;
+        boolean inUse;
 
         void reset() {
             size = 0;

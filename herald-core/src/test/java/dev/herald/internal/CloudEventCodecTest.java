@@ -196,6 +196,32 @@ class CloudEventCodecTest {
                 + "\"data\":{}}").getBytes(UTF_8))).hasMessageContaining("'id' must be a non-empty string but was {\"a\":1}");
     }
 
+    record Nested(String name) {
+    }
+
+    @Test
+    void encodingInsideAPayloadSerializerDoesNotCorruptTheOuterEvent() throws Exception {
+        CloudEventCodec[] codecs = new CloudEventCodec[1];
+        com.fasterxml.jackson.databind.module.SimpleModule module = new com.fasterxml.jackson.databind.module.SimpleModule();
+        module.addSerializer(Nested.class, new com.fasterxml.jackson.databind.JsonSerializer<Nested>() {
+            @Override
+            public void serialize(Nested value, com.fasterxml.jackson.core.JsonGenerator g,
+                    com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+                byte[] inner = codecs[0].encode(envelope(new Simple("inner", 1), "test.simple"), "p", 1);
+                g.writeString(Integer.toString(json.readTree(inner).get("data").get("number").asInt()));
+            }
+        });
+        ObjectMapper withModule = new ObjectMapper();
+        withModule.registerModule(module);
+        codecs[0] = new CloudEventCodec(withModule, 1024 * 1024);
+
+        JsonNode outer = json.readTree(codecs[0].encode(envelope(new Nested("x"), "test.nested"), "p", 2));
+
+        assertThat(outer.get("type").asText()).isEqualTo("test.nested");
+        assertThat(outer.get("publisherseq").asLong()).isEqualTo(2);
+        assertThat(outer.get("data").asText()).isEqualTo("1");
+    }
+
     @Test
     void unknownDataPropertiesAreIgnoredForForwardCompatibility() throws Exception {
         IncomingEvent in = codec.decode(("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"test.simple\",\"source\":\"s\","
