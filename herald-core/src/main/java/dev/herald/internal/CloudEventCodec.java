@@ -77,30 +77,33 @@ public final class CloudEventCodec {
         Output out = reused.inUse ? new Output() : reused;
         out.reset();
         out.inUse = true;
-        try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
-            g.setCodec(mapper);
-            g.writeStartObject();
-            g.writeStringField("specversion", SPEC_VERSION);
+        try {
+            // the attributes are written here, byte by byte; Jackson writes only the data
+            out.ascii("{\"specversion\":\"1.0\"");
             if (publisherId != null) { // first, so that a subscriber's scan for them is short
-                g.writeStringField(PUBLISHER_ID, publisherId);
-                g.writeNumberField(PUBLISHER_SEQ, publisherSeq);
+                out.attribute(PUBLISHER_ID, publisherId);
+                out.ascii(",\"" + PUBLISHER_SEQ + "\":");
+                out.ascii(Long.toString(publisherSeq));
             }
-            g.writeStringField("id", envelope.id());
-            g.writeStringField("source", envelope.source());
-            g.writeStringField("type", envelope.type());
+            out.attribute("id", envelope.id());
+            out.attribute("source", envelope.source());
+            out.attribute("type", envelope.type());
             if (envelope.time() != null) {
-                g.writeStringField("time", Rfc3339.format(envelope.time()));
+                out.attribute("time", Rfc3339.format(envelope.time()));
             }
-            g.writeStringField("datacontenttype", CONTENT_TYPE);
-            writeIfPresent(g, "subject", envelope.subject());
-            writeIfPresent(g, "correlationid", envelope.correlationId());
-            writeIfPresent(g, "causationid", envelope.causationId());
+            out.attribute("datacontenttype", CONTENT_TYPE);
+            out.attributeIfPresent("subject", envelope.subject());
+            out.attributeIfPresent("correlationid", envelope.correlationId());
+            out.attributeIfPresent("causationid", envelope.causationId());
             for (Map.Entry<String, String> header : envelope.headers().entrySet()) {
-                g.writeStringField(header.getKey(), header.getValue());
+                out.attribute(header.getKey(), header.getValue());
             }
-            g.writeFieldName("data");
-            g.writeObject(envelope.payload());
-            g.writeEndObject();
+            out.ascii(",\"data\":");
+            try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+                g.setCodec(mapper);
+                g.writeObject(envelope.payload());
+            }
+            out.write('}');
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event of " + envelope.payload().getClass().getName()
                     + " (type '" + envelope.type() + "') cannot be serialized to JSON: " + e.getOriginalMessage(), e);
@@ -111,6 +114,9 @@ public final class CloudEventCodec {
         }
         return out.toByteArray();
     }
+
+    private static final com.fasterxml.jackson.core.io.JsonStringEncoder STRINGS =
+            com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance();
 
     /** Each thread encodes into its own growing buffer: one copy out per event, no segment list. */
     private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
@@ -150,13 +156,51 @@ public final class CloudEventCodec {
         byte[] toByteArray() {
             return java.util.Arrays.copyOf(buffer, size);
         }
-    }
 
-    private static void writeIfPresent(JsonGenerator g, String name, @Nullable String value) throws IOException {
-        if (value != null) {
-            g.writeStringField(name, value);
+        /** Text known to be plain ASCII needing no escapes (our own attribute names and numbers). */
+        void ascii(String text) {
+            int n = text.length();
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                buffer[size++] = (byte) text.charAt(i);
+            }
+        }
+
+        void attributeIfPresent(String name, @Nullable String value) {
+            if (value != null) {
+                attribute(name, value);
+            }
+        }
+
+        /** {@code ,"name":"value"}, the value escaped as JSON requires. */
+        void attribute(String name, String value) {
+            write(',');
+            quoted(name);
+            write(':');
+            quoted(value);
+        }
+
+        private void quoted(String text) {
+            int n = text.length();
+            ensure(n + 2);
+            int start = size;
+            buffer[size++] = '"';
+            for (int i = 0; i < n; i++) {
+                char c = text.charAt(i);
+                if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                    size = start; // not plain ASCII: let Jackson escape and encode it
+                    write('"');
+                    byte[] escaped = STRINGS.quoteAsUTF8(text);
+                    write(escaped, 0, escaped.length);
+                    write('"');
+                    return;
+                }
+                buffer[size++] = (byte) c;
+            }
+            buffer[size++] = '"';
         }
     }
+
 
     /** Reads a message's attributes in one streaming pass; the data stays JSON (a slice of the message) until {@link #payload}. */
     public IncomingEvent decode(byte[] raw) throws InvalidMessageException {
@@ -175,6 +219,7 @@ public final class CloudEventCodec {
         String causationId = null;
         JsonData data = null;
         boolean base64 = false;
+        String[] repeats = REPEATS.get();
         Map<String, String> headers = Map.of();
         try (JsonParser p = mapper.getFactory().createParser(raw)) {
             JsonToken first = p.nextToken();
@@ -186,15 +231,15 @@ public final class CloudEventCodec {
             while ((name = p.nextFieldName()) != null) {
                 JsonToken value = p.nextToken();
                 switch (name) {
-                    case "specversion" -> specVersion = attribute(p, value, name, true);
-                    case "id" -> id = attribute(p, value, name, true);
-                    case "source" -> source = attribute(p, value, name, true);
-                    case "type" -> type = attribute(p, value, name, true);
-                    case "time" -> time = attribute(p, value, name, false);
-                    case "datacontenttype" -> contentType = attribute(p, value, name, false);
-                    case "subject" -> subject = attribute(p, value, name, false);
-                    case "correlationid" -> correlationId = attribute(p, value, name, false);
-                    case "causationid" -> causationId = attribute(p, value, name, false);
+                    case "specversion" -> specVersion = attribute(p, value, name, true, repeats, 0);
+                    case "id" -> id = attribute(p, value, name, true, null, 0);
+                    case "source" -> source = attribute(p, value, name, true, repeats, 1);
+                    case "type" -> type = attribute(p, value, name, true, repeats, 2);
+                    case "time" -> time = attribute(p, value, name, false, null, 0);
+                    case "datacontenttype" -> contentType = attribute(p, value, name, false, repeats, 3);
+                    case "subject" -> subject = attribute(p, value, name, false, null, 0);
+                    case "correlationid" -> correlationId = attribute(p, value, name, false, null, 0);
+                    case "causationid" -> causationId = attribute(p, value, name, false, null, 0);
                     case "dataschema" -> p.skipChildren();
                     case "data" -> data = dataOf(p, value, raw);
                     case "data_base64" -> {
@@ -207,7 +252,8 @@ public final class CloudEventCodec {
                         }
                         if (value.isScalarValue()) {
                             if (value != JsonToken.VALUE_NULL) {
-                                headers.put(name, p.getText());
+                                headers.put(name, value == JsonToken.VALUE_STRING && name.equals(PUBLISHER_ID)
+                                        ? repeated(p, repeats, 4) : p.getText());
                             }
                         } else {
                             headers.put(name, new String(json(p), java.nio.charset.StandardCharsets.UTF_8));
@@ -294,12 +340,12 @@ public final class CloudEventCodec {
     }
 
     /** A CloudEvents attribute: a string; null (or absent) allowed only where not required. */
-    private @Nullable String attribute(JsonParser p, JsonToken value, String name, boolean required)
-            throws IOException, InvalidMessageException {
+    private @Nullable String attribute(JsonParser p, JsonToken value, String name, boolean required,
+            String @Nullable [] repeats, int slot) throws IOException, InvalidMessageException {
         if (value == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (value != JsonToken.VALUE_STRING || (required && p.getText().isEmpty())) {
+        if (value != JsonToken.VALUE_STRING || (required && p.getTextLength() == 0)) {
             String shown = value.isScalarValue() ? p.getText() : new String(json(p), java.nio.charset.StandardCharsets.UTF_8);
             if (required) {
                 throw new InvalidMessageException(Reason.UNDECODABLE,
@@ -307,7 +353,33 @@ public final class CloudEventCodec {
             }
             return shown;
         }
-        return p.getText();
+        return repeats != null ? repeated(p, repeats, slot) : p.getText();
+    }
+
+    /**
+     * Per thread, the last value read of attributes that repeat from event to event (source,
+     * type, the publisher's id): a value equal to it is returned as that same string, without
+     * making a new one.
+     */
+    private static final ThreadLocal<String[]> REPEATS = ThreadLocal.withInitial(() -> new String[5]);
+
+    private static String repeated(JsonParser p, String[] repeats, int slot) throws IOException {
+        char[] chars = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        int length = p.getTextLength();
+        String last = repeats[slot];
+        if (last != null && last.length() == length) {
+            int i = 0;
+            while (i < length && last.charAt(i) == chars[offset + i]) {
+                i++;
+            }
+            if (i == length) {
+                return last;
+            }
+        }
+        String text = new String(chars, offset, length);
+        repeats[slot] = text;
+        return text;
     }
 
     private static String required(@Nullable String value, String name) throws InvalidMessageException {

@@ -196,6 +196,25 @@ class CloudEventCodecTest {
                 + "\"data\":{}}").getBytes(UTF_8))).hasMessageContaining("'id' must be a non-empty string but was {\"a\":1}");
     }
 
+    @Test
+    void attributesWithQuotesBackslashesControlCharactersAndUnicodeSurviveTheRoundTrip() throws Exception {
+        String odd = "a\"b\\c\n\t\u0001 ü 日本 🚀 /";
+        Envelope<Object> sent = new Envelope<>("id-" + odd, "test.simple", "src " + odd, null, "corr " + odd, null,
+                "subj " + odd, Map.of("tenant", odd, "x-" + "ü", "y"), new Simple(odd, 1));
+        byte[] bytes = codec.encode(sent, "pub " + odd, 9);
+
+        JsonNode root = json.readTree(bytes); // valid JSON for any parser
+        assertThat(root.get("subject").asText()).isEqualTo("subj " + odd);
+        IncomingEvent in = codec.decode(bytes);
+        assertThat(in.id()).isEqualTo("id-" + odd);
+        assertThat(in.source()).isEqualTo("src " + odd);
+        assertThat(in.correlationId()).isEqualTo("corr " + odd);
+        assertThat(in.subject()).isEqualTo("subj " + odd);
+        assertThat(in.headers()).containsEntry("tenant", odd).containsEntry("x-ü", "y").containsEntry("publisherid", "pub " + odd)
+                .containsEntry("publisherseq", "9");
+        assertThat(codec.payload(in, Simple.class)).isEqualTo(new Simple(odd, 1));
+    }
+
     record Nested(String name) {
     }
 

@@ -39,7 +39,7 @@ public final class RedisEndpoint {
 
     /**
      * A client Herald makes from a URI and shuts down with the bus: RESP2 (cheaper Pub/Sub
-     * decoding) and reconnect delays from 10 ms doubling up to 1 s.
+     * decoding), no per-command timer, and reconnect delays from 10 ms doubling up to 1 s.
      */
     public static RedisEndpoint owned(String uri) {
         RedisURI parsed;
@@ -57,7 +57,11 @@ public final class RedisEndpoint {
 
     private static RedisClient newClient(RedisURI uri, ClientResources resources) {
         RedisClient c = RedisClient.create(resources, uri);
-        c.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build());
+        c.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
+                // no Lettuce timer per command: Herald bounds its publishes itself (ReliableSender),
+                // and synchronous calls still wait at most the URI's timeout
+                .timeoutOptions(io.lettuce.core.TimeoutOptions.builder().timeoutCommands(false).build())
+                .build());
         return c;
     }
 
