@@ -50,6 +50,8 @@ public final class RedisPubSubTransport implements Transport {
     private final Options options;
     private final String heartbeatChannel;
     private final Map<String, CopyOnWriteArrayList<DeliveryListener>> listeners = new ConcurrentHashMap<>();
+    /** Per channel, its listeners as an array, for the event loop (never written once published). */
+    private final Map<String, DeliveryListener[]> targetsByChannel = new ConcurrentHashMap<>();
     private final Map<String, byte[]> channelBytes = new ConcurrentHashMap<>();
     /** Per event type, its channel: no string building per publish. */
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
@@ -155,15 +157,34 @@ public final class RedisPubSubTransport implements Transport {
 
     /** On Lettuce's event loop: no blocking, no decoding. */
     private void receive(byte[] channel, byte[] message) {
-        String name = new String(channel, StandardCharsets.UTF_8);
+        LastChannel last = lastChannel;
+        String name;
+        if (java.util.Arrays.equals(channel, last.bytes())) {
+            name = last.name(); // most messages come on the channel of the one before: no new string
+        } else {
+            name = new String(channel, StandardCharsets.UTF_8);
+            lastChannel = new LastChannel(channel, name);
+        }
         if (name.equals(heartbeatChannel)) {
             lastHeartbeatNanos = System.nanoTime();
             return;
         }
-        List<DeliveryListener> targets = listeners.get(name);
-        if (targets != null && !targets.isEmpty()) {
-            intake.offer(name, message, targets.toArray(NONE));
+        DeliveryListener[] targets = targetsByChannel.get(name);
+        if (targets != null && targets.length > 0) {
+            intake.offer(name, message, targets);
         }
+    }
+
+    /** A channel's name and bytes, replaced as a whole: safe to read from whichever event loop. */
+    private record LastChannel(byte[] bytes, String name) {
+    }
+
+    private volatile LastChannel lastChannel = new LastChannel(new byte[0], "");
+
+    /** Keeps {@link #targetsByChannel} a copy of {@link #listeners}; under {@link #subscribeLock}. */
+    private void snapshot(String channel) {
+        List<DeliveryListener> list = listeners.get(channel);
+        targetsByChannel.put(channel, list == null ? NONE : list.toArray(NONE));
     }
 
     private byte[] channel(String name) {
@@ -191,11 +212,13 @@ public final class RedisPubSubTransport implements Transport {
             CopyOnWriteArrayList<DeliveryListener> list = listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>());
             boolean first = list.isEmpty();
             list.add(listener);
+            snapshot(channel);
             if (first) {
                 try {
                     requireSubscriber().sync().subscribe(channel(channel)); // returns once Redis confirmed it
                 } catch (RedisException e) {
                     list.remove(listener);
+                    snapshot(channel);
                     throw new IllegalStateException("cannot subscribe to " + channel + " on " + endpoint.describe() + ": "
                             + RedisEndpoint.rootMessage(e), e);
                 }
@@ -226,6 +249,7 @@ public final class RedisPubSubTransport implements Transport {
                 }
             }
             list.remove(listener);
+            snapshot(channel);
         }
     }
 

@@ -61,7 +61,7 @@ final class SubscriberIntake {
      * workers are woken once per read, not once per message. Off a Netty thread (tests), each
      * message is handed over at once.
      */
-    void offer(String channel, byte[] body, DeliveryListener[] targets) {
+    void offer(String channel, byte[] body, DeliveryListener[] targets) { // targets: read only
         inbox.add(new Inbound(channel, body, targets, true));
         inInbox.incrementAndGet();
         if (handingOver.compareAndSet(false, true)) {
@@ -114,17 +114,21 @@ final class SubscriberIntake {
         if (enqueued.get() == dispatched.get()) {
             gaps.observe(channel, body);
             Delivery delivery = Delivery.of(body);
-            int left = 0;
-            for (DeliveryListener target : targets) {
-                if (!target.offer(delivery)) {
-                    targets[left++] = target;
+            DeliveryListener[] left = null; // targets is shared between messages: never written
+            int n = 0;
+            for (int i = 0; i < targets.length; i++) {
+                if (!targets[i].offer(delivery)) {
+                    if (left == null) {
+                        left = new DeliveryListener[targets.length - i];
+                    }
+                    left[n++] = targets[i];
                 }
             }
-            if (left == 0) {
+            if (left == null) {
                 direct.increment();
                 return;
             }
-            enqueue(channel, body, java.util.Arrays.copyOf(targets, left), false);
+            enqueue(channel, body, java.util.Arrays.copyOf(left, n), false);
             return;
         }
         enqueue(channel, body, targets, true);
