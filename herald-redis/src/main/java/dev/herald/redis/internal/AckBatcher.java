@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -25,71 +24,36 @@ final class AckBatcher {
     private final byte[] stream;
     private final byte[] group;
     private final Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection;
-    private final Supplier<@Nullable Executor> eventLoop;
     private final ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Runnable send = this::send;
+    private final LoopTask sending;
 
     AckBatcher(String stream, String group, Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection,
             Supplier<@Nullable Executor> eventLoop) {
         this.stream = stream.getBytes(StandardCharsets.UTF_8);
         this.group = group.getBytes(StandardCharsets.UTF_8);
         this.connection = connection;
-        this.eventLoop = eventLoop;
+        this.sending = new LoopTask(this::send, () -> !ids.isEmpty(), eventLoop);
     }
 
     void ack(String id) {
         ids.add(id);
-        if (scheduled.compareAndSet(false, true)) {
-            Executor loop = eventLoop.get();
-            if (loop != null) {
-                try {
-                    loop.execute(send);
-                    return;
-                } catch (RuntimeException e) { // that event loop shut down: send from here
-                    // fall through
-                }
-            }
-            send();
-        }
+        sending.request();
     }
 
-    /** Sends what was handed in so far, on the calling thread; before the connection closes. */
+    /** Sends what was handed in so far before returning; before the connection closes. */
     void flush() {
-        while (!ids.isEmpty()) {
-            if (scheduled.compareAndSet(false, true)) {
-                send();
-            } else {
-                Thread.onSpinWait(); // the event loop is sending them
-            }
-        }
+        sending.drainHere(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
     }
 
     private void send() {
-        try {
-            List<String> batch = new ArrayList<>();
-            String id;
-            while (batch.size() < MAX_IDS && (id = ids.poll()) != null) {
-                batch.add(id);
-            }
-            StatefulRedisConnection<byte[], byte[]> c = connection.get();
-            if (!batch.isEmpty() && c != null && c.isOpen()) {
-                c.async().xack(stream, group, batch.toArray(new String[0]));
-            }
-        } finally {
-            scheduled.set(false);
+        List<String> batch = new ArrayList<>();
+        String id;
+        while (batch.size() < MAX_IDS && (id = ids.poll()) != null) {
+            batch.add(id);
         }
-        if (!ids.isEmpty() && scheduled.compareAndSet(false, true)) {
-            Executor loop = eventLoop.get();
-            if (loop != null) {
-                try {
-                    loop.execute(send);
-                    return;
-                } catch (RuntimeException e) {
-                    // fall through
-                }
-            }
-            send();
+        StatefulRedisConnection<byte[], byte[]> c = connection.get();
+        if (!batch.isEmpty() && c != null && c.isOpen()) {
+            c.async().xack(stream, group, batch.toArray(new String[0]));
         }
     }
 }
