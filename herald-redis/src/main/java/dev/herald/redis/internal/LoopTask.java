@@ -80,4 +80,23 @@ final class LoopTask {
             scheduled.set(false);
         }
     }
+
+    /**
+     * The Netty event loop running this thread, or null. Netty keeps it in
+     * {@code io.netty.util.internal.ThreadExecutorMap} (stable since Netty 4.1.36); should a
+     * future Netty move it, this says null and work runs on the asking thread.
+     */
+    static @Nullable Executor currentEventLoop() {
+        if (!eventLoopLookup) {
+            return null;
+        }
+        try {
+            return io.netty.util.internal.ThreadExecutorMap.currentExecutor();
+        } catch (LinkageError e) {
+            eventLoopLookup = false;
+            return null;
+        }
+    }
+
+    private static volatile boolean eventLoopLookup = true;
 }

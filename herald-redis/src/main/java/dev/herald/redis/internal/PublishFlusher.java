@@ -37,7 +37,7 @@ final class PublishFlusher {
 
     /** Called where replies complete commands: remembers the connection's event loop. */
     void onReplyThread() {
-        Executor current = SubscriberIntake.currentEventLoop();
+        Executor current = LoopTask.currentEventLoop();
         if (current != null && current != eventLoop) {
             eventLoop = current;
         }

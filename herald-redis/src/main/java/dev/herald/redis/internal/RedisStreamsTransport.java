@@ -122,7 +122,7 @@ public final class RedisStreamsTransport implements Transport {
             commands = c;
             c.sync().ping();
             c.async().ping().thenRun(() -> {
-                java.util.concurrent.Executor loop = SubscriberIntake.currentEventLoop();
+                java.util.concurrent.Executor loop = LoopTask.currentEventLoop();
                 if (loop != null) {
                     commandsLoop = loop;
                 }

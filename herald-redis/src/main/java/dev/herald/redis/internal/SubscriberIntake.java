@@ -31,7 +31,8 @@ final class SubscriberIntake {
     /** Received on the event loop, not yet handed over; bounded by the read that filled it. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Inbound> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicLong inInbox = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean handingOver = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Runs on the event loop that received (the current thread's), right after its read. */
+    private final LoopTask handingOver = new LoopTask(this::handOverInbox, () -> !inbox.isEmpty(), LoopTask::currentEventLoop);
     private final long maxBytes;
     private final AtomicLong bufferedBytes = new AtomicLong();
     private final AtomicLong enqueued = new AtomicLong();
@@ -64,45 +65,16 @@ final class SubscriberIntake {
     void offer(String channel, byte[] body, DeliveryListener[] targets) { // targets: read only
         inbox.add(new Inbound(channel, body, targets, true));
         inInbox.incrementAndGet();
-        if (handingOver.compareAndSet(false, true)) {
-            java.util.concurrent.Executor loop = currentEventLoop();
-            if (loop != null) {
-                loop.execute(this::handOverInbox);
-            } else {
-                handOverInbox();
-            }
-        }
+        handingOver.request();
     }
 
-    /**
-     * The Netty event loop running this thread, or null. Netty keeps it in
-     * {@code io.netty.util.internal.ThreadExecutorMap} (stable since Netty 4.1.36); should a
-     * future Netty move it, messages are simply handed over one by one.
-     */
-    static java.util.concurrent.@org.jspecify.annotations.Nullable Executor currentEventLoop() {
-        if (!EVENT_LOOP_LOOKUP) {
-            return null;
-        }
-        try {
-            return io.netty.util.internal.ThreadExecutorMap.currentExecutor();
-        } catch (LinkageError e) {
-            EVENT_LOOP_LOOKUP = false;
-            return null;
-        }
-    }
-
-    private static volatile boolean EVENT_LOOP_LOOKUP = true;
-
-    /** One hand-over at a time (whoever set {@link #handingOver}), so messages keep their order. */
+    /** A run of {@link #handingOver}: one at a time, so messages keep their order. */
     private void handOverInbox() {
-        do {
-            Inbound in;
-            while ((in = inbox.poll()) != null) {
-                handOver(in.channel(), in.body(), in.targets());
-                inInbox.decrementAndGet();
-            }
-            handingOver.set(false);
-        } while (!inbox.isEmpty() && handingOver.compareAndSet(false, true));
+        Inbound in;
+        while ((in = inbox.poll()) != null) {
+            handOver(in.channel(), in.body(), in.targets());
+            inInbox.decrementAndGet();
+        }
     }
 
     /**
@@ -213,9 +185,7 @@ final class SubscriberIntake {
      * Waits as long as the intake makes progress: every received message must reach a listener.
      */
     void stop() {
-        if (handingOver.compareAndSet(false, true)) {
-            handOverInbox(); // what the event loop had not handed over yet
-        }
+        handingOver.drainHere(TimeUnit.SECONDS.toNanos(1)); // what the event loop had not handed over yet
         running = false;
         try {
             long lastDispatched = -1;
