@@ -4,19 +4,23 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.herald.DeadLetter.Reason;
 import dev.herald.Envelope;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -115,8 +119,8 @@ public final class CloudEventCodec {
         return out.toByteArray();
     }
 
-    private static final com.fasterxml.jackson.core.io.JsonStringEncoder STRINGS =
-            com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance();
+    private static final JsonStringEncoder STRINGS =
+            JsonStringEncoder.getInstance();
 
     /** Each thread encodes into its own growing buffer: one copy out per event, no segment list. */
     private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
@@ -149,12 +153,12 @@ public final class CloudEventCodec {
 
         private void ensure(int more) {
             if (size + more > buffer.length) {
-                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
             }
         }
 
         byte[] toByteArray() {
-            return java.util.Arrays.copyOf(buffer, size);
+            return Arrays.copyOf(buffer, size);
         }
 
         /** Text known to be plain ASCII needing no escapes (our own attribute names and numbers). */
@@ -256,7 +260,7 @@ public final class CloudEventCodec {
                                         ? repeated(p, repeats, 4) : p.getText());
                             }
                         } else {
-                            headers.put(name, new String(json(p), java.nio.charset.StandardCharsets.UTF_8));
+                            headers.put(name, new String(json(p), StandardCharsets.UTF_8));
                         }
                     }
                 }
@@ -307,7 +311,7 @@ public final class CloudEventCodec {
 
     /** The current value, re-encoded as compact JSON (numbers exactly as written). */
     private byte[] json(JsonParser p) throws IOException {
-        com.fasterxml.jackson.databind.util.TokenBuffer tokens = new com.fasterxml.jackson.databind.util.TokenBuffer(p, null);
+        TokenBuffer tokens = new TokenBuffer(p, null);
         tokens.copyCurrentStructure(p);
         return mapper.writeValueAsBytes(tokens);
     }
@@ -346,7 +350,7 @@ public final class CloudEventCodec {
             return null;
         }
         if (value != JsonToken.VALUE_STRING || (required && p.getTextLength() == 0)) {
-            String shown = value.isScalarValue() ? p.getText() : new String(json(p), java.nio.charset.StandardCharsets.UTF_8);
+            String shown = value.isScalarValue() ? p.getText() : new String(json(p), StandardCharsets.UTF_8);
             if (required) {
                 throw new InvalidMessageException(Reason.UNDECODABLE,
                         "CloudEvents attribute '" + name + "' must be a non-empty string but was " + shown);

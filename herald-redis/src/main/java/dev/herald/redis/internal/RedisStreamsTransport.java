@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -122,7 +123,7 @@ public final class RedisStreamsTransport implements Transport {
             commands = c;
             c.sync().ping();
             c.async().ping().thenRun(() -> {
-                java.util.concurrent.Executor loop = LoopTask.currentEventLoop();
+                Executor loop = LoopTask.currentEventLoop();
                 if (loop != null) {
                     commandsLoop = loop;
                 }
@@ -228,7 +229,7 @@ public final class RedisStreamsTransport implements Transport {
     }
 
     /** The event loop of {@link #commands}, learnt from a reply; acknowledgements are sent from it. */
-    private volatile java.util.concurrent.@Nullable Executor commandsLoop;
+    private volatile @Nullable Executor commandsLoop;
 
     /** One handler's reader: claims abandoned entries, reads new ones, hands them over. */
     private final class Reader implements Runnable {

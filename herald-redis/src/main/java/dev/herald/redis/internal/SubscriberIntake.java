@@ -3,8 +3,10 @@ package dev.herald.redis.internal;
 import dev.herald.spi.Delivery;
 import dev.herald.spi.DeliveryListener;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,7 +31,7 @@ final class SubscriberIntake {
 
     private final BlockingQueue<Inbound> queue;
     /** Received on the event loop, not yet handed over; bounded by the read that filled it. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Inbound> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Inbound> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicLong inInbox = new AtomicLong();
     /** Runs on the event loop that received (the current thread's), right after its read. */
     private final LoopTask handingOver = new LoopTask(this::handOverInbox, () -> !inbox.isEmpty(), LoopTask::currentEventLoop);
@@ -100,7 +102,7 @@ final class SubscriberIntake {
                 direct.increment();
                 return;
             }
-            enqueue(channel, body, java.util.Arrays.copyOf(left, n), false);
+            enqueue(channel, body, Arrays.copyOf(left, n), false);
             return;
         }
         enqueue(channel, body, targets, true);
