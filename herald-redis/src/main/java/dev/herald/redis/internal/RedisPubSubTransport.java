@@ -118,7 +118,8 @@ public final class RedisPubSubTransport implements Transport {
     }
 
     private boolean isOurs(RedisChannelHandler<?, ?> connection) {
-        return connection == publisher || connection == subscriber || connection == publishing;
+        // not the events connection: its reconnects say nothing about what the subscriber hears
+        return connection == publisher || connection == subscriber;
     }
 
     @Override
@@ -347,8 +348,8 @@ public final class RedisPubSubTransport implements Transport {
 
     private void resubscribe() {
         StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
-        if (s == null || closed) {
-            return;
+        if (s == null || closed || !s.isOpen()) {
+            return; // while it reconnects, Lettuce resubscribes it itself; a SUBSCRIBE queued meanwhile only races that
         }
         List<byte[]> all = new java.util.ArrayList<>();
         all.add(channel(heartbeatChannel));
