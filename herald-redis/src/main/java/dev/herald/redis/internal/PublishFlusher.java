@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * once, so a lone publish is not delayed.
  *
  * <p>Order: exactly one flush is scheduled or running at a time ({@link LoopTask}), so batches
- * reach the socket in the order the commands were sent. The event loop is learnt from the first reply (completions run on it);
- * until then, and off Netty, the sending thread flushes itself. Thread-safe.
+ * reach the socket in the order the commands were sent. The event loop is learnt from the first
+ * reply (completions run on it); until then, and off Netty, the sending thread flushes itself.
+ * Thread-safe.
  */
 final class PublishFlusher {
 

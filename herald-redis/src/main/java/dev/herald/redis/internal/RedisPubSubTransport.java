@@ -15,11 +15,11 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,9 +49,11 @@ public final class RedisPubSubTransport implements Transport {
     private final RedisEndpoint endpoint;
     private final Options options;
     private final String heartbeatChannel;
-    private final Map<String, CopyOnWriteArrayList<DeliveryListener>> listeners = new ConcurrentHashMap<>();
-    /** Per channel, its listeners as an array, for the event loop (never written once published). */
-    private final Map<String, DeliveryListener[]> targetsByChannel = new ConcurrentHashMap<>();
+    /**
+     * Per channel, its listeners. Each array is replaced under {@link #subscribeLock}, never
+     * written, so the event loop hands it on with each message without a copy or a lock.
+     */
+    private final Map<String, DeliveryListener[]> listeners = new ConcurrentHashMap<>();
     private final Map<String, byte[]> channelBytes = new ConcurrentHashMap<>();
     /** Per event type, its channel: no string building per publish. */
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
@@ -158,34 +160,15 @@ public final class RedisPubSubTransport implements Transport {
 
     /** On Lettuce's event loop: no blocking, no decoding. */
     private void receive(byte[] channel, byte[] message) {
-        LastChannel last = lastChannel;
-        String name;
-        if (java.util.Arrays.equals(channel, last.bytes())) {
-            name = last.name(); // most messages come on the channel of the one before: no new string
-        } else {
-            name = new String(channel, StandardCharsets.UTF_8);
-            lastChannel = new LastChannel(channel, name);
-        }
+        String name = new String(channel, StandardCharsets.UTF_8);
         if (name.equals(heartbeatChannel)) {
             lastHeartbeatNanos = System.nanoTime();
             return;
         }
-        DeliveryListener[] targets = targetsByChannel.get(name);
+        DeliveryListener[] targets = listeners.get(name);
         if (targets != null && targets.length > 0) {
             intake.offer(name, message, targets);
         }
-    }
-
-    /** A channel's name and bytes, replaced as a whole: safe to read from whichever event loop. */
-    private record LastChannel(byte[] bytes, String name) {
-    }
-
-    private volatile LastChannel lastChannel = new LastChannel(new byte[0], "");
-
-    /** Keeps {@link #targetsByChannel} a copy of {@link #listeners}; under {@link #subscribeLock}. */
-    private void snapshot(String channel) {
-        List<DeliveryListener> list = listeners.get(channel);
-        targetsByChannel.put(channel, list == null ? NONE : list.toArray(NONE));
     }
 
     private byte[] channel(String name) {
@@ -210,16 +193,15 @@ public final class RedisPubSubTransport implements Transport {
     public TransportSubscription subscribe(String eventType, String group, DeliveryListener listener) {
         String channel = channelOf(eventType);
         synchronized (subscribeLock) {
-            CopyOnWriteArrayList<DeliveryListener> list = listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>());
-            boolean first = list.isEmpty();
-            list.add(listener);
-            snapshot(channel);
-            if (first) {
+            DeliveryListener[] before = listeners.getOrDefault(channel, NONE);
+            DeliveryListener[] after = Arrays.copyOf(before, before.length + 1);
+            after[before.length] = listener;
+            listeners.put(channel, after);
+            if (before.length == 0) {
                 try {
                     requireSubscriber().sync().subscribe(channel(channel)); // returns once Redis confirmed it
                 } catch (RedisException e) {
-                    list.remove(listener);
-                    snapshot(channel);
+                    listeners.put(channel, before);
                     throw new IllegalStateException("cannot subscribe to " + channel + " on " + endpoint.describe() + ": "
                             + RedisEndpoint.rootMessage(e), e);
                 }
@@ -230,8 +212,8 @@ public final class RedisPubSubTransport implements Transport {
 
     private void cancel(String channel, DeliveryListener listener) {
         synchronized (subscribeLock) {
-            List<DeliveryListener> list = listeners.get(channel);
-            if (list == null || !list.contains(listener)) {
+            DeliveryListener[] list = listeners.getOrDefault(channel, NONE);
+            if (!Arrays.asList(list).contains(listener)) {
                 return;
             }
             // Redis answers in order: once it confirms UNSUBSCRIBE (or a PING, while other handlers
@@ -240,7 +222,7 @@ public final class RedisPubSubTransport implements Transport {
             StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
             if (s != null && s.isOpen()) {
                 try {
-                    if (list.size() == 1) {
+                    if (list.length == 1) {
                         s.sync().unsubscribe(channel(channel));
                     } else {
                         s.sync().ping();
@@ -249,8 +231,7 @@ public final class RedisPubSubTransport implements Transport {
                     log.debug("Unsubscribing {} failed; the connection goes away anyway", channel, e);
                 }
             }
-            list.remove(listener);
-            snapshot(channel);
+            listeners.put(channel, Arrays.stream(list).filter(l -> l != listener).toArray(DeliveryListener[]::new));
         }
     }
 
@@ -313,7 +294,7 @@ public final class RedisPubSubTransport implements Transport {
         }
         int expected;
         synchronized (subscribeLock) {
-            expected = 1 + (int) listeners.values().stream().filter(l -> !l.isEmpty()).count();
+            expected = 1 + (int) listeners.values().stream().filter(l -> l.length > 0).count();
         }
         String clients;
         try {
@@ -355,7 +336,7 @@ public final class RedisPubSubTransport implements Transport {
         all.add(channel(heartbeatChannel));
         synchronized (subscribeLock) {
             listeners.forEach((channel, list) -> {
-                if (!list.isEmpty()) {
+                if (list.length > 0) {
                     all.add(channel(channel));
                 }
             });

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -25,30 +26,32 @@ import org.jspecify.annotations.Nullable;
  */
 final class ReliableSender {
 
+    private static final long SWEEP_MILLIS = 20;
+    private static final int FULL_SWEEP_EVERY = 5;
+
     private final RedisEndpoint endpoint;
     private final Duration timeout;
     private final ScheduledExecutorService scheduler;
     private final Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection;
-    private final java.util.function.BooleanSupplier closed;
+    private final BooleanSupplier closed;
+    private final @Nullable PublishFlusher flusher;
     private final LongAdder retries = new LongAdder();
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
-    private static final long SWEEP_MILLIS = 20;
-
-    private final @Nullable PublishFlusher flusher;
+    /** Only the scheduler's thread sweeps. */
+    private long sweeps;
 
     /**
      * @param batched whether the connection runs with auto-flush off, for this sender alone: its
      *     commands are then flushed in batches by a {@link PublishFlusher}
      */
     ReliableSender(RedisEndpoint endpoint, Duration timeout, ScheduledExecutorService scheduler,
-            Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection, java.util.function.BooleanSupplier closed,
-            boolean batched) {
-        this.closed = closed;
-        this.flusher = batched ? new PublishFlusher(connection) : null;
+            Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection, BooleanSupplier closed, boolean batched) {
         this.endpoint = endpoint;
         this.timeout = timeout;
         this.scheduler = scheduler;
         this.connection = connection;
+        this.closed = closed;
+        this.flusher = batched ? new PublishFlusher(connection) : null;
         scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -147,10 +150,6 @@ final class ReliableSender {
             }
         }
     }
-
-    private static final int FULL_SWEEP_EVERY = 5;
-    /** Only the scheduler's thread sweeps. */
-    private long sweeps;
 
     private record Pending(RedisFuture<?> command, long deadline, Runnable onTimeout) {
     }
