@@ -227,7 +227,10 @@ public final class RedisPubSubTransport implements Transport {
                     } else {
                         s.sync().ping();
                     }
-                } catch (RedisException e) {
+                } catch (RuntimeException e) {
+                    // a RedisException, or Lettuce misreading a reply on a RESP2 Pub/Sub connection
+                    // (lettuce#2400: "No enum constant ...PubSubOutput.Type.pong"): either way the
+                    // listener is removed below, and the connection closes with the transport
                     log.debug("Unsubscribing {} failed; the connection goes away anyway", channel, e);
                 }
             }
