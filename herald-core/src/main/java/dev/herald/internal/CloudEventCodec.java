@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -208,6 +208,18 @@ public final class CloudEventCodec {
 
     /** Reads a message's attributes in one streaming pass; the data stays JSON (a slice of the message) until {@link #payload}. */
     public IncomingEvent decode(byte[] raw) throws InvalidMessageException {
+        return decode(raw, null, null);
+    }
+
+    /**
+     * Like {@link #decode(byte[])}, and when the message's {@code type} attribute comes before its
+     * {@code data} (as in every event Herald writes) and equals {@code expectedType}, binds the data
+     * to {@code dataClass} in the same pass: {@link #payload} then returns that value instead of
+     * parsing the data again. Data that does not fit the class is decoded as by {@link #decode(byte[])},
+     * so that {@link #payload} reports the problem.
+     */
+    public IncomingEvent decode(byte[] raw, @Nullable String expectedType, @Nullable Class<?> dataClass)
+            throws InvalidMessageException {
         if (raw.length > maxMessageSize) {
             throw new InvalidMessageException(Reason.TOO_LARGE,
                     "message of " + raw.length + " bytes is larger than the limit of " + maxMessageSize + " bytes (maxMessageSize)");
@@ -224,7 +236,7 @@ public final class CloudEventCodec {
         JsonData data = null;
         boolean base64 = false;
         String[] repeats = REPEATS.get();
-        Map<String, String> headers = Map.of();
+        Extensions headers = null;
         try (JsonParser p = mapper.getFactory().createParser(raw)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
@@ -245,22 +257,25 @@ public final class CloudEventCodec {
                     case "correlationid" -> correlationId = attribute(p, value, name, false, null, 0);
                     case "causationid" -> causationId = attribute(p, value, name, false, null, 0);
                     case "dataschema" -> p.skipChildren();
-                    case "data" -> data = dataOf(p, value, raw);
+                    case "data" -> {
+                        if (dataClass != null && type != null && type.equals(expectedType)) {
+                            data = bound(p, value, raw, dataClass);
+                            if (data == null) {
+                                return decode(raw, null, null); // the data does not fit: payload() says why
+                            }
+                        } else {
+                            data = dataOf(p, value, raw);
+                        }
+                    }
                     case "data_base64" -> {
                         base64 = true;
                         p.skipChildren();
                     }
                     default -> {
-                        if (value != JsonToken.VALUE_NULL && headers.isEmpty()) {
-                            headers = new HashMap<>();
-                        }
-                        if (value.isScalarValue()) {
-                            if (value != JsonToken.VALUE_NULL) {
-                                headers.put(name, value == JsonToken.VALUE_STRING && name.equals(PUBLISHER_ID)
-                                        ? repeated(p, repeats, 4) : p.getText());
-                            }
-                        } else {
-                            headers.put(name, new String(json(p), StandardCharsets.UTF_8));
+                        if (value != JsonToken.VALUE_NULL) {
+                            headers = Extensions.put(headers, name, !value.isScalarValue() ? new String(json(p), StandardCharsets.UTF_8)
+                                    : value == JsonToken.VALUE_STRING && name.equals(PUBLISHER_ID)
+                                            ? repeated(p, repeats, 4) : p.getText());
                         }
                     }
                 }
@@ -289,7 +304,7 @@ public final class CloudEventCodec {
                     ? "data_base64 is not supported: Herald reads JSON data in the 'data' attribute"
                     : "missing attribute 'data': Herald events carry their payload in 'data'");
         }
-        return new IncomingEvent(id, type, source, parsedTime, correlationId, causationId, subject, headers, data);
+        return new IncomingEvent(id, type, source, parsedTime, correlationId, causationId, subject, Extensions.toMap(headers), data);
     }
 
     /**
@@ -302,11 +317,84 @@ public final class CloudEventCodec {
             p.skipChildren();
             long end = p.currentLocation().getByteOffset();
             if (start >= 0 && end > start && end <= raw.length) {
-                return new JsonData(raw, (int) start, (int) (end - start));
+                return new JsonData(raw, (int) start, (int) (end - start), null);
             }
         }
         byte[] scalar = json(p);
-        return new JsonData(scalar, 0, scalar.length);
+        return new JsonData(scalar, 0, scalar.length, null);
+    }
+
+    /**
+     * The data bound to {@code dataClass} while the parser passes over it, with its place in the
+     * message; null if it does not fit the class.
+     */
+    private @Nullable JsonData bound(JsonParser p, JsonToken value, byte[] raw, Class<?> dataClass) {
+        if (value != JsonToken.START_OBJECT && value != JsonToken.START_ARRAY) {
+            return null;
+        }
+        try {
+            long start = p.currentTokenLocation().getByteOffset();
+            Object parsed = readers.get(dataClass).readValue(p);
+            long end = p.currentLocation().getByteOffset();
+            if (parsed == null || start < 0 || end <= start || end > raw.length) {
+                return null;
+            }
+            return new JsonData(raw, (int) start, (int) (end - start), parsed);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Per class, a reader of the data in the middle of a message (what follows the data is not trailing content). */
+    private final ClassValue<ObjectReader> readers = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return mapper.readerFor(type).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        }
+    };
+
+    /**
+     * The extension attributes of one message as read, made into an immutable map once at the end
+     * (the envelope keeps it without copying). Repeated names: the last wins, as in a map.
+     */
+    private static final class Extensions {
+        private String[] pairs = new String[4];
+        private int size;
+
+        static Extensions put(@Nullable Extensions into, String name, String value) {
+            Extensions e = into != null ? into : new Extensions();
+            for (int i = 0; i < e.size; i += 2) {
+                if (e.pairs[i].equals(name)) {
+                    e.pairs[i + 1] = value;
+                    return e;
+                }
+            }
+            if (e.size == e.pairs.length) {
+                e.pairs = Arrays.copyOf(e.pairs, e.size * 2);
+            }
+            e.pairs[e.size++] = name;
+            e.pairs[e.size++] = value;
+            return e;
+        }
+
+        @SuppressWarnings("unchecked")
+        static Map<String, String> toMap(@Nullable Extensions e) {
+            if (e == null) {
+                return Map.of();
+            }
+            String[] p = e.pairs;
+            return switch (e.size) {
+                case 2 -> Map.of(p[0], p[1]);
+                case 4 -> Map.of(p[0], p[1], p[2], p[3]);
+                default -> {
+                    Map.Entry<String, String>[] entries = new Map.Entry[e.size / 2];
+                    for (int i = 0; i < entries.length; i++) {
+                        entries[i] = Map.entry(p[2 * i], p[2 * i + 1]);
+                    }
+                    yield Map.ofEntries(entries);
+                }
+            };
+        }
     }
 
     /** The current value, re-encoded as compact JSON (numbers exactly as written). */
@@ -318,9 +406,12 @@ public final class CloudEventCodec {
 
     /** Converts an event's data to a class. */
     public <E> E payload(IncomingEvent event, Class<E> type) throws InvalidMessageException {
+        JsonData data = event.data();
+        if (type.isInstance(data.parsed())) {
+            return type.cast(data.parsed()); // bound by decode(raw, type, class), for this handler alone
+        }
         E value;
         try {
-            JsonData data = event.data();
             value = mapper.readValue(data.bytes(), data.offset(), data.length(), type);
         } catch (IOException | IllegalArgumentException e) {
             throw new InvalidMessageException(Reason.UNDECODABLE, "data of event " + event.id() + " (type '" + event.type()

@@ -71,7 +71,7 @@ final class HandlerPipeline<E> {
         E payload;
         try {
             if (event == null) {
-                event = codec.decode(raw);
+                event = codec.decode(raw, eventType, payloadClass != null ? payloadClass : registry.classFor(eventType));
                 work.event = event;
             }
             if (!event.type().equals(eventType)) {

@@ -7,6 +7,7 @@ package dev.herald.internal;
  * @param bytes the message, or the re-encoded scalar
  * @param offset where the data's JSON starts
  * @param length its length in bytes
+ * @param parsed the data already bound to the class of the handler it was decoded for, or null
  */
-public record JsonData(byte[] bytes, int offset, int length) {
+public record JsonData(byte[] bytes, int offset, int length, @org.jspecify.annotations.Nullable Object parsed) {
 }

@@ -197,6 +197,67 @@ class CloudEventCodecTest {
     }
 
     @Test
+    void dataBoundInTheAttributesPassEqualsTheTwoPassResultAndTheRestOfTheMessageIsStillRead() throws Exception {
+        byte[] raw = codec.encode(envelope(sample(), "test.order-shipped"), "pub-1", 9);
+        IncomingEvent bound = codec.decode(raw, "test.order-shipped", OrderShipped.class);
+        IncomingEvent twoPass = codec.decode(raw);
+        assertThat(bound.data().parsed()).isInstanceOf(OrderShipped.class);
+        assertThat(codec.payload(bound, OrderShipped.class)).isEqualTo(codec.payload(twoPass, OrderShipped.class)).isEqualTo(sample());
+        assertThat(bound).usingRecursiveComparison().ignoringFields("data").isEqualTo(twoPass);
+        assertThat(new String(raw, bound.data().offset(), bound.data().length(), UTF_8))
+                .isEqualTo(new String(raw, twoPass.data().offset(), twoPass.data().length(), UTF_8));
+
+        // attributes after the data are read; bad JSON after it is still rejected
+        String head = "{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"test.simple\",\"source\":\"s\","
+                + "\"data\":{\"name\":\"a\",\"number\":7}";
+        IncomingEvent after = codec.decode((head + ",\"subject\":\"x\",\"ext\":[1]}").getBytes(UTF_8), "test.simple", Simple.class);
+        assertThat(after.subject()).isEqualTo("x");
+        assertThat(after.headers()).containsEntry("ext", "[1]");
+        assertThat(codec.payload(after, Simple.class)).isEqualTo(new Simple("a", 7));
+        assertThatThrownBy(() -> codec.decode((head + ",\"subject\":}").getBytes(UTF_8), "test.simple", Simple.class))
+                .isInstanceOfSatisfying(InvalidMessageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNDECODABLE));
+        assertThatThrownBy(() -> codec.decode((head + "} {}").getBytes(UTF_8), "test.simple", Simple.class))
+                .hasMessageContaining("trailing content");
+        assertThatThrownBy(() -> codec.decode((head + ",\"specversion\":\"2.0\"}").getBytes(UTF_8), "test.simple", Simple.class))
+                .hasMessageContaining("unsupported specversion '2.0'");
+    }
+
+    @Test
+    void dataIsBoundInTheAttributesPassOnlyForTheExpectedTypeAndNeverWhenItDoesNotFit() throws Exception {
+        byte[] other = ("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"test.other\",\"source\":\"s\","
+                + "\"data\":{\"name\":\"a\",\"number\":7}}").getBytes(UTF_8);
+        assertThat(codec.decode(other, "test.simple", Simple.class).data().parsed()).isNull();
+        byte[] dataFirst = ("{\"data\":{\"name\":\"a\",\"number\":7},\"specversion\":\"1.0\",\"id\":\"1\","
+                + "\"type\":\"test.simple\",\"source\":\"s\"}").getBytes(UTF_8);
+        IncomingEvent late = codec.decode(dataFirst, "test.simple", Simple.class);
+        assertThat(late.data().parsed()).isNull(); // the type was not known yet when the data passed
+        assertThat(codec.payload(late, Simple.class)).isEqualTo(new Simple("a", 7));
+
+        byte[] misfit = ("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"test.simple\",\"source\":\"s\","
+                + "\"data\":{\"name\":\"a\",\"number\":\"not a number\"},\"subject\":\"x\"}").getBytes(UTF_8);
+        IncomingEvent in = codec.decode(misfit, "test.simple", Simple.class);
+        assertThat(in.subject()).isEqualTo("x");
+        assertThatThrownBy(() -> codec.payload(in, Simple.class))
+                .isInstanceOfSatisfying(InvalidMessageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNDECODABLE))
+                .hasMessageContaining(Simple.class.getName()).hasMessageContaining("not a number");
+        IncomingEvent array = codec.decode(misfit, "test.simple", Simple[].class);
+        assertThat(array.data().parsed()).isNull();
+    }
+
+    @Test
+    void extensionAttributesFormAnImmutableMapInWhichARepeatedNameKeepsItsLastValue() throws Exception {
+        IncomingEvent in = codec.decode(("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"t\",\"source\":\"s\","
+                + "\"a\":\"1\",\"b\":2,\"a\":\"3\",\"c\":true,\"n\":null,\"d\":\"4\",\"data\":{}}").getBytes(UTF_8));
+        assertThat(in.headers()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "3", "b", "2", "c", "true", "d", "4"));
+        assertThatThrownBy(() -> in.headers().put("e", "5")).isInstanceOf(UnsupportedOperationException.class);
+        IncomingEvent none = codec.decode(("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"t\",\"source\":\"s\","
+                + "\"data\":{}}").getBytes(UTF_8));
+        assertThat(none.headers()).isEmpty();
+        Envelope<Object> envelope = in.toEnvelope("p");
+        assertThat(envelope.headers()).isSameAs(in.headers()); // no copy per event
+    }
+
+    @Test
     void attributesWithQuotesBackslashesControlCharactersAndUnicodeSurviveTheRoundTrip() throws Exception {
         String odd = "a\"b\\c\n\t\u0001 ü 日本 🚀 /";
         Envelope<Object> sent = new Envelope<>("id-" + odd, "test.simple", "src " + odd, null, "corr " + odd, null,
