@@ -49,7 +49,7 @@ final class HandlerPipeline<E> {
     /** Decodes the attributes early (for routing by subject); null if the message is bad. */
     @Nullable IncomingEvent peek(Work work) {
         try {
-            IncomingEvent event = codec.decode(work.delivery.body());
+            IncomingEvent event = decode(work.delivery.body());
             work.event = event;
             return event;
         } catch (InvalidMessageException e) {
@@ -71,7 +71,7 @@ final class HandlerPipeline<E> {
         E payload;
         try {
             if (event == null) {
-                event = codec.decode(raw, eventType, payloadClass != null ? payloadClass : registry.classFor(eventType));
+                event = decode(raw);
                 work.event = event;
             }
             if (!event.type().equals(eventType)) {
@@ -131,6 +131,11 @@ final class HandlerPipeline<E> {
             deadLetters.parked(work.delivery.body(), work.event, handlerName, attempts);
         }
         work.delivery.ack();
+    }
+
+    /** Decodes a message, binding its data to this handler's class in the same pass where it can. */
+    private IncomingEvent decode(byte[] raw) throws InvalidMessageException {
+        return codec.decode(raw, eventType, payloadClass != null ? payloadClass : registry.classFor(eventType));
     }
 
     private @Nullable IncomingEvent peekQuietly(byte[] raw) {
