@@ -48,7 +48,7 @@ public class CodecBench {
         return codec.payload(in, Payloads.BenchEvent.class);
     }
 
-    /** Bytes to a typed payload in two passes: the attributes first, then the data's slice (routing by subject does this). */
+    /** Bytes to a typed payload in two passes: the attributes first, then the data's slice (as for an event whose data comes before its type). */
     @Benchmark
     public Payloads.BenchEvent decodeTwoPasses() throws InvalidMessageException {
         IncomingEvent in = codec.decode(encoded);
