@@ -23,6 +23,9 @@ public final class Main {
             switch (command) {
                 case "demo":
                     return demo(java.util.Arrays.copyOfRange(args, 1, args.length), out);
+                case "dlq":
+                    return new DeadLetterCommand(out).run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                            System.getenv("HERALD_REDIS_URI"));
                 case "help":
                 case "--help":
                 case "-h":
@@ -61,7 +64,7 @@ public final class Main {
                     if (args[i].startsWith("-")) {
                         throw new IllegalArgumentException("unknown option '" + args[i] + "' of demo; see herald help");
                     }
-                    orders = parseCount(args[i]);
+                    orders = Arguments.wholeNumber(args[i], 1, 1_000_000, "the number of orders");
             }
         }
         Demo demo = new Demo(out);
@@ -71,23 +74,14 @@ public final class Main {
         return redis == null || redis.isBlank() ? demo.runOnThrowAwayRedis(orders) : demo.runOnRedis(redis, orders);
     }
 
-    private static int parseCount(String text) {
-        try {
-            int n = Integer.parseInt(text);
-            if (n >= 1 && n <= 1_000_000) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException("the number of orders must be a whole number from 1 to 1000000, not '" + text + "'");
-    }
-
     private static void usage(PrintStream out) {
         out.println("usage: herald <command>");
         out.println("  demo [ORDERS] [--redis URI | --in-memory]");
         out.println("                  publish ORDERS orders (default 5) through a demo bus and show what happens;");
         out.println("                  on Redis at URI (or $HERALD_REDIS_URI), else on a throw-away redis-server");
+        out.println("  dlq list [--limit N] | show ID | delete ID | purge --yes   [--redis URI] [--prefix PREFIX]");
+        out.println("                  the dead letters in Redis at URI (or $HERALD_REDIS_URI), prefix default herald:");
+        out.println("                  list the oldest N (default 20), show one with its message, delete one, delete all");
         out.println("  help            this text");
     }
 }

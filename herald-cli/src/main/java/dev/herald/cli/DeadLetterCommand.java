@@ -1,0 +1,150 @@
+package dev.herald.cli;
+
+import dev.herald.DeadLetter;
+import dev.herald.DeadLetterQueue;
+import dev.herald.redis.RedisEventBus;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code herald dlq list|show|delete|purge}: the dead letters that services left in Redis (the
+ * stream {@code <prefix>:dlq}), read through the same {@link DeadLetterQueue} a bus offers. The
+ * command never starts a bus: it subscribes to nothing and publishes nothing. Replaying needs the
+ * service's handlers, so it is done in the service ({@code bus.deadLetters().replay(id)}).
+ */
+final class DeadLetterCommand {
+
+    private static final String USAGE = "dlq list [--limit N] | show ID | delete ID | purge --yes, each with "
+            + "[--redis URI] [--prefix PREFIX]";
+
+    private final PrintStream out;
+
+    DeadLetterCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Runs {@code dlq ...}; bad arguments throw IllegalArgumentException with what would be right. */
+    int run(String[] args, @Nullable String defaultRedis) {
+        String redis = defaultRedis;
+        String prefix = "herald";
+        int limit = 20;
+        boolean yes = false;
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--redis" -> redis = value(args, ++i, "--redis needs a URI, such as redis://localhost:6379");
+                case "--prefix" -> prefix = value(args, ++i, "--prefix needs the bus's key prefix, such as herald");
+                case "--limit" -> limit = Arguments.wholeNumber(value(args, ++i, "--limit needs a number of dead letters, from 1 to 10000"),
+                        1, 10_000, "--limit");
+                case "--yes" -> yes = true;
+                default -> {
+                    if (args[i].startsWith("-")) {
+                        throw new IllegalArgumentException("unknown option '" + args[i] + "' of dlq; usage: herald " + USAGE);
+                    }
+                    words.add(args[i]);
+                }
+            }
+        }
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("dlq needs a subcommand; usage: herald " + USAGE);
+        }
+        if (redis == null || redis.isBlank()) {
+            throw new IllegalArgumentException("dlq needs the Redis that holds the dead letters: --redis URI "
+                    + "(such as redis://localhost:6379) or $HERALD_REDIS_URI");
+        }
+        String sub = words.get(0);
+        switch (sub) {
+            case "list", "purge" -> expectArguments(words, 0);
+            case "show", "delete" -> expectArguments(words, 1);
+            default -> throw new IllegalArgumentException("unknown dlq subcommand '" + sub + "'; usage: herald " + USAGE);
+        }
+        if (sub.equals("purge") && !yes) {
+            throw new IllegalArgumentException("dlq purge deletes every dead letter under prefix '" + prefix
+                    + "' for good: add --yes to confirm");
+        }
+        RedisEventBus bus = RedisEventBus.builder(redis).prefix(prefix).build();
+        try {
+            DeadLetterQueue letters = bus.deadLetters();
+            return switch (sub) {
+                case "list" -> list(letters, limit);
+                case "show" -> show(letters, words.get(1));
+                case "delete" -> delete(letters, words.get(1));
+                default -> purge(letters, prefix);
+            };
+        } finally {
+            bus.close();
+        }
+    }
+
+    private int list(DeadLetterQueue letters, int limit) {
+        List<DeadLetter> oldest = letters.list(limit);
+        out.println(letters.size() + " dead letter(s)" + (oldest.size() < letters.size() ? ", the oldest " + oldest.size() : "")
+                + (oldest.isEmpty() ? "" : ":"));
+        for (DeadLetter d : oldest) {
+            out.printf("%s  %s  %s  type=%s  handler=%s  attempts=%d  %s%n", d.id(), d.lastFailure(), d.reason(),
+                    orDash(d.eventType()), orDash(d.handler()), d.attempts(), d.error());
+        }
+        return 0;
+    }
+
+    private int show(DeadLetterQueue letters, String id) {
+        Optional<DeadLetter> found = letters.get(id);
+        if (found.isEmpty()) {
+            out.println("no dead letter with id '" + id + "' (ids are listed by: herald dlq list)");
+            return 1;
+        }
+        DeadLetter d = found.get();
+        out.println("id:            " + d.id());
+        out.println("reason:        " + d.reason());
+        out.println("event type:    " + orDash(d.eventType()));
+        out.println("event id:      " + orDash(d.eventId()));
+        out.println("handler:       " + orDash(d.handler()));
+        out.println("attempts:      " + d.attempts());
+        out.println("first failure: " + d.firstFailure());
+        out.println("last failure:  " + d.lastFailure());
+        out.println("error:         " + d.error());
+        if (d.stackTrace() != null) {
+            out.println("stack trace:");
+            out.println(d.stackTrace());
+        }
+        out.println("message (" + d.rawMessage().length + " bytes):");
+        out.println(new String(d.rawMessage(), StandardCharsets.UTF_8));
+        return 0;
+    }
+
+    private int delete(DeadLetterQueue letters, String id) {
+        if (!letters.delete(id)) {
+            out.println("no dead letter with id '" + id + "' (ids are listed by: herald dlq list)");
+            return 1;
+        }
+        out.println("deleted dead letter " + id);
+        return 0;
+    }
+
+    private int purge(DeadLetterQueue letters, String prefix) {
+        out.println("deleted " + letters.purge() + " dead letter(s) under prefix '" + prefix + "'");
+        return 0;
+    }
+
+    private static void expectArguments(List<String> words, int count) {
+        if (words.size() - 1 != count) {
+            throw new IllegalArgumentException("dlq " + words.get(0) + (count == 0 ? " takes no argument" : " takes one dead-letter id")
+                    + " but got " + (words.size() - 1) + "; usage: herald " + USAGE);
+        }
+    }
+
+    private static String value(String[] args, int i, String problem) {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new IllegalArgumentException(problem);
+        }
+        return args[i];
+    }
+
+    private static String orDash(@Nullable String value) {
+        return value == null ? "-" : value;
+    }
+}
