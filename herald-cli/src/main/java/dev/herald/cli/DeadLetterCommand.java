@@ -5,9 +5,10 @@ import dev.herald.DeadLetterQueue;
 import dev.herald.redis.RedisEventBus;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,32 +30,14 @@ final class DeadLetterCommand {
 
     /** Runs {@code dlq ...}; bad arguments throw IllegalArgumentException with what would be right. */
     int run(String[] args, @Nullable String defaultRedis) {
-        String redis = defaultRedis;
-        String prefix = "herald";
-        int limit = 20;
-        boolean yes = false;
-        List<String> words = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--redis" -> redis = value(args, ++i, "--redis needs a URI, such as redis://localhost:6379");
-                case "--prefix" -> prefix = value(args, ++i, "--prefix needs the bus's key prefix, such as herald");
-                case "--limit" -> limit = Arguments.wholeNumber(value(args, ++i, "--limit needs a number of dead letters, from 1 to 10000"),
-                        1, 10_000, "--limit");
-                case "--yes" -> yes = true;
-                default -> {
-                    if (args[i].startsWith("-")) {
-                        throw new IllegalArgumentException("unknown option '" + args[i] + "' of dlq; usage: herald " + USAGE);
-                    }
-                    words.add(args[i]);
-                }
-            }
-        }
+        CommandLine line = CommandLine.parse(args, USAGE,
+                RedisOptions.and(Map.of("--limit", "a number of dead letters, from 1 to 10000")), Set.of("--yes"));
+        RedisOptions redis = new RedisOptions(line, defaultRedis);
+        int limit = Arguments.wholeNumber(line.value("--limit", "20"), 1, 10_000, "--limit");
+        boolean yes = line.flag("--yes");
+        List<String> words = line.words();
         if (words.isEmpty()) {
             throw new IllegalArgumentException("dlq needs a subcommand; usage: herald " + USAGE);
-        }
-        if (redis == null || redis.isBlank()) {
-            throw new IllegalArgumentException("dlq needs the Redis that holds the dead letters: --redis URI "
-                    + "(such as redis://localhost:6379) or $HERALD_REDIS_URI");
         }
         String sub = words.get(0);
         switch (sub) {
@@ -63,17 +46,17 @@ final class DeadLetterCommand {
             default -> throw new IllegalArgumentException("unknown dlq subcommand '" + sub + "'; usage: herald " + USAGE);
         }
         if (sub.equals("purge") && !yes) {
-            throw new IllegalArgumentException("dlq purge deletes every dead letter under prefix '" + prefix
+            throw new IllegalArgumentException("dlq purge deletes every dead letter under prefix '" + redis.prefix()
                     + "' for good: add --yes to confirm");
         }
-        RedisEventBus bus = RedisEventBus.builder(redis).prefix(prefix).build();
+        RedisEventBus bus = redis.builder().build();
         try {
             DeadLetterQueue letters = bus.deadLetters();
             return switch (sub) {
                 case "list" -> list(letters, limit);
                 case "show" -> show(letters, words.get(1));
                 case "delete" -> delete(letters, words.get(1));
-                default -> purge(letters, prefix);
+                default -> purge(letters, redis.prefix());
             };
         } finally {
             bus.close();
@@ -135,13 +118,6 @@ final class DeadLetterCommand {
             throw new IllegalArgumentException("dlq " + words.get(0) + (count == 0 ? " takes no argument" : " takes one dead-letter id")
                     + " but got " + (words.size() - 1) + "; usage: herald " + USAGE);
         }
-    }
-
-    private static String value(String[] args, int i, String problem) {
-        if (i >= args.length || args[i].startsWith("--")) {
-            throw new IllegalArgumentException(problem);
-        }
-        return args[i];
     }
 
     private static String orDash(@Nullable String value) {

@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import java.io.PrintStream;
+import org.jspecify.annotations.Nullable;
 
 /** Entry point of the {@code herald} command. */
 public final class Main {
@@ -19,13 +20,18 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         String command = args.length == 0 ? "help" : args[0];
+        String[] rest = args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length);
+        String redisFromEnvironment = System.getenv("HERALD_REDIS_URI");
         try {
             switch (command) {
                 case "demo":
-                    return demo(java.util.Arrays.copyOfRange(args, 1, args.length), out);
+                    return demo(rest, redisFromEnvironment, out);
+                case "publish":
+                    return new PublishCommand(out).run(rest, redisFromEnvironment);
+                case "tail":
+                    return new TailCommand(out).run(rest, redisFromEnvironment);
                 case "dlq":
-                    return new DeadLetterCommand(out).run(java.util.Arrays.copyOfRange(args, 1, args.length),
-                            System.getenv("HERALD_REDIS_URI"));
+                    return new DeadLetterCommand(out).run(rest, redisFromEnvironment);
                 case "help":
                 case "--help":
                 case "-h":
@@ -39,15 +45,18 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
+        } catch (RuntimeException e) {
+            err.println("herald " + command + " failed: " + e.getMessage());
+            return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 130;
         }
     }
 
-    private static int demo(String[] args, PrintStream out) throws InterruptedException {
+    private static int demo(String[] args, @Nullable String redisFromEnvironment, PrintStream out) throws InterruptedException {
         int orders = 5;
-        String redis = System.getenv("HERALD_REDIS_URI");
+        String redis = redisFromEnvironment;
         boolean inMemory = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -79,6 +88,10 @@ public final class Main {
         out.println("  demo [ORDERS] [--redis URI | --in-memory]");
         out.println("                  publish ORDERS orders (default 5) through a demo bus and show what happens;");
         out.println("                  on Redis at URI (or $HERALD_REDIS_URI), else on a throw-away redis-server");
+        out.println("  " + PublishCommand.USAGE);
+        out.println("                  publish one event of type TYPE with JSON as its data (a CloudEvent, as a service would)");
+        out.println("  " + TailCommand.USAGE);
+        out.println("                  print each event of these types as it is published (Pub/Sub), until N or Ctrl-C");
         out.println("  dlq list [--limit N] | show ID | delete ID | purge --yes   [--redis URI] [--prefix PREFIX]");
         out.println("                  the dead letters in Redis at URI (or $HERALD_REDIS_URI), prefix default herald:");
         out.println("                  list the oldest N (default 20), show one with its message, delete one, delete all");
