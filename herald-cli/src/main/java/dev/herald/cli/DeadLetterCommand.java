@@ -65,7 +65,8 @@ final class DeadLetterCommand {
 
     private int list(DeadLetterQueue letters, int limit) {
         List<DeadLetter> oldest = letters.list(limit);
-        out.println(letters.size() + " dead letter(s)" + (oldest.size() < letters.size() ? ", the oldest " + oldest.size() : "")
+        long size = letters.size();
+        out.println(size + " dead letter(s)" + (oldest.size() < size ? ", the oldest " + oldest.size() : "")
                 + (oldest.isEmpty() ? "" : ":"));
         for (DeadLetter d : oldest) {
             out.printf("%s  %s  %s  type=%s  handler=%s  attempts=%d  %s%n", d.id(), d.lastFailure(), d.reason(),
