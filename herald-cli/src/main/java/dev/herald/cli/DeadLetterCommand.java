@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class DeadLetterCommand {
 
-    private static final String USAGE = "dlq list [--limit N] | show ID | delete ID | purge --yes, each with "
+    static final String USAGE = "dlq list [--limit N] | show ID | delete ID | purge --yes, each with "
             + "[--redis URI] [--prefix PREFIX]";
 
     private final PrintStream out;

@@ -1,6 +1,8 @@
 package dev.herald.cli;
 
 import java.io.PrintStream;
+import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /** Entry point of the {@code herald} command. */
@@ -54,27 +56,17 @@ public final class Main {
         }
     }
 
+    private static final String DEMO_USAGE = "demo [ORDERS] [--redis URI | --in-memory]";
+
     private static int demo(String[] args, @Nullable String redisFromEnvironment, PrintStream out) throws InterruptedException {
+        CommandLine line = CommandLine.parse(args, DEMO_USAGE, Map.of("--redis", "a URI, such as redis://localhost:6379"),
+                Set.of("--in-memory"));
+        String given = line.value("--redis");
+        String redis = given != null ? given : redisFromEnvironment;
+        boolean inMemory = line.flag("--in-memory");
         int orders = 5;
-        String redis = redisFromEnvironment;
-        boolean inMemory = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--in-memory":
-                    inMemory = true;
-                    break;
-                case "--redis":
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException("--redis needs a URI, such as redis://localhost:6379");
-                    }
-                    redis = args[++i];
-                    break;
-                default:
-                    if (args[i].startsWith("-")) {
-                        throw new IllegalArgumentException("unknown option '" + args[i] + "' of demo; see herald help");
-                    }
-                    orders = Arguments.wholeNumber(args[i], 1, 1_000_000, "the number of orders");
-            }
+        for (String word : line.words()) { // the last one counts
+            orders = Arguments.wholeNumber(word, 1, 1_000_000, "the number of orders");
         }
         Demo demo = new Demo(out);
         if (inMemory) {
@@ -85,14 +77,14 @@ public final class Main {
 
     private static void usage(PrintStream out) {
         out.println("usage: herald <command>");
-        out.println("  demo [ORDERS] [--redis URI | --in-memory]");
+        out.println("  " + DEMO_USAGE);
         out.println("                  publish ORDERS orders (default 5) through a demo bus and show what happens;");
         out.println("                  on Redis at URI (or $HERALD_REDIS_URI), else on a throw-away redis-server");
         out.println("  " + PublishCommand.USAGE);
         out.println("                  publish one event of type TYPE with JSON as its data (a CloudEvent, as a service would)");
         out.println("  " + TailCommand.USAGE);
         out.println("                  print each event of these types as it is published (Pub/Sub), until N or Ctrl-C");
-        out.println("  dlq list [--limit N] | show ID | delete ID | purge --yes   [--redis URI] [--prefix PREFIX]");
+        out.println("  " + DeadLetterCommand.USAGE);
         out.println("                  the dead letters in Redis at URI (or $HERALD_REDIS_URI), prefix default herald:");
         out.println("                  list the oldest N (default 20), show one with its message, delete one, delete all");
         out.println("  help            this text");

@@ -54,11 +54,13 @@ final class PublishCommand {
         RedisOptions redis = new RedisOptions(line, defaultRedis);
         String source = line.value("--source", "herald-cli");
         Metadata metadata = Metadata.empty();
-        if (line.value("--subject") != null) {
-            metadata = metadata.withSubject(line.value("--subject"));
+        String subject = line.value("--subject");
+        if (subject != null) {
+            metadata = metadata.withSubject(subject);
         }
-        if (line.value("--correlation-id") != null) {
-            metadata = metadata.withCorrelationId(line.value("--correlation-id"));
+        String correlationId = line.value("--correlation-id");
+        if (correlationId != null) {
+            metadata = metadata.withCorrelationId(correlationId);
         }
         List<String> words = line.words();
         if (words.size() != 2) {
