@@ -47,10 +47,15 @@ import java.util.Objects;
  * <h2>Slow handlers</h2>
  * Received events wait in each handler's bounded queue; when a queue is full, intake waits, and
  * events wait in a bounded subscriber buffer ({@link Builder#subscriberBuffer(int, long)}), never
- * on Lettuce's I/O threads. Pub/Sub cannot hold a backlog: when that buffer is full too, further
- * events are missed and counted, as Redis itself does when a subscriber's output buffer passes
- * {@code client-output-buffer-limit pubsub} (default 32 MB hard, 8 MB for 60 s): it disconnects
- * it. For handlers slower than the publish rate, raise the handler's concurrency, or use Streams.
+ * on Lettuce's I/O threads. Once that buffer is half full, the bus stops reading from Redis until
+ * it is down to a quarter: further events wait in the socket and in Redis's output buffer for the
+ * subscriber, so a brief stall loses nothing. Pub/Sub cannot hold a lasting backlog: Redis
+ * disconnects a subscriber whose output buffer passes {@code client-output-buffer-limit pubsub}
+ * (default 32 MB, or 8 MB for 60 s); the bus reconnects, and the events missed meanwhile are
+ * counted as {@code missedEvents}. (Events that arrive while the buffer is entirely full are
+ * discarded and counted too; with a {@code RedisClient} whose connections Herald cannot pause,
+ * that is what happens once the buffer is full.) For handlers slower than the publish rate, raise
+ * the handler's concurrency, or use Streams.
  *
  * <h2>Connections</h2>
  * Anything Lettuce's {@code RedisURI} takes: {@code redis://user:password@host:port/db},
@@ -256,8 +261,11 @@ public final class RedisEventBus extends TransportEventBus {
         }
 
         /**
-         * The bounds of the buffer between Redis and the handlers' queues; past them, Pub/Sub
-         * events are missed and counted (see the class documentation).
+         * The bounds of the buffer between Redis and the handlers' queues: past half of either,
+         * the bus stops reading from Redis until handlers catch up (see the class documentation).
+         * A read already under way when reading stops still brings up to about 1 MB, so keep
+         * the byte bound at a few MB at least, or events arriving into a full buffer are
+         * discarded (and counted).
          *
          * @param messages at least 1; default 100,000
          * @param bytes at least 1 KiB; default 32 MiB

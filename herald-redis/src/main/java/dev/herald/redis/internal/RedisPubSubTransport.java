@@ -151,7 +151,7 @@ public final class RedisPubSubTransport implements Transport {
             endpoint.client().removeListener(connectionEvents);
             throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
         }
-        intake.start();
+        intake.start(SocketReads.of(subscriber));
         startedNanos = System.nanoTime();
         lastHeartbeatNanos = startedNanos;
         long every = options.heartbeatInterval().toMillis();
@@ -221,6 +221,7 @@ public final class RedisPubSubTransport implements Transport {
             // this listener among its targets. Only then is the listener removed.
             StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
             if (s != null && s.isOpen()) {
+                intake.holdReads(); // the reply must come even while a handler is stuck
                 try {
                     if (list.length == 1) {
                         s.sync().unsubscribe(channel(channel));
@@ -232,6 +233,8 @@ public final class RedisPubSubTransport implements Transport {
                     // (lettuce#2400: "No enum constant ...PubSubOutput.Type.pong"): either way the
                     // listener is removed below, and the connection closes with the transport
                     log.debug("Unsubscribing {} failed; the connection goes away anyway", channel, e);
+                } finally {
+                    intake.releaseReads();
                 }
             }
             listeners.put(channel, Arrays.stream(list).filter(l -> l != listener).toArray(DeliveryListener[]::new));
@@ -255,8 +258,11 @@ public final class RedisPubSubTransport implements Transport {
 
     private void heartbeat() {
         try {
-            long silentNanos = System.nanoTime() - lastHeartbeatNanos;
-            boolean late = silentNanos > options.heartbeatTimeout().toNanos();
+            long now = System.nanoTime();
+            long silentNanos = now - lastHeartbeatNanos;
+            long timeout = options.heartbeatTimeout().toNanos();
+            // while reads wait for the handlers, heartbeats wait in Redis with the events: not deaf
+            boolean late = silentNanos > timeout && !intake.readsPaused() && now - intake.resumedNanos() > timeout;
             if (late && !deaf) {
                 deaf = true;
                 log.warn("No heartbeat came back through {} for {} ms: the subscription may be deaf; resubscribing",
@@ -357,14 +363,21 @@ public final class RedisPubSubTransport implements Transport {
                 "publishRetries", sender.retries(),
                 "heartbeatAgeMillis", silentMillis,
                 "bufferedEvents", (long) intake.buffered(),
-                "receivedEvents", intake.received());
+                "receivedEvents", intake.received(),
+                "readPauses", intake.pauses());
         if (closed) {
             return new Health(false, "closed", counters);
         }
         if (disconnected) {
             return new Health(false, "disconnected from " + endpoint.describe() + "; reconnecting", counters);
         }
-        if (deaf || silentMillis > options.heartbeatTimeout().toMillis()) {
+        if (intake.readsPaused()) {
+            return new Health(true, "connected to " + endpoint.describe() + "; reading paused while handlers catch up ("
+                    + intake.buffered() + " events buffered; Redis holds what follows up to its client-output-buffer-limit pubsub)",
+                    counters);
+        }
+        if (deaf || silentMillis > options.heartbeatTimeout().toMillis() && System.nanoTime() - intake.resumedNanos()
+                > options.heartbeatTimeout().toNanos()) {
             return new Health(false, "no heartbeat through " + endpoint.describe() + " for " + silentMillis
                     + " ms: subscription deaf, resubscribing", counters);
         }

@@ -17,10 +17,17 @@ import org.slf4j.LoggerFactory;
  * The bounded hand-off between Lettuce's event loop and the bus. The event loop never blocks and
  * never decodes: when nothing is waiting here, it puts each message straight into the queues of
  * the handlers subscribed when it arrived, if they have room; otherwise the message waits here
- * for the intake thread, which hands it over in order, waiting while a handler's queue is full. When handlers fall so far behind that this buffer is full too, new messages are
- * discarded and counted, exactly as Redis itself cuts off a slow Pub/Sub subscriber at its
- * output-buffer limit: memory stays bounded, and what was missed is counted (the publishers'
- * sequence numbers show each one as a gap).
+ * for the intake thread, which hands it over in order, waiting while a handler's queue is full.
+ *
+ * <p>Backpressure: once this buffer is half full (in bytes, leaving at least
+ * {@link #READ_BURST_BYTES} free), reading from the socket pauses ({@link SocketReads}), and it
+ * resumes once the buffer is down to half of that. Meanwhile further
+ * messages wait in the kernel and in Redis's output buffer for this client, so a handler's
+ * brief stall costs nothing. A subscriber that stays behind is cut off by Redis at its
+ * {@code client-output-buffer-limit pubsub}; it reconnects, and the publishers' sequence numbers
+ * count what it missed. Only what arrives while the buffer is entirely full (the rest of a read
+ * in progress, or everything when reads cannot be paused) is discarded, and counted the same way.
+ * Memory stays bounded either way.
  */
 final class SubscriberIntake {
 
@@ -45,16 +52,35 @@ final class SubscriberIntake {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long lastDiscardLog;
+    /**
+     * What one socket read can still bring after reads were paused: Netty reads up to 16 times
+     * 64 KiB per turn, and all of it is decoded. Room for that is kept free above the pause.
+     */
+    static final long READ_BURST_BYTES = 2L * 1024 * 1024;
+    private final int maxMessages;
+    /** Past this many buffered bytes, reading pauses; at half of it, it resumes. */
+    private final long pauseAtBytes;
+    private volatile SocketReads reads = SocketReads.NONE;
+    /** Set after reads were paused, cleared before they resume: a resume always follows its pause. */
+    private final java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
+    /** While positive (an unsubscribe awaits its reply), reads are never paused. */
+    private final java.util.concurrent.atomic.AtomicInteger readsNeeded = new java.util.concurrent.atomic.AtomicInteger();
+    private final LongAdder pauses = new LongAdder();
+    private volatile long resumedNanos = System.nanoTime();
 
     SubscriberIntake(int maxMessages, long maxBytes, GapDetector gaps, String name) {
         this.queue = new ArrayBlockingQueue<>(maxMessages);
+        this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
+        this.pauseAtBytes = maxBytes - Math.max(maxBytes / 2, Math.min(maxBytes, READ_BURST_BYTES));
         this.gaps = gaps;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    /** Starts handing over, pausing {@code reads} (the subscriber connection's) when behind. */
+    void start(SocketReads reads) {
+        this.reads = reads;
         thread.start();
     }
 
@@ -124,7 +150,44 @@ final class SubscriberIntake {
             }
             return;
         }
-        enqueued.incrementAndGet();
+        long waiting = enqueued.incrementAndGet() - dispatched.get(); // not queue.size(): that takes the queue's lock
+        if (waiting > maxMessages / 2 || bufferedBytes.get() > pauseAtBytes) {
+            pauseReads();
+        }
+    }
+
+    /** On the event loop. Pauses first, then says so: whoever resumes does it after this pause. */
+    private void pauseReads() {
+        if (!paused.get() && readsNeeded.get() == 0 && reads.supported()) {
+            reads.pause();
+            paused.set(true);
+            pauses.increment();
+            log.debug("Subscriber buffer filling ({} messages, {} bytes): reading paused until handlers catch up",
+                    enqueued.get() - dispatched.get(), bufferedBytes.get());
+        }
+    }
+
+    /** Resumes reads paused earlier if the buffer is down to a quarter, or if {@code always}. */
+    private void resumeReadsIf(boolean always) {
+        if (paused.get() && (always || enqueued.get() - dispatched.get() <= maxMessages / 4 && bufferedBytes.get() <= pauseAtBytes / 2)
+                && paused.compareAndSet(true, false)) {
+            reads.resume();
+            resumedNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * Reading goes on, whatever the buffer holds, until {@link #releaseReads()}: for a command on
+     * the subscriber connection whose reply must come, such as UNSUBSCRIBE, even while a handler
+     * is stuck. What the full buffer cannot take meanwhile is discarded and counted.
+     */
+    void holdReads() {
+        readsNeeded.incrementAndGet();
+        resumeReadsIf(true);
+    }
+
+    void releaseReads() {
+        readsNeeded.decrementAndGet();
     }
 
     private void run() {
@@ -138,7 +201,9 @@ final class SubscriberIntake {
             if (in != null) {
                 deliver(in);
             }
+            resumeReadsIf(!running);
         }
+        resumeReadsIf(true);
     }
 
     private void deliver(Inbound in) {
@@ -213,6 +278,21 @@ final class SubscriberIntake {
 
     long discarded() {
         return discarded.sum();
+    }
+
+    /** Whether reading from Redis is paused now, waiting for handlers. */
+    boolean readsPaused() {
+        return paused.get();
+    }
+
+    /** When reads last resumed (or the intake was made), by {@link System#nanoTime()}. */
+    long resumedNanos() {
+        return resumedNanos;
+    }
+
+    /** How often reading was paused. */
+    long pauses() {
+        return pauses.sum();
     }
 
     int buffered() {
