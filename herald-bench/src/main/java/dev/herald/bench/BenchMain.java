@@ -64,8 +64,20 @@ public final class BenchMain {
             List<String> variants = options.variantsToRun();
             Map<String, List<E2e.Outcome>> results = new LinkedHashMap<>();
             if (ForkedJvm.wanted()) {
-                for (String v : variants) {
-                    results.put(v, ForkedJvm.runVariant(BenchMain.class, args, v, uri));
+                Map<String, ForkedJvm> children = new LinkedHashMap<>();
+                try {
+                    for (String v : variants) {
+                        children.put(v, ForkedJvm.start(BenchMain.class, args, v, uri));
+                    }
+                    for (int run = 0; run < options.runs(); run++) {
+                        for (String v : variants) {
+                            results.computeIfAbsent(v, k -> new ArrayList<>()).add(children.get(v).run());
+                        }
+                    }
+                } finally {
+                    for (ForkedJvm child : children.values()) {
+                        child.close();
+                    }
                 }
             } else {
                 E2e bench = new E2e(options, uri);
@@ -76,14 +88,15 @@ public final class BenchMain {
                         bench.warmUp(v, warmup);
                     } while (System.nanoTime() < until);
                 }
+                if (ForkedJvm.isChild()) {
+                    String only = variants.get(0);
+                    ForkedJvm.serve(() -> bench.run(only, options.events()));
+                    return;
+                }
                 for (int run = 0; run < options.runs(); run++) {
                     for (String v : variants) {
                         results.computeIfAbsent(v, k -> new ArrayList<>()).add(bench.run(v, options.events()));
                     }
-                }
-                if (ForkedJvm.isChild()) {
-                    ForkedJvm.report(results);
-                    return;
                 }
             }
             if (options.json()) {

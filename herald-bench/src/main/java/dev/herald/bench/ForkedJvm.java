@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs each {@code e2e} variant in its own child JVM with a fixed, pre-touched heap, as JMH forks
@@ -21,18 +20,19 @@ import java.util.Map;
  *       Netty code they share with different types (codecs, listeners), and the JIT's recompiling
  *       made the first measured run of whichever variant came next half as fast.
  * </ul>
- * All children use the same Redis. Skipped when this JVM was given its own heap size
+ * All children use the same Redis. Each child warms up once, then waits; the measured runs then
+ * take turns, one run of each variant after the other, so that a machine growing slower or
+ * faster during the benchmark (as shared machines do, by up to 1.5x) affects every variant
+ * alike instead of whichever ran last. Skipped when this JVM was given its own heap size
  * ({@code -Xmx}, {@code -Xms}) or {@code -Dherald.bench.fork=false}: then every variant runs here.
  */
-final class ForkedJvm {
+final class ForkedJvm implements AutoCloseable {
 
     static final List<String> HEAP = List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
     private static final String CHILD = "herald.bench.child";
     private static final String MARK = "herald-bench-outcome ";
+    private static final String READY = "herald-bench-ready";
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private ForkedJvm() {
-    }
 
     static boolean isChild() {
         return Boolean.getBoolean(CHILD);
@@ -47,8 +47,27 @@ final class ForkedJvm {
                         || a.startsWith("-XX:InitialHeapSize"));
     }
 
-    /** Runs one variant (its warm-up and runs) in a child JVM against {@code redisUri}; returns its outcomes. */
-    static List<E2e.Outcome> runVariant(Class<?> main, String[] args, String variant, String redisUri) throws Exception {
+    private final String variant;
+    private final Process child;
+    private final BufferedReader out;
+    private final java.io.PrintStream in;
+    private final Thread stopChild;
+
+    private ForkedJvm(String variant, Process child) {
+        this.variant = variant;
+        this.child = child;
+        this.out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        this.in = new java.io.PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8);
+        this.stopChild = new Thread(child::destroy);
+        Runtime.getRuntime().addShutdownHook(stopChild);
+    }
+
+    /**
+     * Starts a child JVM for one variant against {@code redisUri} and returns once it has warmed
+     * up; it then waits for {@link #run()} calls. Children are started one after the other, so no
+     * warm-up competes with another for the CPU.
+     */
+    static ForkedJvm start(Class<?> main, String[] args, String variant, String redisUri) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(HEAP);
@@ -67,35 +86,51 @@ final class ForkedJvm {
             }
         }
         command.addAll(List.of("--variants", variant, "--redis", redisUri));
-        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        Thread stopChild = new Thread(child::destroy);
-        Runtime.getRuntime().addShutdownHook(stopChild);
-        List<E2e.Outcome> outcomes = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith(MARK)) {
-                    outcomes.add(JSON.readValue(line.substring(MARK.length()), E2e.Outcome.class));
-                } else {
-                    System.out.println(line);
-                }
-            }
-        }
-        int exit = child.waitFor();
-        Runtime.getRuntime().removeShutdownHook(stopChild);
-        if (exit != 0 || outcomes.isEmpty()) {
-            throw new IllegalStateException("the child JVM running variant '" + variant + "' exited with " + exit
-                    + " and " + outcomes.size() + " outcome(s); its errors are above");
-        }
-        return outcomes;
+        ForkedJvm jvm = new ForkedJvm(variant, new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        jvm.await(READY);
+        return jvm;
     }
 
-    /** In a child: hands the outcomes to the parent, one JSON line each. */
-    static void report(Map<String, List<E2e.Outcome>> results) throws Exception {
-        for (List<E2e.Outcome> outcomes : results.values()) {
-            for (E2e.Outcome o : outcomes) {
-                System.out.println(MARK + JSON.writeValueAsString(o));
+    /** One measured run in the child. */
+    E2e.Outcome run() throws Exception {
+        in.println("run");
+        return JSON.readValue(await(MARK), E2e.Outcome.class);
+    }
+
+    /** Echoes the child's output until a line with {@code mark}; returns the rest of that line. */
+    private String await(String mark) throws Exception {
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith(mark)) {
+                return line.substring(mark.length());
             }
+            System.out.println(line);
+        }
+        int exit = child.waitFor();
+        throw new IllegalStateException("the child JVM running variant '" + variant + "' exited with " + exit
+                + " before it reported; its errors are above");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        in.println("exit");
+        in.close();
+        if (!child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            child.destroy();
+        }
+        Runtime.getRuntime().removeShutdownHook(stopChild);
+    }
+
+    /**
+     * In a child, after its warm-up: tells the parent it is ready, then runs once per {@code run}
+     * line on standard input and hands each outcome back as one JSON line, until {@code exit}.
+     */
+    static void serve(java.util.concurrent.Callable<E2e.Outcome> run) throws Exception {
+        System.out.println(READY);
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = commands.readLine()) != null && line.equals("run")) {
+            System.out.println(MARK + JSON.writeValueAsString(run.call()));
         }
     }
 }
