@@ -61,7 +61,7 @@ final class DeadLetterWriter {
                 event != null ? event.id() : null, handler, attempts,
                 "the bus shut down before handler '" + handler + "' finished this event", null, null, raw, now, now);
         log.warn("Parked event {} of handler '{}' as dead letter {} (SHUTDOWN)",
-                letter.eventId(), handler, letter.id());
+                letter.eventId() != null ? letter.eventId() : "(received, not decoded yet)", handler, letter.id());
         counters.parked.increment();
         return store(letter);
     }
