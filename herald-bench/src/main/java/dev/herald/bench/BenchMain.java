@@ -83,10 +83,7 @@ public final class BenchMain {
                 E2e bench = new E2e(options, uri);
                 int warmup = options.warmup();
                 for (String v : variants) {
-                    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(options.warmupSeconds());
-                    do {
-                        bench.warmUp(v, warmup);
-                    } while (System.nanoTime() < until);
+                    warmUp(bench, v, warmup, options.warmupSeconds());
                 }
                 if (ForkedJvm.isChild()) {
                     String only = variants.get(0);
@@ -109,6 +106,37 @@ public final class BenchMain {
                 own.close();
             }
         }
+    }
+
+    /** The longest warm-up: past it, runs are measured even if the JIT is still busy. */
+    static final int MAX_WARMUP_SECONDS = 180;
+    /** The JIT is quiet when it compiled during less than this share of a warm-up round. */
+    static final double QUIET_JIT = 0.02;
+
+    /**
+     * Warm-up rounds for at least {@code seconds}, and then until the JIT is quiet: on 2 cores
+     * its one C2 thread needs 10-60 s for Herald's path depending on the machine's speed, and
+     * runs measured while it compiles were measured up to 1.3x slower (at most
+     * {@link #MAX_WARMUP_SECONDS}). With {@code seconds == 0}, exactly one round.
+     */
+    private static void warmUp(E2e bench, String variant, int events, int seconds) throws Exception {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long start = System.nanoTime();
+        long minimum = start + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+        long maximum = start + java.util.concurrent.TimeUnit.SECONDS.toNanos(Math.max(seconds, MAX_WARMUP_SECONDS));
+        int rounds = 0;
+        double busy;
+        do {
+            long compiledBefore = timed ? jit.getTotalCompilationTime() : 0;
+            long roundStart = System.nanoTime();
+            bench.warmUp(variant, events);
+            rounds++;
+            double roundMillis = (System.nanoTime() - roundStart) / 1e6;
+            busy = timed ? (jit.getTotalCompilationTime() - compiledBefore) / roundMillis : 0;
+        } while (seconds > 0 && System.nanoTime() < maximum && (System.nanoTime() < minimum || busy >= QUIET_JIT));
+        System.err.printf(Locale.ROOT, "warm-up %s: %d round(s) in %.0f s; JIT busy %.1f%% of the last round%n", variant,
+                rounds, (System.nanoTime() - start) / 1e9, busy * 100);
     }
 
     private static double median(List<E2e.Outcome> runs, java.util.function.ToDoubleFunction<E2e.Outcome> f) {
