@@ -47,9 +47,10 @@ import java.util.Objects;
  * <h2>Slow handlers</h2>
  * Received events wait in each handler's bounded queue; when a queue is full, intake waits, and
  * events wait in a bounded subscriber buffer ({@link Builder#subscriberBuffer(int, long)}), never
- * on Lettuce's I/O threads. Once that buffer is half full, the bus stops reading from Redis until
- * it is down to a quarter: further events wait in the socket and in Redis's output buffer for the
- * subscriber, so a brief stall loses nothing. Pub/Sub cannot hold a lasting backlog: Redis
+ * on Lettuce's I/O threads. Once that buffer is nearly full (2 MiB or 20,000 events left, or half
+ * of a smaller buffer), the bus stops reading from Redis until it is down to half of that: further
+ * events wait in the socket and in Redis's output buffer for the subscriber, so a brief stall
+ * loses nothing. Pub/Sub cannot hold a lasting backlog: Redis
  * disconnects a subscriber whose output buffer passes {@code client-output-buffer-limit pubsub}
  * (default 32 MB, or 8 MB for 60 s); the bus reconnects, and the events missed meanwhile are
  * counted as {@code missedEvents}. (Events that arrive while the buffer is entirely full are
@@ -261,8 +262,9 @@ public final class RedisEventBus extends TransportEventBus {
         }
 
         /**
-         * The bounds of the buffer between Redis and the handlers' queues: past half of either,
-         * the bus stops reading from Redis until handlers catch up (see the class documentation).
+         * The bounds of the buffer between Redis and the handlers' queues: near either (2 MiB
+         * or 20,000 events before it, or half way for a smaller buffer), the bus stops reading
+         * from Redis until handlers catch up (see the class documentation).
          * A read already under way when reading stops still brings up to about 1 MB, so keep
          * the byte bound at a few MB at least, or events arriving into a full buffer are
          * discarded (and counted).

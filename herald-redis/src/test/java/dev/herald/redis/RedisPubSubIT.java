@@ -290,6 +290,29 @@ class RedisPubSubIT {
         assertThat(subscriber.health().up()).isTrue();
     }
 
+    /** Unsubscribing needs Redis's reply on the paused connection: reading resumes for it. */
+    @Test
+    void aHandlerStuckWhileReadingIsPausedCanStillBeUnsubscribedAndTheBusShutDown() throws Exception {
+        RedisEventBus subscriber = track(builder(redis.uri()).subscriberBuffer(5000, 4L * 1024 * 1024).build());
+        CountDownLatch release = new CountDownLatch(1);
+        dev.herald.Subscription stuck = subscriber.subscribe(OrderPlaced.class,
+                SubscriptionOptions.named("stuck").withQueueCapacity(4), e -> release.await());
+        subscriber.start();
+        EventBus publisher = track(builder(redis.uri()).build());
+        publisher.start();
+        publishLarge(publisher, 0, 6000);
+        eventually().until(() -> subscriber.health().counters().get("readPauses") >= 1);
+
+        long start = System.nanoTime();
+        stuck.cancel(); // without reading again, UNSUBSCRIBE's reply would wait for the 60 s command timeout
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(raw.sync().pubsubNumsub("herald:it.order-placed").get("herald:it.order-placed")).isZero();
+        start = System.nanoTime();
+        subscriber.shutdown(Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        release.countDown();
+    }
+
     /**
      * A handler that stays stuck: Redis cuts the paused subscriber off at its output-buffer limit
      * (lowered here to 256 KB), the bus reconnects once it reads again, and published = handled +

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * the handlers subscribed when it arrived, if they have room; otherwise the message waits here
  * for the intake thread, which hands it over in order, waiting while a handler's queue is full.
  *
- * <p>Backpressure: once this buffer is half full (in bytes, leaving at least
- * {@link #READ_BURST_BYTES} free), reading from the socket pauses ({@link SocketReads}), and it
+ * <p>Backpressure: once this buffer is nearly full (leaving {@link #READ_BURST_BYTES} free, or
+ * half of it when that is less), reading from the socket pauses ({@link SocketReads}), and it
  * resumes once the buffer is down to half of that. Meanwhile further
  * messages wait in the kernel and in Redis's output buffer for this client, so a handler's
  * brief stall costs nothing. A subscriber that stays behind is cut off by Redis at its
@@ -57,9 +57,16 @@ final class SubscriberIntake {
      * 64 KiB per turn, and all of it is decoded. Room for that is kept free above the pause.
      */
     static final long READ_BURST_BYTES = 2L * 1024 * 1024;
+    /** The same in messages, for small ones (about 100 bytes each). */
+    static final int READ_BURST_MESSAGES = 20_000;
     private final int maxMessages;
-    /** Past this many buffered bytes, reading pauses; at half of it, it resumes. */
+    /**
+     * Past this many buffered bytes or messages, reading pauses; at half of it, it resumes. Late:
+     * the buffer should take what it can, since Redis's own buffer for a paused subscriber ends
+     * in a cut-off, which costs more events than the overflow of ours would.
+     */
     private final long pauseAtBytes;
+    private final int pauseAtMessages;
     private volatile SocketReads reads = SocketReads.NONE;
     /** Set after reads were paused, cleared before they resume: a resume always follows its pause. */
     private final java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
@@ -72,7 +79,8 @@ final class SubscriberIntake {
         this.queue = new ArrayBlockingQueue<>(maxMessages);
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
-        this.pauseAtBytes = maxBytes - Math.max(maxBytes / 2, Math.min(maxBytes, READ_BURST_BYTES));
+        this.pauseAtBytes = maxBytes - Math.min(maxBytes / 2, READ_BURST_BYTES);
+        this.pauseAtMessages = maxMessages - Math.min(maxMessages / 2, READ_BURST_MESSAGES);
         this.gaps = gaps;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -151,7 +159,7 @@ final class SubscriberIntake {
             return;
         }
         long waiting = enqueued.incrementAndGet() - dispatched.get(); // not queue.size(): that takes the queue's lock
-        if (waiting > maxMessages / 2 || bufferedBytes.get() > pauseAtBytes) {
+        if (waiting > pauseAtMessages || bufferedBytes.get() > pauseAtBytes) {
             pauseReads();
         }
     }
@@ -162,14 +170,17 @@ final class SubscriberIntake {
             reads.pause();
             paused.set(true);
             pauses.increment();
+            if (readsNeeded.get() > 0) {
+                resumeReadsIf(true); // holdReads() came between the check above and the pause
+            }
             log.debug("Subscriber buffer filling ({} messages, {} bytes): reading paused until handlers catch up",
                     enqueued.get() - dispatched.get(), bufferedBytes.get());
         }
     }
 
-    /** Resumes reads paused earlier if the buffer is down to a quarter, or if {@code always}. */
+    /** Resumes reads paused earlier once the buffer is down to half of where they paused, or if {@code always}. */
     private void resumeReadsIf(boolean always) {
-        if (paused.get() && (always || enqueued.get() - dispatched.get() <= maxMessages / 4 && bufferedBytes.get() <= pauseAtBytes / 2)
+        if (paused.get() && (always || enqueued.get() - dispatched.get() <= pauseAtMessages / 2 && bufferedBytes.get() <= pauseAtBytes / 2)
                 && paused.compareAndSet(true, false)) {
             reads.resume();
             resumedNanos = System.nanoTime();
@@ -201,7 +212,7 @@ final class SubscriberIntake {
             if (in != null) {
                 deliver(in);
             }
-            resumeReadsIf(!running);
+            resumeReadsIf(!running || readsNeeded.get() > 0);
         }
         resumeReadsIf(true);
     }
