@@ -3,6 +3,10 @@ package dev.herald.cli;
 import dev.herald.DeadLetter;
 import dev.herald.DeadLetterQueue;
 import dev.herald.redis.RedisEventBus;
+import dev.herald.redis.RedisKeys;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -12,15 +16,21 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code herald dlq list|show|delete|purge}: the dead letters that services left in Redis (the
- * stream {@code <prefix>:dlq}), read through the same {@link DeadLetterQueue} a bus offers. The
- * command never starts a bus: it subscribes to nothing and publishes nothing. Replaying needs the
- * service's handlers, so it is done in the service ({@code bus.deadLetters().replay(id)}).
+ * {@code herald dlq list|show|replay|delete|purge}: the dead letters that services left in Redis
+ * (the stream {@code <prefix>:dlq}), read through the same {@link DeadLetterQueue} a bus offers.
+ * The command never starts a bus and subscribes to nothing.
+ *
+ * <p>{@code replay} publishes the dead letter's message again, byte for byte (same event id), on
+ * its type's channel ({@code --mode pubsub}) or stream ({@code --mode streams}), and deletes the
+ * dead letter once Redis took it. Unlike {@code bus.deadLetters().replay(id)} in the service,
+ * which hands the event to the one handler that failed, this reaches every handler subscribed to
+ * the type: handlers must be idempotent (or wrapped in {@code Deduplication}). In Pub/Sub mode
+ * a message nobody received keeps its dead letter.
  */
 final class DeadLetterCommand {
 
-    static final String USAGE = "dlq list [--limit N] | show ID | delete ID | purge --yes, each with "
-            + "[--redis URI] [--prefix PREFIX]";
+    static final String USAGE = "dlq list [--limit N] | show ID | replay ID [--mode pubsub|streams] | delete ID | purge --yes, "
+            + "each with [--redis URI] [--prefix PREFIX]";
 
     private final PrintStream out;
 
@@ -42,7 +52,7 @@ final class DeadLetterCommand {
         String sub = words.get(0);
         switch (sub) {
             case "list", "purge" -> expectArguments(words, 0);
-            case "show", "delete" -> expectArguments(words, 1);
+            case "show", "delete", "replay" -> expectArguments(words, 1);
             default -> throw new IllegalArgumentException("unknown dlq subcommand '" + sub + "'; usage: herald " + USAGE);
         }
         if (sub.equals("purge") && !yes) {
@@ -56,6 +66,7 @@ final class DeadLetterCommand {
                 case "list" -> list(letters, limit);
                 case "show" -> show(letters, words.get(1));
                 case "delete" -> delete(letters, words.get(1));
+                case "replay" -> replay(letters, words.get(1), redis);
                 default -> purge(letters, redis.prefix());
             };
         } finally {
@@ -107,6 +118,48 @@ final class DeadLetterCommand {
         }
         out.println("deleted dead letter " + id);
         return 0;
+    }
+
+    private int replay(DeadLetterQueue letters, String id, RedisOptions redis) {
+        Optional<DeadLetter> found = letters.get(id);
+        if (found.isEmpty()) {
+            out.println("no dead letter with id '" + id + "' (ids are listed by: herald dlq list)");
+            return 1;
+        }
+        DeadLetter letter = found.get();
+        String type = letter.eventType();
+        if (type == null) {
+            out.println("dead letter " + id + " (" + letter.reason() + ") has no event type, so there is no channel or stream "
+                    + "to replay it to; read it with: herald dlq show " + id + ", then publish a corrected event with: herald publish");
+            return 1;
+        }
+        RedisClient client = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
+            if (redis.mode() == RedisEventBus.Mode.STREAMS) {
+                String stream = RedisKeys.stream(redis.prefix(), type);
+                String entry = c.sync().xadd(bytes(stream), bytes(RedisKeys.STREAM_FIELD), letter.rawMessage());
+                out.println("replayed dead letter " + id + " to stream " + stream + " as entry " + entry
+                        + ": every consumer group of the stream (every handler of every service) reads it");
+            } else {
+                String channel = RedisKeys.channel(redis.prefix(), type);
+                long receivers = c.sync().publish(bytes(channel), letter.rawMessage());
+                if (receivers == 0) {
+                    out.println("nobody is subscribed to " + channel + " now: dead letter " + id + " is kept (start the "
+                            + "service, or replay it in Streams mode with --mode streams)");
+                    return 1;
+                }
+                out.println("replayed dead letter " + id + " to channel " + channel + ": " + receivers
+                        + " subscribed connection(s) received it, each for every handler of the type");
+            }
+        } finally {
+            client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
+        }
+        letters.delete(id);
+        return 0;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private int purge(DeadLetterQueue letters, String prefix) {

@@ -47,11 +47,16 @@ final class RedisOptions {
 
     /** A builder for the deployment; fails naming the missing URI. */
     RedisEventBus.Builder builder() {
+        return RedisEventBus.builder(uri()).prefix(prefix).mode(mode);
+    }
+
+    /** The deployment's Redis; fails naming the missing URI. */
+    String uri() {
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("this command needs the Redis of the deployment: --redis URI "
                     + "(such as redis://localhost:6379) or $HERALD_REDIS_URI");
         }
-        return RedisEventBus.builder(uri).prefix(prefix).mode(mode);
+        return uri;
     }
 
     String describe() {

@@ -92,6 +92,61 @@ class DeadLetterCommandTest extends RedisCommandTestBase {
         assertThat(stored()).isEmpty();
     }
 
+    /** The service's handler was fixed: replaying hands the very same event (same id) to it, and removes the dead letter. */
+    @Test
+    void replayPublishesTheSameEventAgainToTheRunningServiceAndRemovesTheDeadLetter() {
+        DeadLetter failed = stored().get(0);
+        DeadLetter undecodable = stored().get(1);
+        List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> orders = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RedisEventBus fixed = RedisEventBus.builder(redis.uri()).prefix("cli").build()) {
+            fixed.subscribe(Order.class, "always-fails", e -> {
+                ids.add(e.id());
+                orders.add(e.payload().id());
+            });
+            fixed.start();
+
+            Run r = run("dlq", "replay", failed.id(), "--redis", redis.uri(), "--prefix", "cli");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).contains("replayed dead letter " + failed.id() + " to channel cli:cli.order: 1 subscribed");
+            await().atMost(Duration.ofSeconds(10)).until(() -> orders.size() == 1);
+            assertThat(orders).containsExactly("o-1");
+            assertThat(ids).containsExactly(failed.eventId());
+            assertThat(stored()).extracting(DeadLetter::id).containsExactly(undecodable.id());
+
+            r = run("dlq", "replay", undecodable.id(), "--redis", redis.uri(), "--prefix", "cli");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.out()).contains("has no event type").contains("herald dlq show " + undecodable.id());
+            r = run("dlq", "replay", "0-1", "--redis", redis.uri(), "--prefix", "cli");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.out()).contains("no dead letter with id '0-1'");
+        }
+        assertThat(stored()).hasSize(1);
+    }
+
+    @Test
+    void replayInPubSubModeKeepsTheDeadLetterWhenNobodyListensAndStreamsModeAppendsToTheStream() {
+        DeadLetter failed = stored().get(0);
+        Run r = run("dlq", "replay", failed.id(), "--redis", redis.uri(), "--prefix", "cli");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("nobody is subscribed to cli:cli.order").contains("is kept");
+        assertThat(stored()).extracting(DeadLetter::id).contains(failed.id());
+
+        r = run("dlq", "replay", failed.id(), "--mode", "streams", "--redis", redis.uri(), "--prefix", "cli");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("to stream cli:stream:cli.order as entry ");
+        assertThat(stored()).extracting(DeadLetter::id).doesNotContain(failed.id());
+        RedisClient client = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            var entries = c.sync().xrange("cli:stream:cli.order", io.lettuce.core.Range.create("-", "+"));
+            assertThat(entries).hasSize(1);
+            assertThat(entries.get(0).getBody().get("event")).isEqualTo(new String(failed.rawMessage(), java.nio.charset.StandardCharsets.UTF_8));
+            c.sync().del("cli:stream:cli.order");
+        } finally {
+            client.shutdown();
+        }
+    }
+
     @Test
     void badArgumentsAreNamedWithWhatWouldBeRight() {
         Run r;
@@ -101,9 +156,15 @@ class DeadLetterCommandTest extends RedisCommandTestBase {
         r = run("dlq", "--redis", redis.uri());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("dlq needs a subcommand");
-        r = run("dlq", "replay", "1-0", "--redis", redis.uri());
+        r = run("dlq", "replay", "--redis", redis.uri());
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("unknown dlq subcommand 'replay'");
+        assertThat(r.err()).contains("takes one dead-letter id but got 0");
+        r = run("dlq", "replay", "1-0", "--mode", "kafka", "--redis", redis.uri());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--mode must be pubsub or streams, not 'kafka'");
+        r = run("dlq", "retry", "1-0", "--redis", redis.uri());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown dlq subcommand 'retry'");
         r = run("dlq", "list", "--limit", "0", "--redis", redis.uri());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("from 1 to 10000, not '0'");

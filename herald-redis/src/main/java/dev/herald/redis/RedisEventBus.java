@@ -374,7 +374,7 @@ public final class RedisEventBus extends TransportEventBus {
                     : new RedisPubSubTransport(endpoint, new RedisPubSubTransport.Options(prefix,
                             settings.instanceId(), settings.publishTimeout(), heartbeatInterval,
                             heartbeatTimeout, bufferMessages, bufferBytes));
-            RedisDeadLetterStore store = new RedisDeadLetterStore(endpoint, prefix + ":dlq", deadLetterRetention,
+            RedisDeadLetterStore store = new RedisDeadLetterStore(endpoint, RedisKeys.deadLetters(prefix), deadLetterRetention,
                     settings.publishTimeout());
             return new Parts(settings, transport, store, endpoint);
         }

@@ -176,7 +176,7 @@ public final class RedisPubSubTransport implements Transport {
     }
 
     private String channelOf(String eventType) {
-        return options.prefix() + ":" + eventType;
+        return dev.herald.redis.RedisKeys.channel(options.prefix(), eventType);
     }
 
     // ------------------------------------------------------------------ publish

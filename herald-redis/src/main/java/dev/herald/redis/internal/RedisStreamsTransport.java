@@ -51,7 +51,7 @@ public final class RedisStreamsTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(RedisStreamsTransport.class);
     /** The field of a stream entry that holds the event. */
-    public static final String FIELD = "event";
+    public static final String FIELD = dev.herald.redis.RedisKeys.STREAM_FIELD;
     private static final byte[] FIELD_BYTES = FIELD.getBytes(StandardCharsets.UTF_8);
     private static final List<String> OTHER_FIELDS = List.of("data", "payload", "message", "body", "value", "json");
 
@@ -104,7 +104,7 @@ public final class RedisStreamsTransport implements Transport {
 
     /** The stream of an event type. */
     public static String streamOf(String prefix, String eventType) {
-        return prefix + ":stream:" + eventType;
+        return dev.herald.redis.RedisKeys.stream(prefix, eventType);
     }
 
     /** The consumer group of a handler. */
@@ -143,10 +143,16 @@ public final class RedisStreamsTransport implements Transport {
         }
     }
 
+    /** Per event type, its stream: no string building per publish. */
+    private final Map<String, Target> targets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Target(String name, byte[] key) {
+    }
+
     @Override
     public CompletableFuture<Void> publish(String eventType, byte[] message) {
-        byte[] key = bytes(streamOf(options.prefix(), eventType));
-        return sender.send(streamOf(options.prefix(), eventType), redis -> redis.xadd(key, addArgs, FIELD_BYTES, message));
+        Target target = targets.computeIfAbsent(eventType, t -> new Target(streamOf(options.prefix(), t), bytes(streamOf(options.prefix(), t))));
+        return sender.send(target.name(), redis -> redis.xadd(target.key(), addArgs, FIELD_BYTES, message));
     }
 
     @Override
