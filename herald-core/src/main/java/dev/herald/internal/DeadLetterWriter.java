@@ -17,6 +17,9 @@ final class DeadLetterWriter {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterWriter.class);
     private static final int MAX_STACK_CHARS = 4000;
+    /** A shutdown under load may park thousands: the first are logged one by one, the rest summed up by the report. */
+    static final int PARKED_LOGGED_AT_WARN = 20;
+    private final java.util.concurrent.atomic.AtomicLong parkedLogged = new java.util.concurrent.atomic.AtomicLong();
 
     private final DeadLetterStore store;
     private final BusCounters counters;
@@ -60,8 +63,14 @@ final class DeadLetterWriter {
         DeadLetter letter = new DeadLetter(ids.get(), Reason.SHUTDOWN, event != null ? event.type() : null,
                 event != null ? event.id() : null, handler, attempts,
                 "the bus shut down before handler '" + handler + "' finished this event", null, null, raw, now, now);
-        log.warn("Parked event {} of handler '{}' as dead letter {} (SHUTDOWN)",
-                letter.eventId() != null ? letter.eventId() : "(received, not decoded yet)", handler, letter.id());
+        long n = parkedLogged.incrementAndGet();
+        if (n <= PARKED_LOGGED_AT_WARN) {
+            log.warn("Parked event {} of handler '{}' as dead letter {} (SHUTDOWN){}",
+                    letter.eventId() != null ? letter.eventId() : "(received, not decoded yet)", handler, letter.id(),
+                    n == PARKED_LOGGED_AT_WARN ? "; further parked events are logged at DEBUG, and counted in the shutdown report" : "");
+        } else {
+            log.debug("Parked event {} of handler '{}' as dead letter {} (SHUTDOWN)", letter.eventId(), handler, letter.id());
+        }
         counters.parked.increment();
         return store(letter);
     }
