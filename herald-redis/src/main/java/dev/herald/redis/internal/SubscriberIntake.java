@@ -21,9 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Backpressure: once this buffer is nearly full (leaving {@link #READ_BURST_BYTES} free, or
  * half of it when that is less), reading from the socket pauses ({@link SocketReads}), and it
- * resumes once the buffer is down to half of that. Meanwhile further
- * messages wait in the kernel and in Redis's output buffer for this client, so a handler's
- * brief stall costs nothing. A subscriber that stays behind is cut off by Redis at its
+ * resumes once the buffer is down to half of that. Meanwhile further messages wait in the kernel
+ * and in Redis's output buffer for this client, so a handler's brief stall costs nothing. A subscriber that stays behind is cut off by Redis at its
  * {@code client-output-buffer-limit pubsub}; it reconnects, and the publishers' sequence numbers
  * count what it missed. Only what arrives while the buffer is entirely full (the rest of a read
  * in progress, or everything when reads cannot be paused) is discarded, and counted the same way.
@@ -59,7 +58,6 @@ final class SubscriberIntake {
     static final long READ_BURST_BYTES = 2L * 1024 * 1024;
     /** The same in messages, for small ones (about 100 bytes each). */
     static final int READ_BURST_MESSAGES = 20_000;
-    private final int maxMessages;
     /**
      * Past this many buffered bytes or messages, reading pauses; at half of it, it resumes. Late:
      * the buffer should take what it can, since Redis's own buffer for a paused subscriber ends
@@ -77,7 +75,6 @@ final class SubscriberIntake {
 
     SubscriberIntake(int maxMessages, long maxBytes, GapDetector gaps, String name) {
         this.queue = new ArrayBlockingQueue<>(maxMessages);
-        this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
         this.pauseAtBytes = maxBytes - Math.min(maxBytes / 2, READ_BURST_BYTES);
         this.pauseAtMessages = maxMessages - Math.min(maxMessages / 2, READ_BURST_MESSAGES);
