@@ -75,9 +75,14 @@ final class SocketReads {
         return endpoint != null;
     }
 
-    /** Stops reading from the socket (what was read already is still decoded and handed on). */
-    void pause() {
-        set(false);
+    /**
+     * Stops reading from the socket (what was read already is still decoded and handed on).
+     *
+     * @return false if there is no socket to pause (unsupported, or reconnecting: the next
+     *     connection reads from the start)
+     */
+    boolean pause() {
+        return set(false);
     }
 
     /** Reads again: what waited in the socket and in Redis comes in. */
@@ -85,13 +90,15 @@ final class SocketReads {
         set(true);
     }
 
-    private void set(boolean read) {
+    private boolean set(boolean read) {
         if (endpoint == null || CHANNEL == null) {
-            return;
+            return false;
         }
         Channel channel = (Channel) CHANNEL.getVolatile(endpoint);
-        if (channel != null) {
-            channel.config().setAutoRead(read);
+        if (channel == null) {
+            return false;
         }
+        channel.config().setAutoRead(read);
+        return true;
     }
 }

@@ -163,8 +163,7 @@ final class SubscriberIntake {
 
     /** On the event loop. Pauses first, then says so: whoever resumes does it after this pause. */
     private void pauseReads() {
-        if (!paused.get() && readsNeeded.get() == 0 && reads.supported()) {
-            reads.pause();
+        if (!paused.get() && readsNeeded.get() == 0 && reads.pause()) {
             paused.set(true);
             pauses.increment();
             if (readsNeeded.get() > 0) {

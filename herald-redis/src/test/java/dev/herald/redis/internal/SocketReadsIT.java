@@ -38,7 +38,7 @@ class SocketReadsIT {
         try (connection) {
             SocketReads reads = SocketReads.of(connection);
             assertThat(reads.supported()).isTrue();
-            reads.pause();
+            assertThat(reads.pause()).isTrue();
             CompletableFuture<String> pong = connection.async().ping().toCompletableFuture();
             assertThatCode(() -> pong.get(300, TimeUnit.MILLISECONDS)).as("no reply is read while paused")
                     .isInstanceOf(TimeoutException.class);
