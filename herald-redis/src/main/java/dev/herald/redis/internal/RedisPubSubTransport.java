@@ -70,7 +70,13 @@ public final class RedisPubSubTransport implements Transport {
     private volatile long lastHeartbeatNanos;
     private volatile long startedNanos;
     private volatile boolean deaf;
-    private volatile boolean disconnected;
+    /**
+     * Our connections (publisher, subscriber) that are down: the bus is disconnected until both
+     * are back, whichever comes back first.
+     */
+    private final java.util.Set<RedisChannelHandler<?, ?>> down = ConcurrentHashMap.newKeySet();
+    /** False from a reconnect of the subscriber until a heartbeat came through it. */
+    private volatile boolean heardSinceReconnect = true;
     private volatile boolean closed;
     private volatile boolean clientListDenied;
     /** Heartbeats and CLIENT LIST. */
@@ -84,8 +90,10 @@ public final class RedisPubSubTransport implements Transport {
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
             if (isOurs(connection)) {
                 endpoint.connectedTo(address);
-                if (disconnected) {
-                    disconnected = false;
+                if (connection == subscriber) {
+                    heardSinceReconnect = false; // up again once a heartbeat came through the new connection
+                }
+                if (down.remove(connection) && down.isEmpty()) {
                     reconnects.increment();
                     log.info("Reconnected to {}; resubscribing, and verifying the subscriptions", endpoint.describe());
                     if (!closed) {
@@ -97,8 +105,7 @@ public final class RedisPubSubTransport implements Transport {
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            if (isOurs(connection) && !closed && !disconnected) {
-                disconnected = true;
+            if (isOurs(connection) && !closed && down.add(connection) && down.size() == 1) {
                 log.warn("Lost the connection to {}; reconnecting. Pub/Sub events published meanwhile are missed, and counted",
                         endpoint.describe());
             }
@@ -163,6 +170,9 @@ public final class RedisPubSubTransport implements Transport {
         String name = new String(channel, StandardCharsets.UTF_8);
         if (name.equals(heartbeatChannel)) {
             lastHeartbeatNanos = System.nanoTime();
+            if (!heardSinceReconnect) {
+                heardSinceReconnect = true;
+            }
             return;
         }
         DeliveryListener[] targets = listeners.get(name);
@@ -246,6 +256,10 @@ public final class RedisPubSubTransport implements Transport {
         intake.flush(timeout);
     }
 
+    private boolean disconnected() {
+        return !down.isEmpty();
+    }
+
     private StatefulRedisPubSubConnection<byte[], byte[]> requireSubscriber() {
         StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
         if (s == null) {
@@ -271,7 +285,7 @@ public final class RedisPubSubTransport implements Transport {
                 deaf = false;
                 log.info("Heartbeat through {} is back: the subscription works again", endpoint.describe());
             }
-            if (!disconnected) {
+            if (!disconnected()) {
                 if (late) {
                     resubscribe(); // never queued while disconnected: Lettuce resubscribes on reconnect itself
                 }
@@ -298,7 +312,7 @@ public final class RedisPubSubTransport implements Transport {
      */
     private void verifySubscriptions() {
         StatefulRedisConnection<byte[], byte[]> p = publisher;
-        if (p == null || closed || disconnected || clientListDenied || !endpoint.namesConnections()) {
+        if (p == null || closed || disconnected() || clientListDenied || !endpoint.namesConnections()) {
             return;
         }
         int expected;
@@ -368,8 +382,12 @@ public final class RedisPubSubTransport implements Transport {
         if (closed) {
             return new Health(false, "closed", counters);
         }
-        if (disconnected) {
+        if (disconnected()) {
             return new Health(false, "disconnected from " + endpoint.describe() + "; reconnecting", counters);
+        }
+        if (!heardSinceReconnect) {
+            return new Health(false, "reconnected to " + endpoint.describe()
+                    + "; waiting for the first heartbeat through the new subscription", counters);
         }
         if (intake.readsPaused()) {
             return new Health(true, "connected to " + endpoint.describe() + "; reading paused while handlers catch up ("
