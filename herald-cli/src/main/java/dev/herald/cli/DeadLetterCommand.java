@@ -89,8 +89,7 @@ final class DeadLetterCommand {
     private int show(DeadLetterQueue letters, String id) {
         Optional<DeadLetter> found = letters.get(id);
         if (found.isEmpty()) {
-            out.println("no dead letter with id '" + id + "' (ids are listed by: herald dlq list)");
-            return 1;
+            return notFound(id);
         }
         DeadLetter d = found.get();
         out.println("id:            " + d.id());
@@ -113,8 +112,7 @@ final class DeadLetterCommand {
 
     private int delete(DeadLetterQueue letters, String id) {
         if (!letters.delete(id)) {
-            out.println("no dead letter with id '" + id + "' (ids are listed by: herald dlq list)");
-            return 1;
+            return notFound(id);
         }
         out.println("deleted dead letter " + id);
         return 0;
@@ -123,8 +121,7 @@ final class DeadLetterCommand {
     private int replay(DeadLetterQueue letters, String id, RedisOptions redis) {
         Optional<DeadLetter> found = letters.get(id);
         if (found.isEmpty()) {
-            out.println("no dead letter with id '" + id + "' (ids are listed by: herald dlq list)");
-            return 1;
+            return notFound(id);
         }
         DeadLetter letter = found.get();
         String type = letter.eventType();
@@ -156,6 +153,11 @@ final class DeadLetterCommand {
         }
         letters.delete(id);
         return 0;
+    }
+
+    private int notFound(String id) {
+        out.println("no dead letter with id '" + id + "' (ids are listed by: herald dlq list)");
+        return 1;
     }
 
     private static byte[] bytes(String s) {

@@ -86,7 +86,8 @@ public final class Main {
         out.println("                  print each event of these types as it is published (Pub/Sub), until N or Ctrl-C");
         out.println("  " + DeadLetterCommand.USAGE);
         out.println("                  the dead letters in Redis at URI (or $HERALD_REDIS_URI), prefix default herald:");
-        out.println("                  list the oldest N (default 20), show one with its message, delete one, delete all");
+        out.println("                  list the oldest N (default 20), show one with its message, publish one again");
+        out.println("                  to every handler of its type (replay), delete one, delete all");
         out.println("  help            this text");
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.herald.Envelope;
 import dev.herald.redis.RedisEventBus;
+import dev.herald.redis.RedisKeys;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ final class TailCommand {
         }
         if (redis.mode() != RedisEventBus.Mode.PUBSUB) {
             throw new IllegalArgumentException("tail listens on Pub/Sub only: in Streams mode it would need a consumer group "
-                    + "that stays in Redis; read a stream with redis-cli XRANGE " + redis.prefix() + ":stream:<type> - +");
+                    + "that stays in Redis; read a stream with redis-cli XRANGE " + RedisKeys.stream(redis.prefix(), "<type>") + " - +");
         }
         CountDownLatch enough = new CountDownLatch(1);
         AtomicInteger printed = new AtomicInteger();

@@ -275,8 +275,9 @@ class RedisPubSubIT {
 
         publishLarge(publisher, 0, 6000);
         eventually().until(() -> subscriber.health().counters().get("readPauses") >= 1);
-        Thread.sleep(1000); // several heartbeat timeouts (500 ms here): paused is not deaf
-        assertThat(subscriber.health().up()).as(subscriber.health().toString()).isTrue();
+        // up all through several heartbeat timeouts (500 ms here): paused is not deaf
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> subscriber.health().up());
         assertThat(subscriber.health().detail()).contains("reading paused");
         assertThat(subscriber.health().counters().get("receivedEvents")).isLessThan(6000);
         release.countDown();

@@ -55,11 +55,7 @@ public final class RedisPubSubTransport implements Transport {
      */
     private final Map<String, DeliveryListener[]> listeners = new ConcurrentHashMap<>();
     private final Map<String, byte[]> channelBytes = new ConcurrentHashMap<>();
-    /** Per event type, its channel: no string building per publish. */
-    private final Map<String, Target> targets = new ConcurrentHashMap<>();
-
-    private record Target(String name, byte[] bytes) {
-    }
+    private final TypeKeys channels;
     private final GapDetector gaps = new GapDetector();
     private final SubscriberIntake intake;
     private final ScheduledExecutorService scheduler;
@@ -116,6 +112,7 @@ public final class RedisPubSubTransport implements Transport {
         this.endpoint = endpoint;
         this.options = options;
         this.heartbeatChannel = options.prefix() + ":heartbeat:" + options.instanceId();
+        this.channels = new TypeKeys(this::channelOf);
         this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
                 "herald-intake-" + options.instanceId());
         this.scheduler = RedisEndpoint.daemonScheduler("herald-redis-" + options.instanceId());
@@ -193,8 +190,8 @@ public final class RedisPubSubTransport implements Transport {
 
     @Override
     public CompletableFuture<Void> publish(String eventType, byte[] message) {
-        Target target = targets.computeIfAbsent(eventType, t -> new Target(channelOf(t), channel(channelOf(t))));
-        return sender.send(target.name(), redis -> redis.publish(target.bytes(), message));
+        TypeKeys.Key channel = channels.of(eventType);
+        return sender.send(channel.name(), redis -> redis.publish(channel.bytes(), message));
     }
 
     // ------------------------------------------------------------------ subscribe

@@ -1,6 +1,7 @@
 package dev.herald.redis.internal;
 
 import dev.herald.Health;
+import dev.herald.redis.RedisKeys;
 import dev.herald.spi.Delivery;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
@@ -50,8 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisStreamsTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(RedisStreamsTransport.class);
-    /** The field of a stream entry that holds the event. */
-    public static final String FIELD = dev.herald.redis.RedisKeys.STREAM_FIELD;
+    private static final String FIELD = RedisKeys.STREAM_FIELD;
     private static final byte[] FIELD_BYTES = FIELD.getBytes(StandardCharsets.UTF_8);
     private static final List<String> OTHER_FIELDS = List.of("data", "payload", "message", "body", "value", "json");
 
@@ -83,6 +83,7 @@ public final class RedisStreamsTransport implements Transport {
     private final LongAdder claimed = new LongAdder();
     private final LongAdder readErrors = new LongAdder();
     private final XAddArgs addArgs;
+    private final TypeKeys streams;
     private volatile @Nullable String lastError;
     private volatile boolean closed;
     private @Nullable StatefulRedisConnection<byte[], byte[]> commands;
@@ -93,6 +94,7 @@ public final class RedisStreamsTransport implements Transport {
         this.endpoint = endpoint;
         this.options = options;
         this.addArgs = XAddArgs.Builder.maxlen(options.retention()).approximateTrimming();
+        this.streams = new TypeKeys(type -> RedisKeys.stream(options.prefix(), type));
         this.scheduler = RedisEndpoint.daemonScheduler("herald-streams-" + options.instanceId());
         this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, true);
     }
@@ -100,11 +102,6 @@ public final class RedisStreamsTransport implements Transport {
     @Override
     public TransportFeatures features() {
         return TransportFeatures.DURABLE;
-    }
-
-    /** The stream of an event type. */
-    public static String streamOf(String prefix, String eventType) {
-        return dev.herald.redis.RedisKeys.stream(prefix, eventType);
     }
 
     /** The consumer group of a handler. */
@@ -143,21 +140,15 @@ public final class RedisStreamsTransport implements Transport {
         }
     }
 
-    /** Per event type, its stream: no string building per publish. */
-    private final Map<String, Target> targets = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private record Target(String name, byte[] key) {
-    }
-
     @Override
     public CompletableFuture<Void> publish(String eventType, byte[] message) {
-        Target target = targets.computeIfAbsent(eventType, t -> new Target(streamOf(options.prefix(), t), bytes(streamOf(options.prefix(), t))));
-        return sender.send(target.name(), redis -> redis.xadd(target.key(), addArgs, FIELD_BYTES, message));
+        TypeKeys.Key stream = streams.of(eventType);
+        return sender.send(stream.name(), redis -> redis.xadd(stream.bytes(), addArgs, FIELD_BYTES, message));
     }
 
     @Override
     public TransportSubscription subscribe(String eventType, String handlerName, DeliveryListener listener) {
-        String stream = streamOf(options.prefix(), eventType);
+        String stream = RedisKeys.stream(options.prefix(), eventType);
         String group = groupOf(options.source(), handlerName);
         StatefulRedisConnection<byte[], byte[]> c = requireCommands();
         try {
@@ -213,7 +204,7 @@ public final class RedisStreamsTransport implements Transport {
      * @param from the time to read from
      */
     public void replayFrom(String eventType, String handlerName, Instant from) {
-        String stream = streamOf(options.prefix(), eventType);
+        String stream = RedisKeys.stream(options.prefix(), eventType);
         String group = groupOf(options.source(), handlerName);
         String id = (from.toEpochMilli() - 1) + "-" + Long.MAX_VALUE; // just before the first entry at 'from'
         if (from.toEpochMilli() <= 0) {
