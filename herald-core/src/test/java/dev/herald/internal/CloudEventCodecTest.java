@@ -276,6 +276,78 @@ class CloudEventCodecTest {
         assertThat(codec.payload(in, Simple.class)).isEqualTo(new Simple(odd, 1));
     }
 
+    record Texts(String text, List<String> list, Map<String, String> map, String[] array) {
+    }
+
+    /** Strings written by the ASCII fast path must be byte for byte what Jackson writes. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "short", "exactly-thirty-one-characters-x",
+            "exactly-thirty-two-characters-xx", "a long plain ascii string of more than thirty-two characters",
+            "a long string with a \"quote\" in it, long enough for the fast path",
+            "a long string with a back\\slash in it, long enough for the fast path",
+            "a long string with a forward/slash in it: https://example.com/a/b",
+            "a long string with a newline\n and a tab\t and a \u0001 control",
+            "a long string ending in a non-ASCII letter, long enough: ü",
+            "ü a long string starting with a non-ASCII letter, long enough",
+            "a long string with a non-ASCII letter ü in the middle, long enough",
+            "a long string with CJK 日本 and an emoji 🚀 in the middle, long enough",
+            "a long string with the DEL character \u007f in it, long enough for it"})
+    void stringsInTheDataAreWrittenExactlyAsJacksonWritesThem(String text) throws Exception {
+        Texts payload = new Texts(text + text, List.of(text, "x"), Map.of("k", text), new String[] {text});
+        byte[] bytes = codec.encode(envelope(payload, "test.texts"), "p", 1);
+
+        ObjectMapper plain = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+        String data = new String(bytes, UTF_8);
+        data = data.substring(data.indexOf(",\"data\":") + 8, data.length() - 1);
+        assertThat(data).isEqualTo(new String(plain.writeValueAsBytes(payload), UTF_8));
+        Texts back = codec.payload(codec.decode(bytes), Texts.class);
+        assertThat(back.text()).isEqualTo(text + text);
+        assertThat(back.list()).containsExactly(text, "x");
+        assertThat(back.map()).containsEntry("k", text);
+        assertThat(back.array()).containsExactly(text);
+    }
+
+    @Test
+    void aUserMapperWithItsOwnStringSerializerKeepsIt() throws Exception {
+        ObjectMapper shouting = new ObjectMapper();
+        shouting.registerModule(new com.fasterxml.jackson.databind.module.SimpleModule().addSerializer(String.class,
+                new com.fasterxml.jackson.databind.ser.std.StdScalarSerializer<String>(String.class) {
+                    @Override
+                    public void serialize(String value, com.fasterxml.jackson.core.JsonGenerator g,
+                            com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+                        g.writeString(value.toUpperCase());
+                    }
+                }));
+        CloudEventCodec shoutingCodec = new CloudEventCodec(shouting, 1024 * 1024);
+        String longText = "a long plain ascii string of more than thirty-two characters";
+
+        byte[] bytes = shoutingCodec.encode(envelope(new Simple(longText, 1), "test.simple"), "p", 1);
+
+        assertThat(json.readTree(bytes).get("data").get("name").asText()).isEqualTo(longText.toUpperCase());
+    }
+
+    @Test
+    void attributesThatRepeatFromEventToEventFollowTheirValueOnOneThread() throws Exception {
+        String sourceA = "service-a";
+        String sourceB = "service-b";
+        String[] sources = {sourceA, sourceA, sourceB, new String(sourceA), sourceB, "ü-service", sourceA};
+        String[] types = {"t.one", "t.one", "t.two", "t.one", "t.two", "t.two", "t.one"};
+        String[] publishers = {"p1", "p1", "p2", "p2", "p1", "p1", "p1"};
+        for (int i = 0; i < sources.length; i++) {
+            String id = "id-" + i;
+            boolean ownCorrelation = i % 2 == 0;
+            Envelope<Object> sent = new Envelope<>(id, types[i], sources[i], null, ownCorrelation ? id : new String(id),
+                    null, null, Map.of(), new Simple("n", i));
+            IncomingEvent in = codec.decode(codec.encode(sent, publishers[i], i));
+            assertThat(in.source()).isEqualTo(sources[i]);
+            assertThat(in.type()).isEqualTo(types[i]);
+            assertThat(in.id()).isEqualTo(id);
+            assertThat(in.correlationId()).isEqualTo(id);
+            assertThat(in.headers()).containsEntry("publisherid", publishers[i]).containsEntry("publisherseq", Integer.toString(i));
+        }
+    }
+
     record Nested(String name) {
     }
 
