@@ -55,21 +55,11 @@ final class AsciiStringSerializer extends StdScalarSerializer<String> {
                 && value.charAt(0) < 0x80 && value.charAt(n - 1) < 0x80) {
             // one fast copy for a Latin-1 string without bytes >= 0x80; as long as the string iff all ASCII
             byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-            if (utf8.length == n && plain(utf8)) {
+            if (utf8.length == n && PlainText.firstSpecial(utf8, 0, n, true) == n) {
                 g.writeRawUTF8String(utf8, 0, n); // quoted, not escaped: nothing here needs escaping
                 return;
             }
         }
         g.writeString(value);
-    }
-
-    /** No byte that JSON (or a generator escaping forward slashes) would escape. */
-    private static boolean plain(byte[] ascii) {
-        for (byte b : ascii) {
-            if (b < 0x20 || b == '"' || b == '\\' || b == '/') {
-                return false;
-            }
-        }
-        return true;
     }
 }

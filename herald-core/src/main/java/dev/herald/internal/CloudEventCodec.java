@@ -282,19 +282,57 @@ public final class CloudEventCodec {
             throw new InvalidMessageException(Reason.TOO_LARGE,
                     "message of " + raw.length + " bytes is larger than the limit of " + maxMessageSize + " bytes (maxMessageSize)");
         }
-        String specVersion = null;
-        String id = null;
-        String source = null;
-        String type = null;
-        String time = null;
-        String contentType = null;
-        String subject = null;
-        String correlationId = null;
-        String causationId = null;
-        JsonData data = null;
-        boolean base64 = false;
+        RawAttributes a = scanned(raw, expectedType, dataClass);
+        if (a == null) {
+            a = parse(raw, expectedType, dataClass); // not in the plain form: the JSON parser decides
+        }
+        return checked(a);
+    }
+
+    /** The message read by the shortcut alone, or null where that does not apply (for tests: both ways agree). */
+    @Nullable IncomingEvent decodeScanned(byte[] raw, @Nullable String expectedType, @Nullable Class<?> dataClass)
+            throws InvalidMessageException {
+        RawAttributes a = scanned(raw, expectedType, dataClass);
+        return a == null ? null : checked(a);
+    }
+
+    /** The message read by the JSON parser alone (for tests: both ways agree). */
+    IncomingEvent decodeParsed(byte[] raw, @Nullable String expectedType, @Nullable Class<?> dataClass)
+            throws InvalidMessageException {
+        return checked(parse(raw, expectedType, dataClass));
+    }
+
+    private @Nullable RawAttributes scanned(byte[] raw, @Nullable String expectedType, @Nullable Class<?> dataClass) {
+        try {
+            return SCANNERS.get().scan(raw, (bytes, at, type) -> dataAt(bytes, at, type, expectedType, dataClass));
+        } catch (IOException | RuntimeException e) {
+            return null; // the parser's path reports what is wrong
+        }
+    }
+
+    /** Per thread, the shortcut for messages in the plain form Herald writes. */
+    private static final ThreadLocal<PlainAttributeScanner> SCANNERS = ThreadLocal.withInitial(PlainAttributeScanner::new);
+
+    /** For {@link PlainAttributeScanner}: the data at {@code start}, bound as {@link #decode(byte[], String, Class)} says. */
+    private PlainAttributeScanner.@Nullable DataRead dataAt(byte[] raw, int start, @Nullable String type,
+            @Nullable String expectedType, @Nullable Class<?> dataClass) throws IOException {
+        try (JsonParser p = mapper.getFactory().createParser(raw, start, raw.length - start)) {
+            JsonToken value = p.nextToken();
+            JsonData data = dataClass != null && type != null && type.equals(expectedType)
+                    ? bound(p, value, raw, dataClass, start)
+                    : dataOf(p, value, raw, start);
+            if (data == null) {
+                return null; // the data does not fit: the parser's path says why
+            }
+            return new PlainAttributeScanner.DataRead(data, start + (int) p.currentLocation().getByteOffset());
+        }
+    }
+
+    /** Reads a message's attributes with the JSON parser: any valid CloudEvent, and a clear error for anything else. */
+    private RawAttributes parse(byte[] raw, @Nullable String expectedType, @Nullable Class<?> dataClass)
+            throws InvalidMessageException {
+        RawAttributes a = new RawAttributes();
         String[] repeats = REPEATS.get();
-        Extensions headers = null;
         try (JsonParser p = mapper.getFactory().createParser(raw)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
@@ -305,33 +343,33 @@ public final class CloudEventCodec {
             while ((name = p.nextFieldName()) != null) {
                 JsonToken value = p.nextToken();
                 switch (name) {
-                    case "specversion" -> specVersion = attribute(p, value, name, true, repeats, 0);
-                    case "id" -> id = attribute(p, value, name, true, null, 0);
-                    case "source" -> source = attribute(p, value, name, true, repeats, 1);
-                    case "type" -> type = attribute(p, value, name, true, repeats, 2);
-                    case "time" -> time = attribute(p, value, name, false, null, 0);
-                    case "datacontenttype" -> contentType = attribute(p, value, name, false, repeats, 3);
-                    case "subject" -> subject = attribute(p, value, name, false, null, 0);
-                    case "correlationid" -> correlationId = attribute(p, value, name, false, null, 0);
-                    case "causationid" -> causationId = attribute(p, value, name, false, null, 0);
+                    case "specversion" -> a.specVersion = attribute(p, value, name, true, repeats, 0);
+                    case "id" -> a.id = attribute(p, value, name, true, null, 0);
+                    case "source" -> a.source = attribute(p, value, name, true, repeats, 1);
+                    case "type" -> a.type = attribute(p, value, name, true, repeats, 2);
+                    case "time" -> a.time = attribute(p, value, name, false, null, 0);
+                    case "datacontenttype" -> a.contentType = attribute(p, value, name, false, repeats, 3);
+                    case "subject" -> a.subject = attribute(p, value, name, false, null, 0);
+                    case "correlationid" -> a.correlationId = attribute(p, value, name, false, null, 0);
+                    case "causationid" -> a.causationId = attribute(p, value, name, false, null, 0);
                     case "dataschema" -> p.skipChildren();
                     case "data" -> {
-                        if (dataClass != null && type != null && type.equals(expectedType)) {
-                            data = bound(p, value, raw, dataClass);
-                            if (data == null) {
-                                return decode(raw, null, null); // the data does not fit: payload() says why
+                        if (dataClass != null && a.type != null && a.type.equals(expectedType)) {
+                            a.data = bound(p, value, raw, dataClass, 0);
+                            if (a.data == null) {
+                                return parse(raw, null, null); // the data does not fit: payload() says why
                             }
                         } else {
-                            data = dataOf(p, value, raw);
+                            a.data = dataOf(p, value, raw, 0);
                         }
                     }
                     case "data_base64" -> {
-                        base64 = true;
+                        a.base64 = true;
                         p.skipChildren();
                     }
                     default -> {
                         if (value != JsonToken.VALUE_NULL) {
-                            headers = Extensions.put(headers, name, !value.isScalarValue() ? new String(json(p), StandardCharsets.UTF_8)
+                            a.headers = Extensions.put(a.headers, name, !value.isScalarValue() ? new String(json(p), StandardCharsets.UTF_8)
                                     : value == JsonToken.VALUE_STRING && name.equals(PUBLISHER_ID)
                                             ? repeated(p, repeats, 4) : p.getText());
                         }
@@ -344,36 +382,42 @@ public final class CloudEventCodec {
         } catch (IOException e) {
             throw new InvalidMessageException(Reason.UNDECODABLE, "not valid JSON: " + oneLine(e), e);
         }
-        specVersion = required(specVersion, "specversion");
+        return a;
+    }
+
+    /** The attributes checked as CloudEvents 1.0 requires, made into an event. */
+    private static IncomingEvent checked(RawAttributes a) throws InvalidMessageException {
+        String specVersion = required(a.specVersion, "specversion");
         if (!SPEC_VERSION.equals(specVersion)) {
             throw new InvalidMessageException(Reason.UNDECODABLE,
                     "unsupported specversion '" + specVersion + "': Herald reads CloudEvents 1.0 (\"specversion\":\"1.0\")");
         }
-        id = required(id, "id");
-        source = required(source, "source");
-        type = required(type, "type");
-        Instant parsedTime = parseTime(time);
-        if (contentType != null && !isJson(contentType)) {
-            throw new InvalidMessageException(Reason.UNDECODABLE, "datacontenttype '" + contentType
+        String id = required(a.id, "id");
+        String source = required(a.source, "source");
+        String type = required(a.type, "type");
+        Instant parsedTime = parseTime(a.time);
+        if (a.contentType != null && !isJson(a.contentType)) {
+            throw new InvalidMessageException(Reason.UNDECODABLE, "datacontenttype '" + a.contentType
                     + "' is not JSON: Herald reads JSON data (application/json)");
         }
-        if (data == null) {
-            throw new InvalidMessageException(Reason.UNDECODABLE, base64
+        if (a.data == null) {
+            throw new InvalidMessageException(Reason.UNDECODABLE, a.base64
                     ? "data_base64 is not supported: Herald reads JSON data in the 'data' attribute"
                     : "missing attribute 'data': Herald events carry their payload in 'data'");
         }
-        return new IncomingEvent(id, type, source, parsedTime, correlationId, causationId, subject, Extensions.toMap(headers), data);
+        return new IncomingEvent(id, type, source, parsedTime, a.correlationId, a.causationId, a.subject,
+                Extensions.toMap(a.headers), a.data);
     }
 
     /**
      * The data's place in the message. An object or array (every Herald event) is skipped over,
      * not copied, and parsed once, into its class, by {@link #payload}; a scalar is re-encoded.
      */
-    private JsonData dataOf(JsonParser p, JsonToken value, byte[] raw) throws IOException {
+    private JsonData dataOf(JsonParser p, JsonToken value, byte[] raw, int base) throws IOException {
         if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-            long start = p.currentTokenLocation().getByteOffset();
+            long start = base + p.currentTokenLocation().getByteOffset();
             p.skipChildren();
-            long end = p.currentLocation().getByteOffset();
+            long end = base + p.currentLocation().getByteOffset();
             if (start >= 0 && end > start && end <= raw.length) {
                 return new JsonData(raw, (int) start, (int) (end - start), null);
             }
@@ -386,14 +430,14 @@ public final class CloudEventCodec {
      * The data bound to {@code dataClass} while the parser passes over it, with its place in the
      * message; null if it does not fit the class.
      */
-    private @Nullable JsonData bound(JsonParser p, JsonToken value, byte[] raw, Class<?> dataClass) {
+    private @Nullable JsonData bound(JsonParser p, JsonToken value, byte[] raw, Class<?> dataClass, int base) {
         if (value != JsonToken.START_OBJECT && value != JsonToken.START_ARRAY) {
             return null;
         }
         try {
-            long start = p.currentTokenLocation().getByteOffset();
+            long start = base + p.currentTokenLocation().getByteOffset();
             Object parsed = readers.get(dataClass).readValue(p);
-            long end = p.currentLocation().getByteOffset();
+            long end = base + p.currentLocation().getByteOffset();
             if (parsed == null || start < 0 || end <= start || end > raw.length) {
                 return null;
             }
@@ -415,7 +459,7 @@ public final class CloudEventCodec {
      * The extension attributes of one message as read, made into an immutable map once at the end
      * (the envelope keeps it without copying). Repeated names: the last wins, as in a map.
      */
-    private static final class Extensions {
+    static final class Extensions {
         private String[] pairs = new String[4];
         private int size;
 
