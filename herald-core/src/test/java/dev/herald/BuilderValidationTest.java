@@ -50,6 +50,27 @@ class BuilderValidationTest {
                 .hasMessageContaining(NotNamed.class.getName()).hasMessageContaining("@EventType");
     }
 
+    @EventType("test.dynamic")
+    record Dynamic(String type) implements DomainEvent {
+        @Override
+        public String eventType() {
+            return type;
+        }
+    }
+
+    @Test
+    void aTypeNameAnEventComputesIsCheckedOnEveryPublish() {
+        EventBus bus = InMemoryEventBus.builder().build();
+        bus.start();
+        assertThat(bus.publish(new Dynamic("test.dynamic")).join().type()).isEqualTo("test.dynamic");
+        assertThat(bus.publish(new Dynamic("test.other")).join().type()).isEqualTo("test.other");
+        assertThat(bus.publish(new Dynamic("has space")))
+                .failsWithin(Duration.ofSeconds(5)).withThrowableThat().withMessageContaining("'has space'");
+        assertThat(bus.publish(new Dynamic(new String("test dynamic".replace(' ', '\t')))))
+                .failsWithin(Duration.ofSeconds(5)).withThrowableThat().withMessageContaining("is invalid");
+        bus.shutdown();
+    }
+
     @Test
     void aHandlerNameIsUniquePerTypeAndDerivedNamesAreStable() {
         EventBus bus = InMemoryEventBus.builder().build();

@@ -72,7 +72,10 @@ public final class EventTypeRegistry {
         }
         if (event instanceof DomainEvent domainEvent) {
             type = domainEvent.eventType();
-            checkTypeName(type);
+            Optional<String> annotated = ANNOTATED.get(cls);
+            if (annotated.isEmpty() || annotated.get() != type) { // the annotation's own string was checked once
+                checkTypeName(type);
+            }
             return type;
         }
         return annotatedTypeOf(cls);

@@ -34,7 +34,7 @@ final class HandlingContext {
     }
 
     static void exit() {
-        CURRENT.remove();
+        CURRENT.set(null); // not remove(): that clears the entry's reference (a native call) and the next set makes a new one
         MDC.remove(MDC_EVENT_ID);
         MDC.remove(MDC_EVENT_TYPE);
         MDC.remove(MDC_HANDLER);
