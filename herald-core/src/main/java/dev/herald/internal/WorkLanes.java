@@ -61,9 +61,17 @@ final class WorkLanes {
         threads.forEach(Thread::start);
     }
 
-    /** Queues work, waiting while the queue is full; after {@link #stopIntake()} parks it instead. */
+    /**
+     * Queues work, waiting while the queue is full; after {@link #stopIntake()} parks it instead.
+     * When the queue is full, the worker is behind: the calling thread (a transport's intake or
+     * reader) then decodes the message itself while it waits, so that the worker only has to run
+     * the handler. The two then work in a pipeline, and a subscriber keeps up with about twice the
+     * rate; when the caller is the one behind (several handlers' queues full), it lets the
+     * queues drain and decodes for none again.
+     */
     void submit(Work work) throws InterruptedException {
         BlockingQueue<Work> queue = queues.get(bySubject ? laneOf(work) : 0);
+        boolean decoded = bySubject || work.event != null; // subject lanes decode to route
         boolean interrupted = false;
         try {
             while (true) {
@@ -72,11 +80,15 @@ final class WorkLanes {
                     if (!accepting) {
                         break;
                     }
-                    if (queue.offer(work, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                    if (decoded ? queue.offer(work, POLL_MILLIS, TimeUnit.MILLISECONDS) : queue.offer(work)) {
                         return;
                     }
                 } finally {
                     intakeLock.readLock().unlock();
+                }
+                if (!decoded) {
+                    decoded = true;
+                    pipeline.peek(work); // a bad message stays undecoded: the worker dead-letters it as always
                 }
             }
         } catch (InterruptedException e) {
