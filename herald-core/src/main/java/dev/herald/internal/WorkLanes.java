@@ -65,9 +65,8 @@ final class WorkLanes {
      * Queues work, waiting while the queue is full; after {@link #stopIntake()} parks it instead.
      * When the queue is full, the worker is behind: the calling thread (a transport's intake or
      * reader) then decodes the message itself while it waits, so that the worker only has to run
-     * the handler. The two then work in a pipeline, and a subscriber keeps up with about twice the
-     * rate; when the caller is the one behind (several handlers' queues full), it lets the
-     * queues drain and decodes for none again.
+     * the handler: the two work in a pipeline. When the caller is the one behind (several
+     * handlers' queues to fill), the queues drain, and it decodes for none of them again.
      */
     void submit(Work work) throws InterruptedException {
         BlockingQueue<Work> queue = queues.get(bySubject ? laneOf(work) : 0);
