@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * data of a 1 KB event. A string that is short, not ASCII, or holds a character JSON escapes
  * (control characters, {@code "}, {@code \}, and {@code /} in case forward slashes are escaped)
  * is written by Jackson as before, as is everything when the generator has custom character
- * escapes or is not Jackson's UTF-8 JSON generator.
+ * escapes, escapes ASCII characters, or is not Jackson's UTF-8 JSON generator.
  *
  * <p>Installed by {@link #install} only where Jackson's own {@link StringSerializer} would write
  * strings: a user's mapper with its own string serializer keeps it. Thread-safe (stateless).
@@ -52,6 +52,7 @@ final class AsciiStringSerializer extends StdScalarSerializer<String> {
     public void serialize(String value, JsonGenerator g, SerializerProvider provider) throws IOException {
         int n = value.length();
         if (n >= MIN_LENGTH && g instanceof UTF8JsonGenerator && g.getCharacterEscapes() == null
+                && (g.getHighestEscapedChar() == 0 || g.getHighestEscapedChar() >= 0x7F)
                 && value.charAt(0) < 0x80 && value.charAt(n - 1) < 0x80) {
             // one fast copy for a Latin-1 string without bytes >= 0x80; as long as the string iff all ASCII
             byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);

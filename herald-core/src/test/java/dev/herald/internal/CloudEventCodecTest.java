@@ -328,6 +328,19 @@ class CloudEventCodecTest {
     }
 
     @Test
+    void aUserMapperThatEscapesNonAsciiStillWritesLongStringsAsItWould() throws Exception {
+        ObjectMapper escaping = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).build();
+        CloudEventCodec escapingCodec = new CloudEventCodec(escaping, 1024 * 1024);
+        for (String text : List.of("a long plain ascii string of more than thirty-two characters",
+                "a long string with a non-ASCII letter ü in the middle, long enough")) {
+            String sent = new String(escapingCodec.encode(envelope(new Simple(text, 1), "test.simple"), "p", 1), UTF_8);
+            assertThat(sent.substring(sent.indexOf(",\"data\":") + 8, sent.length() - 1))
+                    .isEqualTo(escaping.writeValueAsString(new Simple(text, 1)));
+        }
+    }
+
+    @Test
     void attributesThatRepeatFromEventToEventFollowTheirValueOnOneThread() throws Exception {
         String sourceA = "service-a";
         String sourceB = "service-b";
