@@ -310,11 +310,14 @@ public final class CloudEventCodec {
 
     private @Nullable RawAttributes scanned(byte[] raw, @Nullable String expectedType, @Nullable Class<?> dataClass) {
         try {
-            return SCANNERS.get().scan(raw, (bytes, at, type) -> dataAt(bytes, at, type, expectedType, dataClass));
+            return SCANNERS.get().scan(raw, expectedType, dataClass, dataReader);
         } catch (IOException | RuntimeException e) {
             return null; // the parser's path reports what is wrong
         }
     }
+
+    /** One reader of the data for every scan: no lambda made per message. */
+    private final PlainAttributeScanner.DataReader dataReader = this::dataAt;
 
     /** Per thread, the shortcut for messages in the plain form Herald writes. */
     private static final ThreadLocal<PlainAttributeScanner> SCANNERS = ThreadLocal.withInitial(PlainAttributeScanner::new);

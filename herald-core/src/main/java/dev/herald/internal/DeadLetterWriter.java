@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -19,7 +20,7 @@ final class DeadLetterWriter {
     private static final int MAX_STACK_CHARS = 4000;
     /** A shutdown under load may park thousands: the first are logged one by one, the rest summed up by the report. */
     static final int PARKED_LOGGED_AT_WARN = 20;
-    private final java.util.concurrent.atomic.AtomicLong parkedLogged = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong parkedLogged = new AtomicLong();
 
     private final DeadLetterStore store;
     private final BusCounters counters;

@@ -19,7 +19,13 @@ final class PlainAttributeScanner {
 
     /** Reads the data at {@code start} (an object or array); returns it with its end offset, or null if it cannot. */
     interface DataReader {
-        @Nullable DataRead read(byte[] raw, int start, @Nullable String type) throws java.io.IOException;
+        /**
+         * Reads the data; {@code expectedType} and {@code dataClass} are as the caller passed
+         * them to {@link #scan}, {@code type} is the message's type as read so far (null when it
+         * comes after the data).
+         */
+        @Nullable DataRead read(byte[] raw, int start, @Nullable String type, @Nullable String expectedType,
+                @Nullable Class<?> dataClass) throws java.io.IOException;
     }
 
     /** The data and the offset just past it. */
@@ -37,7 +43,8 @@ final class PlainAttributeScanner {
     private static final int PUBLISHER_ID = 4;
 
     /** The message's attributes, or null when it is not in the plain form (read it with the parser instead). */
-    @Nullable RawAttributes scan(byte[] raw, DataReader dataReader) throws java.io.IOException {
+    @Nullable RawAttributes scan(byte[] raw, @Nullable String expectedType, @Nullable Class<?> dataClass,
+            DataReader dataReader) throws java.io.IOException {
         int n = raw.length;
         int i = skipSpace(raw, 0);
         if (i >= n || raw[i] != '{') {
@@ -72,7 +79,7 @@ final class PlainAttributeScanner {
                 if (first != '{' && first != '[') {
                     return null; // scalar data: the parser's way
                 }
-                DataRead data = dataReader.read(raw, i, a.type);
+                DataRead data = dataReader.read(raw, i, a.type, expectedType, dataClass);
                 if (data == null) {
                     return null;
                 }

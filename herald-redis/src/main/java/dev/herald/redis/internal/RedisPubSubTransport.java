@@ -1,6 +1,7 @@
 package dev.herald.redis.internal;
 
 import dev.herald.Health;
+import dev.herald.redis.RedisKeys;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
 import dev.herald.spi.TransportFeatures;
@@ -167,9 +168,7 @@ public final class RedisPubSubTransport implements Transport {
         String name = new String(channel, StandardCharsets.UTF_8);
         if (name.equals(heartbeatChannel)) {
             lastHeartbeatNanos = System.nanoTime();
-            if (!heardSinceReconnect) {
-                heardSinceReconnect = true;
-            }
+            heardSinceReconnect = true;
             return;
         }
         DeliveryListener[] targets = listeners.get(name);
@@ -183,7 +182,7 @@ public final class RedisPubSubTransport implements Transport {
     }
 
     private String channelOf(String eventType) {
-        return dev.herald.redis.RedisKeys.channel(options.prefix(), eventType);
+        return RedisKeys.channel(options.prefix(), eventType);
     }
 
     // ------------------------------------------------------------------ publish

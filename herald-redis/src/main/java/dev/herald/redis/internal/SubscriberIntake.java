@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * <p>Backpressure: once this buffer is nearly full (leaving {@link #READ_BURST_BYTES} free, or
  * half of it when that is less), reading from the socket pauses ({@link SocketReads}), and it
  * resumes once the buffer is down to half of that. Meanwhile further messages wait in the kernel
- * and in Redis's output buffer for this client, so a handler's brief stall costs nothing. A subscriber that stays behind is cut off by Redis at its
- * {@code client-output-buffer-limit pubsub}; it reconnects, and the publishers' sequence numbers
- * count what it missed. Only what arrives while the buffer is entirely full (the rest of a read
- * in progress, or everything when reads cannot be paused) is discarded, and counted the same way.
+ * and in Redis's output buffer for this client, so a handler's brief stall costs nothing. A
+ * subscriber that stays behind is cut off by Redis at its {@code client-output-buffer-limit
+ * pubsub}; it reconnects, and the publishers' sequence numbers count what it missed. Only what
+ * arrives while the buffer is entirely full (the rest of a read in progress, or everything when
+ * reads cannot be paused) is discarded, and counted the same way.
  * Memory stays bounded either way.
  */
 final class SubscriberIntake {
