@@ -341,6 +341,33 @@ class CloudEventCodecTest {
     }
 
     @Test
+    void aUserMapperThatEscapesForwardSlashesStillEscapesThemInLongStrings() throws Exception {
+        ObjectMapper escaping = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_FORWARD_SLASHES).build();
+        assertDataWrittenAsTheMapperWritesIt(escaping, "a long string with a forward/slash in it: https://example.com/a/b",
+                "a long plain ascii string of more than thirty-two characters");
+        assertThat(new String(new CloudEventCodec(escaping, 1024 * 1024).encode(envelope(
+                new Simple("a long string with a forward/slash in it: https://example.com/a/b", 1), "test.simple"), "p", 1), UTF_8))
+                .contains("forward\\/slash");
+    }
+
+    @Test
+    void aUserMapperWithAnotherQuoteCharacterWritesLongStringsAsItWould() throws Exception {
+        ObjectMapper quoting = new ObjectMapper(new com.fasterxml.jackson.core.JsonFactoryBuilder().quoteChar('\'').build());
+        assertDataWrittenAsTheMapperWritesIt(quoting, "a long string with an apostrophe: it's long enough for the fast path",
+                "a long plain ascii string of more than thirty-two characters");
+    }
+
+    private void assertDataWrittenAsTheMapperWritesIt(ObjectMapper mapper, String... texts) throws Exception {
+        CloudEventCodec userCodec = new CloudEventCodec(mapper, 1024 * 1024);
+        for (String text : texts) {
+            String sent = new String(userCodec.encode(envelope(new Simple(text, 1), "test.simple"), "p", 1), UTF_8);
+            assertThat(sent.substring(sent.indexOf(",\"data\":") + 8, sent.length() - 1))
+                    .isEqualTo(mapper.writeValueAsString(new Simple(text, 1)));
+        }
+    }
+
+    @Test
     void attributesThatRepeatFromEventToEventFollowTheirValueOnOneThread() throws Exception {
         String sourceA = "service-a";
         String sourceB = "service-b";
