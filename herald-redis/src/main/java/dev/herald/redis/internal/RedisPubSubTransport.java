@@ -163,9 +163,26 @@ public final class RedisPubSubTransport implements Transport {
         scheduler.scheduleWithFixedDelay(this::heartbeat, 0, every, TimeUnit.MILLISECONDS);
     }
 
+    /** A channel's name and its bytes as they arrive: most messages come on the channel of the one before. */
+    private record ChannelName(byte[] bytes, String name) {
+    }
+
+    /**
+     * The channel of the last message: one immutable pair, so that a reconnect that moves the
+     * connection to another event loop thread can only miss it, never read half of it.
+     */
+    private ChannelName lastChannel = new ChannelName(new byte[0], "");
+
     /** On Lettuce's event loop: no blocking, no decoding. */
     private void receive(byte[] channel, byte[] message) {
-        String name = new String(channel, StandardCharsets.UTF_8);
+        ChannelName last = lastChannel;
+        String name;
+        if (Arrays.equals(channel, last.bytes())) {
+            name = last.name(); // no new string, and its hash (for the lookups below) already known
+        } else {
+            name = new String(channel, StandardCharsets.UTF_8);
+            lastChannel = new ChannelName(channel, name);
+        }
         if (name.equals(heartbeatChannel)) {
             lastHeartbeatNanos = System.nanoTime();
             heardSinceReconnect = true;

@@ -14,6 +14,8 @@ final class SequenceStamp {
     private static final byte[] ID_KEY = "\"publisherid\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SEQ_KEY = "\"publisherseq\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA_KEY = "\"data\":".getBytes(StandardCharsets.US_ASCII);
+    /** How Herald's encoder starts a message: the publisher id then comes at once, with no data before it. */
+    private static final byte[] HERALD_OPENING = "{\"specversion\":\"1.0\",\"publisherid\":\"".getBytes(StandardCharsets.US_ASCII);
 
     /** The last message read: where its publisher id is, and its number. */
     byte[] message;
@@ -23,11 +25,16 @@ final class SequenceStamp {
 
     /** Reads a message; false if it carries no stamp of ours. */
     boolean read(byte[] message) {
-        int id = indexOf(message, ID_KEY, 0, message.length);
-        if (id < 0 || indexOf(message, DATA_KEY, 0, id) >= 0) {
-            return false;
+        int start;
+        if (startsWith(message, 0, HERALD_OPENING)) {
+            start = HERALD_OPENING.length; // no search: most messages come from Herald
+        } else {
+            int id = indexOf(message, ID_KEY, 0, message.length);
+            if (id < 0 || indexOf(message, DATA_KEY, 0, id) >= 0) {
+                return false;
+            }
+            start = id + ID_KEY.length;
         }
-        int start = id + ID_KEY.length;
         int end = start;
         while (end < message.length && message[end] != '"') {
             if (message[end] == '\\') {

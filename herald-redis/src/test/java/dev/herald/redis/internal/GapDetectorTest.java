@@ -12,6 +12,29 @@ class GapDetectorTest {
                 + "\",\"publisherseq\":" + seq + ",\"data\":{\"publisherseq\":999}}").getBytes(StandardCharsets.UTF_8);
     }
 
+    /** As Herald's encoder writes it: the stamp right after the spec version. */
+    private static byte[] heraldEvent(String publisher, long seq) {
+        return ("{\"specversion\":\"1.0\",\"publisherid\":\"" + publisher + "\",\"publisherseq\":" + seq
+                + ",\"id\":\"x\",\"source\":\"s\",\"type\":\"t\",\"data\":{\"publisherseq\":999}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void heraldsOwnLayoutAndOtherLayoutsAreReadAlike() {
+        GapDetector gaps = new GapDetector();
+        gaps.observe("c", heraldEvent("p", 1));
+        gaps.observe("c", event("p", 2));
+        assertThat(gaps.observe("c", heraldEvent("p", 5))).isEqualTo(2);
+        assertThat(gaps.observe("c", event("p", 9))).isEqualTo(3);
+        gaps.observe("c", heraldEvent("q", 1));
+        assertThat(gaps.observe("c", heraldEvent("q", 3))).isEqualTo(1);
+        // Herald's opening without a number after the id, or an escaped id: not a stamp of ours
+        assertThat(gaps.observe("c", "{\"specversion\":\"1.0\",\"publisherid\":\"p\",\"data\":{}}"
+                .getBytes(StandardCharsets.UTF_8))).isZero();
+        assertThat(gaps.observe("c", "{\"specversion\":\"1.0\",\"publisherid\":\"p\\\"\",\"publisherseq\":99}"
+                .getBytes(StandardCharsets.UTF_8))).isZero();
+        assertThat(gaps.missed()).isEqualTo(6);
+    }
+
     @Test
     void aJumpInAPublishersNumbersIsCountedOnce() {
         GapDetector gaps = new GapDetector();
