@@ -81,6 +81,7 @@ final class E2e {
                 case "lettuce_async", "lettuce_batched", "lettuce_best" -> lettuce(variant, events, tracker, heap);
                 case "jedis" -> jedis(events, tracker, heap);
                 case "lettuce_streams" -> lettuceStreams(events, tracker, heap);
+                case "sockets" -> sockets(events, tracker, heap);
                 default -> throw new IllegalArgumentException("unknown variant '" + variant + "'");
             };
         }
@@ -371,6 +372,14 @@ final class E2e {
             subscriberThread.join(5000); // the subscriber returns once unsubscribed; then its connection can close
             publisherConnection.close();
             subscriberConnection.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ no client library
+
+    private Outcome sockets(int events, Tracker tracker, Tracker.HeapSampler heap) throws Exception {
+        try (PlainSockets sockets = new PlainSockets(uri, CHANNEL, tracker)) {
+            return measure("sockets", events, tracker, heap, sockets.sender(Payloads.pad(options.size(), 40)));
         }
     }
 
