@@ -233,20 +233,7 @@ final class E2e {
             for (RedisEventBus s : subscribers) {
                 s.shutdown(Duration.ofSeconds(10));
             }
-            forget(prefix);
-        }
-    }
-
-    /** Deletes a Herald run's keys (its streams and dead letters): Redis memory stays bounded over many runs. */
-    private void forget(String prefix) {
-        RedisClient client = RedisClient.create(uri);
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            List<String> keys = c.sync().keys(prefix + ":*");
-            if (!keys.isEmpty()) {
-                c.sync().unlink(keys.toArray(new String[0]));
-            }
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            dev.herald.redis.RedisCleanup.deleteAll(uri, prefix); // Redis memory stays bounded over many runs
         }
     }
 

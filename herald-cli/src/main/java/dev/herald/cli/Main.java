@@ -34,6 +34,8 @@ public final class Main {
                     return new TailCommand(out).run(rest, redisFromEnvironment);
                 case "dlq":
                     return new DeadLetterCommand(out).run(rest, redisFromEnvironment);
+                case "bench":
+                    return new BenchCommand(out).run(rest);
                 case "help":
                 case "--help":
                 case "-h":
@@ -88,6 +90,9 @@ public final class Main {
         out.println("                  the dead letters in Redis at URI (or $HERALD_REDIS_URI), prefix default herald:");
         out.println("                  list the oldest N (default 20), show one with its message, publish one again");
         out.println("                  to every handler of its type (replay), delete one, delete all");
+        out.println("  " + BenchCommand.USAGE);
+        out.println("                  a quick load check of Herald alone (default 100,000 events of 1 KB): publish and");
+        out.println("                  delivery rates, latency, lost; on a throw-away redis-server unless --redis is given");
         out.println("  help            this text");
     }
 }
