@@ -20,10 +20,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * {@code herald bench}: a quick load check of Herald alone. One bus publishes events of about
  * {@code --size} bytes (at most 1,000 in flight, paced by {@code --rate} if given), another bus
- * subscribed with one handler receives them; after a warm-up ({@code --warmup-seconds}, default
- * 10, in rounds of 20,000 events), it reports the publish and delivery
- * rates, the latency from the publish call to the handler, and what was lost, duplicated, or
- * counted as missed by Herald's gap counter. On a throw-away {@code redis-server} unless
+ * subscribed with one handler receives them. After a warm-up ({@code --warmup-seconds}, default
+ * 10, in rounds of 20,000 events), it reports the publish and delivery rates, the latency from the
+ * publish call to the handler, and what was lost, duplicated, or counted as missed by Herald's
+ * gap counter. On a throw-away {@code redis-server} unless
  * {@code --redis} is given (never {@code $HERALD_REDIS_URI}: a benchmark should not load a
  * deployment's Redis by accident); its keys, under a prefix of its own, are deleted afterwards.
  * Exits with 1 when events were lost. Comparisons with raw Lettuce and Jedis in one run are
@@ -60,7 +60,8 @@ final class BenchCommand {
             throw new IllegalArgumentException("bench takes options only, not '" + line.words().get(0) + "'; usage: herald " + USAGE);
         }
         int events = Arguments.wholeNumber(line.value("--events", "100000"), 1, 5_000_000, "--events");
-        int size = Arguments.wholeNumber(line.value("--size", "1024"), 1, 1_000_000, "--size");
+        int size = Arguments.wholeNumber(line.value("--size", "1024"), ENVELOPE_OVERHEAD, 1_000_000,
+                "--size (the envelope alone is about " + ENVELOPE_OVERHEAD + " bytes)");
         int rate = Arguments.wholeNumber(line.value("--rate", "0"), 0, 10_000_000, "--rate (0: as fast as possible)");
         String m = line.value("--mode", "pubsub");
         RedisEventBus.Mode mode = switch (m) {

@@ -43,6 +43,8 @@ class BenchCommandTest extends RedisCommandTestBase {
         Run events = run("bench", "--events", "0");
         assertThat(events.exitCode()).isEqualTo(2);
         assertThat(events.err()).contains("--events must be a whole number from 1 to 5000000, not '0'");
+        Run size = run("bench", "--size", "10");
+        assertThat(size.err()).contains("--size (the envelope alone is about 390 bytes) must be a whole number from 390 to 1000000, not '10'");
         Run mode = run("bench", "--mode", "kafka");
         assertThat(mode.err()).contains("--mode must be pubsub or streams, not 'kafka'");
     }
