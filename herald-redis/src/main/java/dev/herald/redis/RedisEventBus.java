@@ -61,7 +61,9 @@ import java.util.Objects;
  * <h2>Connections</h2>
  * Anything Lettuce's {@code RedisURI} takes: {@code redis://user:password@host:port/db},
  * {@code rediss://} for TLS (for a private CA, build the {@code RedisClient} with
- * {@code ClientOptions.sslOptions(...)} and pass it to {@link #builder(RedisClient)}), Sentinel.
+ * {@code ClientOptions.sslOptions(...)} and pass it to {@link #builder(RedisClient)}), Sentinel
+ * ({@code redis-sentinel://host:26379[,host:26379...]#master}: the buses follow a failover to the
+ * promoted replica). Redis Cluster is not supported yet.
  * A client passed in stays the caller's: the bus closes its own connections, never the client.
  * A bus built from a URI string owns its client and shuts it down with the bus.
  *

@@ -59,6 +59,8 @@ public final class RedisServer implements AutoCloseable {
     private final @Nullable String password;
     private final @Nullable TlsFiles tls;
     private final int tlsPort;
+    /** The master this server watches as a Sentinel, or null for a plain server. */
+    private final @Nullable String sentinelOf;
     private @Nullable Process process;
 
     private RedisServer(Builder b) throws IOException {
@@ -66,11 +68,18 @@ public final class RedisServer implements AutoCloseable {
         this.directory = Files.createTempDirectory("herald-redis-");
         this.port = freePort();
         this.password = b.password;
+        this.sentinelOf = b.sentinelMaster;
         List<String> lines = new ArrayList<>();
         lines.add("port " + port);
         lines.add("bind 127.0.0.1");
-        lines.add("save \"\"");
-        lines.add("appendonly no");
+        if (b.sentinelMaster == null) {
+            lines.add("save \"\"");
+            lines.add("appendonly no");
+        } else {
+            lines.add("sentinel monitor " + b.sentinelMaster + " 127.0.0.1 " + b.sentinelMasterPort + " 1");
+            lines.add("sentinel down-after-milliseconds " + b.sentinelMaster + " 1000");
+            lines.add("sentinel failover-timeout " + b.sentinelMaster + " 10000");
+        }
         lines.add("dir " + directory);
         lines.add("logfile " + directory.resolve("redis.log"));
         lines.add("daemonize no");
@@ -143,6 +152,20 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
+     * A URI for clients of the master this Sentinel watches:
+     * {@code redis-sentinel://127.0.0.1:PORT#MASTER}.
+     *
+     * @return the URI, which Lettuce resolves to the current master through this Sentinel
+     * @throws IllegalStateException if this server is not a Sentinel
+     */
+    public String sentinelUri() {
+        if (sentinelOf == null) {
+            throw new IllegalStateException("this server is not a Sentinel; use builder().sentinelOf(name, master)");
+        }
+        return "redis-sentinel://127.0.0.1:" + port + "#" + sentinelOf;
+    }
+
+    /**
      * A URI for TLS clients: {@code rediss://127.0.0.1:TLSPORT}; the certificate is self-signed, see
      * {@link #caCertificate()}.
      *
@@ -192,7 +215,11 @@ public final class RedisServer implements AutoCloseable {
             return this;
         }
         try {
-            Process p = new ProcessBuilder(binary.toString(), directory.resolve("redis.conf").toString())
+            List<String> command = new ArrayList<>(List.of(binary.toString(), directory.resolve("redis.conf").toString()));
+            if (sentinelOf != null) {
+                command.add("--sentinel");
+            }
+            Process p = new ProcessBuilder(command)
                     .directory(directory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(directory.resolve("stdout.log").toFile())
@@ -424,6 +451,8 @@ public final class RedisServer implements AutoCloseable {
         private final List<String> users = new ArrayList<>();
         private final List<String> extraConfig = new ArrayList<>();
         private boolean tls;
+        private @Nullable String sentinelMaster;
+        private int sentinelMasterPort;
 
         private Builder() {
         }
@@ -460,6 +489,32 @@ public final class RedisServer implements AutoCloseable {
         public Builder tls() {
             this.tls = true;
             return this;
+        }
+
+        /**
+         * Makes this server a Redis Sentinel ({@code redis-server --sentinel}) watching
+         * {@code master} under the name {@code name}, with a quorum of 1, the master deemed down
+         * after 1 s without an answer: a failover follows a master's death within seconds. Use
+         * {@link RedisServer#sentinelUri()} to connect through it.
+         *
+         * @param name the master's name, such as {@code mymaster}
+         * @param master the (plain) server to watch
+         * @return this builder
+         */
+        public Builder sentinelOf(String name, RedisServer master) {
+            this.sentinelMaster = Objects.requireNonNull(name, "name");
+            this.sentinelMasterPort = master.port();
+            return this;
+        }
+
+        /**
+         * Makes this server a replica of {@code master} ({@code replicaof}).
+         *
+         * @param master the server to replicate
+         * @return this builder
+         */
+        public Builder replicaOf(RedisServer master) {
+            return config("replicaof 127.0.0.1 " + master.port());
         }
 
         /**

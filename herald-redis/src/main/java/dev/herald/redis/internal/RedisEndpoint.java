@@ -23,18 +23,22 @@ public final class RedisEndpoint {
     private final RedisClient client;
     private final @Nullable ClientResources ownedResources;
     private final @Nullable RedisURI uri;
+    /** The URI as given, to parse again for a named copy (RedisURI's builder copy drops Sentinel nodes). */
+    private final @Nullable String uriText;
     private volatile @Nullable String address;
     private volatile boolean shutDown;
 
-    private RedisEndpoint(RedisClient client, @Nullable ClientResources ownedResources, @Nullable RedisURI uri) {
+    private RedisEndpoint(RedisClient client, @Nullable ClientResources ownedResources, @Nullable RedisURI uri,
+            @Nullable String uriText) {
         this.client = client;
         this.ownedResources = ownedResources;
         this.uri = uri;
+        this.uriText = uriText;
     }
 
     /** A client the user made and owns: Herald never shuts it down. */
     public static RedisEndpoint shared(RedisClient client) {
-        return new RedisEndpoint(client, null, null);
+        return new RedisEndpoint(client, null, null, null);
     }
 
     /**
@@ -46,13 +50,13 @@ public final class RedisEndpoint {
         try {
             parsed = RedisURI.create(uri);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("'" + mask(uri) + "' is not a Redis URI: use redis://[user:password@]host:port[/db]"
-                    + " or rediss:// for TLS (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException("'" + mask(uri) + "' is not a Redis URI: use redis://[user:password@]host:port[/db],"
+                    + " rediss:// for TLS, or redis-sentinel://[password@]host:port[,host:port...][/db]#master (" + e.getMessage() + ")", e);
         }
         ClientResources resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
-        return new RedisEndpoint(newClient(parsed, resources), resources, parsed);
+        return new RedisEndpoint(newClient(parsed, resources), resources, parsed, uri);
     }
 
     private static RedisClient newClient(RedisURI uri, ClientResources resources) {
@@ -76,8 +80,9 @@ public final class RedisEndpoint {
      * @return the connection, and whether it is named
      */
     io.lettuce.core.pubsub.StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub(String clientName) {
-        if (uri != null) {
-            RedisURI named = RedisURI.builder(uri).withClientName(clientName).build();
+        if (uriText != null) {
+            RedisURI named = RedisURI.create(uriText); // a copy with everything, Sentinel nodes included
+            named.setClientName(clientName);
             return client.connectPubSub(io.lettuce.core.codec.ByteArrayCodec.INSTANCE, named);
         }
         return client.connectPubSub(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
@@ -93,11 +98,21 @@ public final class RedisEndpoint {
         this.address = socketAddress.toString();
     }
 
-    /** The endpoint for messages: scheme, host, port and database, never credentials. */
+    /** The endpoint for messages: scheme, host(s), port(s), database and master, never credentials. */
     public String describe() {
         if (uri != null) {
-            return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort()
-                    + (uri.getDatabase() != 0 ? "/" + uri.getDatabase() : "");
+            String database = uri.getDatabase() != 0 ? "/" + uri.getDatabase() : "";
+            if (!uri.getSentinels().isEmpty()) {
+                StringBuilder nodes = new StringBuilder();
+                for (RedisURI sentinel : uri.getSentinels()) {
+                    nodes.append(nodes.length() == 0 ? "" : ",").append(sentinel.getHost()).append(':').append(sentinel.getPort());
+                }
+                return (uri.isSsl() ? "rediss-sentinel://" : "redis-sentinel://") + nodes + database + "#" + uri.getSentinelMasterId();
+            }
+            if (uri.getSocket() != null) {
+                return "redis-socket://" + uri.getSocket() + database;
+            }
+            return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort() + database;
         }
         String a = address;
         return a != null ? "redis at " + a : "the Redis of the given RedisClient";
