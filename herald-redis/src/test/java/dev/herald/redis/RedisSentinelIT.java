@@ -33,39 +33,89 @@ class RedisSentinelIT {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50));
     }
 
+    /** A master, its replica, and a Sentinel that knows both. */
+    private record Deployment(RedisServer master, RedisServer replica, RedisServer sentinel) implements AutoCloseable {
+        static Deployment start() {
+            RedisServer master = RedisServer.start();
+            RedisServer replica = RedisServer.builder().replicaOf(master).start();
+            RedisServer sentinel = RedisServer.builder().sentinelOf("herald-master", master).start();
+            eventually().until(() -> replicaIsInSync(replica) && sentinelKnowsTheReplica(sentinel));
+            return new Deployment(master, replica, sentinel);
+        }
+
+        RedisEventBus bus(RedisEventBus.Mode mode, String source) {
+            return RedisEventBus.builder(sentinel.sentinelUri()).mode(mode).source(source).build();
+        }
+
+        @Override
+        public void close() {
+            sentinel.close();
+            replica.close();
+            master.close();
+        }
+    }
+
+    /** A subscribed bus and a publishing bus through the Sentinel, 10 events already published and handled. */
+    private record Buses(RedisEventBus subscriber, RedisEventBus publisher, Set<Integer> handled) implements AutoCloseable {
+        static Buses started(Deployment d, RedisEventBus.Mode mode) {
+            Set<Integer> handled = ConcurrentHashMap.newKeySet();
+            RedisEventBus subscriber = d.bus(mode, "sentinel-service");
+            RedisEventBus publisher = d.bus(mode, "sentinel-publisher");
+            Buses buses = new Buses(subscriber, publisher, handled);
+            subscriber.subscribe(Ping.class, e -> handled.add(e.payload().n()));
+            subscriber.start();
+            publisher.start();
+            publishAll(publisher, 0, 10);
+            eventually().until(() -> handled.size() == 10);
+            return buses;
+        }
+
+        @Override
+        public void close() {
+            publisher.shutdown(Duration.ofSeconds(5));
+            subscriber.shutdown(Duration.ofSeconds(5));
+        }
+    }
+
     @Test
     void busesReachTheMasterThroughSentinelAndFollowAFailover() {
-        try (RedisServer master = RedisServer.start();
-                RedisServer replica = RedisServer.builder().replicaOf(master).start();
-                RedisServer sentinel = RedisServer.builder().sentinelOf("herald-master", master).start()) {
-            eventually().until(() -> replicaIsInSync(replica) && sentinelKnowsTheReplica(sentinel));
-            Set<Integer> handled = ConcurrentHashMap.newKeySet();
-            RedisEventBus subscriber = RedisEventBus.builder(sentinel.sentinelUri()).source("sentinel-sub").build();
-            RedisEventBus publisher = RedisEventBus.builder(sentinel.sentinelUri()).source("sentinel-pub").build();
-            try {
-                subscriber.subscribe(Ping.class, e -> handled.add(e.payload().n()));
-                subscriber.start();
-                publisher.start();
-                assertThat(subscriber.health().detail()).contains("redis-sentinel://127.0.0.1:" + sentinel.port() + "#herald-master");
+        try (Deployment d = Deployment.start(); Buses b = Buses.started(d, RedisEventBus.Mode.PUBSUB)) {
+            assertThat(b.subscriber().health().detail()).contains("redis-sentinel://127.0.0.1:" + d.sentinel().port() + "#herald-master");
 
-                publishAll(publisher, 0, 10);
-                eventually().until(() -> handled.size() == 10);
+            d.master().kill(); // SIGKILL: Sentinel sees it down after 1 s and promotes the replica
+            CompletableFuture<?> duringFailover = b.publisher().publish(new Ping(10)); // waits, then goes to the new master
+            eventually().until(() -> masterPort(d.sentinel()) == d.replica().port());
+            duringFailover.join();
+            eventually().until(() -> b.subscriber().health().up() && b.subscriber().health().counters().get("reconnects") >= 1);
+            publishAll(b.publisher(), 11, 10);
 
-                master.kill(); // SIGKILL: Sentinel sees it down after 1 s and promotes the replica
-                CompletableFuture<?> duringFailover = publisher.publish(new Ping(10)); // waits, then goes to the new master
-                eventually().until(() -> masterPort(sentinel) == replica.port());
-                duringFailover.join();
-                eventually().until(() -> subscriber.health().up() && subscriber.health().counters().get("reconnects") >= 1);
-                publishAll(publisher, 11, 10);
-
-                eventually().until(() -> handled.containsAll(IntStream.range(11, 21).boxed().toList()));
-                assertThat(handled).containsAll(IntStream.range(0, 10).boxed().toList());
-                assertThat(handled.size() + subscriber.missedEvents()).as("handled + counted missed = published").isEqualTo(21);
-            } finally {
-                publisher.shutdown(Duration.ofSeconds(5));
-                subscriber.shutdown(Duration.ofSeconds(5));
-            }
+            eventually().until(() -> b.handled().containsAll(IntStream.range(11, 21).boxed().toList()));
+            assertThat(b.handled()).containsAll(IntStream.range(0, 10).boxed().toList());
+            assertThat(b.handled().size() + b.subscriber().missedEvents()).as("handled + counted missed = published").isEqualTo(21);
         }
+    }
+
+    @Test
+    void aStreamsDeploymentFollowsAFailoverAndHandlesWhatIsPublishedAfterIt() {
+        try (Deployment d = Deployment.start(); Buses b = Buses.started(d, RedisEventBus.Mode.STREAMS)) {
+            eventually().until(() -> replicaOffsetCaughtUp(d.master(), d.replica())); // what Redis acknowledged is on the replica
+
+            d.master().kill();
+            eventually().until(() -> masterPort(d.sentinel()) == d.replica().port());
+            publishAll(b.publisher(), 10, 10);
+
+            eventually().until(() -> b.handled().containsAll(IntStream.range(0, 20).boxed().toList()));
+        }
+    }
+
+    private static boolean replicaOffsetCaughtUp(RedisServer master, RedisServer replica) {
+        return offset(master.uri(), "master_repl_offset:") == offset(replica.uri(), "slave_repl_offset:");
+    }
+
+    private static long offset(String uri, String field) {
+        String info = command(uri, c -> c.sync().info("replication"));
+        return info.lines().filter(l -> l.startsWith(field)).mapToLong(l -> Long.parseLong(l.substring(field.length()).trim()))
+                .findFirst().orElse(-1);
     }
 
     private static void publishAll(RedisEventBus bus, int from, int count) {
