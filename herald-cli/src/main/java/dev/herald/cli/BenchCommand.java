@@ -107,6 +107,9 @@ final class BenchCommand {
                 r.received() / (r.deliverNanos() / 1e9));
         out.printf(Locale.ROOT, "latency, publish call to handler: p50 %,d us, p99 %,d us, p999 %,d us, max %,d us%n",
                 r.percentileMicros(50), r.percentileMicros(99), r.percentileMicros(99.9), r.percentileMicros(100));
+        if (r.failedPublishes() > 0) {
+            out.printf(Locale.ROOT, "%,d publish(es) failed, the first with: %s%n", r.failedPublishes(), r.firstFailure());
+        }
         out.printf(Locale.ROOT, "lost %,d, duplicates %,d%s%n", r.lost(), r.duplicates(),
                 s.mode() == RedisEventBus.Mode.PUBSUB ? String.format(Locale.ROOT, ", missed by Herald's own count %,d", r.countedMissed()) : "");
         out.println("Herald beside raw Lettuce and Jedis in one run: java -jar herald-bench/target/herald-bench.jar e2e "
@@ -122,7 +125,7 @@ final class BenchCommand {
     }
 
     private record Result(long publishNanos, long deliverNanos, long received, long duplicates, long lost, long countedMissed,
-            long[] sortedLatencies) {
+            long failedPublishes, String firstFailure, long[] sortedLatencies) {
         long percentileMicros(double percentile) {
             if (sortedLatencies.length == 0) {
                 return 0;
@@ -141,9 +144,12 @@ final class BenchCommand {
         AtomicLong received = new AtomicLong();
         AtomicLong duplicates = new AtomicLong();
         AtomicLong lastReceipt = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>("");
         RedisEventBus subscriber = RedisEventBus.builder(uri).mode(s.mode()).prefix(prefix).source("herald-bench-subscriber")
                 .retry(RetryPolicy.none()).build();
         RedisEventBus publisher = null;
+        boolean reached = false;
         try {
             subscriber.subscribe(BenchEvent.class, "bench", e -> { // one worker thread: plain arrays suffice
                 long now = System.nanoTime();
@@ -161,6 +167,7 @@ final class BenchCommand {
                 received.incrementAndGet();
             });
             subscriber.start();
+            reached = true;
             publisher = RedisEventBus.builder(uri).mode(s.mode()).prefix(prefix).source("herald-bench-publisher").build();
             publisher.start();
             Semaphore window = new Semaphore(WINDOW);
@@ -174,7 +181,12 @@ final class BenchCommand {
                     }
                 }
                 window.acquire();
-                publisher.publish(new BenchEvent(seq, System.nanoTime(), pad)).whenComplete((ok, failure) -> window.release());
+                publisher.publish(new BenchEvent(seq, System.nanoTime(), pad)).whenComplete((ok, failure) -> {
+                    if (failure != null && failed.incrementAndGet() == 1) {
+                        firstFailure.set(String.valueOf(failure.getMessage()));
+                    }
+                    window.release();
+                });
             }
             window.acquire(WINDOW);
             long published = System.nanoTime();
@@ -202,13 +214,15 @@ final class BenchCommand {
             Arrays.sort(measured);
             long deliveredAt = got > 0 ? lastReceipt.get() : published;
             return new Result(published - start, deliveredAt - start, got, duplicates.get(), events - got,
-                    subscriber.missedEvents(), measured);
+                    subscriber.missedEvents(), failed.get(), firstFailure.get(), measured);
         } finally {
             if (publisher != null) {
                 publisher.shutdown(Duration.ofSeconds(10));
             }
             subscriber.shutdown(Duration.ofSeconds(10));
-            RedisCleanup.deleteAll(uri, prefix); // its streams and dead letters
+            if (reached) { // else there is nothing to delete, and the error that ends the run says why
+                RedisCleanup.deleteAll(uri, prefix); // its streams and dead letters
+            }
         }
     }
 }

@@ -49,6 +49,13 @@ class BenchCommandTest extends RedisCommandTestBase {
         assertThat(mode.err()).contains("--mode must be pubsub or streams, not 'kafka'");
     }
 
+    @Test
+    void anUnreachableRedisFailsNamingIt() {
+        Run bench = run("bench", "--events", "10", "--warmup-seconds", "0", "--redis", "redis://127.0.0.1:1");
+        assertThat(bench.exitCode()).isEqualTo(1);
+        assertThat(bench.err()).contains("herald bench failed").contains("127.0.0.1:1");
+    }
+
     private static void assertNoKeysLeft() {
         RedisClient client = RedisClient.create(redis.uri());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
