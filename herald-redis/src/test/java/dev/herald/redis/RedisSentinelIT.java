@@ -39,8 +39,14 @@ class RedisSentinelIT {
             RedisServer master = RedisServer.start();
             RedisServer replica = RedisServer.builder().replicaOf(master).start();
             RedisServer sentinel = RedisServer.builder().sentinelOf("herald-master", master).start();
-            eventually().until(() -> replicaIsInSync(replica) && sentinelKnowsTheReplica(sentinel));
-            return new Deployment(master, replica, sentinel);
+            Deployment d = new Deployment(master, replica, sentinel);
+            try {
+                eventually().until(() -> replicaIsInSync(replica) && sentinelKnowsTheReplica(sentinel));
+            } catch (RuntimeException | Error e) {
+                d.close(); // no server outlives a failed test
+                throw e;
+            }
+            return d;
         }
 
         RedisEventBus bus(RedisEventBus.Mode mode, String source) {
