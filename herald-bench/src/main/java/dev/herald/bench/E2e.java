@@ -3,6 +3,7 @@ package dev.herald.bench;
 import dev.herald.EventBus;
 import dev.herald.RetryPolicy;
 import dev.herald.SubscriptionOptions;
+import dev.herald.redis.RedisCleanup;
 import dev.herald.redis.RedisEventBus;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Consumer;
@@ -233,7 +234,7 @@ final class E2e {
             for (RedisEventBus s : subscribers) {
                 s.shutdown(Duration.ofSeconds(10));
             }
-            dev.herald.redis.RedisCleanup.deleteAll(uri, prefix); // Redis memory stays bounded over many runs
+            RedisCleanup.deleteAll(uri, prefix); // Redis memory stays bounded over many runs
         }
     }
 

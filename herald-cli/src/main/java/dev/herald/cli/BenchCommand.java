@@ -63,12 +63,7 @@ final class BenchCommand {
         int size = Arguments.wholeNumber(line.value("--size", "1024"), ENVELOPE_OVERHEAD, 1_000_000,
                 "--size (the envelope alone is about " + ENVELOPE_OVERHEAD + " bytes)");
         int rate = Arguments.wholeNumber(line.value("--rate", "0"), 0, 10_000_000, "--rate (0: as fast as possible)");
-        String m = line.value("--mode", "pubsub");
-        RedisEventBus.Mode mode = switch (m) {
-            case "pubsub" -> RedisEventBus.Mode.PUBSUB;
-            case "streams" -> RedisEventBus.Mode.STREAMS;
-            default -> throw new IllegalArgumentException("--mode must be pubsub or streams, not '" + m + "'");
-        };
+        RedisEventBus.Mode mode = RedisOptions.mode(line);
         int warmUpSeconds = Arguments.wholeNumber(line.value("--warmup-seconds", "10"), 0, 600, "--warmup-seconds");
         String redis = line.value("--redis");
         Settings settings = new Settings(events, size, rate, mode, warmUpSeconds);

@@ -20,8 +20,13 @@ final class RedisOptions {
         String given = line.value("--redis");
         this.uri = given != null ? given : defaultUri;
         this.prefix = line.value("--prefix", "herald");
+        this.mode = mode(line);
+    }
+
+    /** The {@code --mode} option: {@code pubsub} (the default) or {@code streams}. */
+    static RedisEventBus.Mode mode(CommandLine line) {
         String m = line.value("--mode", "pubsub");
-        this.mode = switch (m) {
+        return switch (m) {
             case "pubsub" -> RedisEventBus.Mode.PUBSUB;
             case "streams" -> RedisEventBus.Mode.STREAMS;
             default -> throw new IllegalArgumentException("--mode must be pubsub or streams, not '" + m + "'");

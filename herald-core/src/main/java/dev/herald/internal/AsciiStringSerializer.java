@@ -31,12 +31,8 @@ final class AsciiStringSerializer extends StdScalarSerializer<String> {
     /** Below this length, checking first costs more than it saves. */
     private static final int MIN_LENGTH = 32;
 
-    /** Whether the mapper escapes {@code /}, as Jackson's {@code ESCAPE_FORWARD_SLASHES} does. */
-    private final boolean slash;
-
-    private AsciiStringSerializer(boolean slash) {
+    private AsciiStringSerializer() {
         super(String.class, false);
-        this.slash = slash;
     }
 
     /**
@@ -60,8 +56,7 @@ final class AsciiStringSerializer extends StdScalarSerializer<String> {
             if (!probe.writeValueAsString(printable.toString()).equals('"' + printable.toString() + '"')) {
                 return; // another quote character, or escapes of its own
             }
-            boolean slash = !probe.writeValueAsString("/").equals("\"/\"");
-            mapper.registerModule(new SimpleModule("herald-ascii-strings").addSerializer(String.class, new AsciiStringSerializer(slash)));
+            mapper.registerModule(new SimpleModule("herald-ascii-strings").addSerializer(String.class, new AsciiStringSerializer()));
         } catch (IOException | RuntimeException e) {
             // a mapper that cannot even write a string keeps Jackson's way, and fails there as it would
         }
@@ -80,7 +75,7 @@ final class AsciiStringSerializer extends StdScalarSerializer<String> {
                 && value.charAt(0) < 0x80 && value.charAt(n - 1) < 0x80) {
             // one fast copy for a Latin-1 string without bytes >= 0x80; as long as the string iff all ASCII
             byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-            if (utf8.length == n && PlainText.firstSpecial(utf8, 0, n, slash || g.isEnabled(ESCAPE_SLASHES)) == n) {
+            if (utf8.length == n && PlainText.firstSpecial(utf8, 0, n, g.isEnabled(ESCAPE_SLASHES)) == n) {
                 g.writeRawUTF8String(utf8, 0, n); // quoted, not escaped: nothing here needs escaping
                 return;
             }

@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * its own temporary directory, started from {@code redis-server} on the {@code PATH} or, where
  * there is none, from the binary shipped inside the Maven artifact
  * {@code com.github.codemonstur:embedded-redis}. It can be stopped, restarted on the same port,
- * and killed with SIGKILL, and started with a password, ACL users or TLS.
+ * and killed with SIGKILL, and started with a password, ACL users or TLS, or as a replica or a
+ * Sentinel of another.
  *
  * <pre>{@code
  * try (RedisServer redis = RedisServer.builder().password("s3cret").start()) {
