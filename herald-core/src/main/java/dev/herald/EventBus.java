@@ -58,6 +58,13 @@ public interface EventBus extends AutoCloseable {
      * Redis, after retrying up to the publish timeout). This method itself throws only
      * {@link NullPointerException}, for a {@code null} argument.
      *
+     * <p>Order: events published one after the other from one thread reach the transport in that
+     * order, with one exception: a publish that failed (Redis answered with an error, such as
+     * {@code LOADING} while it restarts or {@code READONLY} during a failover) is sent again after
+     * a backoff, and by then later publishes may have gone out before it.
+     * Whoever needs strict order across such a failure waits for each future before publishing
+     * the next.
+     *
      * @param event the event; its class needs {@link EventType @EventType} or a registration
      * @param metadata correlation id, subject, headers; {@link Metadata#empty()} for defaults
      * @param <E> the event class
