@@ -54,7 +54,7 @@ public final class BenchMain {
                                         [--rate R] [--redis URI] [--runs N] [--warmup N] [--warmup-seconds S]
                                         [--handler-delay MICROS]
                                         [--variants herald,lettuce_async,...] [--json]
-                         variants: herald lettuce_async lettuce_batched lettuce_best jedis sockets (Pub/Sub),
+                         variants: herald herald_shared lettuce_async lettuce_batched lettuce_best jedis sockets (Pub/Sub),
                                    herald_streams lettuce_streams (Streams)
                        herald-bench jmh [JMH options, e.g. CodecBench -f 1 -wi 3 -i 5]""");
     }

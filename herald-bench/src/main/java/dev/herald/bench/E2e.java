@@ -77,8 +77,8 @@ final class E2e {
         try (Tracker.HeapSampler heap = new Tracker.HeapSampler()) {
             Tracker tracker = new Tracker();
             return switch (variant) {
-                case "herald" -> herald(events, tracker, heap, RedisEventBus.Mode.PUBSUB);
-                case "herald_streams" -> herald(events, tracker, heap, RedisEventBus.Mode.STREAMS);
+                case "herald", "herald_shared" -> herald(variant, events, tracker, heap, RedisEventBus.Mode.PUBSUB);
+                case "herald_streams" -> herald(variant, events, tracker, heap, RedisEventBus.Mode.STREAMS);
                 case "lettuce_async", "lettuce_batched", "lettuce_best" -> lettuce(variant, events, tracker, heap);
                 case "jedis" -> jedis(events, tracker, heap);
                 case "lettuce_streams" -> lettuceStreams(events, tracker, heap);
@@ -162,6 +162,13 @@ final class E2e {
             Thread.sleep(2);
         }
         long received = trackers.stream().mapToLong(Tracker::received).sum();
+        if (Hops.enabled()) {
+            if (warmingUp) {
+                Hops.reset();
+            } else {
+                Hops.report(variant);
+            }
+        }
         if (cpu != null) {
             cpu.report(variant, received);
         }
@@ -175,19 +182,22 @@ final class E2e {
     }
 
     private static final java.util.Set<String> THREAD_SAFE_SENDERS =
-            java.util.Set.of("herald", "herald_streams", "lettuce_async", "lettuce_streams");
+            java.util.Set.of("herald", "herald_shared", "herald_streams", "lettuce_async", "lettuce_streams");
 
     // ------------------------------------------------------------------ Herald
 
-    private Outcome herald(int events, Tracker tracker, Tracker.HeapSampler heap, RedisEventBus.Mode mode) throws Exception {
+    private Outcome herald(String variant, int events, Tracker tracker, Tracker.HeapSampler heap, RedisEventBus.Mode mode)
+            throws Exception {
+        boolean shared = variant.equals("herald_shared");
         String pad = Payloads.pad(options.size(), Payloads.ENVELOPE_OVERHEAD);
         String prefix = "bench" + System.nanoTime();
         List<RedisEventBus> subscribers = new java.util.ArrayList<>();
+        List<RedisClient> clients = new java.util.ArrayList<>();
         List<Tracker> trackers = new java.util.ArrayList<>();
         for (int i = 0; i < options.instances(); i++) {
             Tracker mine = i == 0 ? tracker : new Tracker();
             trackers.add(mine);
-            RedisEventBus subscriber = RedisEventBus.builder(uri).mode(mode).prefix(prefix)
+            RedisEventBus subscriber = heraldBuilder(clients, shared).mode(mode).prefix(prefix)
                     .source("bench-sub-" + i) // in Streams mode, other services each get every event
                     .streamRetention(Math.max(RedisEventBus.Builder.DEFAULT_STREAM_RETENTION, events * 2L))
                     .readBatch(500) // as the raw lettuce_streams reader
@@ -209,11 +219,11 @@ final class E2e {
             subscriber.start();
             subscribers.add(subscriber);
         }
-        RedisEventBus publisher = RedisEventBus.builder(uri).mode(mode).prefix(prefix).source("bench-pub")
+        RedisEventBus publisher = heraldBuilder(clients, shared).mode(mode).prefix(prefix).source("bench-pub")
                 .streamRetention(Math.max(RedisEventBus.Builder.DEFAULT_STREAM_RETENTION, events * 2L)).build();
         publisher.start();
         try {
-            return measure(mode == RedisEventBus.Mode.STREAMS ? "herald_streams" : "herald", events, trackers, heap,
+            return measure(variant, events, trackers, heap,
                     (seq, sent, window) -> publisher.publish(new Payloads.BenchEvent(seq, sent, pad))
                             .whenComplete((ok, failure) -> window.release()),
                     () -> {
@@ -234,8 +244,29 @@ final class E2e {
             for (RedisEventBus s : subscribers) {
                 s.shutdown(Duration.ofSeconds(10));
             }
+            clients.forEach(Hops::shutdown);
             RedisCleanup.deleteAll(uri, prefix); // Redis memory stays bounded over many runs
         }
+    }
+
+    /**
+     * A bus builder. By default on the bus's own client, as {@code RedisEventBus.builder(uri)}
+     * makes it; {@code shared}: on one client for all the variant's buses, as the raw variants'
+     * publishing and subscribing connections share one. A client made here has the options of
+     * Herald's own (RESP2, no per-command timer), and {@link Hops}' stamps when those are on.
+     */
+    private RedisEventBus.Builder heraldBuilder(List<RedisClient> clients, boolean shared) {
+        if (shared && !clients.isEmpty()) {
+            return RedisEventBus.builder(clients.get(0));
+        }
+        if (!shared && !Hops.enabled()) {
+            return RedisEventBus.builder(uri);
+        }
+        RedisClient client = Hops.client(uri);
+        client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
+                .timeoutOptions(io.lettuce.core.TimeoutOptions.builder().timeoutCommands(false).build()).build());
+        clients.add(client);
+        return RedisEventBus.builder(client);
     }
 
     // ------------------------------------------------------------------ raw Lettuce Pub/Sub
@@ -243,7 +274,7 @@ final class E2e {
     private Outcome lettuce(String variant, int events, Tracker tracker, Tracker.HeapSampler heap) throws Exception {
         String pad = Payloads.pad(options.size(), 40);
         boolean best = variant.equals("lettuce_best");
-        RedisClient client = RedisClient.create(uri);
+        RedisClient client = Hops.client(uri);
         if (best) {
             client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build());
         }
@@ -281,7 +312,7 @@ final class E2e {
             }
         } finally {
             sub.close();
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            Hops.shutdown(client);
         }
     }
 

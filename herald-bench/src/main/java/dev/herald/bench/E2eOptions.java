@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * @param mode pubsub or streams
  * @param events events per variant
  * @param size approximate message size in bytes
- * @param publishers publisher threads (herald, herald_streams, lettuce_async and lettuce_streams; the
+ * @param publishers publisher threads (herald, herald_shared, herald_streams, lettuce_async and lettuce_streams; the
  *     batched raw variants and Jedis pipeline on one thread only)
  * @param handlers Herald handlers per event (the first records)
  * @param rate events per second, or 0 for as fast as possible

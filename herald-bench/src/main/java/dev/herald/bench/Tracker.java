@@ -31,7 +31,12 @@ final class Tracker {
             seen.set((int) seq);
         }
         latencyMicros.recordValue(Math.max(0, Math.min((now - sentNanos) / 1000, 60_000_000L)));
+        if (HOPS) {
+            Hops.record(sentNanos, now);
+        }
     }
+
+    private static final boolean HOPS = Hops.enabled();
 
     synchronized long unique() {
         return seen.cardinality();

@@ -36,4 +36,24 @@ class BenchJarIT {
         assertThat(json.at("/variants/herald/delivered_per_s_median").asDouble()).isPositive();
         assertThat(json.at("/variants/lettuce_async/lost").asDouble()).isZero();
     }
+
+    @Test
+    void withHopsOnEachLettuceVariantSaysWhereItsLatencyWent() throws Exception {
+        Path jar = Path.of("target", "herald-bench.jar");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(java.toString(), "-Dherald.bench.hops=true", "-jar", jar.toString(), "e2e",
+                "--events", "1000", "--size", "256", "--rate", "2000", "--runs", "1", "--warmup", "500", "--warmup-seconds", "0",
+                "--variants", "herald,herald_shared,lettuce_async,sockets")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(text).isZero();
+
+        for (String variant : new String[] {"herald", "herald_shared", "lettuce_async"}) {
+            assertThat(text).as(text).contains("hops " + variant + ":   publish call -> written to the socket",
+                    "hops " + variant + ":   written -> read by the subscriber", "hops " + variant + ":   read -> subscriber callback");
+        }
+        assertThat(text).as("plain sockets have no Netty pipeline to stamp").doesNotContain("hops sockets");
+    }
 }

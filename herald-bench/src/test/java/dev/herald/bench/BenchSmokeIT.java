@@ -15,7 +15,7 @@ class BenchSmokeIT {
         try (RedisServer redis = RedisServer.start()) {
             E2eOptions options = E2eOptions.parse(new String[] {"--events", "2000", "--size", "256"});
             E2e bench = new E2e(options, redis.uri());
-            for (String variant : List.of("herald", "lettuce_async", "lettuce_batched", "lettuce_best", "jedis", "sockets",
+            for (String variant : List.of("herald", "herald_shared", "lettuce_async", "lettuce_batched", "lettuce_best", "jedis", "sockets",
                     "herald_streams", "lettuce_streams")) {
                 E2e.Outcome outcome = bench.run(variant, 2000);
                 assertThat(outcome.unique()).as(variant).isEqualTo(2000);
