@@ -17,7 +17,8 @@ import org.HdrHistogram.Histogram;
  * Lettuce alike): a Netty handler next to the socket of every connection notes when a publishing
  * connection's flush returned (the command was written to the socket) and when a Pub/Sub
  * connection's read began; the subscriber's callback adds the publish call and its own entry.
- * On with {@code -Dherald.bench.hops=true}; printed to stdout after each measured run.
+ * On with {@code -Dherald.bench.hops=true}; printed to stderr after each measured run (stdout
+ * stays the table or the one JSON line).
  *
  * <p>The notes are the latest flush and read, not per event: an event is counted only when its
  * four times are in order (publish, written, read, callback), which holds when one event is in
@@ -86,10 +87,10 @@ final class Hops {
     /** Prints the run's hops and starts over; prints nothing for variants that note none. */
     static synchronized void report(String variant) {
         if (HOPS[0].getTotalCount() > 0) {
-            System.out.printf(Locale.ROOT, "hops %s: %d events in order, %d skipped (more than one in flight)%n",
+            System.err.printf(Locale.ROOT, "hops %s: %d events in order, %d skipped (more than one in flight)%n",
                     variant, HOPS[0].getTotalCount(), skipped);
             for (int i = 0; i < HOPS.length; i++) {
-                System.out.printf(Locale.ROOT, "hops %s:   %-38s p50 %6d us  p90 %6d us  p99 %6d us  p999 %6d us%n",
+                System.err.printf(Locale.ROOT, "hops %s:   %-38s p50 %6d us  p90 %6d us  p99 %6d us  p999 %6d us%n",
                         variant, NAMES[i], HOPS[i].getValueAtPercentile(50), HOPS[i].getValueAtPercentile(90),
                         HOPS[i].getValueAtPercentile(99), HOPS[i].getValueAtPercentile(99.9));
             }

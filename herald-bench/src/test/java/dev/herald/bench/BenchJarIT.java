@@ -43,8 +43,8 @@ class BenchJarIT {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(java.toString(), "-Dherald.bench.hops=true", "-jar", jar.toString(), "e2e",
                 "--events", "1000", "--size", "256", "--rate", "2000", "--runs", "1", "--warmup", "500", "--warmup-seconds", "0",
-                "--variants", "herald,herald_shared,lettuce_async,sockets")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                "--variants", "herald,herald_shared,lettuce_async,sockets", "--json")
+                .redirectErrorStream(true).start();
         byte[] output = process.getInputStream().readAllBytes();
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String text = new String(output, StandardCharsets.UTF_8);
@@ -55,5 +55,21 @@ class BenchJarIT {
                     "hops " + variant + ":   written -> read by the subscriber", "hops " + variant + ":   read -> subscriber callback");
         }
         assertThat(text).as("plain sockets have no Netty pipeline to stamp").doesNotContain("hops sockets");
+    }
+
+    @Test
+    void withHopsOnStdoutIsStillTheOneJsonLine() throws Exception {
+        Path jar = Path.of("target", "herald-bench.jar");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(java.toString(), "-Dherald.bench.hops=true", "-jar", jar.toString(), "e2e",
+                "--events", "500", "--size", "256", "--rate", "2000", "--runs", "1", "--warmup", "500", "--warmup-seconds", "0",
+                "--variants", "herald,lettuce_async", "--json")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(text).isZero();
+        assertThat(text.lines().toList()).as(text).singleElement().satisfies(line ->
+                assertThat(new ObjectMapper().readTree(line).get("herald_lost").asLong()).isZero());
     }
 }
