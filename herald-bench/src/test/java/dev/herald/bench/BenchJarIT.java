@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -18,18 +21,10 @@ class BenchJarIT {
 
     @Test
     void e2eWithJsonPrintsTheRatiosFromChildJvms() throws Exception {
-        Path jar = Path.of("target", "herald-bench.jar");
-        assertThat(jar).exists();
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "e2e", "--events", "2000", "--size", "256",
-                "--runs", "1", "--warmup", "1000", "--warmup-seconds", "0", "--variants", "herald,lettuce_async", "--json")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(text).isZero();
+        Output out = bench(List.of(), "--events", "2000", "--size", "256", "--runs", "1", "--warmup", "1000",
+                "--warmup-seconds", "0", "--variants", "herald,lettuce_async", "--json");
 
-        String line = text.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+        String line = out.stdout().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
         JsonNode json = new ObjectMapper().readTree(line);
         assertThat(json.get("herald_lost").asLong()).isZero();
         assertThat(json.get("ratio_vs_lettuce_async").asDouble()).isPositive();
@@ -38,38 +33,42 @@ class BenchJarIT {
     }
 
     @Test
-    void withHopsOnEachLettuceVariantSaysWhereItsLatencyWent() throws Exception {
-        Path jar = Path.of("target", "herald-bench.jar");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-Dherald.bench.hops=true", "-jar", jar.toString(), "e2e",
-                "--events", "1000", "--size", "256", "--rate", "2000", "--runs", "1", "--warmup", "500", "--warmup-seconds", "0",
-                "--variants", "herald,herald_shared,lettuce_async,sockets", "--json")
-                .redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(text).isZero();
+    void withHopsOnEachLettuceVariantSaysWhereItsLatencyWentOnStderr() throws Exception {
+        Output out = bench(List.of("-Dherald.bench.hops=true"), "--events", "1000", "--size", "256", "--rate", "2000",
+                "--runs", "1", "--warmup", "500", "--warmup-seconds", "0", "--variants", "herald,herald_shared,lettuce_async,sockets",
+                "--json");
 
         for (String variant : new String[] {"herald", "herald_shared", "lettuce_async"}) {
-            assertThat(text).as(text).contains("hops " + variant + ":   publish call -> written to the socket",
+            assertThat(out.stderr()).as(out.stderr()).contains("hops " + variant + ":   publish call -> written to the socket",
                     "hops " + variant + ":   written -> read by the subscriber", "hops " + variant + ":   read -> subscriber callback");
         }
-        assertThat(text).as("plain sockets have no Netty pipeline to stamp").doesNotContain("hops sockets");
+        assertThat(out.stderr()).as("plain sockets have no Netty pipeline to stamp").doesNotContain("hops sockets");
+        assertThat(out.stdout().lines().toList()).as("stdout stays the one JSON line").singleElement().satisfies(line ->
+                assertThat(new ObjectMapper().readTree(line).get("herald_lost").asLong()).isZero());
     }
 
-    @Test
-    void withHopsOnStdoutIsStillTheOneJsonLine() throws Exception {
+    private record Output(String stdout, String stderr) {
+    }
+
+    /** Runs the packaged jar's {@code e2e} with these JVM options and arguments; it must exit with 0. */
+    private static Output bench(List<String> jvmOptions, String... args) throws Exception {
         Path jar = Path.of("target", "herald-bench.jar");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-Dherald.bench.hops=true", "-jar", jar.toString(), "e2e",
-                "--events", "500", "--size", "256", "--rate", "2000", "--runs", "1", "--warmup", "500", "--warmup-seconds", "0",
-                "--variants", "herald,lettuce_async", "--json")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(text).isZero();
-        assertThat(text.lines().toList()).as(text).singleElement().satisfies(line ->
-                assertThat(new ObjectMapper().readTree(line).get("herald_lost").asLong()).isZero());
+        assertThat(jar).exists();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "e2e"));
+        command.addAll(List.of(args));
+        Path stderr = Files.createTempFile("herald-bench", ".stderr");
+        try {
+            Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+            String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String errors = Files.readString(stderr);
+            assertThat(process.exitValue()).as(stdout + errors).isZero();
+            return new Output(stdout, errors);
+        } finally {
+            Files.deleteIfExists(stderr);
+        }
     }
 }
