@@ -58,7 +58,7 @@ final class Hops {
         return RedisClient.create(ClientResources.builder().nettyCustomizer(new NettyCustomizer() {
             @Override
             public void afterChannelInitialized(Channel channel) {
-                channel.pipeline().addFirst("herald-bench-hops", new Stamp(channel));
+                channel.pipeline().addFirst("herald-bench-hops", new Stamp());
             }
         }).build(), uri);
     }
@@ -107,16 +107,11 @@ final class Hops {
 
     /** Next to the socket: outbound flushes pass it last, inbound reads first. One per channel. */
     private static final class Stamp extends ChannelDuplexHandler {
-        private final Channel channel;
         private int kind; // 0 not known yet, 1 Pub/Sub, 2 commands: known once Lettuce's handlers are in; event loop only
 
-        Stamp(Channel channel) {
-            this.channel = channel;
-        }
-
-        private boolean subscriber() {
+        private boolean subscriber(ChannelHandlerContext ctx) {
             if (kind == 0) {
-                kind = channel.pipeline().get(PubSubCommandHandler.class) != null ? 1 : 2;
+                kind = ctx.pipeline().get(PubSubCommandHandler.class) != null ? 1 : 2;
             }
             return kind == 1;
         }
@@ -124,14 +119,14 @@ final class Hops {
         @Override
         public void flush(ChannelHandlerContext ctx) {
             ctx.flush();
-            if (!subscriber()) {
+            if (!subscriber(ctx)) {
                 written = System.nanoTime();
             }
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (subscriber()) {
+            if (subscriber(ctx)) {
                 read = System.nanoTime();
             }
             ctx.fireChannelRead(msg);
