@@ -177,8 +177,14 @@ public interface EventBus extends AutoCloseable {
      * {@link DeadLetter.Reason#SHUTDOWN}. Nothing received is dropped. Idempotent: a second call
      * returns the first call's report (waiting for it if still running).
      *
+     * <p>A handler of this bus cannot shut it down on its own thread, since the shutdown waits
+     * for that very handler: from a handler, shut down on another thread, for example
+     * {@code CompletableFuture.runAsync(bus::shutdown)}.
+     *
      * @param timeout how long handlers may take to finish
      * @return what was handled and parked
+     * @throws IllegalStateException if called on the thread of one of this bus's handlers
+     *     before the bus has shut down
      */
     ShutdownReport shutdown(Duration timeout);
 

@@ -96,6 +96,11 @@ final class ActiveSubscription implements Subscription {
         return lanes.awaitDrained(deadlineNanos);
     }
 
+    /** Whether the thread is one of this handler's workers. */
+    boolean runsOn(Thread thread) {
+        return lanes.isWorker(thread);
+    }
+
     void parkRemaining() {
         lanes.parkRemaining();
     }

@@ -25,12 +25,16 @@ public final class EventTypeRegistry {
         }
     };
 
+    /** The class by-name subscriptions decode a type's data into: registered, or subscribed by class. */
     private final Map<String, Class<?>> classByType = new ConcurrentHashMap<>();
     private final Map<Class<?>, String> typeByRegisteredClass = new ConcurrentHashMap<>();
+    /** Every class seen with its type name, subscribed or published: one class per name. */
+    private final Map<String, Class<?>> classByClaimedType = new ConcurrentHashMap<>();
 
     public EventTypeRegistry(Map<String, Class<?>> registered) {
         registered.forEach((type, cls) -> {
             classByType.put(type, cls);
+            classByClaimedType.put(type, cls);
             typeByRegisteredClass.put(cls, type);
         });
     }
@@ -59,8 +63,22 @@ public final class EventTypeRegistry {
         if (type == null) {
             type = annotatedTypeOf(eventClass);
         }
+        claim(type, eventClass);
         classByType.putIfAbsent(type, eventClass);
         return type;
+    }
+
+    /** Records that a class goes by a type name; a second class claiming the same name is refused. */
+    private void claim(String type, Class<?> eventClass) {
+        Class<?> owner = classByClaimedType.get(type); // a read on the publish path: the common case
+        if (owner == null) {
+            owner = classByClaimedType.putIfAbsent(type, eventClass);
+        }
+        if (owner != null && owner != eventClass) {
+            throw new IllegalArgumentException("event type '" + type + "' is claimed by two classes, " + owner.getName()
+                    + " and " + eventClass.getName() + ": each would receive the other's events; give one of them"
+                    + " another @EventType name");
+        }
     }
 
     /** The type name of an event instance, for publishing. */
@@ -75,10 +93,14 @@ public final class EventTypeRegistry {
             Optional<String> annotated = ANNOTATED.get(cls);
             if (annotated.isEmpty() || annotated.get() != type) { // the annotation's own string was checked once
                 checkTypeName(type);
+                return type; // computed per event: a name of the event, not of its class
             }
+            claim(type, cls);
             return type;
         }
-        return annotatedTypeOf(cls);
+        type = annotatedTypeOf(cls);
+        claim(type, cls);
+        return type;
     }
 
     /** The class known for a type name, or null. */

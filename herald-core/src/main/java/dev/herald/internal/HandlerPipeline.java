@@ -64,6 +64,7 @@ final class HandlerPipeline<E> {
             if (work.finish()) {
                 deadLetters.overDelivered(raw, event != null ? event : peekQuietly(raw), handlerName,
                         work.delivery.deliveryCount());
+                work.settled = true;
                 work.delivery.ack();
             }
             return;
@@ -88,6 +89,7 @@ final class HandlerPipeline<E> {
             } else {
                 deadLetters.rejected(problem, raw, event, handlerName);
             }
+            work.settled = true;
             work.delivery.ack();
             return;
         }
@@ -111,7 +113,56 @@ final class HandlerPipeline<E> {
         } else {
             deadLetters.failed(event, raw, handlerName, outcome);
         }
+        work.settled = true;
         work.delivery.ack();
+    }
+
+    /**
+     * The last resort for a failure of Herald's own code while it processed work (decoding,
+     * counting or dead-lettering ran out of memory, say): work not yet accounted for becomes a
+     * dead letter with that failure, tried again while memory is short, so that the event is
+     * counted, never silently gone.
+     */
+    void failedOutsideHandler(Work work, Throwable failure) {
+        if (work.settled || !(work.finish() || work.finished())) {
+            log.error("Worker of handler '{}' failed after its event was accounted for; it goes on", handlerName, failure);
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                IncomingEvent event = work.event;
+                RetryingInvoker.Outcome outcome = new RetryingInvoker.Outcome(false, false, 0, failure, null, null);
+                if (work.replay != null) {
+                    work.replay.completeExceptionally(failure);
+                } else if (event != null) {
+                    deadLetters.failed(event, work.delivery.body(), handlerName, outcome);
+                } else {
+                    deadLetters.rejected(new InvalidMessageException(Reason.UNDECODABLE,
+                            "Herald failed while decoding it: " + DeadLetterWriter.describe(failure)),
+                            work.delivery.body(), peekQuietly(work.delivery.body()), handlerName);
+                }
+                work.settled = true;
+                work.delivery.ack();
+                return;
+            } catch (RuntimeException | Error again) {
+                if (work.settled || attempt == OUT_OF_MEMORY_TRIES) {
+                    log.error("Worker of handler '{}' could not dead-letter event {} after failing on it", handlerName,
+                            work.event != null ? work.event.id() : "(not decoded)", again);
+                    return;
+                }
+                pauseForMemory();
+            }
+        }
+    }
+
+    private static final int OUT_OF_MEMORY_TRIES = 5;
+
+    private static void pauseForMemory() {
+        try {
+            Thread.sleep(100L); // lets the collector free what the failed attempt held
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Parks work the shutdown deadline caught: a SHUTDOWN dead letter, never a silent drop. */

@@ -15,6 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls a handler, and again after a backoff while its {@link RetryPolicy} allows. One concern:
  * attempts and delays; what happens after the last failure is the caller's.
+ *
+ * <p>Whatever the handler throws is a failed attempt, an {@link Error} included: a
+ * {@link StackOverflowError} is retried like an exception; any other {@link VirtualMachineError}
+ * ({@link OutOfMemoryError}, {@link InternalError}) ends the attempts at once, since the JVM may
+ * not be able to run the handler again, and the caller dead-letters the event with it.
  */
 final class RetryingInvoker {
 
@@ -46,8 +51,6 @@ final class RetryingInvoker {
             try {
                 handler.handle(envelope);
                 return new Outcome(true, false, attempt, null, firstFailure, firstFailure == null ? null : clock.instant());
-            } catch (VirtualMachineError fatal) {
-                throw fatal;
             } catch (Throwable t) {
                 failure = t;
             } finally {
@@ -60,7 +63,7 @@ final class RetryingInvoker {
             if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
                 return new Outcome(false, true, attempt, failure, firstFailure, now);
             }
-            if (attempt >= policy.maxAttempts() || !policy.isRetryable(failure)) {
+            if (attempt >= policy.maxAttempts() || !policy.isRetryable(failure) || endsAttempts(failure)) {
                 return new Outcome(false, false, attempt, failure, firstFailure, now);
             }
             Duration delay = policy.delay(attempt, random);
@@ -75,5 +78,10 @@ final class RetryingInvoker {
                 return new Outcome(false, true, attempt, failure, firstFailure, now);
             }
         }
+    }
+
+    /** A failure after which the JVM may not run the handler again: not retried. */
+    static boolean endsAttempts(Throwable failure) {
+        return failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError);
     }
 }

@@ -271,6 +271,10 @@ public class TransportEventBus implements EventBus {
         CompletableFuture<ShutdownReport> mine;
         BusState before;
         synchronized (lifecycle) {
+            if (shutdown != null && shutdown.isDone()) {
+                return shutdown.join();
+            }
+            refuseOnOwnHandlerThread();
             if (shutdown != null) {
                 mine = shutdown;
                 before = null;
@@ -291,6 +295,18 @@ public class TransportEventBus implements EventBus {
             state.set(BusState.TERMINATED);
         }
         return mine.join();
+    }
+
+    /** A shutdown waits for the handlers: one of them asking for it on its own thread would wait for itself. */
+    private void refuseOnOwnHandlerThread() {
+        Thread current = Thread.currentThread();
+        for (ActiveSubscription s : subscriptions) {
+            if (s.runsOn(current)) {
+                throw new IllegalStateException("shutdown() was called by handler '" + s.handlerName() + "' of '"
+                        + s.eventType() + "' on its own thread, and the shutdown would wait for that handler to return;"
+                        + " shut the bus down from another thread, for example CompletableFuture.runAsync(bus::shutdown)");
+            }
+        }
     }
 
     private ShutdownReport drain(Duration timeout, BusState before) {
@@ -321,7 +337,7 @@ public class TransportEventBus implements EventBus {
             subscriptions.forEach(ActiveSubscription::parkRemaining);
         }
         if (before != BusState.NEW) {
-            transport.close(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(1).toNanos())));
+            closeTransport(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(1).toNanos())));
         }
         subscriptions.clear();
         afterShutdown();
@@ -340,6 +356,23 @@ public class TransportEventBus implements EventBus {
             Thread.currentThread().interrupt();
         }
         return report;
+    }
+
+    /**
+     * Closes the transport with the interrupt flag cleared (a client's blocking calls fail on an
+     * interrupted thread) and never lets its failure end the shutdown without a report.
+     */
+    private void closeTransport(Duration timeout) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            transport.close(timeout);
+        } catch (RuntimeException e) {
+            log.warn("Herald bus {}: closing transport {} failed: {}", settings.instanceId(), transport, e.toString(), e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Called once at the end of a shutdown, after the transport closed; for transports' own resources. */

@@ -22,6 +22,12 @@ final class Work {
     /** The decoded event, once known. */
     volatile @Nullable IncomingEvent event;
     private final AtomicInteger state = new AtomicInteger(QUEUED);
+    /**
+     * Set by the worker once the outcome is counted (handled, dead-lettered, replay completed):
+     * what a failure of Herald's own code after that point leaves is already accounted for.
+     * Read and written by the worker thread only.
+     */
+    boolean settled;
 
     Work(Delivery delivery, @Nullable CompletableFuture<Void> replay) {
         this.delivery = delivery;
@@ -35,6 +41,11 @@ final class Work {
     /** The worker finished it; false if it was parked meanwhile. */
     boolean finish() {
         return state.compareAndSet(RUNNING, DONE);
+    }
+
+    /** Whether the worker has finished it (as opposed to queued, running or parked). */
+    boolean finished() {
+        return state.get() == DONE;
     }
 
     /** The shutdown parks it; false if it already finished. */

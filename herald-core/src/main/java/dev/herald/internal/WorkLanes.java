@@ -177,13 +177,17 @@ final class WorkLanes {
                 try {
                     pipeline.process(work);
                 } catch (RuntimeException | Error e) {
-                    log.error("Worker of handler '{}' failed outside the handler; it goes on", pipeline.handlerName(), e);
+                    pipeline.failedOutsideHandler(work, e);
                 } finally {
                     running[slot].work = null;
                     Thread.interrupted(); // a late shutdown interrupt must not leak into the next event
                 }
             }
         }
+    }
+
+    boolean isWorker(Thread thread) {
+        return threads.contains(thread);
     }
 
     /** No more work is queued after this returns; workers finish the queue, then stop. */

@@ -54,6 +54,24 @@ public final class ConformanceEvents {
     public record PaymentTaken(String paymentId, BigDecimal amount, Instant at, List<String> tags) implements DomainEvent {
     }
 
+    /**
+     * One of two classes that claim one type name: the second one a bus sees must be refused.
+     *
+     * @param n a number
+     */
+    @EventType("conformance.claimed")
+    public record ClaimsAName(int n) {
+    }
+
+    /**
+     * The other class claiming {@link ClaimsAName}'s type name.
+     *
+     * @param s a text
+     */
+    @EventType("conformance.claimed")
+    public record ClaimsTheSameName(String s) {
+    }
+
     /** A class without {@code @EventType}: publishing or subscribing it must fail clearly. */
     public record Unnamed(String value) {
     }

@@ -18,6 +18,8 @@ import dev.herald.ShutdownReport;
 import dev.herald.Subscription;
 import dev.herald.SubscriptionOptions;
 import dev.herald.spi.TransportFeatures;
+import dev.herald.testkit.ConformanceEvents.ClaimsAName;
+import dev.herald.testkit.ConformanceEvents.ClaimsTheSameName;
 import dev.herald.testkit.ConformanceEvents.Numbered;
 import dev.herald.testkit.ConformanceEvents.OrderPlaced;
 import dev.herald.testkit.ConformanceEvents.PaymentTaken;
@@ -506,6 +508,62 @@ public abstract class TransportConformanceSuite {
     }
 
     @Test
+    void aStackOverflowInAHandlerIsAFailedAttemptLikeAnyOther() {
+        EventBus bus = bus(b -> b.sleeper(new RecordingSleeper())
+                .retry(RetryPolicy.exponential(Duration.ofMillis(10), 2.0, Duration.ofSeconds(1), 3)));
+        AtomicInteger calls = new AtomicInteger();
+        bus.subscribe(OrderPlaced.class, "recurses", e -> {
+            if (calls.incrementAndGet() == 1 || e.payload().orderId().equals("always")) {
+                recurse(0); // a real StackOverflowError, as a runaway handler throws it
+            }
+        });
+        bus.start();
+
+        bus.publish(new OrderPlaced("once", 1)).join();
+        bus.publish(new OrderPlaced("fine", 2)).join();
+        Envelope<OrderPlaced> poison = bus.publish(new OrderPlaced("always", 3)).join();
+
+        eventually().until(() -> bus.stats().handled() == 2 && bus.deadLetters().size() == 1);
+        DeadLetter letter = bus.deadLetters().list(10).get(0);
+        assertThat(letter.eventId()).isEqualTo(poison.id());
+        assertThat(letter.reason()).isEqualTo(Reason.HANDLER_FAILED);
+        assertThat(letter.attempts()).isEqualTo(3);
+        assertThat(letter.errorClass()).isEqualTo(StackOverflowError.class.getName());
+        assertAccounted(bus, 3, 1);
+    }
+
+    @Test
+    void anOutOfMemoryErrorInAHandlerDeadLettersTheEventWithoutRetrying() {
+        EventBus bus = bus(b -> b.sleeper(new RecordingSleeper())
+                .retry(RetryPolicy.exponential(Duration.ofMillis(10), 2.0, Duration.ofSeconds(1), 5)));
+        AtomicInteger calls = new AtomicInteger();
+        bus.subscribe(OrderPlaced.class, "runs-out-of-memory", e -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("Java heap space (thrown by the test)");
+            }
+        });
+        bus.start();
+
+        Envelope<OrderPlaced> first = bus.publish(new OrderPlaced("1", 1)).join();
+        bus.publish(new OrderPlaced("2", 2)).join();
+
+        eventually().until(() -> bus.stats().handled() == 1 && bus.deadLetters().size() == 1);
+        DeadLetter letter = bus.deadLetters().list(10).get(0);
+        assertThat(letter.eventId()).isEqualTo(first.id());
+        assertThat(letter.attempts()).isEqualTo(1);
+        assertThat(letter.errorClass()).isEqualTo(OutOfMemoryError.class.getName());
+        assertThat(calls.get()).isEqualTo(2);
+        assertAccounted(bus, 2, 1);
+        ShutdownReport report = bus.shutdown(Duration.ofSeconds(5));
+        assertThat(report.handled()).isEqualTo(1);
+        assertThat(report.deadLettered()).isEqualTo(1);
+    }
+
+    private static int recurse(int depth) {
+        return recurse(depth + 1) + 1;
+    }
+
+    @Test
     void aSubscriptionsRetryPolicyOverridesTheBusDefault() {
         EventBus bus = bus(b -> b.sleeper(new RecordingSleeper()).retry(RetryPolicy.none()));
         AtomicInteger defaultCalls = new AtomicInteger();
@@ -659,6 +717,30 @@ public abstract class TransportConformanceSuite {
         assertThatThrownBy(() -> bus.publish(new Unnamed("x")).join())
                 .hasCauseInstanceOf(IllegalArgumentException.class).hasMessageContaining(Unnamed.class.getName());
         assertThat(bus.state()).isEqualTo(BusState.RUNNING);
+    }
+
+    @Test
+    void aSecondClassClaimingATypeNameIsRefusedNamingBothOnSubscribeOrPublish() {
+        EventBus bySubscribe = bus();
+        bySubscribe.subscribe(ClaimsAName.class, e -> { });
+        assertThatThrownBy(() -> bySubscribe.subscribe(ClaimsTheSameName.class, e -> { }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conformance.claimed")
+                .hasMessageContaining(ClaimsAName.class.getName())
+                .hasMessageContaining(ClaimsTheSameName.class.getName());
+
+        EventBus byPublish = bus();
+        ConcurrentLinkedQueue<Envelope<ClaimsAName>> got = new ConcurrentLinkedQueue<>();
+        byPublish.subscribe(ClaimsAName.class, got::add);
+        byPublish.start();
+        assertThatThrownBy(() -> byPublish.publish(new ClaimsTheSameName("x")).join())
+                .hasCauseInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(ClaimsAName.class.getName())
+                .hasMessageContaining(ClaimsTheSameName.class.getName());
+        byPublish.publish(new ClaimsAName(7)).join();
+        eventually().until(() -> got.size() == 1);
+        assertThat(got.peek().payload()).isEqualTo(new ClaimsAName(7));
+        assertThat(byPublish.state()).isEqualTo(BusState.RUNNING);
     }
 
     @Test
@@ -904,6 +986,38 @@ public abstract class TransportConformanceSuite {
         assertThat(report.handled() + report.deadLettered() + report.leftPending()).isEqualTo(3L * n);
         assertAccounted(bus, n, 3);
         never.countDown();
+    }
+
+    @Test
+    void shutdownCalledByAHandlerOnItsOwnThreadIsRefusedAtOnceAndAnotherThreadCanShutDown() {
+        EventBus bus = bus();
+        CompletableFuture<Throwable> refused = new CompletableFuture<>();
+        bus.subscribe(OrderPlaced.class, "stops-the-bus", e -> {
+            try {
+                bus.shutdown(Duration.ofSeconds(10));
+                refused.complete(null);
+            } catch (RuntimeException t) {
+                refused.complete(t);
+            }
+        });
+        bus.start();
+
+        long begin = System.nanoTime();
+        bus.publish(new OrderPlaced("1", 1)).join();
+        Throwable failure = refused.orTimeout(patience().toSeconds(), TimeUnit.SECONDS).join();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(5));
+        assertThat(failure).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("stops-the-bus").hasMessageContaining("another thread");
+        assertThat(bus.state()).isEqualTo(BusState.RUNNING);
+        assertAccounted(bus, 1, 1);
+
+        ShutdownReport first = CompletableFuture.supplyAsync(() -> bus.shutdown(Duration.ofSeconds(5))).join();
+        assertThat(first.completedInTime()).isTrue();
+        assertThat(first.handled()).isEqualTo(1);
+        assertThat(bus.shutdown()).isSameAs(first);
+        bus.close();
+        assertThat(bus.state()).isEqualTo(BusState.TERMINATED);
     }
 
     @Test
