@@ -427,6 +427,27 @@ class RedisPubSubIT {
         assertThat(bus.health().up()).isTrue();
     }
 
+    @Test
+    void foreignMessagesWithBadPublisherStampsAreDeliveredAndLeaveTheMissedCountAlone() {
+        EventBus bus = track(builder(redis.uri()).build());
+        List<String> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bus.subscribe(OrderPlaced.class, "orders", e -> handled.add(e.payload().orderId()));
+        bus.start();
+
+        String[] stamps = {"1", "9223372036854775806", "\"abc\"", "99999999999999999999", "1.5", "2", "3"};
+        for (int i = 0; i < stamps.length; i++) {
+            raw.sync().publish("herald:it.order-placed", "{\"specversion\":\"1.0\",\"publisherid\":\"foreign\","
+                    + "\"publisherseq\":" + stamps[i] + ",\"id\":\"f-" + i + "\",\"source\":\"elsewhere\","
+                    + "\"type\":\"it.order-placed\",\"data\":{\"orderId\":\"f" + i + "\",\"n\":" + i + "}}");
+        }
+
+        eventually().until(() -> handled.size() == stamps.length);
+        assertThat(handled).containsExactly("f0", "f1", "f2", "f3", "f4", "f5", "f6");
+        assertThat(bus.deadLetters().size()).isZero();
+        assertThat(((RedisEventBus) bus).missedEvents()).isZero();
+        assertThat(bus.health().counters().get("missedEvents")).isZero();
+    }
+
     private static void redisCli(java.nio.file.Path cli, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(cli.toString(), "-p", Integer.toString(redis.port())));
         command.addAll(List.of(args));

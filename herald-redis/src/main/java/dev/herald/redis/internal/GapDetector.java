@@ -21,14 +21,25 @@ final class GapDetector {
     /** Open gaps remembered per publisher and channel; older ones stay counted as missed. */
     private static final int MAX_OPEN_GAPS = 1000;
 
+    /**
+     * More events a second than any publisher sends (one Redis server takes under a million):
+     * a jump beyond it since a publisher was first seen is no gap but a stamp that lies.
+     */
+    private static final long MAX_PLAUSIBLE_RATE = 10_000_000;
+    /** Bad stamps are logged one by one up to this many, then at DEBUG. */
+    private static final int BAD_STAMPS_LOGGED_AT_WARN = 20;
+
     private static final class Stream {
         long highest;
+        /** When the first event of this publisher on this channel was seen. */
+        final long firstSeenNanos = System.nanoTime();
         /** Open gaps: first missing number to last missing number. */
         final TreeMap<Long, Long> gaps = new TreeMap<>();
     }
 
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final AtomicLong missed = new AtomicLong();
+    private final AtomicLong badStamps = new AtomicLong();
     private final SequenceStamp stamp = new SequenceStamp();
     /** The stream of the last event: most events come from the publisher and channel of the one before. */
     private String lastChannel = "";
@@ -38,6 +49,9 @@ final class GapDetector {
     /** Records one event; returns how many of the publisher's events before it are missing. */
     long observe(String channel, byte[] message) {
         if (!stamp.read(message)) {
+            if (stamp.malformed) {
+                badStamp(channel, "a publisherseq that is not a whole number from 0 to " + Long.MAX_VALUE);
+            }
             return 0;
         }
         long seq = stamp.sequence;
@@ -58,6 +72,11 @@ final class GapDetector {
         }
         if (seq > s.highest + 1) {
             long gap = seq - s.highest - 1;
+            if (implausible(s, gap)) {
+                badStamp(channel, "publisherseq " + seq + " of publisher " + stamp.id() + ", a jump of " + gap
+                        + " after " + s.highest + " that no publisher could have made since it was first seen");
+                return 0;
+            }
             s.gaps.put(s.highest + 1, seq - 1);
             if (s.gaps.size() > MAX_OPEN_GAPS) {
                 s.gaps.pollFirstEntry();
@@ -75,6 +94,22 @@ final class GapDetector {
             arrivedLate(s, seq);
         }
         return 0;
+    }
+
+    private static boolean implausible(Stream s, long gap) {
+        long seconds = (System.nanoTime() - s.firstSeenNanos) / 1_000_000_000L + 1;
+        return gap / seconds > MAX_PLAUSIBLE_RATE;
+    }
+
+    /** A stamp that cannot be ours: ignored, so it never skews the count; its event is delivered as any other. */
+    private void badStamp(String channel, String what) {
+        long n = badStamps.incrementAndGet();
+        if (n <= BAD_STAMPS_LOGGED_AT_WARN) {
+            log.warn("Ignored the gap-detection stamp of a message on channel '{}': {}; the event is delivered, the missed count "
+                    + "is unchanged{}", channel, what, n == BAD_STAMPS_LOGGED_AT_WARN ? " (further bad stamps are logged at DEBUG)" : "");
+        } else {
+            log.debug("Ignored the gap-detection stamp of a message on channel '{}': {}", channel, what);
+        }
     }
 
     private void arrivedLate(Stream s, long seq) {

@@ -19,11 +19,16 @@ final class SequenceStamp {
 
     /** The last message read: where its publisher id is, and its number. */
     byte[] message;
+    /** Whether the last message read had a publisher id but a number that is not one Herald writes. */
+    boolean malformed;
     int idStart;
     int idEnd;
     long sequence;
 
-    /** Reads a message; false if it carries no stamp of ours. */
+    /**
+     * Reads a message; false if it carries no stamp of ours, or one whose number is not a
+     * decimal {@code long} (then {@link #malformed} is set).
+     */
     boolean read(byte[] message) {
         int start;
         if (startsWith(message, 0, HERALD_OPENING)) {
@@ -54,15 +59,22 @@ final class SequenceStamp {
                 return false;
             }
         }
+        malformed = false;
         long value = 0;
         int i = seq + SEQ_KEY.length;
         int digits = 0;
-        while (i < message.length && message[i] >= '0' && message[i] <= '9' && digits < 18) {
-            value = value * 10 + (message[i] - '0');
+        while (i < message.length && message[i] >= '0' && message[i] <= '9') {
+            int digit = message[i] - '0';
+            if (value > (Long.MAX_VALUE - digit) / 10) {
+                malformed = true; // past the long range: no publisher of ours numbers so far
+                return false;
+            }
+            value = value * 10 + digit;
             i++;
             digits++;
         }
-        if (digits == 0) {
+        if (digits == 0 || i < message.length && !endsNumber(message[i])) {
+            malformed = true; // a string, a fraction, a negative number: not a stamp of ours
             return false;
         }
         this.message = message;
@@ -70,6 +82,10 @@ final class SequenceStamp {
         this.idEnd = end;
         this.sequence = value;
         return true;
+    }
+
+    private static boolean endsNumber(byte b) {
+        return b == ',' || b == '}' || b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     /** Whether the last message read has this publisher id. */

@@ -76,4 +76,24 @@ class GapDetectorTest {
         gaps.observe("a", "{\"publisherseq\":5,\"id\":\"x\",\"publisherid\":\"p\",\"data\":{}}".getBytes(StandardCharsets.UTF_8));
         assertThat(gaps.missed()).isEqualTo(2);
     }
+
+    @Test
+    void theWholeLongRangeIsReadAndMalformedOrImplausibleStampsAreIgnored() {
+        GapDetector gaps = new GapDetector();
+        gaps.observe("c", heraldEvent("p", Long.MAX_VALUE - 2)); // 19 digits, the baseline
+        assertThat(gaps.observe("c", heraldEvent("p", Long.MAX_VALUE))).isEqualTo(1);
+
+        gaps.observe("c", heraldEvent("r", 1));
+        assertThat(gaps.observe("c", heraldEvent("r", 9_000_000_000_000_000_000L))).as("a jump no publisher makes").isZero();
+        for (String bad : new String[] {"\"12\"", "1.5", "-3", "99999999999999999999", "12e3", "true"}) {
+            byte[] message = ("{\"specversion\":\"1.0\",\"publisherid\":\"r\",\"publisherseq\":" + bad
+                    + ",\"id\":\"x\",\"source\":\"s\",\"type\":\"t\",\"data\":{}}").getBytes(StandardCharsets.UTF_8);
+            assertThat(gaps.observe("c", message)).as(bad).isZero();
+        }
+        assertThat(gaps.missed()).isEqualTo(1);
+        // the ignored stamps left the publisher's numbering as it was: a real gap still counts
+        gaps.observe("c", heraldEvent("r", 2));
+        assertThat(gaps.observe("c", heraldEvent("r", 5))).isEqualTo(2);
+        assertThat(gaps.missed()).isEqualTo(3);
+    }
 }
