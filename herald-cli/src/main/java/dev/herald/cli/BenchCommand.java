@@ -68,8 +68,8 @@ final class BenchCommand {
         String redis = line.value("--redis");
         Settings settings = new Settings(events, size, rate, mode, warmUpSeconds);
         if (redis != null) {
-            out.printf(Locale.ROOT, "herald bench: %s on %s%n", settings, redis);
-            return bench(redis, settings);
+            out.printf(Locale.ROOT, "herald bench: %s on %s%n", settings, RedisOptions.withoutPassword(redis));
+            return RedisFailure.explained(redis, () -> bench(redis, settings));
         }
         try (RedisServer server = RedisServer.start()) {
             out.printf(Locale.ROOT, "herald bench: %s on a throw-away redis-server (%s, port %d)%n", settings, server.binary(),

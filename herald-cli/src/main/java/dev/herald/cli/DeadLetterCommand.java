@@ -39,7 +39,7 @@ final class DeadLetterCommand {
     }
 
     /** Runs {@code dlq ...}; bad arguments throw IllegalArgumentException with what would be right. */
-    int run(String[] args, @Nullable String defaultRedis) {
+    int run(String[] args, @Nullable String defaultRedis) throws InterruptedException {
         CommandLine line = CommandLine.parse(args, USAGE,
                 RedisOptions.and(Map.of("--limit", "a number of dead letters, from 1 to 10000")), Set.of("--yes"));
         RedisOptions redis = new RedisOptions(line, defaultRedis);
@@ -59,19 +59,18 @@ final class DeadLetterCommand {
             throw new IllegalArgumentException("dlq purge deletes every dead letter under prefix '" + redis.prefix()
                     + "' for good: add --yes to confirm");
         }
-        RedisEventBus bus = redis.builder().build();
-        try {
-            DeadLetterQueue letters = bus.deadLetters();
-            return switch (sub) {
-                case "list" -> list(letters, limit);
-                case "show" -> show(letters, words.get(1));
-                case "delete" -> delete(letters, words.get(1));
-                case "replay" -> replay(letters, words.get(1), redis);
-                default -> purge(letters, redis.prefix());
-            };
-        } finally {
-            bus.close();
-        }
+        return RedisFailure.explained(redis.uri(), () -> {
+            try (RedisEventBus bus = redis.builder().build()) {
+                DeadLetterQueue letters = bus.deadLetters();
+                return switch (sub) {
+                    case "list" -> list(letters, limit);
+                    case "show" -> show(letters, words.get(1));
+                    case "delete" -> delete(letters, words.get(1));
+                    case "replay" -> replay(letters, words.get(1), redis);
+                    default -> purge(letters, redis.prefix());
+                };
+            }
+        });
     }
 
     private int list(DeadLetterQueue letters, int limit) {

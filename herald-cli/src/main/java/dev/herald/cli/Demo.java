@@ -53,10 +53,13 @@ final class Demo {
     }
 
     int runOnRedis(String uri, int orders) throws InterruptedException {
-        out.println("Herald demo on Redis Pub/Sub at " + uri.replaceAll("//[^@/]*@", "//***@"));
-        RedisEventBus bus = configure(RedisEventBus.builder(uri)).prefix("herald-demo").build();
-        bus.deadLetters().purge(); // the demo's own stream: show only this run's dead letters
-        return run(bus, orders);
+        out.println("Herald demo on Redis Pub/Sub at " + RedisOptions.withoutPassword(uri));
+        return RedisFailure.explained(uri, () -> {
+            try (RedisEventBus bus = configure(RedisEventBus.builder(uri)).prefix("herald-demo").build()) {
+                bus.deadLetters().purge(); // the demo's own stream: show only this run's dead letters
+                return run(bus, orders); // shuts the bus down; closing it again only returns that report
+            }
+        });
     }
 
     int runOnThrowAwayRedis(int orders) throws InterruptedException {

@@ -46,22 +46,14 @@ final class PublishCommand {
         this.out = out;
     }
 
-    int run(String[] args, @Nullable String defaultRedis) {
+    int run(String[] args, @Nullable String defaultRedis) throws InterruptedException {
         CommandLine line = CommandLine.parse(args, USAGE, RedisOptions.and(Map.of(
                 "--source", "the CloudEvents source, such as orders-service",
                 "--subject", "a subject, such as an order id",
                 "--correlation-id", "an id, such as req-7")), Set.of());
         RedisOptions redis = new RedisOptions(line, defaultRedis);
         String source = line.value("--source", "herald-cli");
-        Metadata metadata = Metadata.empty();
-        String subject = line.value("--subject");
-        if (subject != null) {
-            metadata = metadata.withSubject(subject);
-        }
-        String correlationId = line.value("--correlation-id");
-        if (correlationId != null) {
-            metadata = metadata.withCorrelationId(correlationId);
-        }
+        Metadata metadata = metadata(line);
         List<String> words = line.words();
         if (words.size() != 2) {
             throw new IllegalArgumentException("publish needs an event type and its data as JSON, got " + words.size()
@@ -77,16 +69,32 @@ final class PublishCommand {
             throw new IllegalArgumentException("the data is empty; give a JSON value such as '{\"orderId\":\"42\"}'");
         }
         JsonEvent event = new JsonEvent(words.get(0), data);
-        try (RedisEventBus bus = redis.builder().source(source).build()) {
-            bus.start();
-            Envelope<JsonEvent> sent;
-            try {
-                sent = bus.publish(event, metadata).join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException cause ? cause : e; // a bad type name, Redis gone: said plainly
+        return RedisFailure.explained(redis.uri(), () -> {
+            try (RedisEventBus bus = redis.builder().source(source).build()) {
+                bus.start();
+                Envelope<JsonEvent> sent;
+                try {
+                    sent = bus.publish(event, metadata).join();
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException cause ? cause : e; // a bad type name, Redis gone: said plainly
+                }
+                out.println("published " + sent.type() + " " + sent.id() + " to " + redis.describe());
             }
-            out.println("published " + sent.type() + " " + sent.id() + " to " + redis.describe());
+            return 0;
+        });
+    }
+
+    /** The {@code --subject} and {@code --correlation-id} options. */
+    private static Metadata metadata(CommandLine line) {
+        Metadata metadata = Metadata.empty();
+        String subject = line.value("--subject");
+        if (subject != null) {
+            metadata = metadata.withSubject(subject);
         }
-        return 0;
+        String correlationId = line.value("--correlation-id");
+        if (correlationId != null) {
+            metadata = metadata.withCorrelationId(correlationId);
+        }
+        return metadata;
     }
 }

@@ -65,6 +65,11 @@ final class RedisOptions {
     }
 
     String describe() {
-        return uri + " (prefix " + prefix + ", " + mode.name().toLowerCase() + ")";
+        return withoutPassword(uri()) + " (prefix " + prefix + ", " + mode.name().toLowerCase() + ")";
+    }
+
+    /** A Redis URI fit to print: its user and password, if any, replaced by {@code ***}. */
+    static String withoutPassword(String uri) {
+        return uri.replaceAll("//[^@/]*@", "//***@");
     }
 }

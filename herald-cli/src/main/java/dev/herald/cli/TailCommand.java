@@ -46,9 +46,12 @@ final class TailCommand {
             throw new IllegalArgumentException("tail listens on Pub/Sub only: in Streams mode it would need a consumer group "
                     + "that stays in Redis; read a stream with redis-cli XRANGE " + RedisKeys.stream(redis.prefix(), "<type>") + " - +");
         }
+        return RedisFailure.explained(redis.uri(), () -> tail(redis, types, count));
+    }
+
+    private int tail(RedisOptions redis, List<String> types, int limit) throws InterruptedException {
         CountDownLatch enough = new CountDownLatch(1);
         AtomicInteger printed = new AtomicInteger();
-        int limit = count;
         RedisEventBus bus = redis.builder().source("herald-cli-tail").build();
         Thread stop = new Thread(bus::close, "herald-tail-stop");
         Runtime.getRuntime().addShutdownHook(stop); // Ctrl-C

@@ -1,0 +1,58 @@
+package dev.herald.cli;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import java.io.IOException;
+
+/**
+ * Why a command could not use Redis, in one line: the endpoint (without its password) and the
+ * cause, which is Redis's answer ({@code WRONGPASS ...}, {@code NOAUTH ...}) or the socket's error
+ * ({@code Connection refused}). Every command that talks to Redis runs its work through
+ * {@link #explained}, so that all of them say it alike; {@link Main} prints the message.
+ */
+final class RedisFailure extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** A command's work on Redis, returning the command's exit code. */
+    interface Work {
+        int run() throws InterruptedException;
+    }
+
+    private RedisFailure(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /**
+     * Runs a command's work on Redis at {@code uri}; a failure of Redis, or of the connection to
+     * it, becomes a RedisFailure. Other failures (a bad argument found late) pass unchanged.
+     */
+    static int explained(String uri, Work work) throws InterruptedException {
+        try {
+            return work.run();
+        } catch (RuntimeException e) {
+            throw explain(uri, e);
+        }
+    }
+
+    /** {@code e} said as the endpoint and the cause when Redis or the connection failed; else {@code e} itself. */
+    static RuntimeException explain(String uri, RuntimeException e) {
+        if (e instanceof RedisFailure) {
+            return e;
+        }
+        boolean fromRedis = false;
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            fromRedis |= t instanceof RedisException || t instanceof IOException;
+            root = t;
+        }
+        if (!fromRedis) {
+            return e;
+        }
+        String cause = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        String endpoint = RedisOptions.withoutPassword(uri);
+        return new RedisFailure((root instanceof RedisCommandExecutionException
+                ? "Redis at " + endpoint + " answered: "
+                : "cannot reach Redis at " + endpoint + ": ") + cause.replaceAll("\\s+", " ").strip(), e);
+    }
+}

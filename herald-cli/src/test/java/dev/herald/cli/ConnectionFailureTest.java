@@ -1,0 +1,120 @@
+package dev.herald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.testkit.RedisServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every command that takes a Redis URI, run as a user runs it (its own JVM, so that its whole
+ * stderr, logging included, is seen), against a password-protected redis-server and a closed port:
+ * one line naming the endpoint and the cause, no stack trace, a non-zero exit code.
+ */
+class ConnectionFailureTest {
+
+    private static RedisServer protectedRedis;
+    private static int closedPort;
+
+    @BeforeAll
+    static void start() throws IOException {
+        protectedRedis = RedisServer.builder().password("right-secret").start();
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort(); // free once closed: nobody listens there
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        protectedRedis.close();
+    }
+
+    /** Each command, with {@code URI} where its Redis URI goes. */
+    static Stream<String> commands() {
+        return Stream.of("dlq list --redis URI", "dlq show 1-0 --redis URI", "dlq replay 1-0 --redis URI",
+                "dlq delete 1-0 --redis URI", "dlq purge --yes --redis URI", "demo 1 --redis URI",
+                "publish cli.placed {} --redis URI", "tail cli.placed --redis URI",
+                "bench --events 1 --warmup-seconds 0 --redis URI");
+    }
+
+    @ParameterizedTest(name = "herald {0}")
+    @MethodSource("commands")
+    void aWrongPasswordIsReportedInOneLineWithTheEndpointAndRedisAnswer(String command) throws Exception {
+        String uri = "redis://:wrong-secret@127.0.0.1:" + protectedRedis.port();
+        Exec r = exec(Map.of(), command.replace("URI", uri));
+        assertOneLineNaming(r, "redis://***@127.0.0.1:" + protectedRedis.port(), "WRONGPASS");
+        assertThat(r.err()).doesNotContain("wrong-secret");
+    }
+
+    @ParameterizedTest(name = "herald {0}")
+    @MethodSource("commands")
+    void aClosedPortIsReportedInOneLineWithTheEndpointAndTheSocketError(String command) throws Exception {
+        Exec r = exec(Map.of(), command.replace("URI", "redis://127.0.0.1:" + closedPort));
+        assertOneLineNaming(r, "redis://127.0.0.1:" + closedPort, "Connection refused");
+    }
+
+    @Test
+    void aMissingPasswordIsReportedWithRedisAnswer() throws Exception {
+        Exec r = exec(Map.of(), "dlq list --redis redis://127.0.0.1:" + protectedRedis.port());
+        assertOneLineNaming(r, "redis://127.0.0.1:" + protectedRedis.port(), "NOAUTH");
+    }
+
+    @Test
+    void theDemoOnHeraldRedisUriReportsAWrongPasswordInOneLine() throws Exception {
+        Exec r = exec(Map.of("HERALD_REDIS_URI", "redis://:wrong-secret@127.0.0.1:" + protectedRedis.port()), "demo 1");
+        assertOneLineNaming(r, "redis://***@127.0.0.1:" + protectedRedis.port(), "WRONGPASS");
+    }
+
+    private static void assertOneLineNaming(Exec r, String endpoint, String cause) {
+        assertThat(r.exitCode()).as(r.toString()).isNotZero();
+        List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).as(r.toString()).hasSize(1);
+        assertThat(lines.get(0)).startsWith("herald ").contains(endpoint).contains(cause);
+        assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    record Exec(int exitCode, String out, String err) {
+    }
+
+    /** Runs {@code herald ARGS} in a JVM of its own, on this test's class path. */
+    private static Exec exec(Map<String, String> environment, String args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args.split(" ")));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().remove("HERALD_REDIS_URI");
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+        String err = read(process.getErrorStream());
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("herald " + args + " did not end within 60 s; stderr: " + err);
+        }
+        return new Exec(process.exitValue(), out.join(), err);
+    }
+
+    private static String read(InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
