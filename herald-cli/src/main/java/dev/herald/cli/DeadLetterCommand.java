@@ -9,6 +9,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  * dead letter once Redis took it. Unlike {@code bus.deadLetters().replay(id)} in the service,
  * which hands the event to the one handler that failed, this reaches every handler subscribed to
  * the type: handlers must be idempotent (or wrapped in {@code Deduplication}). In Pub/Sub mode
- * a message nobody received keeps its dead letter.
+ * a message nobody received keeps its dead letter. The type is the dead letter's, else the
+ * {@code type} of its message when that is a CloudEvent (older {@code SHUTDOWN} dead letters were
+ * stored without it); a message that is none cannot be replayed.
  */
 final class DeadLetterCommand {
 
@@ -124,10 +127,15 @@ final class DeadLetterCommand {
         }
         DeadLetter letter = found.get();
         String type = letter.eventType();
-        if (type == null) {
-            out.println("dead letter " + id + " (" + letter.reason() + ") has no event type, so there is no channel or stream "
-                    + "to replay it to; read it with: herald dlq show " + id + ", then publish a corrected event with: herald publish");
-            return 1;
+        if (type == null) { // stored without it (older SHUTDOWN dead letters): the message itself names it
+            try {
+                type = RawCloudEvent.parse(letter.rawMessage()).type();
+            } catch (IllegalArgumentException notACloudEvent) {
+                out.println("dead letter " + id + " (" + letter.reason() + ") has no event type, and its message is "
+                        + notACloudEvent.getMessage() + ", so there is no channel or stream to replay it to; read it with: "
+                        + "herald dlq show " + id + ", then publish a corrected event with: herald publish");
+                return 1;
+            }
         }
         RedisClient client = RedisClient.create(redis.uri());
         try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
@@ -148,7 +156,7 @@ final class DeadLetterCommand {
                         + " subscribed connection(s) received it, each for every handler of the type");
             }
         } finally {
-            client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         letters.delete(id);
         return 0;

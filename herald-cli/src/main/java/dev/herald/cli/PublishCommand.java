@@ -3,10 +3,6 @@ package dev.herald.cli;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.herald.DomainEvent;
 import dev.herald.Envelope;
 import dev.herald.Metadata;
@@ -36,10 +32,6 @@ final class PublishCommand {
         }
     }
 
-    /** Reads the data as written: decimals keep their digits (2.50 stays 2.50). */
-    private static final ObjectMapper EXACT = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false).build();
-
     private final PrintStream out;
 
     PublishCommand(PrintStream out) {
@@ -61,7 +53,7 @@ final class PublishCommand {
         }
         JsonNode data;
         try {
-            data = EXACT.readTree(words.get(1));
+            data = ExactJson.MAPPER.readTree(words.get(1));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the data is not valid JSON (" + e.getOriginalMessage() + "): " + words.get(1));
         }

@@ -9,8 +9,14 @@ import dev.herald.RetryPolicy;
 import dev.herald.redis.RedisEventBus;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +128,66 @@ class DeadLetterCommandTest extends RedisCommandTestBase {
             assertThat(r.out()).contains("no dead letter with id '0-1'");
         }
         assertThat(stored()).hasSize(1);
+    }
+
+    /** As a shutdown parked received-but-undecoded events: no type field, a valid CloudEvent as the raw message. */
+    private static String storeWithoutType(byte[] raw) {
+        RedisClient client = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
+            Map<byte[], byte[]> fields = new LinkedHashMap<>();
+            fields.put(bytes("reason"), bytes("SHUTDOWN"));
+            fields.put(bytes("attempts"), bytes("0"));
+            fields.put(bytes("error"), bytes("the bus shut down before the event was handled"));
+            fields.put(bytes("time"), bytes(Instant.now().toString()));
+            fields.put(bytes("raw"), raw);
+            return c.sync().xadd(bytes("cli:dlq"), fields);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void replayTakesTheTypeFromTheRawCloudEventOfADeadLetterStoredWithoutIt() {
+        DeadLetter failed = stored().get(0);
+        String parked = storeWithoutType(failed.rawMessage());
+        String notACloudEvent = storeWithoutType(bytes("{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"s\"}"));
+        assertThat(stored()).filteredOn(d -> d.id().equals(parked)).singleElement()
+                .satisfies(d -> assertThat(d.eventType()).isNull());
+        List<String> ids = new CopyOnWriteArrayList<>();
+        try (RedisEventBus service = RedisEventBus.builder(redis.uri()).prefix("cli").build()) {
+            service.subscribe(Order.class, "always-fails", e -> ids.add(e.id()));
+            service.start();
+
+            Run r = run("dlq", "replay", parked, "--redis", redis.uri(), "--prefix", "cli");
+            assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("replayed dead letter " + parked + " to channel cli:cli.order: 1 subscribed");
+            await().atMost(Duration.ofSeconds(10)).until(() -> ids.size() == 1);
+            assertThat(ids).containsExactly(failed.eventId());
+            assertThat(stored()).extracting(DeadLetter::id).doesNotContain(parked);
+
+            r = run("dlq", "replay", notACloudEvent, "--redis", redis.uri(), "--prefix", "cli");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.out()).contains("dead letter " + notACloudEvent + " (SHUTDOWN) has no event type")
+                    .contains("no \"type\" attribute");
+            assertThat(stored()).extracting(DeadLetter::id).contains(notACloudEvent);
+        }
+
+        String parkedAgain = storeWithoutType(failed.rawMessage());
+        Run r = run("dlq", "replay", parkedAgain, "--mode", "streams", "--redis", redis.uri(), "--prefix", "cli");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("to stream cli:stream:cli.order as entry ");
+        assertThat(stored()).extracting(DeadLetter::id).doesNotContain(parkedAgain);
+        RedisClient client = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            assertThat(c.sync().xlen("cli:stream:cli.order")).isEqualTo(1);
+            c.sync().del("cli:stream:cli.order");
+        } finally {
+            client.shutdown();
+        }
     }
 
     @Test
