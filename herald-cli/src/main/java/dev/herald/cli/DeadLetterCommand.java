@@ -137,7 +137,7 @@ final class DeadLetterCommand {
                 return 1;
             }
         }
-        RedisClient client = RedisClient.create(redis.uri());
+        RedisClient client = redis.client();
         try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
             if (redis.mode() == RedisEventBus.Mode.STREAMS) {
                 String stream = RedisKeys.stream(redis.prefix(), type);

@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import dev.herald.redis.RedisEventBus;
+import io.lettuce.core.RedisClient;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +54,17 @@ final class RedisOptions {
     /** A builder for the deployment; fails naming the missing URI. */
     RedisEventBus.Builder builder() {
         return RedisEventBus.builder(uri()).prefix(prefix).mode(mode);
+    }
+
+    /** A plain Lettuce client on the deployment's Redis, for work without a bus; the caller shuts it down. */
+    RedisClient client() {
+        String given = uri();
+        try {
+            return RedisClient.create(given);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + withoutPassword(given) + "' is not a Redis URI (" + e.getMessage()
+                    + "): use redis://[user:password@]host:port[/db], or rediss:// for TLS", e);
+        }
     }
 
     /** The deployment's Redis; fails naming the missing URI. */

@@ -1,13 +1,15 @@
 package dev.herald.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.herald.Envelope;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.redis.RedisKeys;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,17 +19,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code herald tail TYPE...}: prints the events of the given types as they are published, one
- * line each, until {@code --count} events were printed or the command is stopped (Ctrl-C). Pub/Sub
- * only: in Streams mode a listener would need a consumer group, which would stay in Redis and
- * keep a backlog after the command ends.
+ * line each ({@link TailLine}), until {@code --count} events were printed or the command is stopped
+ * (Ctrl-C). A message that is not a CloudEvent is printed flagged {@code UNDECODABLE} and not
+ * counted.
+ *
+ * <p>A watcher, not a service: it subscribes to the types' channels with a plain Pub/Sub
+ * connection, so it never writes to the deployment's dead-letter queue, never stamps or counts
+ * anything, and leaves nothing in Redis. Pub/Sub only: in Streams mode a listener would need a
+ * consumer group, which would stay in Redis and keep a backlog after the command ends.
  */
 final class TailCommand {
 
     static final String USAGE = "tail TYPE [TYPE...] [--count N] [--redis URI] [--prefix PREFIX]";
 
     private final PrintStream out;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     TailCommand(PrintStream out) {
         this.out = out;
@@ -49,30 +54,39 @@ final class TailCommand {
         return RedisFailure.explained(redis.uri(), () -> tail(redis, types, count));
     }
 
+    /** Prints until {@code limit} events were printed (0: until stopped). */
     private int tail(RedisOptions redis, List<String> types, int limit) throws InterruptedException {
+        Map<String, String> typeByChannel = new HashMap<>();
+        for (String type : types) {
+            typeByChannel.put(RedisKeys.channel(redis.prefix(), type), type);
+        }
         CountDownLatch enough = new CountDownLatch(1);
         AtomicInteger printed = new AtomicInteger();
-        RedisEventBus bus = redis.builder().source("herald-cli-tail").build();
-        Thread stop = new Thread(bus::close, "herald-tail-stop");
+        RedisClient client = redis.client();
+        Thread stop = new Thread(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)), "herald-tail-stop");
         Runtime.getRuntime().addShutdownHook(stop); // Ctrl-C
-        try {
-            for (String type : types) {
-                bus.subscribe(type, e -> {
-                    int n = printed.incrementAndGet();
-                    if (limit == 0 || n <= limit) {
-                        print(e);
+        try (StatefulRedisPubSubConnection<byte[], byte[]> connection = client.connectPubSub(ByteArrayCodec.INSTANCE)) {
+            connection.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] channel, byte[] message) { // on Lettuce's thread, one message at a time
+                    String type = typeByChannel.get(new String(channel, StandardCharsets.UTF_8));
+                    if (type == null || enough.getCount() == 0) {
+                        return;
                     }
-                    if (limit > 0 && n >= limit) {
+                    TailLine line = TailLine.of(type, message);
+                    out.println(line.text());
+                    if (line.event() && printed.incrementAndGet() == limit) {
                         enough.countDown();
                     }
-                });
-            }
-            bus.start();
+                }
+            });
+            connection.sync().subscribe(typeByChannel.keySet().stream().map(c -> c.getBytes(StandardCharsets.UTF_8))
+                    .toArray(byte[][]::new));
             out.println("listening to " + String.join(", ", types) + " on " + redis.describe()
                     + (limit > 0 ? " for " + limit + " event(s)" : "; Ctrl-C stops"));
             enough.await();
         } finally {
-            bus.close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             try {
                 Runtime.getRuntime().removeShutdownHook(stop);
             } catch (IllegalStateException shuttingDown) {
@@ -80,14 +94,5 @@ final class TailCommand {
             }
         }
         return 0;
-    }
-
-    private void print(Envelope<Object> e) throws JsonProcessingException {
-        String data = json.writeValueAsString(e.payload());
-        synchronized (out) {
-            out.println(e.time() + " " + e.type() + " " + e.id() + " source=" + e.source()
-                    + (e.subject() != null ? " subject=" + e.subject() : "")
-                    + " correlationid=" + e.correlationId() + " " + data);
-        }
     }
 }

@@ -43,6 +43,38 @@ class PublishAndTailCommandTest extends RedisCommandTestBase {
         assertThat(lines.get(2)).contains(" cli.cancelled ").endsWith("[1,2.50]");
     }
 
+    /** A watching tool never writes to the service's dead-letter queue, and a message without time prints no "null". */
+    @Test
+    void tailFlagsAnUndecodableMessageAndGoesOnWithoutWritingADeadLetter() throws Exception {
+        ByteArrayOutputStream tailed = new ByteArrayOutputStream();
+        AtomicInteger tailExit = new AtomicInteger(-1);
+        Thread tail = new Thread(() -> tailExit.set(Main.run(new String[] {"tail", "cli.watched", "--count", "2", "--redis", redis.uri()},
+                new PrintStream(tailed, true, StandardCharsets.UTF_8), System.err)));
+        tail.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tailed.toString(StandardCharsets.UTF_8).contains("listening to"));
+
+        RedisClient client = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            c.sync().publish("herald:cli.watched", "{not json\n  at all");
+            c.sync().publish("herald:cli.watched", "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"by-hand\","
+                    + "\"type\":\"cli.watched\",\"data\":{\"n\":1}}");
+            Run sent = run("publish", "cli.watched", "{\"n\":2}", "--redis", redis.uri());
+            assertThat(sent.exitCode()).as(sent.err()).isZero();
+
+            tail.join(10_000);
+            assertThat(tailExit.get()).isZero();
+            List<String> lines = tailed.toString(StandardCharsets.UTF_8).lines().toList();
+            assertThat(lines).hasSize(4);
+            assertThat(lines.get(1)).startsWith("UNDECODABLE cli.watched: not valid JSON").endsWith(": {not json at all");
+            assertThat(lines.get(2)).isEqualTo("- cli.watched e-1 source=by-hand {\"n\":1}");
+            assertThat(lines.get(3)).contains(" cli.watched " + sent.out().split(" ")[2] + " ").endsWith("{\"n\":2}");
+            assertThat(lines).noneMatch(line -> line.contains("null"));
+            assertThat(c.sync().xlen("herald:dlq")).isZero();
+        } finally {
+            client.shutdown();
+        }
+    }
+
     @Test
     void publishInStreamsModeAddsTheEventToTheTypesStream() {
         Run sent = run("publish", "cli.kept", "{\"a\":true}", "--mode", "streams", "--redis", redis.uri(), "--prefix", "t2");
@@ -84,6 +116,9 @@ class PublishAndTailCommandTest extends RedisCommandTestBase {
         r = run("tail", "x", "--count", "0", "--redis", redis.uri());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--count must be a whole number from 1");
+        r = run("tail", "x", "--redis", "127.0.0.1:1");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("'127.0.0.1:1' is not a Redis URI").contains("use redis://");
     }
 
     @Test
