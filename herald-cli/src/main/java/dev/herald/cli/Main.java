@@ -85,7 +85,8 @@ public final class Main {
         out.println("  " + PublishCommand.USAGE);
         out.println("                  publish one event of type TYPE with JSON as its data (a CloudEvent, as a service would)");
         out.println("  " + TailCommand.USAGE);
-        out.println("                  print each event of these types as it is published (Pub/Sub), until N or Ctrl-C");
+        out.println("                  print each event of these types as it is published (Pub/Sub), until N or Ctrl-C;");
+        out.println("                  a message that is not a CloudEvent is printed flagged UNDECODABLE; writes nothing");
         out.println("  " + DeadLetterCommand.USAGE);
         out.println("                  the dead letters in Redis at URI (or $HERALD_REDIS_URI), prefix default herald:");
         out.println("                  list the oldest N (default 20), show one with its message, publish one again");

@@ -2,7 +2,6 @@ package dev.herald.cli;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
-import java.io.IOException;
 
 /**
  * Why a command could not use Redis, in one line: the endpoint (without its password) and the
@@ -25,7 +24,8 @@ final class RedisFailure extends RuntimeException {
 
     /**
      * Runs a command's work on Redis at {@code uri}; a failure of Redis, or of the connection to
-     * it, becomes a RedisFailure. Other failures (a bad argument found late) pass unchanged.
+     * it (a Lettuce exception among the causes), becomes a RedisFailure. Other failures (a bad
+     * argument found late) pass unchanged.
      */
     static int explained(String uri, Work work) throws InterruptedException {
         try {
@@ -42,8 +42,8 @@ final class RedisFailure extends RuntimeException {
         }
         boolean fromRedis = false;
         Throwable root = e;
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            fromRedis |= t instanceof RedisException || t instanceof IOException;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            fromRedis |= t instanceof RedisException; // Lettuce's, the socket's errors among its causes
             root = t;
         }
         if (!fromRedis) {

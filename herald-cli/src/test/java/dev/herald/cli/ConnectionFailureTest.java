@@ -48,7 +48,7 @@ class ConnectionFailureTest {
     /** Each command, with {@code URI} where its Redis URI goes. */
     static Stream<String> commands() {
         return Stream.of("dlq list --redis URI", "dlq show 1-0 --redis URI", "dlq replay 1-0 --redis URI",
-                "dlq delete 1-0 --redis URI", "dlq purge --yes --redis URI", "demo 1 --redis URI",
+                "demo 1 --redis URI",
                 "publish cli.placed {} --redis URI", "tail cli.placed --redis URI",
                 "bench --events 1 --warmup-seconds 0 --redis URI");
     }
