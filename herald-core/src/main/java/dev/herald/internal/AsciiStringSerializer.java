@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
 import com.fasterxml.jackson.databind.ser.std.StringSerializer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a long plain-ASCII string value as its bytes, in one copy, instead of Jackson's
@@ -26,7 +27,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class AsciiStringSerializer extends StdScalarSerializer<String> {
 
-    private static final JsonGenerator.Feature ESCAPE_SLASHES = JsonWriteFeature.ESCAPE_FORWARD_SLASHES.mappedFeature();
+    /** Jackson 2.17 and later can escape forward slashes; before, it never does. */
+    private static final JsonGenerator.@Nullable Feature ESCAPE_SLASHES = JacksonFeatures.writeFeature("ESCAPE_FORWARD_SLASHES")
+            .map(JsonWriteFeature::mappedFeature).orElse(null);
 
     /** Below this length, checking first costs more than it saves. */
     private static final int MIN_LENGTH = 32;
@@ -75,7 +78,7 @@ final class AsciiStringSerializer extends StdScalarSerializer<String> {
                 && value.charAt(0) < 0x80 && value.charAt(n - 1) < 0x80) {
             // one fast copy for a Latin-1 string without bytes >= 0x80; as long as the string iff all ASCII
             byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-            if (utf8.length == n && PlainText.firstSpecial(utf8, 0, n, g.isEnabled(ESCAPE_SLASHES)) == n) {
+            if (utf8.length == n && PlainText.firstSpecial(utf8, 0, n, ESCAPE_SLASHES != null && g.isEnabled(ESCAPE_SLASHES)) == n) {
                 g.writeRawUTF8String(utf8, 0, n); // quoted, not escaped: nothing here needs escaping
                 return;
             }

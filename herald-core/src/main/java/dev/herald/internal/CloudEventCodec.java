@@ -57,10 +57,7 @@ public final class CloudEventCodec {
     }
 
     private static ObjectMapper configure(@Nullable ObjectMapper userMapper) {
-        ObjectMapper m = userMapper != null ? userMapper.copy()
-                : JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                        // characters outside the BMP (emoji) as plain UTF-8 bytes, not as escaped surrogate pairs
-                        .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+        ObjectMapper m = userMapper != null ? userMapper.copy() : defaultMapper();
         m.registerModule(new JavaTimeModule());
         m.registerModule(new Jdk8Module());
         m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -71,6 +68,17 @@ public final class CloudEventCodec {
         m.configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
         AsciiStringSerializer.install(m);
         return m;
+    }
+
+    /**
+     * Herald's own mapper: unknown properties ignored, and (Jackson 2.18 and later) characters
+     * outside the BMP, such as emoji, written as plain UTF-8 bytes instead of escaped surrogate
+     * pairs; older versions write the escapes, which every JSON reader decodes alike.
+     */
+    private static ObjectMapper defaultMapper() {
+        JsonMapper.Builder builder = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        JacksonFeatures.writeFeature("COMBINE_UNICODE_SURROGATES_IN_UTF8").ifPresent(builder::enable);
+        return builder.build();
     }
 
     public int maxMessageSize() {

@@ -101,7 +101,11 @@ class CloudEventCodecTest {
         assertThat(root.get("data").get("shippedAt").asText()).isEqualTo("2026-11-26T10:15:30.123456789Z");
         assertThat(root.get("data").get("note").isNull()).isTrue();
         assertThat(new String(bytes, UTF_8)).doesNotContain(OrderShipped.class.getName()).doesNotContain("@class");
-        assertThat(new String(bytes, UTF_8)).contains("Zürich").contains("🚀");
+        assertThat(new String(bytes, UTF_8)).contains("Zürich");
+        if (JacksonFeatures.writeFeature("COMBINE_UNICODE_SURROGATES_IN_UTF8").isPresent()) {
+            assertThat(new String(bytes, UTF_8)).contains("🚀"); // before Jackson 2.18: the escaped surrogate pair
+        }
+        assertThat(root.get("data").get("lines").get(0).get("sku").asText()).isEqualTo("sku-ü-日本-🚀");
     }
 
     @Test
@@ -296,8 +300,9 @@ class CloudEventCodecTest {
         Texts payload = new Texts(text + text, List.of(text, "x"), Map.of("k", text), new String[] {text});
         byte[] bytes = codec.encode(envelope(payload, "test.texts"), "p", 1);
 
-        ObjectMapper plain = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-                .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+        com.fasterxml.jackson.databind.json.JsonMapper.Builder builder = com.fasterxml.jackson.databind.json.JsonMapper.builder();
+        JacksonFeatures.writeFeature("COMBINE_UNICODE_SURROGATES_IN_UTF8").ifPresent(builder::enable);
+        ObjectMapper plain = builder.build();
         String data = new String(bytes, UTF_8);
         data = data.substring(data.indexOf(",\"data\":") + 8, data.length() - 1);
         assertThat(data).isEqualTo(new String(plain.writeValueAsBytes(payload), UTF_8));
@@ -342,8 +347,11 @@ class CloudEventCodecTest {
 
     @Test
     void aUserMapperThatEscapesForwardSlashesStillEscapesThemInLongStrings() throws Exception {
-        ObjectMapper escaping = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-                .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_FORWARD_SLASHES).build();
+        java.util.Optional<com.fasterxml.jackson.core.json.JsonWriteFeature> escapeSlashes =
+                JacksonFeatures.writeFeature("ESCAPE_FORWARD_SLASHES");
+        org.junit.jupiter.api.Assumptions.assumeTrue(escapeSlashes.isPresent(),
+                "Jackson before 2.17 cannot escape forward slashes: nothing to check");
+        ObjectMapper escaping = com.fasterxml.jackson.databind.json.JsonMapper.builder().enable(escapeSlashes.get()).build();
         assertDataWrittenAsTheMapperWritesIt(escaping, "a long string with a forward/slash in it: https://example.com/a/b",
                 "a long plain ascii string of more than thirty-two characters");
         assertThat(new String(new CloudEventCodec(escaping, 1024 * 1024).encode(envelope(
