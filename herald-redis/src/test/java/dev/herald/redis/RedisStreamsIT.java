@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.DeadLetter;
 import dev.herald.DomainEvent;
+import dev.herald.Envelope;
 import dev.herald.EventBus;
 import dev.herald.EventType;
 import dev.herald.RetryPolicy;
 import dev.herald.ShutdownReport;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.Consumer;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
@@ -25,21 +27,32 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Durable delivery over Redis Streams: downtime, crashes, poison, restarts, replay. */
+/**
+ * Durable delivery over Redis Streams: downtime, crashes, poison, restarts, replay, Redis losing its
+ * data. The fault tests end by counting what was published and what was handled.
+ */
 class RedisStreamsIT {
 
     @EventType("it.job")
     public record Job(int n) implements DomainEvent {
     }
+
+    private static final String JOBS = "herald:stream:it.job";
+    private static final Pattern NUMBER = Pattern.compile("\"n\":(\\d+)");
 
     private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -314,5 +327,73 @@ class RedisStreamsIT {
         second.start();
         eventually().until(() -> seen.size() + report.handled() >= 50 && seen.size() >= 50 - report.handled());
         eventually().until(() -> raw(redis).xpending("herald:stream:it.job", "handover:work").getCount() == 0);
+    }
+
+    // ------------------------------------------------------------------ a group lost with Redis's data
+
+    @Test
+    void aConsumerGroupLostInAFlushallIsRecreatedFromTheStartOfTheStreamAndSkipsNothingPublishedAfter() {
+        RedisServer redis = redis(RedisServer.builder()); // no persistence: a restart comes back empty
+        RedisCommands<String, String> raw = raw(redis);
+        publishAcrossALoss(redis, raw::flushall);
+    }
+
+    @Test
+    void aRedisRestartedEmptyUnderARunningConsumerSkipsNothingPublishedAfterTheRestart() {
+        RedisServer redis = redis(RedisServer.builder()); // no persistence: a restart comes back empty
+        publishAcrossALoss(redis, redis::restart);
+    }
+
+    /**
+     * A consumer and a publisher running; Redis loses everything (the group included) while
+     * publishing goes on. Every event published after the loss must reach the handler, and so
+     * must every entry the new stream holds: nothing Redis accepted after the loss is skipped.
+     */
+    private void publishAcrossALoss(RedisServer redis, Runnable loss) {
+        Set<Integer> handled = ConcurrentHashMap.newKeySet();
+        EventBus consumer = track(streams(redis, "billing").build());
+        consumer.subscribe(Job.class, "invoice", e -> handled.add(e.payload().n()));
+        consumer.start();
+        EventBus publisher = track(streams(redis, "shop").build());
+        publisher.start();
+
+        AtomicInteger next = new AtomicInteger();
+        AtomicBoolean publishing = new AtomicBoolean(true);
+        Map<Integer, CompletableFuture<Envelope<Job>>> published = new ConcurrentHashMap<>();
+        Thread publisherThread = new Thread(() -> {
+            while (publishing.get()) {
+                int n = next.getAndIncrement();
+                published.put(n, publisher.publish(new Job(n)));
+            }
+        }, "test-publisher");
+        publisherThread.start();
+        resources.add(() -> {
+            publishing.set(false);
+            publisherThread.join(10_000);
+        });
+        eventually().until(() -> handled.size() >= 500);
+
+        loss.run();
+        int firstAfterLoss = next.get(); // every event from here on was published after the loss
+        eventually().until(() -> next.get() >= firstAfterLoss + 3000);
+        publishing.set(false);
+        eventually().until(() -> !publisherThread.isAlive());
+        int end = next.get();
+
+        List<Integer> afterLoss = IntStream.range(firstAfterLoss, end).boxed().toList();
+        afterLoss.forEach(n -> assertThat(published.get(n)).as("publish of %d", n).succeedsWithin(Duration.ofSeconds(30)));
+        RedisCommands<String, String> raw = raw(redis);
+        List<Integer> inNewStream = raw.xrange(JOBS, Range.create("-", "+")).stream()
+                .map(RedisStreamsIT::number).toList();
+        assertThat(inNewStream).as("the new stream holds every event published after the loss").containsAll(afterLoss);
+        eventually().until(() -> handled.containsAll(inNewStream));
+        assertThat(handled).as("published after the loss = handled").containsAll(afterLoss);
+        eventually().until(() -> raw.xpending(JOBS, "billing:invoice").getCount() == 0);
+    }
+
+    private static int number(StreamMessage<String, String> entry) {
+        Matcher m = NUMBER.matcher(entry.getBody().get("event"));
+        assertThat(m.find()).as("entry %s holds a job", entry.getId()).isTrue();
+        return Integer.parseInt(m.group(1));
     }
 }

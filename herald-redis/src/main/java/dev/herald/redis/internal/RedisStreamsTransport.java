@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * handler's queue takes: a backlog waits in Redis, not in memory. An entry is acknowledged only
  * once it was handled or dead-lettered; entries left pending by a consumer that died are claimed
  * ({@code XAUTOCLAIM}) after the visibility timeout, and an entry delivered more often than the
- * delivery limit is dead-lettered without another try.
+ * delivery limit is dead-lettered without another try. A group that vanished with Redis's data is
+ * re-created from the start of what the stream holds.
  */
 public final class RedisStreamsTransport implements Transport {
 
@@ -297,13 +298,7 @@ public final class RedisStreamsTransport implements Transport {
                     readErrors.increment();
                     lastError = RedisEndpoint.rootMessage(e);
                     if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
-                        log.warn("Consumer group {} of {} is gone (Redis restarted without persistence?); creating it anew from new events",
-                                group, stream);
-                        try {
-                            createGroup(connection.sync(), stream, group, "$");
-                        } catch (RedisException again) {
-                            log.debug("Recreating group {} failed", group, again);
-                        }
+                        recreateGroup(connection.sync());
                     } else {
                         log.warn("Reading {} for group {} failed: {}; retrying in {} ms", stream, group, lastError, backoff);
                     }
@@ -319,6 +314,25 @@ public final class RedisStreamsTransport implements Transport {
             }
             if (connection != null) {
                 connection.close();
+            }
+        }
+
+        /**
+         * The group vanished with Redis's data (a restart without persistence, FLUSHALL, a failover
+         * to an empty replica): re-created from {@code 0}, the start of what the stream holds now,
+         * so that nothing Redis accepted after the loss is skipped. What the stream still holds
+         * from before the loss (if it outlived the group) is delivered again.
+         */
+        private void recreateGroup(RedisCommands<byte[], byte[]> redis) {
+            try {
+                if (createGroup(redis, stream, group, "0")) {
+                    log.warn("Consumer group {} of {} was gone: Redis lost its data (restarted without persistence, FLUSHALL, "
+                            + "or a failover to an empty replica?). Re-created it from the start of the stream ({} entries now), "
+                            + "so nothing published since the loss is skipped; entries still in the stream may be delivered "
+                            + "again", group, stream, redis.xlen(streamKey));
+                }
+            } catch (RedisException again) {
+                log.debug("Re-creating group {} of {} failed; retrying", group, stream, again);
             }
         }
 
