@@ -10,6 +10,7 @@ import dev.herald.EventBus;
 import dev.herald.EventType;
 import dev.herald.RetryPolicy;
 import dev.herald.ShutdownReport;
+import dev.herald.SubscriptionOptions;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Range;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Durable delivery over Redis Streams: downtime, crashes, poison, restarts, replay, Redis losing its
- * data. The fault tests end by counting what was published and what was handled.
+ * data, shutdown with read entries unfinished. The fault tests end by counting: published = handled
+ * + dead-lettered (+ left pending).
  */
 class RedisStreamsIT {
 
@@ -389,6 +391,37 @@ class RedisStreamsIT {
         eventually().until(() -> handled.containsAll(inNewStream));
         assertThat(handled).as("published after the loss = handled").containsAll(afterLoss);
         eventually().until(() -> raw.xpending(JOBS, "billing:invoice").getCount() == 0);
+    }
+
+    // ------------------------------------------------------------------ shutdown with read entries unfinished
+
+    @Test
+    void shutdownCountsEveryEntryItReadAndDidNotFinishAsLeftPending() {
+        RedisServer redis = redis(RedisServer.builder());
+        EventBus publisher = track(streams(redis, "shop").build());
+        publisher.start();
+        int published = 600;
+        List<CompletableFuture<?>> backlog = new ArrayList<>();
+        for (int n = 0; n < published; n++) {
+            backlog.add(publisher.publish(new Job(n)));
+        }
+        CompletableFuture.allOf(backlog.toArray(CompletableFuture[]::new)).join(); // the backlog waits in Redis
+
+        EventBus consumer = streams(redis, "ledger").instanceId("slowpoke").startFrom(Instant.EPOCH)
+                .readBatch(1000).build(); // one read takes the whole backlog
+        consumer.subscribe(Job.class, SubscriptionOptions.named("book").withQueueCapacity(50), e -> Thread.sleep(20));
+        consumer.start();
+        eventually().until(() -> consumer.stats().handled() >= 5);
+
+        ShutdownReport report = consumer.shutdown(Duration.ofMillis(300));
+
+        long pendingWithIt = raw(redis).xpending(JOBS, "ledger:book").getConsumerMessageCount()
+                .getOrDefault("slowpoke", 0L);
+        assertThat(pendingWithIt).as("entries it read and did not finish").isPositive();
+        assertThat(report.leftPending()).as("left pending = XPENDING of its consumer").isEqualTo(pendingWithIt);
+        assertThat(report.handled() + report.leftPending() + report.deadLettered())
+                .as("handled + left pending + dead-lettered = published").isEqualTo(published);
+        assertThat(report.parked()).isZero();
     }
 
     private static int number(StreamMessage<String, String> entry) {

@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * handler's queue takes: a backlog waits in Redis, not in memory. An entry is acknowledged only
  * once it was handled or dead-lettered; entries left pending by a consumer that died are claimed
  * ({@code XAUTOCLAIM}) after the visibility timeout, and an entry delivered more often than the
- * delivery limit is dead-lettered without another try. A group that vanished with Redis's data is
- * re-created from the start of what the stream holds.
+ * delivery limit is dead-lettered without another try. Every entry read is handed over, even
+ * after its subscription was cancelled: the bus queues it, or counts it as left pending. A group
+ * that vanished with Redis's data is re-created from the start of what the stream holds.
  */
 public final class RedisStreamsTransport implements Transport {
 
@@ -255,18 +256,38 @@ public final class RedisStreamsTransport implements Transport {
             thread.start();
         }
 
+        /**
+         * Reads no more; does not wait. What the last read returned is still handed over (the
+         * listener queues it, or parks it once the handler's queue is closed): an entry this
+         * instance read is never left pending uncounted.
+         */
         void stop() {
             running = false;
-            try {
-                thread.join(options.block().toMillis() + 5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        }
+
+        boolean stopped() {
+            return !running;
+        }
+
+        /** Waits until the reader's thread ended, at most until the deadline; true if it did. */
+        boolean awaitEnd(long deadlineNanos) throws InterruptedException {
+            long left = deadlineNanos - System.nanoTime();
+            if (left > 0) {
+                TimeUnit.NANOSECONDS.timedJoin(thread, left);
             }
-            readers.remove(this);
+            return !thread.isAlive();
         }
 
         @Override
         public void run() {
+            try {
+                readUntilStopped();
+            } finally {
+                readers.remove(this);
+            }
+        }
+
+        private void readUntilStopped() {
             Consumer<byte[]> consumer = Consumer.from(bytes(group), bytes(options.instanceId()));
             XReadArgs read = XReadArgs.Builder.count(options.batch()).block(options.block());
             StatefulRedisConnection<byte[], byte[]> connection = null;
@@ -285,10 +306,7 @@ public final class RedisStreamsTransport implements Transport {
                     List<StreamMessage<byte[], byte[]>> batch = redis.xreadgroup(consumer, read,
                             XReadArgs.StreamOffset.lastConsumed(streamKey));
                     for (StreamMessage<byte[], byte[]> entry : batch) {
-                        if (!running) {
-                            break; // the rest stays pending: another instance (or we, restarted) takes it
-                        }
-                        hand(entry, 1);
+                        hand(entry, 1); // even after stop(): read means handed over
                     }
                     backoff = 10;
                 } catch (RedisException e) {
@@ -361,9 +379,6 @@ public final class RedisStreamsTransport implements Transport {
                     claimed.add(entries.size());
                     log.info("Claimed {} entr(ies) of {} left pending by a stopped consumer of group {}", entries.size(), stream, group);
                     for (StreamMessage<byte[], byte[]> entry : entries) {
-                        if (!running) {
-                            return;
-                        }
                         hand(entry, (int) Math.min(Integer.MAX_VALUE, counts.getOrDefault(entry.getId(), 2L)));
                     }
                 }
@@ -483,14 +498,34 @@ public final class RedisStreamsTransport implements Transport {
         return new Health(true, "connected to " + endpoint.describe() + " (streams)", counters);
     }
 
+    /** Waits until the stopped readers handed over everything they read (the listener queues or parks it). */
+    @Override
+    public void awaitDelivered(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Reader r : readers) {
+            if (r.stopped()) {
+                r.awaitEnd(deadline);
+            }
+        }
+    }
+
     @Override
     public void close(Duration timeout) {
         if (closed) {
             return;
         }
         closed = true;
-        for (Reader r : readers) {
-            r.stop();
+        List<Reader> stopping = List.copyOf(readers);
+        stopping.forEach(Reader::stop);
+        long readersDeadline = System.nanoTime() + options.block().toNanos() + TimeUnit.SECONDS.toNanos(5);
+        try {
+            for (Reader r : stopping) {
+                if (!r.awaitEnd(readersDeadline)) {
+                    log.warn("The reader of group {} on {} did not stop in time; what it still reads stays pending", r.group, r.stream);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         scheduler.shutdownNow();
         for (AckBatcher a : ackBatchers) {
