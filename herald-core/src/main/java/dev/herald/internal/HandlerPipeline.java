@@ -69,6 +69,7 @@ final class HandlerPipeline<E> {
             }
             return;
         }
+        work.delivery.handlerStarting();
         E payload;
         try {
             if (event == null) {

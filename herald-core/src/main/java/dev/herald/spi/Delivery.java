@@ -19,7 +19,8 @@ public interface Delivery {
 
     /**
      * How many times this message has been delivered to this listener, this time included
-     * (1 for transports without redelivery).
+     * (1 for transports without redelivery; a transport that records starts in
+     * {@link #handlerStarting()} counts the earlier deliveries that reached the handler).
      *
      * @return at least 1
      */
@@ -52,6 +53,18 @@ public interface Delivery {
      */
     default boolean overDeliveryLimit() {
         return false;
+    }
+
+    /**
+     * Called by the bus once, on the worker's thread, when it starts on this message for its
+     * handler: after the {@link #overDeliveryLimit()} check (never for a message over the
+     * limit), before decoding and the handler's first attempt. A transport that counts deliveries
+     * records this start here, synchronously, so that it is recorded even if the process dies in
+     * the handler, and so that only deliveries that reached the handler count towards the limit:
+     * a message read but never started (its consumer died first) does not. It should not throw:
+     * a start it cannot record is the transport's to log.
+     */
+    default void handlerStarting() {
     }
 
     /**

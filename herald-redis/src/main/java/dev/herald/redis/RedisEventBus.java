@@ -322,8 +322,12 @@ public final class RedisEventBus extends TransportEventBus {
         }
 
         /**
-         * Streams mode: how many deliveries an entry gets (a consumer crashing or stopping while
-         * handling it counts one) before it is dead-lettered without another try.
+         * Streams mode: how many times an entry's handler may be started without finishing it
+         * (its consumer crashed or stopped meanwhile) before the entry is dead-lettered without
+         * another try. Only starts count: entries read along with a poison entry but never handed
+         * to the handler before their consumer died are handled normally once it is
+         * dead-lettered. One imprecision remains, from Redis counting a first read as a delivery:
+         * an entry read by a consumer that died before starting it counts one start too many.
          *
          * @param deliveries at least 1; default 5
          * @return this builder

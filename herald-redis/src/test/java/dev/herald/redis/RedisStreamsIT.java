@@ -23,6 +23,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +42,7 @@ import java.util.stream.IntStream;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Durable delivery over Redis Streams: downtime, crashes, poison, restarts, replay, Redis losing its
@@ -391,6 +393,62 @@ class RedisStreamsIT {
         eventually().until(() -> handled.containsAll(inNewStream));
         assertThat(handled).as("published after the loss = handled").containsAll(afterLoss);
         eventually().until(() -> raw.xpending(JOBS, "billing:invoice").getCount() == 0);
+    }
+
+    // ------------------------------------------------------------------ a poison entry in a batch
+
+    @Test
+    void aPoisonEntryThatKillsItsConsumerIsDeadLetteredAloneWithItsTrueNumberOfHandlerStarts(@TempDir Path dir)
+            throws Exception {
+        RedisServer redis = redis(RedisServer.builder());
+        RedisCommands<String, String> raw = raw(redis);
+        String prefix = "poison";
+        String stream = prefix + ":stream:it.job";
+        String group = PoisonConsumerProcess.SOURCE + ":" + PoisonConsumerProcess.HANDLER;
+        int deliveryLimit = 3;
+        raw.xgroupCreate(XReadArgs.StreamOffset.from(stream, "$"), group, XGroupCreateArgs.Builder.mkstream());
+        EventBus publisher = track(RedisEventBus.builder(redis.uri()).mode(RedisEventBus.Mode.STREAMS).prefix(prefix)
+                .source("shop").build());
+        publisher.start();
+        List<String> eventIds = new ArrayList<>();
+        for (int n = 0; n <= 5; n++) { // one read batch: n=3 kills the consumer, n=4 and n=5 are never started
+            eventIds.add(publisher.publish(new Job(n)).join().id());
+        }
+
+        Path starts = dir.resolve("starts");
+        String poison = eventIds.get(3);
+        int children = 0;
+        while (!deadLettered(publisher, poison)) { // each consumer process dies on n=3 until it is dead-lettered
+            assertThat(children).as("consumer processes started").isLessThan(deliveryLimit + 3);
+            Process child = startPoisonConsumer(redis, prefix, starts, 3, deliveryLimit, dir.resolve("child-" + children + ".log"));
+            children++;
+            eventually().until(() -> !child.isAlive() || deadLettered(publisher, poison));
+        }
+        eventually().until(() -> raw.xpending(stream, group).getCount() == 0); // the last consumer finished the rest
+
+        long observedStarts = Files.readAllLines(starts).size();
+        List<DeadLetter> letters = publisher.deadLetters().list(10);
+        assertThat(letters).as("only the poison event is dead-lettered").extracting(DeadLetter::eventId).containsExactly(poison);
+        assertThat(letters.get(0).attempts()).as("attempts = the handler's starts on it").isEqualTo((int) observedStarts);
+        assertThat(observedStarts).as("started as often as the delivery limit allows").isEqualTo(deliveryLimit);
+        Map<String, String> calls = raw.hgetall(prefix + ":calls");
+        assertThat(calls).as("every other event handled, n=4 and n=5 included").containsOnlyKeys("0", "1", "2", "4", "5");
+        assertThat(calls.values()).as("each once").containsOnly("1");
+        assertThat(calls.size() + letters.size()).as("published = handled + dead-lettered").isEqualTo(eventIds.size());
+    }
+
+    private static boolean deadLettered(EventBus bus, String eventId) {
+        return bus.deadLetters().list(10).stream().anyMatch(d -> eventId.equals(d.eventId()));
+    }
+
+    private Process startPoisonConsumer(RedisServer redis, String prefix, Path starts, int poison, int deliveryLimit, Path log)
+            throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                PoisonConsumerProcess.class.getName(), redis.uri(), prefix, starts.toString(), Integer.toString(poison),
+                Integer.toString(deliveryLimit)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        resources.add(child::destroyForcibly);
+        return child;
     }
 
     // ------------------------------------------------------------------ shutdown with read entries unfinished

@@ -8,19 +8,18 @@ import dev.herald.spi.Transport;
 import dev.herald.spi.TransportFeatures;
 import dev.herald.spi.TransportSubscription;
 import io.lettuce.core.Consumer;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
+import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.models.stream.ClaimedMessages;
-import io.lettuce.core.models.stream.PendingMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,10 +44,12 @@ import org.slf4j.LoggerFactory;
  * connection ({@code XREADGROUP ... BLOCK} holds a connection), which pulls only as fast as the
  * handler's queue takes: a backlog waits in Redis, not in memory. An entry is acknowledged only
  * once it was handled or dead-lettered; entries left pending by a consumer that died are claimed
- * ({@code XAUTOCLAIM}) after the visibility timeout, and an entry delivered more often than the
- * delivery limit is dead-lettered without another try. Every entry read is handed over, even
- * after its subscription was cancelled: the bus queues it, or counts it as left pending. A group
- * that vanished with Redis's data is re-created from the start of what the stream holds.
+ * ({@code XAUTOCLAIM ... JUSTID}) after the visibility timeout, and an entry whose handler was
+ * started as often as the delivery limit without finishing is dead-lettered without another try:
+ * only starts count, so a poison entry's batch neighbours are not dead-lettered with it (see
+ * {@link Entry} for the one imprecision). Every entry read is handed over, even after its
+ * subscription was cancelled: the bus queues it, or counts it as left pending. A group that
+ * vanished with Redis's data is re-created from the start of what the stream holds.
  */
 public final class RedisStreamsTransport implements Transport {
 
@@ -68,7 +69,7 @@ public final class RedisStreamsTransport implements Transport {
      * @param batch entries per read
      * @param block how long a read waits for entries
      * @param visibilityTimeout idle time after which another consumer's pending entry is claimed
-     * @param deliveryLimit deliveries after which an unfinished entry is dead-lettered
+     * @param deliveryLimit handler starts after which an unfinished entry is dead-lettered
      * @param startFrom where a new group starts: {@code $} (new events only), {@code 0}, or an entry id
      */
     public record Options(String prefix, String source, String instanceId, Duration publishTimeout, long retention,
@@ -235,6 +236,7 @@ public final class RedisStreamsTransport implements Transport {
         private final String stream;
         private final byte[] streamKey;
         private final String group;
+        private final Consumer<byte[]> consumer;
         private final DeliveryListener listener;
         private final Thread thread;
         private volatile boolean running = true;
@@ -245,6 +247,7 @@ public final class RedisStreamsTransport implements Transport {
             this.stream = stream;
             this.streamKey = bytes(stream);
             this.group = group;
+            this.consumer = Consumer.from(bytes(group), bytes(options.instanceId()));
             this.listener = listener;
             this.acks = new AckBatcher(stream, group, () -> commands, () -> commandsLoop);
             ackBatchers.add(acks);
@@ -288,7 +291,6 @@ public final class RedisStreamsTransport implements Transport {
         }
 
         private void readUntilStopped() {
-            Consumer<byte[]> consumer = Consumer.from(bytes(group), bytes(options.instanceId()));
             XReadArgs read = XReadArgs.Builder.count(options.batch()).block(options.block());
             StatefulRedisConnection<byte[], byte[]> connection = null;
             long backoff = 10;
@@ -300,13 +302,13 @@ public final class RedisStreamsTransport implements Transport {
                     RedisCommands<byte[], byte[]> redis = connection.sync();
                     long now = System.nanoTime();
                     if (now >= nextClaimNanos) {
-                        claim(redis, consumer);
+                        claim(connection);
                         nextClaimNanos = now + Math.max(TimeUnit.MILLISECONDS.toNanos(100), options.visibilityTimeout().toNanos() / 2);
                     }
                     List<StreamMessage<byte[], byte[]>> batch = redis.xreadgroup(consumer, read,
                             XReadArgs.StreamOffset.lastConsumed(streamKey));
                     for (StreamMessage<byte[], byte[]> entry : batch) {
-                        hand(entry, 1); // even after stop(): read means handed over
+                        hand(entry.getId(), bodyOf(entry.getBody()), 0); // even after stop(): read means handed over
                     }
                     backoff = 10;
                 } catch (RedisException e) {
@@ -362,28 +364,59 @@ public final class RedisStreamsTransport implements Transport {
             }
         }
 
-        /** Takes over entries that another (dead) consumer left pending longer than the visibility timeout. */
-        private void claim(RedisCommands<byte[], byte[]> redis, Consumer<byte[]> consumer) throws InterruptedException {
+        /**
+         * Takes over entries that a stopped or dead consumer (this one too, restarted) left pending
+         * longer than the visibility timeout. Claimed with {@code JUSTID}, which leaves each
+         * entry's delivery counter as it was: a claim is not a start of the handler (a consumer
+         * that died on a poison entry also left its batch neighbours pending, never started).
+         * The counter goes up only when the handler starts on the entry ({@link Entry#handlerStarting}).
+         */
+        private void claim(StatefulRedisConnection<byte[], byte[]> connection) throws InterruptedException {
             String start = "0-0";
             do {
-                ClaimedMessages<byte[], byte[]> result = redis.xautoclaim(streamKey, new XAutoClaimArgs<byte[]>()
-                        .consumer(consumer).minIdleTime(options.visibilityTimeout()).startId(start).count(options.batch()));
-                List<StreamMessage<byte[], byte[]>> entries = result.getMessages();
-                if (!entries.isEmpty()) {
-                    Map<String, Long> counts = new HashMap<>();
-                    for (PendingMessage p : redis.xpending(streamKey, bytes(group),
-                            Range.create(entries.get(0).getId(), entries.get(entries.size() - 1).getId()),
-                            Limit.from(entries.size() * 2L))) {
-                        counts.put(p.getId(), p.getRedeliveryCount());
-                    }
+                ClaimedMessages<byte[], byte[]> result = connection.sync().xautoclaim(streamKey, new XAutoClaimArgs<byte[]>()
+                        .consumer(consumer).minIdleTime(options.visibilityTimeout()).startId(start).count(options.batch())
+                        .justid());
+                List<String> ids = result.getMessages().stream().map(StreamMessage::getId).toList();
+                if (!ids.isEmpty()) {
+                    List<ClaimedEntries.Entry> entries = ClaimedEntries.fetch(connection, streamKey, consumer.getGroup(), ids);
                     claimed.add(entries.size());
                     log.info("Claimed {} entr(ies) of {} left pending by a stopped consumer of group {}", entries.size(), stream, group);
-                    for (StreamMessage<byte[], byte[]> entry : entries) {
-                        hand(entry, (int) Math.min(Integer.MAX_VALUE, counts.getOrDefault(entry.getId(), 2L)));
+                    for (ClaimedEntries.Entry entry : entries) {
+                        Map<byte[], byte[]> fields = entry.fields();
+                        if (fields == null) {
+                            log.warn("Entry {} of {} was pending in group {} but is no longer in the stream (trimmed by the "
+                                    + "retention, or deleted) before it was handled; acknowledged", entry.id(), stream, group);
+                            acks.ack(entry.id());
+                        } else {
+                            hand(entry.id(), bodyOf(fields), (int) Math.min(Integer.MAX_VALUE, entry.deliveries()));
+                        }
                     }
                 }
                 start = result.getId();
             } while (running && !"0-0".equals(start));
+        }
+
+        /**
+         * Records that the handler starts on an entry again: its delivery counter becomes
+         * {@code starts} ({@code XCLAIM ... RETRYCOUNT starts JUSTID}, which also restarts its idle
+         * time). Synchronous, so that the start counts even if the process dies in the handler.
+         */
+        void recordStart(String id, int starts) {
+            StatefulRedisConnection<byte[], byte[]> c = commands;
+            if (c == null) {
+                return;
+            }
+            try {
+                c.sync().xclaim(streamKey, consumer, XClaimArgs.Builder.justid().retryCount(starts), id);
+            } catch (RedisException e) {
+                if (e instanceof RedisCommandInterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                log.warn("Could not record start {} of the handler on entry {} of {} for group {}: {}; "
+                        + "this start does not count towards the delivery limit", starts, id, stream, group,
+                        RedisEndpoint.rootMessage(e));
+            }
         }
 
         /** On the transport's scheduler: the reader itself may be waiting for room in a full queue. */
@@ -423,36 +456,68 @@ public final class RedisStreamsTransport implements Transport {
             }
         }
 
-        private void hand(StreamMessage<byte[], byte[]> entry, int deliveries) throws InterruptedException {
-            byte[] body = bodyOf(entry.getBody());
-            String id = entry.getId();
-            boolean over = deliveries > options.deliveryLimit();
-            listener.onDelivery(new Delivery() {
-                @Override
-                public byte[] body() {
-                    return body;
-                }
+        /**
+         * Hands one entry to the listener.
+         *
+         * @param started the handler starts Redis recorded for it before: its delivery counter
+         *     for a claimed entry; 0 for a first read, which {@code XREADGROUP} counts itself
+         */
+        private void hand(String id, byte[] body, int started) throws InterruptedException {
+            listener.onDelivery(new Entry(this, id, body, started));
+        }
+    }
 
-                @Override
-                public int deliveryCount() {
-                    return deliveries;
-                }
+    /**
+     * One stream entry handed to one handler. Its delivery counter in Redis counts the handler's
+     * starts: {@code XREADGROUP} counts a first read as one (no extra command on that path),
+     * and a claimed entry counts one more only when the handler starts on it again. So a dead
+     * letter's {@code attempts} is the number of times the handler was started on the entry,
+     * with one imprecision that Redis leaves: an entry read by a consumer that died before
+     * starting it (a poison entry's batch neighbour, the first time) counts one start too many.
+     */
+    private final class Entry implements Delivery {
+        private final Reader reader;
+        private final String id;
+        private final byte[] body;
+        private final int started;
 
-                @Override
-                public void ack() {
-                    acks.ack(id);
-                }
+        Entry(Reader reader, String id, byte[] body, int started) {
+            this.reader = reader;
+            this.id = id;
+            this.body = body;
+            this.started = started;
+        }
 
-                @Override
-                public boolean redeliverable() {
-                    return true;
-                }
+        @Override
+        public byte[] body() {
+            return body;
+        }
 
-                @Override
-                public boolean overDeliveryLimit() {
-                    return over;
-                }
-            });
+        @Override
+        public int deliveryCount() {
+            return started + 1;
+        }
+
+        @Override
+        public boolean overDeliveryLimit() {
+            return started >= options.deliveryLimit();
+        }
+
+        @Override
+        public void handlerStarting() {
+            if (started > 0) {
+                reader.recordStart(id, started + 1);
+            }
+        }
+
+        @Override
+        public void ack() {
+            reader.acks.ack(id);
+        }
+
+        @Override
+        public boolean redeliverable() {
+            return true;
         }
     }
 
