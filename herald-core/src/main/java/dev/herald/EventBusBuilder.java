@@ -1,5 +1,7 @@
 package dev.herald;
 
+import dev.herald.internal.EventTypeRegistry;
+import dev.herald.internal.SupportedJackson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.spi.BusSettings;
 import java.time.Clock;
@@ -160,7 +162,7 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
     public B registerType(String type, Class<?> eventClass) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(eventClass, "eventClass");
-        dev.herald.internal.EventTypeRegistry.checkTypeName(type);
+        EventTypeRegistry.checkTypeName(type);
         Class<?> previous = types.putIfAbsent(type, eventClass);
         if (previous != null && previous != eventClass) {
             throw new IllegalArgumentException("type '" + type + "' is already registered for " + previous.getName()
@@ -235,8 +237,10 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
      * The options set so far, as a value; for transports' {@code build()} methods.
      *
      * @return the settings
+     * @throws IllegalStateException if the Jackson on the class path is older than Herald supports
      */
     protected BusSettings settings() {
+        SupportedJackson.require();
         return new BusSettings(source, retry, maxMessageSize, shutdownTimeout, publishTimeout, maxInFlightPublishes,
                 types, objectMapper, clock, sleeper, random,
                 instanceId != null ? instanceId : UUID.randomUUID().toString());
