@@ -10,8 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,9 +25,10 @@ import org.jspecify.annotations.Nullable;
  * A real, throw-away {@code redis-server} process for tests: its own free port (never 6379) and
  * its own temporary directory, started from {@code redis-server} on the {@code PATH} or, where
  * there is none, from the binary shipped inside the Maven artifact
- * {@code com.github.codemonstur:embedded-redis}. It can be stopped, restarted on the same port,
- * and killed with SIGKILL, and started with a password, ACL users or TLS, or as a replica or a
- * Sentinel of another.
+ * {@code com.github.codemonstur:embedded-redis} if the class path has it (herald-testkit's
+ * dependency on it is optional: add it, at test scope, for this fallback). It can be stopped,
+ * restarted on the same port, and killed with SIGKILL, and started with a password, ACL users or
+ * TLS, or as a replica or a Sentinel of another.
  *
  * <pre>{@code
  * try (RedisServer redis = RedisServer.builder().password("s3cret").start()) {
@@ -375,9 +374,14 @@ public final class RedisServer implements AutoCloseable {
 
     static Path findBinary() {
         String configured = System.getProperty(BINARY_PROPERTY, System.getenv("HERALD_REDIS_SERVER"));
+        EmbeddedRedis embedded = EmbeddedRedis.onClassPath();
         if ("embedded".equals(configured)) {
-            return embedded().orElseThrow(() -> new IllegalStateException(
-                    BINARY_PROPERTY + "=embedded, but no embedded-redis binary for " + platform() + " is on the class path"));
+            if (!embedded.present()) {
+                throw new IllegalStateException(BINARY_PROPERTY + "=embedded, but embedded-redis is not on the class path; add "
+                        + EmbeddedRedis.ARTIFACT);
+            }
+            return embedded.binary(platform()).orElseThrow(() -> new IllegalStateException(
+                    BINARY_PROPERTY + "=embedded, but embedded-redis has no binary for " + platform()));
         }
         if (configured != null && !configured.isBlank()) {
             Path path = Path.of(configured);
@@ -386,9 +390,25 @@ public final class RedisServer implements AutoCloseable {
             }
             return path;
         }
-        return onPath().or(RedisServer::embedded).orElseThrow(() -> new IllegalStateException(
-                "no redis-server: put one on the PATH (apt-get install redis-server) or add the test dependency "
-                        + "com.github.codemonstur:embedded-redis, which ships a binary for " + platform()));
+        return onPath().orElseGet(() -> fallback(embedded, platform()));
+    }
+
+    /**
+     * The binary inside embedded-redis, for want of one on the PATH.
+     *
+     * @param embedded where to look for it
+     * @param platform the binary's name in embedded-redis
+     * @return its path
+     * @throws IllegalStateException saying what to install or add, if there is none
+     */
+    static Path fallback(EmbeddedRedis embedded, String platform) {
+        if (!embedded.present()) {
+            throw new IllegalStateException("no redis-server on the PATH and embedded-redis is not on the class path; "
+                    + "install redis-server or add " + EmbeddedRedis.ARTIFACT);
+        }
+        return embedded.binary(platform).orElseThrow(() -> new IllegalStateException(
+                "no redis-server on the PATH and embedded-redis has no binary for this platform (" + platform
+                        + "); install redis-server"));
     }
 
     private static Optional<Path> onPath() {
@@ -412,25 +432,6 @@ public final class RedisServer implements AutoCloseable {
             return arm ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64";
         }
         return arm ? "redis-server-6.2.7-linux-arm64" : "redis-server-6.2.6-v5-linux-amd64";
-    }
-
-    private static synchronized Optional<Path> embedded() {
-        String resource = platform();
-        try (InputStream in = RedisServer.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                return Optional.empty();
-            }
-            Path target = Path.of(System.getProperty("java.io.tmpdir"), "herald-" + resource);
-            if (!Files.isExecutable(target)) {
-                Path partial = Files.createTempFile("herald-redis-", ".partial");
-                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwxr-xr-x"));
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-            return Optional.of(target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot unpack the embedded redis-server " + resource, e);
-        }
     }
 
     /** A free port on the loopback interface other than 6379 (another test's Redis or somebody's real one). */
