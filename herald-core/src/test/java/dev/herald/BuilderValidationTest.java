@@ -71,6 +71,31 @@ class BuilderValidationTest {
         bus.shutdown();
     }
 
+    @EventType("herald.heartbeat")
+    record PosesAsAHeartbeat(String v) implements DomainEvent {
+    }
+
+    @Test
+    void typesBeginningWithHeraldAreReservedAndRefusedOnSubscribePublishAndRegister() {
+        EventBus bus = InMemoryEventBus.builder().build();
+        assertThatThrownBy(() -> bus.subscribe("herald.heartbeat", e -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'herald.heartbeat'")
+                .hasMessageContaining("reserved").hasMessageContaining("'herald.'");
+        assertThatThrownBy(() -> bus.subscribe("herald.anything", e -> { })).hasMessageContaining("reserved");
+        assertThatThrownBy(() -> bus.subscribe(PosesAsAHeartbeat.class, e -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved");
+        assertThatThrownBy(() -> InMemoryEventBus.builder().registerType("herald.control", NotNamed.class))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved");
+        bus.start();
+        assertThat(bus.publish(new Dynamic("herald.heartbeat"))).failsWithin(Duration.ofSeconds(5))
+                .withThrowableThat().withMessageContaining("'herald.heartbeat' is reserved");
+        assertThat(bus.publish(new PosesAsAHeartbeat("x"))).failsWithin(Duration.ofSeconds(5))
+                .withThrowableThat().withMessageContaining("reserved");
+        // only the prefix with its dot is reserved
+        assertThat(bus.publish(new Dynamic("heraldic.event")).join().type()).isEqualTo("heraldic.event");
+        bus.shutdown();
+    }
+
     @Test
     void aHandlerNameIsUniquePerTypeAndDerivedNamesAreStable() {
         EventBus bus = InMemoryEventBus.builder().build();

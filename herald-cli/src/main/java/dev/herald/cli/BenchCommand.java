@@ -35,7 +35,7 @@ final class BenchCommand {
             + "[--redis URI]";
 
     /** The benchmark's event; the pad makes the whole CloudEvent about the requested size. */
-    @EventType("herald.bench")
+    @EventType("bench.event")
     record BenchEvent(long seq, long sent, String pad) implements DomainEvent {
     }
 

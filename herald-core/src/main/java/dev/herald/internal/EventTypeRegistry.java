@@ -44,7 +44,16 @@ public final class EventTypeRegistry {
         return ANNOTATED.get(eventClass).orElseThrow(() -> missingType(eventClass));
     }
 
-    /** Rejects a type name that cannot name a channel or stream. */
+    /**
+     * The beginning of the type names reserved for Herald's control traffic, such as the Pub/Sub
+     * heartbeat ({@code herald.heartbeat}): no event of the user's is published or handled under one.
+     */
+    public static final String RESERVED_PREFIX = "herald.";
+
+    /**
+     * Rejects a type name that cannot name a channel or stream, or that begins with
+     * {@link #RESERVED_PREFIX}: checked on subscribing, registering, and publishing.
+     */
     public static void checkTypeName(String type) {
         boolean bad = type.isEmpty() || type.length() > 200;
         for (int i = 0; i < type.length() && !bad; i++) { // no stream: this runs on every publish
@@ -54,6 +63,11 @@ public final class EventTypeRegistry {
         if (bad) {
             throw new IllegalArgumentException("event type '" + type
                     + "' is invalid: use 1 to 200 characters without white space, such as 'order.placed'");
+        }
+        if (type.startsWith(RESERVED_PREFIX)) {
+            throw new IllegalArgumentException("event type '" + type + "' is reserved: types beginning with '"
+                    + RESERVED_PREFIX + "' are Herald's control traffic (such as 'herald.heartbeat'); name the event"
+                    + " in your own namespace, such as 'order.placed'");
         }
     }
 
