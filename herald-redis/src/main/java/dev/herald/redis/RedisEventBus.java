@@ -30,7 +30,9 @@ import java.util.Objects;
  * <h2>Redis layout</h2>
  * In {@link Mode#PUBSUB} (the default) each event type travels on the channel
  * {@code <prefix>:<type>} (prefix default {@code herald}); each bus checks its subscription with a
- * heartbeat on {@code <prefix>:heartbeat:<instanceId>}; one Pub/Sub connection serves all of a
+ * heartbeat on {@code <prefix>:heartbeat:<instanceId>}, a CloudEvent of the reserved type
+ * {@value RedisKeys#HEARTBEAT_TYPE} (types beginning with {@code herald.} are Herald's own: a bus
+ * refuses to publish them or to subscribe to them); one Pub/Sub connection serves all of a
  * bus's subscriptions, publishing uses another. In {@link Mode#STREAMS} each type has the stream
  * {@code <prefix>:stream:<type>} (field {@code event}), each handler the consumer group
  * {@code <source>:<handler name>} (so renaming a handler starts a new group), and each bus is one
@@ -378,7 +380,7 @@ public final class RedisEventBus extends TransportEventBus {
                             settings.instanceId(), settings.publishTimeout(), streamRetention, readBatch,
                             Duration.ofMillis(200), visibilityTimeout, deliveryLimit, startFrom))
                     : new RedisPubSubTransport(endpoint, new RedisPubSubTransport.Options(prefix,
-                            settings.instanceId(), settings.publishTimeout(), heartbeatInterval,
+                            settings.source(), settings.instanceId(), settings.clock(), settings.publishTimeout(), heartbeatInterval,
                             heartbeatTimeout, bufferMessages, bufferBytes));
             RedisDeadLetterStore store = new RedisDeadLetterStore(endpoint, RedisKeys.deadLetters(prefix), deadLetterRetention,
                     settings.publishTimeout());

@@ -10,6 +10,13 @@ public final class RedisKeys {
     /** The field of a stream entry that holds the event (its CloudEvent JSON). */
     public static final String STREAM_FIELD = "event";
 
+    /**
+     * The CloudEvents type of a Pub/Sub bus's heartbeat, published on {@link #heartbeat}. Types
+     * beginning with {@code herald.} are reserved for Herald's control traffic: a bus refuses to
+     * publish them or to subscribe a handler to them.
+     */
+    public static final String HEARTBEAT_TYPE = "herald.heartbeat";
+
     private RedisKeys() {
     }
 
@@ -21,6 +28,14 @@ public final class RedisKeys {
     /** The stream of an event type in Streams mode: {@code <prefix>:stream:<type>}. */
     public static String stream(String prefix, String eventType) {
         return prefix + ":stream:" + eventType;
+    }
+
+    /**
+     * The Pub/Sub channel where a bus instance publishes its heartbeat, a CloudEvent of type
+     * {@value #HEARTBEAT_TYPE}: {@code <prefix>:heartbeat:<instanceId>}.
+     */
+    public static String heartbeat(String prefix, String instanceId) {
+        return prefix + ":heartbeat:" + instanceId;
     }
 
     /** The stream of dead letters: {@code <prefix>:dlq}. */

@@ -15,6 +15,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * Redis Pub/Sub: one channel per event type ({@code <prefix>:<type>}), one Pub/Sub connection
  * per bus for every subscription, a separate connection for publishing. A heartbeat published on
  * the bus's own channel checks the subscription end to end; publisher sequence numbers count
- * what was missed while disconnected.
+ * what was missed while disconnected. The heartbeat is a CloudEvent of the reserved type
+ * {@value RedisKeys#HEARTBEAT_TYPE} ({@link HeartbeatEvent}), so that everything the transport
+ * publishes under the prefix reads as a CloudEvent; the subscriber recognizes it by its channel.
  */
 public final class RedisPubSubTransport implements Transport {
 
@@ -42,14 +45,20 @@ public final class RedisPubSubTransport implements Transport {
     /** Besides after each reconnect, subscriptions are checked in CLIENT LIST every this many heartbeats. */
     private static final int VERIFY_EVERY_HEARTBEATS = 15;
 
-    /** Options of the transport. */
-    public record Options(String prefix, String instanceId, Duration publishTimeout,
+    /**
+     * Options of the transport.
+     *
+     * @param source the CloudEvents source of the heartbeats, the bus's
+     * @param clock the clock of the heartbeats' ids and times
+     */
+    public record Options(String prefix, String source, String instanceId, Clock clock, Duration publishTimeout,
             Duration heartbeatInterval, Duration heartbeatTimeout, int bufferMessages, long bufferBytes) {
     }
 
     private final RedisEndpoint endpoint;
     private final Options options;
     private final String heartbeatChannel;
+    private final HeartbeatEvent heartbeatEvent;
     /**
      * Per channel, its listeners. Each array is replaced under {@link #subscribeLock}, never
      * written, so the event loop hands it on with each message without a copy or a lock.
@@ -112,7 +121,8 @@ public final class RedisPubSubTransport implements Transport {
     public RedisPubSubTransport(RedisEndpoint endpoint, Options options) {
         this.endpoint = endpoint;
         this.options = options;
-        this.heartbeatChannel = options.prefix() + ":heartbeat:" + options.instanceId();
+        this.heartbeatChannel = RedisKeys.heartbeat(options.prefix(), options.instanceId());
+        this.heartbeatEvent = new HeartbeatEvent(options.source(), options.instanceId(), options.clock());
         this.channels = new TypeKeys(this::channelOf);
         this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
                 "herald-intake-" + options.instanceId());
@@ -308,8 +318,7 @@ public final class RedisPubSubTransport implements Transport {
             }
             StatefulRedisConnection<byte[], byte[]> p = publisher;
             if (p != null && !closed) {
-                p.async().publish(channel(heartbeatChannel),
-                        Long.toString(heartbeatsSent.incrementAndGet()).getBytes(StandardCharsets.US_ASCII));
+                p.async().publish(channel(heartbeatChannel), heartbeatEvent.encode(heartbeatsSent.incrementAndGet()));
             }
         } catch (RuntimeException e) {
             log.debug("Heartbeat failed", e);
