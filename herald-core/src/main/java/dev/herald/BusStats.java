@@ -5,16 +5,37 @@ package dev.herald;
  *
  * <p>Each received event ends in exactly one of {@code handled}, {@code deadLettered} or
  * {@code leftPending} per handler, so once a bus is idle {@code received == handled + deadLettered + leftPending}.
+ * Of {@code deadLettered}, {@code deadLettersNotStored} could not be stored (the store was
+ * unreachable) and exist only in the log.
  *
  * @param published events this bus published that its transport accepted
  * @param publishFailed publishes whose future failed
  * @param received deliveries handed to handlers' queues (one per event and handler)
  * @param handled handler completions
  * @param retried handler calls after the first (retries)
- * @param deadLettered dead letters written, of every reason
+ * @param deadLettered dead letters written, of every reason, stored or only logged
  * @param parked dead letters with reason {@link DeadLetter.Reason#SHUTDOWN}
  * @param leftPending received events a shutdown left unacknowledged for another instance (durable transports)
+ * @param deadLettersNotStored dead letters (counted in {@code deadLettered}) that the store could not
+ *     take: written to the log only, raw message in base64
  */
 public record BusStats(long published, long publishFailed, long received, long handled, long retried,
-        long deadLettered, long parked, long leftPending) {
+        long deadLettered, long parked, long leftPending, long deadLettersNotStored) {
+
+    /**
+     * Counters in which every dead letter was stored.
+     *
+     * @param published events published
+     * @param publishFailed publishes that failed
+     * @param received deliveries handed to handlers
+     * @param handled handler completions
+     * @param retried retries
+     * @param deadLettered dead letters written
+     * @param parked SHUTDOWN dead letters
+     * @param leftPending events left pending for another instance
+     */
+    public BusStats(long published, long publishFailed, long received, long handled, long retried,
+            long deadLettered, long parked, long leftPending) {
+        this(published, publishFailed, received, handled, retried, deadLettered, parked, leftPending, 0);
+    }
 }

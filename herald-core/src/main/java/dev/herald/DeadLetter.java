@@ -24,9 +24,12 @@ import org.jspecify.annotations.Nullable;
  * @param error a one-line description: exception class and message, or what is wrong with the input
  * @param errorClass the class name of the last exception, or {@code null}
  * @param stackTrace a trimmed stack trace of the last exception, or {@code null}
- * @param rawMessage the message exactly as received
+ * @param rawMessage the message exactly as received, or its first bytes when it was too large to
+ *     keep whole (see {@link #truncated()})
  * @param firstFailure when the first attempt failed (or the input was rejected)
  * @param lastFailure when the last attempt failed
+ * @param rawMessageLength the length in bytes of the message as received: {@code rawMessage}'s length,
+ *     or more when only its first bytes were kept
  */
 public record DeadLetter(
         String id,
@@ -40,7 +43,8 @@ public record DeadLetter(
         @Nullable String stackTrace,
         byte[] rawMessage,
         Instant firstFailure,
-        Instant lastFailure) {
+        Instant lastFailure,
+        int rawMessageLength) {
 
     /** Why an event became a dead letter. */
     public enum Reason {
@@ -67,6 +71,43 @@ public record DeadLetter(
             throw new IllegalArgumentException("attempts must be >= 0 but was " + attempts);
         }
         rawMessage = Objects.requireNonNull(rawMessage, "rawMessage").clone();
+        if (rawMessageLength < rawMessage.length) {
+            throw new IllegalArgumentException("rawMessageLength must be >= the " + rawMessage.length
+                    + " bytes kept but was " + rawMessageLength);
+        }
+    }
+
+    /**
+     * A dead letter that keeps its whole raw message.
+     *
+     * @param id the dead letter's id in its store
+     * @param reason why the event is here
+     * @param eventType the event type, or {@code null}
+     * @param eventId the event id, or {@code null}
+     * @param handler the handler's name, or {@code null}
+     * @param attempts how many times the handler was called
+     * @param error a one-line description
+     * @param errorClass the class name of the last exception, or {@code null}
+     * @param stackTrace a trimmed stack trace, or {@code null}
+     * @param rawMessage the whole message as received
+     * @param firstFailure when the first attempt failed
+     * @param lastFailure when the last attempt failed
+     */
+    public DeadLetter(String id, Reason reason, @Nullable String eventType, @Nullable String eventId,
+            @Nullable String handler, int attempts, String error, @Nullable String errorClass,
+            @Nullable String stackTrace, byte[] rawMessage, Instant firstFailure, Instant lastFailure) {
+        this(id, reason, eventType, eventId, handler, attempts, error, errorClass, stackTrace, rawMessage,
+                firstFailure, lastFailure, Objects.requireNonNull(rawMessage, "rawMessage").length);
+    }
+
+    /**
+     * Whether {@link #rawMessage()} holds only the first bytes of the message (an oversized one,
+     * capped by the bus's {@code deadLetterRawLimit}); such a dead letter cannot be replayed.
+     *
+     * @return true if bytes were dropped
+     */
+    public boolean truncated() {
+        return rawMessageLength > rawMessage.length;
     }
 
     /**
@@ -96,7 +137,7 @@ public record DeadLetter(
      */
     public DeadLetter withId(String newId) {
         return new DeadLetter(newId, reason, eventType, eventId, handler, attempts, error, errorClass,
-                stackTrace, rawMessage, firstFailure, lastFailure);
+                stackTrace, rawMessage, firstFailure, lastFailure, rawMessageLength);
     }
 
     @Override
@@ -106,7 +147,8 @@ public record DeadLetter(
                 && Objects.equals(eventId, d.eventId) && Objects.equals(handler, d.handler)
                 && attempts == d.attempts && error.equals(d.error) && Objects.equals(errorClass, d.errorClass)
                 && Objects.equals(stackTrace, d.stackTrace) && Arrays.equals(rawMessage, d.rawMessage)
-                && firstFailure.equals(d.firstFailure) && lastFailure.equals(d.lastFailure);
+                && firstFailure.equals(d.firstFailure) && lastFailure.equals(d.lastFailure)
+                && rawMessageLength == d.rawMessageLength;
     }
 
     @Override
@@ -118,7 +160,8 @@ public record DeadLetter(
     public String toString() {
         return "DeadLetter[id=" + id + ", reason=" + reason + ", eventType=" + eventType + ", eventId=" + eventId
                 + ", handler=" + handler + ", attempts=" + attempts + ", error=" + error
-                + ", rawMessage=" + rawMessage.length + " bytes, firstFailure=" + firstFailure
+                + ", rawMessage=" + rawMessage.length + " bytes" + (truncated() ? " of " + rawMessageLength : "")
+                + ", firstFailure=" + firstFailure
                 + ", lastFailure=" + lastFailure + "]";
     }
 }

@@ -17,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Thread-safe. Reading and deleting work in every state of the bus, also after shutdown;
  * {@link #replay(String)} needs a running bus with that handler subscribed. The store is bounded
- * (each transport documents its retention): the oldest dead letters go first.
+ * (each transport documents its retention): the oldest dead letters go first. When the store
+ * cannot be reached (Redis down), every method fails with a {@link DeadLetterStoreException}
+ * naming the endpoint and the cause.
  */
 public interface DeadLetterQueue {
 
@@ -44,8 +46,9 @@ public interface DeadLetterQueue {
      *
      * @param id the dead letter's id
      * @return completes when handled; fails with {@link java.util.NoSuchElementException} if there
-     *     is no such dead letter, {@link IllegalStateException} if the bus is not running or its
-     *     handler is not subscribed here, or the handler's or decoder's error
+     *     is no such dead letter, {@link IllegalStateException} if the bus is not running, its
+     *     handler is not subscribed here or the dead letter keeps only the first bytes of its
+     *     message ({@link DeadLetter#truncated()}), or the handler's or decoder's error
      */
     CompletableFuture<Void> replay(String id);
 

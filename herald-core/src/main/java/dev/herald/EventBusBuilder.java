@@ -40,6 +40,8 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
     /** Default {@link #maxInFlightPublishes(int)}: 1000. */
     public static final int DEFAULT_MAX_IN_FLIGHT_PUBLISHES = 1000;
+    /** Default {@link #deadLetterRawLimit(int)}: 1 MiB. */
+    public static final int DEFAULT_DEAD_LETTER_RAW_LIMIT = 1024 * 1024;
     /** Default {@link #source(String)}. */
     public static final String DEFAULT_SOURCE = "herald";
 
@@ -55,6 +57,7 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
     private Sleeper sleeper = Sleeper.system();
     private @Nullable RandomGenerator random;
     private @Nullable String instanceId;
+    private int deadLetterRawLimit = DEFAULT_DEAD_LETTER_RAW_LIMIT;
 
     /** For subclasses. */
     protected EventBusBuilder() {
@@ -105,6 +108,24 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
             throw new IllegalArgumentException("maxMessageSize must be between 1024 bytes and 512 MiB but was " + bytes);
         }
         this.maxMessageSize = bytes;
+        return self();
+    }
+
+    /**
+     * How many bytes of an oversized message (one over {@link #maxMessageSize(int)}) its
+     * {@link DeadLetter.Reason#TOO_LARGE} dead letter keeps: the first bytes, with the original
+     * length in {@link DeadLetter#rawMessageLength()}. Such a message is stored once, whatever
+     * the number of handlers of its type, naming them all. Other dead letters keep their message
+     * whole, as it is within {@code maxMessageSize}.
+     *
+     * @param bytes from 0 to 512 MiB; default 1 MiB
+     * @return this builder
+     */
+    public B deadLetterRawLimit(int bytes) {
+        if (bytes < 0 || bytes > 512 * 1024 * 1024) {
+            throw new IllegalArgumentException("deadLetterRawLimit must be between 0 bytes and 512 MiB but was " + bytes);
+        }
+        this.deadLetterRawLimit = bytes;
         return self();
     }
 
@@ -243,7 +264,7 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
         SupportedJackson.require();
         return new BusSettings(source, retry, maxMessageSize, shutdownTimeout, publishTimeout, maxInFlightPublishes,
                 types, objectMapper, clock, sleeper, random,
-                instanceId != null ? instanceId : UUID.randomUUID().toString());
+                instanceId != null ? instanceId : UUID.randomUUID().toString(), deadLetterRawLimit);
     }
 
     /**

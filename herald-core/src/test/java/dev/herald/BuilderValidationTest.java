@@ -26,6 +26,8 @@ class BuilderValidationTest {
         assertThatThrownBy(() -> b.publishTimeout(Duration.ZERO)).hasMessageContaining("publishTimeout");
         assertThatThrownBy(() -> b.maxInFlightPublishes(0)).hasMessageContaining("maxInFlightPublishes");
         assertThatThrownBy(() -> b.deadLetterRetention(0)).hasMessageContaining("deadLetterRetention");
+        assertThatThrownBy(() -> b.deadLetterRawLimit(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("deadLetterRawLimit").hasMessageContaining("-1");
         assertThatThrownBy(() -> b.instanceId("")).hasMessageContaining("instanceId");
         assertThatThrownBy(() -> b.retry(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("retry");
         assertThatThrownBy(() -> b.registerType("has space", Named.class)).hasMessageContaining("'has space'");

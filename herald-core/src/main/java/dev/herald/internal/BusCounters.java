@@ -13,9 +13,10 @@ public final class BusCounters {
     final LongAdder deadLettered = new LongAdder();
     final LongAdder parked = new LongAdder();
     final LongAdder leftPending = new LongAdder();
+    final LongAdder deadLettersNotStored = new LongAdder();
 
     public BusStats snapshot() {
         return new BusStats(published.sum(), publishFailed.sum(), received.sum(), handled.sum(), retried.sum(),
-                deadLettered.sum(), parked.sum(), leftPending.sum());
+                deadLettered.sum(), parked.sum(), leftPending.sum(), deadLettersNotStored.sum());
     }
 }

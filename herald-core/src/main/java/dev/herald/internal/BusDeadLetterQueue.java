@@ -48,6 +48,11 @@ final class BusDeadLetterQueue implements DeadLetterQueue {
             return CompletableFuture.failedFuture(new NoSuchElementException("no dead letter with id '" + id + "'"));
         }
         DeadLetter letter = found.get();
+        if (letter.truncated()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("cannot replay dead letter " + id
+                    + ": it keeps only the first " + letter.rawMessage().length + " of the message's "
+                    + letter.rawMessageLength() + " bytes (" + letter.reason() + "); delete it"));
+        }
         if (state.get() != BusState.RUNNING) {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "cannot replay dead letter " + id + ": the bus is " + state.get().name().toLowerCase() + ", not running"));

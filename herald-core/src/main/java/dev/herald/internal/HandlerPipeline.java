@@ -1,5 +1,6 @@
 package dev.herald.internal;
 
+import dev.herald.DeadLetter;
 import dev.herald.DeadLetter.Reason;
 import dev.herald.EventHandler;
 import dev.herald.RetryPolicy;
@@ -88,7 +89,7 @@ final class HandlerPipeline<E> {
             if (work.replay != null) {
                 work.replay.completeExceptionally(problem);
             } else {
-                deadLetters.rejected(problem, raw, event, handlerName);
+                deadLetters.rejected(problem, raw, event, eventType, handlerName);
             }
             work.settled = true;
             work.delivery.ack();
@@ -97,6 +98,9 @@ final class HandlerPipeline<E> {
         RetryingInvoker.Outcome outcome = invoker.invoke(event, event.toEnvelope(payload), handlerName, handler, policy);
         if (!work.finish()) {
             log.warn("Handler '{}' returned from event {} after the shutdown deadline had parked it", handlerName, event.id());
+            if (outcome.success() && work.replay == null && work.succeededLate()) {
+                deadLetters.unpark(work.parkedLetter(), handlerName, event.id());
+            }
             return;
         }
         if (outcome.success()) {
@@ -180,7 +184,10 @@ final class HandlerPipeline<E> {
             work.replay.completeExceptionally(new IllegalStateException(
                     "the bus shut down before the replay finished; the dead letter is kept"));
         } else {
-            deadLetters.parked(work.delivery.body(), work.event, handlerName, attempts);
+            DeadLetter letter = deadLetters.parked(work.delivery.body(), work.event, handlerName, attempts);
+            if (work.parkedAs(letter) && work.event != null) {
+                deadLetters.unpark(letter, handlerName, work.event.id()); // the handler succeeded while it was being parked
+            }
         }
         work.delivery.ack();
     }

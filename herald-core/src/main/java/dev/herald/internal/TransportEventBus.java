@@ -15,6 +15,8 @@ import dev.herald.spi.BusSettings;
 import dev.herald.spi.DeadLetterStore;
 import dev.herald.spi.Transport;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -71,7 +73,8 @@ public class TransportEventBus implements EventBus {
         DoubleSupplier uniform = settings.random() != null ? settings.random()::nextDouble
                 : () -> ThreadLocalRandom.current().nextDouble();
         this.invoker = new RetryingInvoker(settings.clock(), settings.sleeper(), uniform, counters);
-        this.deadLetterWriter = new DeadLetterWriter(store, counters, settings.clock(), this::newId);
+        this.deadLetterWriter = new DeadLetterWriter(store, counters, settings.clock(), this::newId, codec,
+                settings.deadLetterRawLimit(), this::handlerNames);
         this.deadLetterQueue = new BusDeadLetterQueue(store, this::findSubscription, this::state);
     }
 
@@ -225,6 +228,18 @@ public class TransportEventBus implements EventBus {
         return eventType + "#" + n;
     }
 
+    /** The names of the handlers subscribed to a type here, sorted: the first writes a dead letter meant for all. */
+    private List<String> handlerNames(String eventType) {
+        List<String> names = new ArrayList<>(2);
+        for (ActiveSubscription s : subscriptions) {
+            if (s.eventType().equals(eventType)) {
+                names.add(s.handlerName());
+            }
+        }
+        Collections.sort(names);
+        return names;
+    }
+
     private Optional<ActiveSubscription> findSubscription(@Nullable String eventType, String handlerName) {
         for (ActiveSubscription s : subscriptions) {
             if (s.handlerName().equals(handlerName) && (eventType == null || s.eventType().equals(eventType))) {
@@ -314,6 +329,7 @@ public class TransportEventBus implements EventBus {
         long deadline = startNanos + timeout.toNanos();
         long parkedBefore = counters.parked.sum();
         long pendingBefore = counters.leftPending.sum();
+        deadLetterWriter.shutdownDeadline(deadline);
         boolean inTime = true;
         boolean interrupted = false;
         try {
@@ -343,14 +359,17 @@ public class TransportEventBus implements EventBus {
         afterShutdown();
         BusStats stats = counters.snapshot();
         ShutdownReport report = new ShutdownReport(stats.handled(), stats.deadLettered(), stats.parked() - parkedBefore,
-                stats.leftPending() - pendingBefore, inTime, Duration.ofNanos(System.nanoTime() - startNanos));
+                stats.leftPending() - pendingBefore, inTime, Duration.ofNanos(System.nanoTime() - startNanos),
+                stats.deadLettersNotStored());
         if (inTime) {
-            log.info("Herald bus {} shut down in {} ms: {} handled, {} dead-lettered, nothing parked",
-                    settings.instanceId(), report.took().toMillis(), report.handled(), report.deadLettered());
+            log.info("Herald bus {} shut down in {} ms: {} handled, {} dead-lettered ({} of them not stored, only logged),"
+                    + " nothing parked", settings.instanceId(), report.took().toMillis(), report.handled(),
+                    report.deadLettered(), report.deadLettersNotStored());
         } else {
-            log.warn("Herald bus {} shutdown passed its deadline of {} ms: {} handled, {} dead-lettered, {} parked as SHUTDOWN "
-                    + "dead letters, {} left pending for another instance", settings.instanceId(), timeout.toMillis(),
-                    report.handled(), report.deadLettered(), report.parked(), report.leftPending());
+            log.warn("Herald bus {} shutdown passed its deadline of {} ms: {} handled, {} dead-lettered ({} of them not stored,"
+                    + " only logged), {} parked as SHUTDOWN dead letters, {} left pending for another instance",
+                    settings.instanceId(), timeout.toMillis(), report.handled(), report.deadLettered(),
+                    report.deadLettersNotStored(), report.parked(), report.leftPending());
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package dev.herald.internal;
 
+import dev.herald.DeadLetter;
 import dev.herald.spi.Delivery;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,10 @@ final class Work {
      * Read and written by the worker thread only.
      */
     boolean settled;
+    /** After a park: the SHUTDOWN dead letter as stored (null if only logged); guarded by this. */
+    private @Nullable DeadLetter parkedAs;
+    private boolean parkRecorded;
+    private boolean succeededLate;
 
     Work(Delivery delivery, @Nullable CompletableFuture<Void> replay) {
         this.delivery = delivery;
@@ -51,5 +56,22 @@ final class Work {
     /** The shutdown parks it; false if it already finished. */
     boolean park() {
         return state.compareAndSet(QUEUED, PARKED) || state.compareAndSet(RUNNING, PARKED);
+    }
+
+    /** Records the dead letter this parked work became; true if its handler has already succeeded, late. */
+    synchronized boolean parkedAs(@Nullable DeadLetter letter) {
+        parkedAs = letter;
+        parkRecorded = true;
+        return succeededLate;
+    }
+
+    /** Its handler succeeded after the work was parked; true if the park is recorded, see {@link #parkedLetter()}. */
+    synchronized boolean succeededLate() {
+        succeededLate = true;
+        return parkRecorded;
+    }
+
+    synchronized @Nullable DeadLetter parkedLetter() {
+        return parkedAs;
     }
 }

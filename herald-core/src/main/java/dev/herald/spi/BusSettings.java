@@ -1,6 +1,7 @@
 package dev.herald.spi;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.EventBusBuilder;
 import dev.herald.RetryPolicy;
 import dev.herald.Sleeper;
 import java.time.Clock;
@@ -26,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param sleeper the retry sleeper
  * @param random the random source, or {@code null} for per-thread generators
  * @param instanceId this bus instance's id
+ * @param deadLetterRawLimit how many bytes of an oversized ({@code TOO_LARGE}) message its dead letter keeps
  */
 public record BusSettings(
         String source,
@@ -39,7 +41,8 @@ public record BusSettings(
         Clock clock,
         Sleeper sleeper,
         @Nullable RandomGenerator random,
-        String instanceId) {
+        String instanceId,
+        int deadLetterRawLimit) {
 
     /** Checks for nulls and copies the map. */
     public BusSettings {
@@ -51,5 +54,32 @@ public record BusSettings(
         Objects.requireNonNull(sleeper, "sleeper");
         Objects.requireNonNull(instanceId, "instanceId");
         types = Map.copyOf(types);
+        if (deadLetterRawLimit < 0) {
+            throw new IllegalArgumentException("deadLetterRawLimit must be >= 0 but was " + deadLetterRawLimit);
+        }
+    }
+
+    /**
+     * Settings with the default {@code deadLetterRawLimit}, {@link EventBusBuilder#DEFAULT_DEAD_LETTER_RAW_LIMIT}.
+     *
+     * @param source the CloudEvents source
+     * @param retry the default retry policy
+     * @param maxMessageSize the largest message in bytes
+     * @param shutdownTimeout the default shutdown timeout
+     * @param publishTimeout how long a publish may wait
+     * @param maxInFlightPublishes publishes waiting for the transport at once
+     * @param types type names registered by hand
+     * @param objectMapper the user's mapper, or {@code null} for Herald's
+     * @param clock the clock
+     * @param sleeper the retry sleeper
+     * @param random the random source, or {@code null} for per-thread generators
+     * @param instanceId this bus instance's id
+     */
+    public BusSettings(String source, RetryPolicy retry, int maxMessageSize, Duration shutdownTimeout,
+            Duration publishTimeout, int maxInFlightPublishes, Map<String, Class<?>> types,
+            @Nullable ObjectMapper objectMapper, Clock clock, Sleeper sleeper, @Nullable RandomGenerator random,
+            String instanceId) {
+        this(source, retry, maxMessageSize, shutdownTimeout, publishTimeout, maxInFlightPublishes, types, objectMapper,
+                clock, sleeper, random, instanceId, EventBusBuilder.DEFAULT_DEAD_LETTER_RAW_LIMIT);
     }
 }

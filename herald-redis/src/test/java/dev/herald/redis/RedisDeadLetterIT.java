@@ -1,13 +1,21 @@
 package dev.herald.redis;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.herald.BusStats;
 import dev.herald.DeadLetter;
+import dev.herald.DeadLetterStoreException;
 import dev.herald.DomainEvent;
 import dev.herald.EventBus;
 import dev.herald.EventType;
 import dev.herald.RetryPolicy;
+import dev.herald.ShutdownReport;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
@@ -16,10 +24,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The dead-letter stream: its layout, shared by instances, surviving restarts, bounded. */
 class RedisDeadLetterIT {
@@ -118,5 +131,108 @@ class RedisDeadLetterIT {
         assertThat(bus.deadLetters().get("not-an-id")).isEmpty();
         assertThat(bus.deadLetters().delete("1-1")).isFalse();
         bus.shutdown();
+    }
+
+    @Test
+    void theDeadLetterIdInTheLogIsTheIdUnderWhichItIsStored() {
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.herald.internal.DeadLetterWriter");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        EventBus bus = RedisEventBus.builder(redis.uri()).prefix("logged").retry(RetryPolicy.none()).build();
+        try {
+            bus.subscribe(Invoice.class, "book-invoice", e -> {
+                throw new IllegalStateException("ledger closed");
+            });
+            bus.start();
+            bus.publish(new Invoice("INV-9")).join();
+            await().until(() -> bus.stats().deadLettered() == 1);
+
+            String line = appender.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.contains("INV-9") || m.contains("book-invoice")).findFirst().orElseThrow();
+            Matcher logged = Pattern.compile("dead letter (\\S+)").matcher(line);
+            assertThat(logged.find()).as(line).isTrue();
+            assertThat(bus.deadLetters().get(logged.group(1))).as("looked up by the logged id %s", logged.group(1))
+                    .hasValueSatisfying(d -> assertThat(d.handler()).isEqualTo("book-invoice"));
+        } finally {
+            logger.detachAppender(appender);
+            bus.shutdown();
+        }
+    }
+
+    @Test
+    void anOversizedMessageForTwoHandlersIsOneCappedEntryOfTheStream() {
+        int cap = 16 * 1024;
+        int size = 1024 * 1024;
+        EventBus bus = RedisEventBus.builder(redis.uri()).prefix("oversized").maxMessageSize(64 * 1024)
+                .deadLetterRawLimit(cap).build();
+        bus.subscribe(Invoice.class, "book-invoice", e -> { });
+        bus.subscribe(Invoice.class, "mail-invoice", e -> { });
+        bus.start();
+        try {
+            for (int i = 0; i < 3; i++) {
+                String head = "{\"specversion\":\"1.0\",\"id\":\"big-" + i
+                        + "\",\"source\":\"t\",\"type\":\"it.invoice\",\"data\":{\"number\":\"";
+                String tail = "\"}}";
+                raw.sync().publish("oversized:it.invoice", head + "x".repeat(size - head.length() - tail.length()) + tail);
+            }
+            await().until(() -> bus.stats().deadLettered() == 6);
+
+            assertThat(raw.sync().xlen("oversized:dlq")).isEqualTo(3);
+            assertThat(raw.sync().memoryUsage("oversized:dlq")).as("three capped copies, not six whole ones")
+                    .isLessThan(4L * cap + 16 * 1024);
+            assertThat(bus.deadLetters().list(10)).hasSize(3).allSatisfy(d -> {
+                assertThat(d.reason()).isEqualTo(DeadLetter.Reason.TOO_LARGE);
+                assertThat(d.rawMessage()).hasSize(cap);
+                assertThat(d.rawMessageLength()).isEqualTo(size);
+                assertThat(d.handler()).isEqualTo("book-invoice,mail-invoice");
+            });
+            String id = bus.deadLetters().list(1).get(0).id();
+            assertThat(catchThrowable(() -> bus.deadLetters().replay(id).join()))
+                    .hasMessageContaining("keeps only the first " + cap);
+        } finally {
+            bus.shutdown();
+        }
+    }
+
+    @Test
+    void whileRedisIsDownShutdownKeepsItsDeadlineAndReportsTheDeadLettersItCouldNotStore() throws Exception {
+        RedisServer doomed = RedisServer.start();
+        EventBus bus = RedisEventBus.builder(doomed.uri()).build();
+        CountDownLatch never = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        bus.subscribe(Invoice.class, "blocked", e -> {
+            started.countDown();
+            never.await();
+        });
+        bus.start();
+        try {
+            for (int i = 0; i < 3; i++) {
+                bus.publish(new Invoice("INV-" + i)).join();
+            }
+            await().until(() -> bus.stats().received() == 3);
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            doomed.kill();
+
+            long begin = System.nanoTime();
+            ShutdownReport report = bus.shutdown(Duration.ofSeconds(2));
+            Duration took = Duration.ofNanos(System.nanoTime() - begin);
+
+            assertThat(took).as("shutdown(2 s) with Redis down").isLessThan(Duration.ofMillis(3500));
+            assertThat(report.parked()).isEqualTo(3);
+            assertThat(report.deadLettersNotStored()).isEqualTo(3);
+            BusStats stats = bus.stats();
+            long stored = stats.deadLettered() - stats.deadLettersNotStored();
+            assertThat(stats.handled() + stored + stats.deadLettersNotStored()).isEqualTo(stats.received()).isEqualTo(3);
+            assertThat(stored).isZero();
+
+            Throwable failure = catchThrowable(() -> bus.deadLetters().list(10));
+            assertThat(failure).isExactlyInstanceOf(DeadLetterStoreException.class)
+                    .hasMessageContaining("127.0.0.1:" + doomed.port()).hasMessageContaining("Connection refused");
+        } finally {
+            never.countDown();
+            bus.shutdown();
+            doomed.close();
+        }
     }
 }

@@ -201,6 +201,29 @@ class RedisPubSubIT {
     }
 
     @Test
+    void everyShutdownDeadLetterCarriesTheTypeAndIdOfItsEventAlsoWhenItWasReceivedButNotDecoded() {
+        EventBus subscriber = track(builder(redis.uri()).build());
+        subscriber.subscribe(OrderPlaced.class, SubscriptionOptions.named("slow").withQueueCapacity(5000), e -> Thread.sleep(1));
+        subscriber.start();
+        EventBus publisher = track(builder(redis.uri()).build());
+        publisher.start();
+
+        publishAll(publisher, 0, 3000);
+        eventually().until(() -> subscriber.stats().received() == 3000);
+        ShutdownReport report = subscriber.shutdown(Duration.ofMillis(300));
+
+        List<DeadLetter> parked = subscriber.deadLetters().list(10_000);
+        assertThat(report.parked()).isPositive().isEqualTo(parked.size());
+        assertThat(parked).allSatisfy(d -> {
+            assertThat(d.reason()).isEqualTo(DeadLetter.Reason.SHUTDOWN);
+            assertThat(d.eventType()).isEqualTo("it.order-placed");
+            assertThat(d.eventId()).isNotNull();
+        });
+        assertThat(report.handled() + report.deadLettered()).as("handled + dead-lettered = received").isEqualTo(3000);
+        assertThat(report.deadLettersNotStored()).isZero();
+    }
+
+    @Test
     void gracefulShutdownWithTimeEnoughHandlesEverything() {
         EventBus subscriber = track(builder(redis.uri()).build());
         subscriber.subscribe(OrderPlaced.class, e -> Thread.sleep(1));

@@ -684,6 +684,36 @@ public abstract class TransportConformanceSuite {
     }
 
     @Test
+    void anOversizedMessageIsDeadLetteredOnceForAllItsHandlersCappedAndWithItsOriginalLength() throws Exception {
+        assumeTrue(features().rawPublish(), "transport cannot inject raw messages");
+        int cap = 16 * 1024;
+        EventBus bus = bus(b -> b.maxMessageSize(64 * 1024).deadLetterRawLimit(cap));
+        bus.subscribe(OrderPlaced.class, "second", e -> { });
+        bus.subscribe(OrderPlaced.class, "first", e -> { });
+        bus.start();
+
+        String type = "conformance.order-placed";
+        int size = 1024 * 1024;
+        for (int i = 0; i < 3; i++) {
+            String head = "{\"specversion\":\"1.0\",\"id\":\"big-" + i + "\",\"source\":\"test\",\"type\":\"" + type
+                    + "\",\"data\":{\"orderId\":\"";
+            String tail = "\",\"cents\":1}}";
+            publishRaw(type, (head + "x".repeat(size - head.length() - tail.length()) + tail).getBytes(UTF_8));
+        }
+
+        eventually().until(() -> bus.stats().deadLettered() == 6);
+        assertThat(bus.deadLetters().list(100)).hasSize(3).allSatisfy(d -> {
+            assertThat(d.reason()).isEqualTo(Reason.TOO_LARGE);
+            assertThat(d.handler()).isEqualTo("first,second");
+            assertThat(d.eventType()).isEqualTo(type);
+            assertThat(d.rawMessage()).hasSizeLessThanOrEqualTo(cap);
+            assertThat(d.rawMessageLength()).isEqualTo(size);
+            assertThat(d.truncated()).isTrue();
+        });
+        assertAccounted(bus, 3, 2);
+    }
+
+    @Test
     void aHandWrittenCloudEventReachesTheHandler() throws Exception {
         assumeTrue(features().rawPublish(), "transport cannot inject raw messages");
         EventBus bus = bus();

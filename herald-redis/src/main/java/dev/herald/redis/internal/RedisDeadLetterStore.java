@@ -1,14 +1,18 @@
 package dev.herald.redis.internal;
 
 import dev.herald.DeadLetter;
+import dev.herald.DeadLetterStoreException;
 import dev.herald.spi.DeadLetterStore;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,8 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,30 +34,49 @@ import org.slf4j.LoggerFactory;
 /**
  * Dead letters in the Redis stream {@code <prefix>:dlq}: one entry per dead letter, its id the
  * entry id, trimmed to about {@code retention} entries ({@code MAXLEN ~}). Shared by every bus
- * instance on that Redis, and readable after a bus shut down. Thread-safe.
+ * instance on that Redis, and readable after a bus shut down. Every call waits at most its
+ * timeout, never Lettuce's command timeout, and fails with a {@link DeadLetterStoreException}
+ * naming the endpoint and the cause (a disconnected connection is not waited for: a fresh one
+ * says why Redis cannot be reached). Thread-safe.
  */
 public final class RedisDeadLetterStore implements DeadLetterStore {
 
     private static final Logger log = LoggerFactory.getLogger(RedisDeadLetterStore.class);
+    private static final Pattern ENTRY_ID = Pattern.compile("\\d+-\\d+");
 
     private final RedisEndpoint endpoint;
     private final byte[] key;
     private final long retention;
-    private final Duration writeTimeout;
+    private final Duration timeout;
     private volatile @Nullable StatefulRedisConnection<byte[], byte[]> connection;
     private volatile boolean closed;
 
-    public RedisDeadLetterStore(RedisEndpoint endpoint, String key, long retention, Duration writeTimeout) {
+    /**
+     * @param timeout how long a call waits at most; {@link #add(DeadLetter)} retries within it
+     */
+    public RedisDeadLetterStore(RedisEndpoint endpoint, String key, long retention, Duration timeout) {
         this.endpoint = endpoint;
         this.key = key.getBytes(StandardCharsets.UTF_8);
         this.retention = retention;
-        this.writeTimeout = writeTimeout;
+        this.timeout = timeout;
     }
 
-    private <T> T call(Function<RedisCommands<byte[], byte[]>, T> work) {
-        if (closed) {
-            return endpoint.withTemporaryConnection(c -> work.apply(c.sync()));
+    private <T> T call(String action, Duration wait,
+            Function<RedisAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+        try {
+            StatefulRedisConnection<byte[], byte[]> c = closed ? null : connection();
+            if (c == null || !c.isOpen()) {
+                // after the bus shut down, or while Lettuce reconnects (a command would wait in its queue)
+                return endpoint.withTemporaryConnection(t -> await(command.apply(t.async()), wait));
+            }
+            return await(command.apply(c.async()), wait);
+        } catch (RedisException e) {
+            throw new DeadLetterStoreException("cannot " + action + " " + keyName() + " on " + endpoint.describe() + ": "
+                    + RedisEndpoint.rootMessage(e), e);
         }
+    }
+
+    private StatefulRedisConnection<byte[], byte[]> connection() {
         StatefulRedisConnection<byte[], byte[]> c = connection;
         if (c == null) {
             synchronized (this) {
@@ -61,30 +87,52 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
                 }
             }
         }
-        return work.apply(c.sync());
+        return c;
+    }
+
+    private static <T> T await(RedisFuture<T> future, Duration wait) {
+        try {
+            return future.get(Math.max(wait.toNanos(), 1), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(false); // a command still queued for a reconnect is then never sent
+            throw new RedisCommandTimeoutException("no answer within " + wait.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RedisException re ? re : new RedisException(String.valueOf(cause), cause);
+        } catch (InterruptedException e) {
+            future.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new RedisCommandInterruptedException(e);
+        }
     }
 
     @Override
     public DeadLetter add(DeadLetter letter) {
+        return add(letter, timeout);
+    }
+
+    @Override
+    public DeadLetter add(DeadLetter letter, Duration within) {
         Map<byte[], byte[]> fields = toFields(letter);
         XAddArgs args = XAddArgs.Builder.maxlen(retention).approximateTrimming();
-        long deadline = System.nanoTime() + writeTimeout.toNanos();
+        long deadline = System.nanoTime() + within.toNanos();
         long delay = 20;
         while (true) {
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
             try {
-                String id = call(redis -> redis.xadd(key, args, fields));
+                String id = call("store a dead letter in", left, redis -> redis.xadd(key, args, fields));
                 return letter.withId(id);
-            } catch (RedisException e) {
+            } catch (DeadLetterStoreException e) {
                 if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) > deadline) {
-                    throw new IllegalStateException("cannot store a dead letter in " + keyName() + " on "
-                            + endpoint.describe() + " within " + writeTimeout + ": " + e.getMessage(), e);
+                    throw new DeadLetterStoreException(e.getMessage() + " (tried for " + within.toMillis() + " ms)", e.getCause());
                 }
-                log.warn("Storing a dead letter in {} failed ({}); retrying in {} ms", keyName(), e.getMessage(), delay);
+                log.warn("{}; retrying in {} ms", e.getMessage(), delay);
                 try {
                     TimeUnit.MILLISECONDS.sleep(delay);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while storing a dead letter", interrupted);
+                    throw new DeadLetterStoreException("interrupted while storing a dead letter in " + keyName() + " on "
+                            + endpoint.describe(), interrupted);
                 }
                 delay = Math.min(delay * 2, 1000);
             }
@@ -93,7 +141,8 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
 
     @Override
     public List<DeadLetter> list(int limit) {
-        List<StreamMessage<byte[], byte[]>> entries = call(redis -> redis.xrange(key, Range.unbounded(), Limit.from(limit)));
+        List<StreamMessage<byte[], byte[]>> entries = call("read dead letters from", timeout,
+                redis -> redis.xrange(key, Range.unbounded(), Limit.from(limit)));
         List<DeadLetter> out = new ArrayList<>(entries.size());
         for (StreamMessage<byte[], byte[]> entry : entries) {
             out.add(fromEntry(entry));
@@ -103,29 +152,30 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
 
     @Override
     public Optional<DeadLetter> get(String id) {
-        if (!id.matches("\\d+-\\d+")) {
+        if (!ENTRY_ID.matcher(id).matches()) {
             return Optional.empty();
         }
-        List<StreamMessage<byte[], byte[]>> entries = call(redis -> redis.xrange(key, Range.create(id, id)));
+        List<StreamMessage<byte[], byte[]>> entries = call("read dead letters from", timeout,
+                redis -> redis.xrange(key, Range.create(id, id)));
         return entries.isEmpty() ? Optional.empty() : Optional.of(fromEntry(entries.get(0)));
     }
 
     @Override
     public boolean delete(String id) {
-        if (!id.matches("\\d+-\\d+")) {
+        if (!ENTRY_ID.matcher(id).matches()) {
             return false;
         }
-        return call(redis -> redis.xdel(key, id)) > 0;
+        return call("delete a dead letter from", timeout, redis -> redis.xdel(key, id)) > 0;
     }
 
     @Override
     public long size() {
-        return call(redis -> redis.xlen(key));
+        return call("count the dead letters in", timeout, redis -> redis.xlen(key));
     }
 
     @Override
     public long purge() {
-        return call(redis -> redis.xtrim(key, 0));
+        return call("purge the dead letters in", timeout, redis -> redis.xtrim(key, 0));
     }
 
     /** Closes the shared connection; later calls use a short-lived one. */
@@ -156,6 +206,9 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
         put(f, "firstFailure", d.firstFailure().toString());
         put(f, "time", d.lastFailure().toString());
         f.put(bytes("raw"), d.rawMessage());
+        if (d.truncated()) {
+            put(f, "rawLength", Integer.toString(d.rawMessageLength()));
+        }
         return f;
     }
 
@@ -183,10 +236,12 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
         }
         String attempts = text(f, "attempts");
         String error = text(f, "error");
-        byte[] raw = f.get("raw");
+        byte[] raw = f.get("raw") == null ? new byte[0] : f.get("raw");
+        String rawLength = text(f, "rawLength");
         return new DeadLetter(entry.getId(), parsed, text(f, "type"), text(f, "eventId"), text(f, "handler"),
                 attempts == null ? 0 : Integer.parseInt(attempts), error == null ? "(no error recorded)" : error,
-                text(f, "errorClass"), text(f, "stackTrace"), raw == null ? new byte[0] : raw, first, last);
+                text(f, "errorClass"), text(f, "stackTrace"), raw, first, last,
+                rawLength == null ? raw.length : Math.max(raw.length, Integer.parseInt(rawLength)));
     }
 
     private static @Nullable String text(Map<String, byte[]> fields, String name) {

@@ -1,0 +1,109 @@
+package dev.herald.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.BusStats;
+import dev.herald.DeadLetter;
+import dev.herald.DeadLetter.Reason;
+import dev.herald.DomainEvent;
+import dev.herald.EventBus;
+import dev.herald.EventType;
+import dev.herald.ShutdownReport;
+import dev.herald.SubscriptionOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The dead letters a shutdown deadline writes: what they say, and what a late handler undoes. */
+class ShutdownDeadLettersTest {
+
+    @EventType("test.parcel")
+    record Parcel(int n) implements DomainEvent {
+    }
+
+    private final EventBus bus = InMemoryEventBus.builder().build();
+
+    @AfterEach
+    void tearDown() {
+        bus.shutdown(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void everyParkedDeadLetterCarriesTheTypeAndIdOfItsEventEvenIfItWasNotDecodedYet() {
+        AtomicInteger handled = new AtomicInteger();
+        bus.subscribe(Parcel.class, SubscriptionOptions.named("slow").withQueueCapacity(5000), e -> {
+            Thread.sleep(5);
+            handled.incrementAndGet();
+        });
+        bus.start();
+        int n = 500;
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            sent.add(bus.publish(new Parcel(i)));
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+
+        ShutdownReport report = bus.shutdown(Duration.ofMillis(100));
+
+        List<DeadLetter> parked = bus.deadLetters().list(n);
+        assertThat(report.parked()).isPositive();
+        assertThat(parked).hasSize((int) report.parked()).allSatisfy(d -> {
+            assertThat(d.reason()).isEqualTo(Reason.SHUTDOWN);
+            assertThat(d.eventType()).isEqualTo("test.parcel");
+            assertThat(d.eventId()).isNotNull();
+        });
+        assertThat(parked).extracting(DeadLetter::eventId).doesNotHaveDuplicates();
+        assertThat(report.handled() + report.deadLettered()).isEqualTo(n);
+        assertThat(report.deadLettersNotStored()).isZero();
+    }
+
+    @Test
+    void aHandlerThatSucceedsAfterTheDeadlineParkedItsEventLeavesNoShutdownDeadLetterAndCountsOnceAsHandled()
+            throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch returned = new CountDownLatch(1);
+        bus.subscribe(Parcel.class, "stubborn", e -> {
+            started.countDown();
+            boolean interrupted = false;
+            while (true) { // ignores the shutdown's interrupt, as some handlers do
+                try {
+                    release.await();
+                    break;
+                } catch (InterruptedException ignored) {
+                    interrupted = true;
+                }
+            }
+            returned.countDown();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        bus.start();
+        bus.publish(new Parcel(1)).join();
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+        ShutdownReport report = bus.shutdown(Duration.ofMillis(100));
+        assertThat(report.parked()).isEqualTo(1);
+        assertThat(bus.deadLetters().list(10)).singleElement()
+                .satisfies(d -> assertThat(d.reason()).isEqualTo(Reason.SHUTDOWN));
+
+        release.countDown();
+        assertThat(returned.await(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(bus.deadLetters().list(10)).isEmpty();
+            BusStats stats = bus.stats();
+            assertThat(stats.handled()).isEqualTo(1);
+            assertThat(stats.parked()).isZero();
+            assertThat(stats.deadLettered()).isZero();
+            assertThat(stats.received()).isEqualTo(1);
+        });
+    }
+}
