@@ -13,7 +13,8 @@ package dev.herald;
  * @param received deliveries handed to handlers' queues (one per event and handler)
  * @param handled handler completions
  * @param retried handler calls after the first (retries)
- * @param deadLettered dead letters written, of every reason, stored or only logged
+ * @param deadLettered dead letters written, of every reason, stored or only logged; one per event and
+ *     handler, so an oversized message for two handlers counts twice although it is stored once
  * @param parked dead letters with reason {@link DeadLetter.Reason#SHUTDOWN}
  * @param leftPending received events a shutdown left unacknowledged for another instance (durable transports)
  * @param deadLettersNotStored dead letters (counted in {@code deadLettered}) that the store could not

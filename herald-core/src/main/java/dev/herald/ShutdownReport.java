@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * @param handled handler completions over the bus's life (one event with two handlers counts twice)
  * @param deadLettered dead letters written over the bus's life, {@code parked} included, stored or
- *     only logged
+ *     only logged; one per event and handler (an oversized message is stored once for all its handlers)
  * @param parked dead letters with reason {@link DeadLetter.Reason#SHUTDOWN} written by this shutdown:
  *     work that could not finish by the deadline
  * @param leftPending events of a durable transport (Redis Streams) that were received but not

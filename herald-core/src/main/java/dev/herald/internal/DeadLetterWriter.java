@@ -199,14 +199,14 @@ final class DeadLetterWriter {
         counters.deadLettered.increment();
         try {
             if (!shuttingDown) {
-                return store.add(letter);
+                return add(letter, null);
             }
             long left = writeDeadlineNanos - System.nanoTime();
             if (failedInShutdown && left <= 0) {
                 throw new IllegalStateException("the store already failed in this shutdown, whose deadline has passed");
             }
             // a store that failed gets what is left; one that works gets a moment more for each late write
-            return store.add(letter, Duration.ofNanos(failedInShutdown ? left : Math.max(left, LATE_WRITE_TIMEOUT.toNanos())));
+            return add(letter, Duration.ofNanos(failedInShutdown ? left : Math.max(left, LATE_WRITE_TIMEOUT.toNanos())));
         } catch (RuntimeException e) {
             if (shuttingDown) {
                 failedInShutdown = true;
@@ -219,6 +219,21 @@ final class DeadLetterWriter {
                     letter.rawMessage().length, letter.rawMessageLength(),
                     Base64.getEncoder().encodeToString(letter.rawMessage()), failedInShutdown ? null : e);
             return null;
+        }
+    }
+
+    /**
+     * Stores with the current thread's interrupt set aside: a shutdown interrupts a worker to stop
+     * its handler, not the write of the dead letter it parks (the write is bounded by its timeout).
+     */
+    private DeadLetter add(DeadLetter letter, @Nullable Duration timeout) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return timeout == null ? store.add(letter) : store.add(letter, timeout);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

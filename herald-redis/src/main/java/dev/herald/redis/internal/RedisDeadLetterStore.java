@@ -5,7 +5,6 @@ import dev.herald.DeadLetterStoreException;
 import dev.herald.spi.DeadLetterStore;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
@@ -25,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -90,19 +90,32 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
         return c;
     }
 
+    /**
+     * Waits for a command's answer, at most {@code wait}, through interrupts: a command already
+     * sent may have been executed, so giving up early could store a dead letter twice (once now,
+     * once when tried again) or report as lost one that was stored.
+     */
     private static <T> T await(RedisFuture<T> future, Duration wait) {
+        long end = System.nanoTime() + wait.toNanos();
+        boolean interrupted = false;
         try {
-            return future.get(Math.max(wait.toNanos(), 1), TimeUnit.NANOSECONDS);
+            while (true) {
+                try {
+                    return future.get(Math.max(end - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } catch (TimeoutException e) {
             future.cancel(false); // a command still queued for a reconnect is then never sent
             throw new RedisCommandTimeoutException("no answer within " + wait.toMillis() + " ms");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw cause instanceof RedisException re ? re : new RedisException(String.valueOf(cause), cause);
-        } catch (InterruptedException e) {
-            future.cancel(false);
-            Thread.currentThread().interrupt();
-            throw new RedisCommandInterruptedException(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -127,15 +140,22 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
                     throw new DeadLetterStoreException(e.getMessage() + " (tried for " + within.toMillis() + " ms)", e.getCause());
                 }
                 log.warn("{}; retrying in {} ms", e.getMessage(), delay);
-                try {
-                    TimeUnit.MILLISECONDS.sleep(delay);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new DeadLetterStoreException("interrupted while storing a dead letter in " + keyName() + " on "
-                            + endpoint.describe(), interrupted);
-                }
+                pause(TimeUnit.MILLISECONDS.toNanos(delay));
                 delay = Math.min(delay * 2, 1000);
             }
+        }
+    }
+
+    /** Waits between retries, bounded by the write's deadline: an interrupt is kept for later, not obeyed. */
+    private static void pause(long nanos) {
+        long end = System.nanoTime() + nanos;
+        boolean interrupted = Thread.interrupted();
+        for (long left = nanos; left > 0; left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
