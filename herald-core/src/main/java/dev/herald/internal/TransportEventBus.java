@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public class TransportEventBus implements EventBus {
 
     private static final Logger log = LoggerFactory.getLogger(TransportEventBus.class);
+    /** How long a shutdown past its deadline waits for the handlers it interrupted to return. */
+    private static final Duration LATE_HANDLER_GRACE = Duration.ofMillis(100);
 
     private final BusSettings settings;
     private final Transport transport;
@@ -351,6 +353,7 @@ public class TransportEventBus implements EventBus {
         }
         if (!inTime) {
             subscriptions.forEach(ActiveSubscription::parkRemaining);
+            interrupted |= awaitInterruptedHandlers();
         }
         if (before != BusState.NEW) {
             closeTransport(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(1).toNanos())));
@@ -391,6 +394,24 @@ public class TransportEventBus implements EventBus {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Gives the handlers just interrupted a moment to return, so that one that still completes its
+     * event (and so voids its SHUTDOWN dead letter) is counted as handled in the report.
+     *
+     * @return whether this thread was interrupted meanwhile
+     */
+    private boolean awaitInterruptedHandlers() {
+        long until = System.nanoTime() + LATE_HANDLER_GRACE.toNanos();
+        try {
+            for (ActiveSubscription s : subscriptions) {
+                s.awaitDrained(until);
+            }
+            return false;
+        } catch (InterruptedException e) {
+            return true;
         }
     }
 
