@@ -9,6 +9,7 @@ import dev.herald.spi.TransportSubscription;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -22,8 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +45,8 @@ public final class RedisPubSubTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(RedisPubSubTransport.class);
     private static final DeliveryListener[] NONE = new DeliveryListener[0];
+    /** How often an unsubscribe that waits for its reply checks that the connection is still up. */
+    private static final long REPLY_POLL_MILLIS = 50;
     /** Besides after each reconnect, subscriptions are checked in CLIENT LIST every this many heartbeats. */
     private static final int VERIFY_EVERY_HEARTBEATS = 15;
 
@@ -256,12 +261,8 @@ public final class RedisPubSubTransport implements Transport {
             if (s != null && s.isOpen()) {
                 intake.holdReads(); // the reply must come even while a handler is stuck
                 try {
-                    if (list.length == 1) {
-                        s.sync().unsubscribe(channel(channel));
-                    } else {
-                        s.sync().ping();
-                    }
-                } catch (RuntimeException e) {
+                    awaitReply(s, list.length == 1 ? s.async().unsubscribe(channel(channel)) : s.async().ping());
+                } catch (RuntimeException | ExecutionException e) {
                     // a RedisException, or Lettuce misreading a reply on a RESP2 Pub/Sub connection
                     // (lettuce#2400: "No enum constant ...PubSubOutput.Type.pong"): either way the
                     // listener is removed below, and the connection closes with the transport
@@ -271,6 +272,32 @@ public final class RedisPubSubTransport implements Transport {
                 }
             }
             listeners.put(channel, Arrays.stream(list).filter(l -> l != listener).toArray(DeliveryListener[]::new));
+        }
+    }
+
+    /**
+     * Waits for Redis's reply to a command on the subscriber connection, but not for a connection
+     * that went down (a shutdown must keep its deadline while Redis is unreachable, and Lettuce
+     * would hold the command for the reconnect), and at most the publish timeout.
+     */
+    private void awaitReply(StatefulRedisPubSubConnection<byte[], byte[]> s, RedisFuture<?> reply) throws ExecutionException {
+        long end = System.nanoTime() + options.publishTimeout().toNanos();
+        try {
+            while (true) {
+                try {
+                    reply.get(REPLY_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException e) {
+                    if (!s.isOpen() || System.nanoTime() - end > 0) {
+                        reply.cancel(false);
+                        log.debug("No reply from {} to unsubscribing; the connection is down or slow", endpoint.describe());
+                        return;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reply.cancel(false);
         }
     }
 
