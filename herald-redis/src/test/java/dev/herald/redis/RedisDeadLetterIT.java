@@ -235,4 +235,44 @@ class RedisDeadLetterIT {
             doomed.close();
         }
     }
+
+    @Test
+    void aHandlerThatSucceedsAfterTheDeadlineParkedItsEventDeletesItsShutdownEntry() throws Exception {
+        EventBus bus = RedisEventBus.builder(redis.uri()).prefix("late").build();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch returned = new CountDownLatch(1);
+        bus.subscribe(Invoice.class, "stubborn", e -> {
+            started.countDown();
+            while (true) { // ignores the shutdown's interrupt
+                try {
+                    release.await();
+                    break;
+                } catch (InterruptedException ignored) {
+                    // keeps waiting
+                }
+            }
+            returned.countDown();
+        });
+        bus.start();
+        try {
+            bus.publish(new Invoice("INV-late")).join();
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+            ShutdownReport report = bus.shutdown(Duration.ofMillis(200));
+            assertThat(report.parked()).isEqualTo(1);
+            assertThat(raw.sync().xlen("late:dlq")).isEqualTo(1);
+
+            release.countDown();
+            assertThat(returned.await(10, TimeUnit.SECONDS)).isTrue();
+            await().untilAsserted(() -> {
+                assertThat(raw.sync().xlen("late:dlq")).isZero();
+                assertThat(bus.stats().handled()).isEqualTo(1);
+                assertThat(bus.stats().parked()).isZero();
+                assertThat(bus.stats().deadLettered()).isZero();
+            });
+        } finally {
+            release.countDown();
+        }
+    }
 }
