@@ -144,7 +144,7 @@ final class HandlerPipeline<E> {
                 } else {
                     deadLetters.rejected(new InvalidMessageException(Reason.UNDECODABLE,
                             "Herald failed while decoding it: " + DeadLetterWriter.describe(failure)),
-                            work.delivery.body(), peekQuietly(work.delivery.body()), handlerName);
+                            work.delivery.body(), peekQuietly(work.delivery.body()), eventType, handlerName);
                 }
                 work.settled = true;
                 work.delivery.ack();
