@@ -308,8 +308,10 @@ public final class RedisEventBus extends TransportEventBus {
 
         /**
          * Streams mode: how long an entry may stay pending with a consumer before another
-         * instance takes it over, taking that consumer for dead. Longer than your slowest
-         * handler's run (retries included), or live work is taken over and handled twice.
+         * instance takes it over, taking that consumer for dead (an instance never takes again
+         * the entries it holds, queued or running). Longer than an entry may wait in a handler's
+         * queue plus your slowest handler's run (retries included), or another running instance
+         * takes live work over and it is handled twice.
          *
          * @param timeout at least 10 ms; default 30 s
          * @return this builder

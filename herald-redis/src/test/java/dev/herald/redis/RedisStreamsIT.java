@@ -482,6 +482,83 @@ class RedisStreamsIT {
         assertThat(report.parked()).isZero();
     }
 
+    // ------------------------------------------------------------------ entries waiting in its own queue
+
+    @Test
+    void entriesWaitingInItsOwnQueueLongerThanTheVisibilityTimeoutAreHandledOnceNotClaimedBack() {
+        RedisServer redis = redis(RedisServer.builder());
+        EventBus bus = track(streams(redis, "ledger").visibilityTimeout(Duration.ofMillis(300)).build());
+        Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
+        bus.subscribe(Job.class, SubscriptionOptions.named("book").withConcurrency(1).withQueueCapacity(100), e -> {
+            calls.computeIfAbsent(e.payload().n(), n -> new AtomicInteger()).incrementAndGet();
+            Thread.sleep(50); // 60 events: the last ones wait about 3 s in the queue, ten visibility timeouts
+        });
+        bus.start();
+        int published = 60;
+
+        publish(bus, 0, published); // one read takes them all into the queue
+
+        RedisCommands<String, String> raw = raw(redis);
+        eventually().until(() -> raw.xpending(JOBS, "ledger:book").getCount() == 0
+                && bus.stats().handled() >= published && bus.stats().handled() == bus.stats().received());
+        assertThat(calls).as("every event handled").containsOnlyKeys(IntStream.range(0, published).boxed().toList());
+        assertThat(calls.values()).as("each once").allSatisfy(c -> assertThat(c.get()).isEqualTo(1));
+        assertThat(bus.stats().received()).as("received = published: none handed over twice").isEqualTo(published);
+        assertThat(bus.deadLetters().size()).isZero();
+    }
+
+    @Test
+    void anEntryRedisDeliveredToItsConsumerButThatNeverReachedItIsTakenBackAfterTheVisibilityTimeout() {
+        RedisServer redis = redis(RedisServer.builder());
+        RedisCommands<String, String> raw = raw(redis);
+        Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
+        EventBus bus = track(streams(redis, "ledger").instanceId("ledger-0").visibilityTimeout(Duration.ofMillis(300))
+                .build());
+        bus.subscribe(Job.class, "book", e -> calls.computeIfAbsent(e.payload().n(), n -> new AtomicInteger())
+                .incrementAndGet());
+        bus.start();
+        publish(bus, 0, 3);
+        eventually().until(() -> calls.size() == 3);
+
+        // as if the reply to its read were lost with a connection: pending with its consumer, never handed over
+        // (added and read in one transaction, before the bus's blocked read is served)
+        raw.multi();
+        raw.xadd(JOBS, "event", "{\"specversion\":\"1.0\",\"id\":\"lost-1\",\"source\":\"x\",\"type\":\"it.job\","
+                + "\"data\":{\"n\":100}}");
+        raw.xreadgroup(Consumer.from("ledger:book", "ledger-0"), XReadArgs.StreamOffset.lastConsumed(JOBS));
+        List<StreamMessage<String, String>> lost = raw.exec().get(1);
+        assertThat(lost).hasSize(1);
+
+        eventually().until(() -> calls.containsKey(100) && raw.xpending(JOBS, "ledger:book").getCount() == 0);
+        assertThat(calls.values()).as("each once").allSatisfy(c -> assertThat(c.get()).isEqualTo(1));
+    }
+
+    @Test
+    void aConsumerRestartedUnderItsInstanceIdTakesBackWhatItLeftPendingWithoutWaitingForTheVisibilityTimeout() {
+        RedisServer redis = redis(RedisServer.builder());
+        RedisCommands<String, String> raw = raw(redis);
+        raw.xgroupCreate(XReadArgs.StreamOffset.from(JOBS, "$"), "ledger:book", XGroupCreateArgs.Builder.mkstream());
+        EventBus publisher = track(streams(redis, "shop").build());
+        publisher.start();
+        publish(publisher, 0, 5);
+        // its earlier run read them and died before acknowledging any
+        assertThat(raw.xreadgroup(Consumer.from("ledger:book", "ledger-0"), XReadArgs.StreamOffset.lastConsumed(JOBS)))
+                .hasSize(5);
+
+        Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
+        EventBus restarted = track(streams(redis, "ledger").instanceId("ledger-0")
+                .visibilityTimeout(Duration.ofMinutes(5)).build()); // no other instance would take them in time
+        restarted.subscribe(Job.class, "book", e -> calls.computeIfAbsent(e.payload().n(), n -> new AtomicInteger())
+                .incrementAndGet());
+        restarted.start();
+        publish(publisher, 5, 5);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> calls.size() == 10
+                && raw.xpending(JOBS, "ledger:book").getCount() == 0);
+        assertThat(calls.values()).as("each once").allSatisfy(c -> assertThat(c.get()).isEqualTo(1));
+        assertThat(restarted.deadLetters().size()).isZero();
+    }
+
     private static int number(StreamMessage<String, String> entry) {
         Matcher m = NUMBER.matcher(entry.getBody().get("event"));
         assertThat(m.find()).as("entry %s holds a job", entry.getId()).isTrue();

@@ -12,14 +12,12 @@ import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.models.stream.ClaimedMessages;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,9 +42,12 @@ import org.slf4j.LoggerFactory;
  * consumer name = the bus's instance id. Each subscription has its own reader thread and
  * connection ({@code XREADGROUP ... BLOCK} holds a connection), which pulls only as fast as the
  * handler's queue takes: a backlog waits in Redis, not in memory. An entry is acknowledged only
- * once it was handled or dead-lettered; entries left pending by a consumer that died are claimed
- * ({@code XAUTOCLAIM ... JUSTID}) after the visibility timeout, and an entry whose handler was
- * started as often as the delivery limit without finishing is dead-lettered without another try:
+ * once it was handled or dead-lettered. Entries left pending by another consumer that died are
+ * claimed after the visibility timeout ({@link ClaimedEntries}); never those this consumer holds
+ * ({@link InHand}: they may still wait in its handler's queue), only its own that were lost on the
+ * way (a read's reply or an acknowledgement lost with a connection); what an earlier run under the
+ * same instance id left is taken back once, when a handler's reader starts. An entry whose handler
+ * was started as often as the delivery limit without finishing is dead-lettered without another try:
  * only starts count, so a poison entry's batch neighbours are not dead-lettered with it (see
  * {@link Entry} for the one imprecision). Every entry read is handed over, even after its
  * subscription was cancelled: the bus queues it, or counts it as left pending. A group that
@@ -81,6 +83,8 @@ public final class RedisStreamsTransport implements Transport {
     private final ScheduledExecutorService scheduler;
     private final ReliableSender sender;
     private final List<Reader> readers = new CopyOnWriteArrayList<>();
+    /** Per group, the entries handed over and not acknowledged; its first reader takes back what an earlier run left. */
+    private final Map<String, InHand> inHand = new ConcurrentHashMap<>();
     /** Every reader's, also of readers stopped since: their last acknowledgements are sent before closing. */
     private final List<AckBatcher> ackBatchers = new CopyOnWriteArrayList<>();
     private final LongAdder claimed = new LongAdder();
@@ -160,7 +164,9 @@ public final class RedisStreamsTransport implements Transport {
             throw new IllegalStateException("cannot create consumer group " + group + " on " + stream + " at "
                     + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
         }
-        Reader reader = new Reader(stream, group, listener);
+        InHand fresh = new InHand();
+        InHand earlier = inHand.putIfAbsent(group, fresh); // null: the group's first reader in this run
+        Reader reader = new Reader(stream, group, listener, earlier != null ? earlier : fresh, earlier == null);
         readers.add(reader);
         reader.start();
         startLagChecks();
@@ -242,13 +248,25 @@ public final class RedisStreamsTransport implements Transport {
         private volatile boolean running = true;
         private long nextClaimNanos;
         private final AckBatcher acks;
+        private final InHand held;
+        /** Whether this consumer's entries from an earlier run are still to be taken back. */
+        private boolean takingBack;
+        /** The last of them handed over, so that a retry after a Redis error hands none twice. */
+        private @Nullable String takenBackUpTo;
 
-        Reader(String stream, String group, DeliveryListener listener) {
+        /**
+         * @param takesBack whether this reader takes back what an earlier run under this instance
+         *     id left pending: the first reader of its group in this transport, before anything of
+         *     this run can be pending with this consumer
+         */
+        Reader(String stream, String group, DeliveryListener listener, InHand held, boolean takesBack) {
             this.stream = stream;
             this.streamKey = bytes(stream);
             this.group = group;
             this.consumer = Consumer.from(bytes(group), bytes(options.instanceId()));
             this.listener = listener;
+            this.held = held;
+            this.takingBack = takesBack;
             this.acks = new AckBatcher(stream, group, () -> commands, () -> commandsLoop);
             ackBatchers.add(acks);
             this.thread = new Thread(this, "herald-reader-" + group);
@@ -300,6 +318,9 @@ public final class RedisStreamsTransport implements Transport {
                         connection = endpoint.client().connect(ByteArrayCodec.INSTANCE);
                     }
                     RedisCommands<byte[], byte[]> redis = connection.sync();
+                    if (takingBack) {
+                        takeBackEarlierRun(connection);
+                    }
                     long now = System.nanoTime();
                     if (now >= nextClaimNanos) {
                         claim(connection);
@@ -307,8 +328,15 @@ public final class RedisStreamsTransport implements Transport {
                     }
                     List<StreamMessage<byte[], byte[]>> batch = redis.xreadgroup(consumer, read,
                             XReadArgs.StreamOffset.lastConsumed(streamKey));
-                    for (StreamMessage<byte[], byte[]> entry : batch) {
-                        hand(entry.getId(), bodyOf(entry.getBody()), 0); // even after stop(): read means handed over
+                    if (!batch.isEmpty()) {
+                        String[] ids = new String[batch.size()];
+                        for (int i = 0; i < ids.length; i++) {
+                            ids[i] = batch.get(i).getId();
+                        }
+                        InHand.Batch handed = held.add(ids);
+                        for (int i = 0; i < ids.length; i++) { // even after stop(): read means handed over
+                            listener.onDelivery(new Entry(this, ids[i], bodyOf(batch.get(i).getBody()), 0, handed, i));
+                        }
                     }
                     backoff = 10;
                 } catch (RedisException e) {
@@ -365,36 +393,82 @@ public final class RedisStreamsTransport implements Transport {
         }
 
         /**
-         * Takes over entries that a stopped or dead consumer (this one too, restarted) left pending
-         * longer than the visibility timeout. Claimed with {@code JUSTID}, which leaves each
+         * Takes over entries pending longer than the visibility timeout, a page of
+         * {@code readBatch} pending entries at a time: those another, stopped or dead, consumer
+         * left, and those of this consumer it does not hold ({@link InHand}), lost on the way (the
+         * reply to a read, or an acknowledgement, lost with a connection); never those it holds,
+         * which may still wait in the handler's queue behind a slow handler (taking them would
+         * hand them over twice). Claimed without bodies, which leaves each
          * entry's delivery counter as it was: a claim is not a start of the handler (a consumer
-         * that died on a poison entry also left its batch neighbours pending, never started).
-         * The counter goes up only when the handler starts on the entry ({@link Entry#handlerStarting}).
+         * that died on a poison entry also left its batch neighbours pending, never started). The
+         * counter goes up only when the handler starts on the entry ({@link Entry#handlerStarting}).
          */
         private void claim(StatefulRedisConnection<byte[], byte[]> connection) throws InterruptedException {
-            String start = "0-0";
+            String after = null;
             do {
-                ClaimedMessages<byte[], byte[]> result = connection.sync().xautoclaim(streamKey, new XAutoClaimArgs<byte[]>()
-                        .consumer(consumer).minIdleTime(options.visibilityTimeout()).startId(start).count(options.batch())
-                        .justid());
-                List<String> ids = result.getMessages().stream().map(StreamMessage::getId).toList();
-                if (!ids.isEmpty()) {
-                    List<ClaimedEntries.Entry> entries = ClaimedEntries.fetch(connection, streamKey, consumer.getGroup(), ids);
-                    claimed.add(entries.size());
-                    log.info("Claimed {} entr(ies) of {} left pending by a stopped consumer of group {}", entries.size(), stream, group);
-                    for (ClaimedEntries.Entry entry : entries) {
-                        Map<byte[], byte[]> fields = entry.fields();
-                        if (fields == null) {
-                            log.warn("Entry {} of {} was pending in group {} but is no longer in the stream (trimmed by the "
-                                    + "retention, or deleted) before it was handled; acknowledged", entry.id(), stream, group);
-                            acks.ack(entry.id());
-                        } else {
-                            hand(entry.id(), bodyOf(fields), (int) Math.min(Integer.MAX_VALUE, entry.deliveries()));
-                        }
-                    }
+                ClaimedEntries.Page page = ClaimedEntries.abandoned(connection, streamKey, consumer,
+                        options.visibilityTimeout(), after, options.batch(), held, this::awaitAcks);
+                if (!page.entries().isEmpty()) {
+                    claimed.add(page.entries().size());
+                    log.info("Claimed {} entr(ies) of {} for group {}, left pending by a stopped consumer (or by this one, "
+                            + "a read's reply or an acknowledgement lost with a connection)", page.entries().size(), stream, group);
                 }
-                start = result.getId();
-            } while (running && !"0-0".equals(start));
+                handOver(page.entries());
+                after = page.next();
+            } while (running && after != null);
+        }
+
+        /**
+         * Takes back, once, what an earlier run of this instance (the same instance id, so the
+         * same consumer) read and did not finish: nothing of this run is pending with this
+         * consumer yet, and no other consumer claims them before the visibility timeout.
+         */
+        private void takeBackEarlierRun(StatefulRedisConnection<byte[], byte[]> connection) throws InterruptedException {
+            while (running && takingBack) {
+                ClaimedEntries.Page page = ClaimedEntries.leftByEarlierRun(connection, streamKey, consumer, takenBackUpTo,
+                        options.batch());
+                if (!page.entries().isEmpty()) {
+                    claimed.add(page.entries().size());
+                    log.info("Took back {} entr(ies) of {} for group {} that an earlier run of this instance ({}) read "
+                            + "and did not finish", page.entries().size(), stream, group, options.instanceId());
+                }
+                handOver(page.entries());
+                takenBackUpTo = page.next();
+                takingBack = page.next() != null;
+            }
+        }
+
+        /**
+         * Hands over entries taken from the pending list, each with its delivery counter; one no
+         * longer in the stream is acknowledged.
+         */
+        private void handOver(List<ClaimedEntries.Entry> entries) throws InterruptedException {
+            if (entries.isEmpty()) {
+                return;
+            }
+            InHand.Batch handed = held.add(entries.stream().map(ClaimedEntries.Entry::id).toArray(String[]::new));
+            for (int i = 0; i < entries.size(); i++) {
+                ClaimedEntries.Entry entry = entries.get(i);
+                Map<byte[], byte[]> fields = entry.fields();
+                if (fields == null) {
+                    log.warn("Entry {} of {} was pending in group {} but is no longer in the stream (trimmed by the "
+                            + "retention, or deleted) before it was handled; acknowledged", entry.id(), stream, group);
+                    acks.ack(entry.id());
+                    handed.done(i);
+                } else {
+                    int started = (int) Math.min(Integer.MAX_VALUE, entry.deliveries());
+                    listener.onDelivery(new Entry(this, entry.id(), bodyOf(fields), started, handed, i));
+                }
+            }
+        }
+
+        /**
+         * Returns once every acknowledgement asked for so far was carried out by Redis: they go out
+         * on the commands connection, whose replies come in order.
+         */
+        private void awaitAcks() {
+            acks.flush();
+            requireCommands().sync().ping();
         }
 
         /**
@@ -455,16 +529,6 @@ public final class RedisStreamsTransport implements Transport {
                 log.debug("XINFO GROUPS {} failed", stream, e);
             }
         }
-
-        /**
-         * Hands one entry to the listener.
-         *
-         * @param started the handler starts Redis recorded for it before: its delivery counter
-         *     for a claimed entry; 0 for a first read, which {@code XREADGROUP} counts itself
-         */
-        private void hand(String id, byte[] body, int started) throws InterruptedException {
-            listener.onDelivery(new Entry(this, id, body, started));
-        }
     }
 
     /**
@@ -480,12 +544,23 @@ public final class RedisStreamsTransport implements Transport {
         private final String id;
         private final byte[] body;
         private final int started;
+        private final InHand.Batch handed;
+        private final int index;
 
-        Entry(Reader reader, String id, byte[] body, int started) {
+        /**
+         * @param started the handler starts Redis recorded for it before: its delivery counter
+         *     for an entry taken from the pending list; 0 for a first read, which {@code XREADGROUP}
+         *     counts itself
+         * @param handed the read (or page) it came in, holding it in hand until acknowledged
+         * @param index its place there
+         */
+        Entry(Reader reader, String id, byte[] body, int started, InHand.Batch handed, int index) {
             this.reader = reader;
             this.id = id;
             this.body = body;
             this.started = started;
+            this.handed = handed;
+            this.index = index;
         }
 
         @Override
@@ -513,6 +588,7 @@ public final class RedisStreamsTransport implements Transport {
         @Override
         public void ack() {
             reader.acks.ack(id);
+            handed.done(index); // after the acknowledgement was asked for: see ClaimedEntries.abandoned
         }
 
         @Override
