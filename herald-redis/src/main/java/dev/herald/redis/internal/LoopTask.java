@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * Work that callers ask for often and that runs in batches on a connection's event loop: at most
  * one run is scheduled or running at a time, and a request made while it runs is served by
  * another run right after (the loop handles its I/O in between). With no event loop known (or
- * one that shut down) the asking thread runs it. Because runs never overlap, what each run takes
+ * one that shut down) the asking thread runs it; {@link EventLoops} finds the loop. Because runs never overlap, what each run takes
  * goes out in the order it was handed in. Thread-safe.
  */
 final class LoopTask {
@@ -80,23 +80,4 @@ final class LoopTask {
             scheduled.set(false);
         }
     }
-
-    /**
-     * The Netty event loop running this thread, or null. Netty keeps it in
-     * {@code io.netty.util.internal.ThreadExecutorMap} (stable since Netty 4.1.36); should a
-     * future Netty move it, this says null and work runs on the asking thread.
-     */
-    static @Nullable Executor currentEventLoop() {
-        if (!eventLoopLookup) {
-            return null;
-        }
-        try {
-            return io.netty.util.internal.ThreadExecutorMap.currentExecutor();
-        } catch (LinkageError e) {
-            eventLoopLookup = false;
-            return null;
-        }
-    }
-
-    private static volatile boolean eventLoopLookup = true;
 }

@@ -1,7 +1,7 @@
 package dev.herald.redis.internal;
 
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.util.concurrent.Executor;
+import io.netty.channel.EventLoop;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Order: exactly one flush is scheduled or running at a time ({@link LoopTask}), so batches
  * reach the socket in the order the commands were sent. The event loop is learnt from the first
- * reply (completions run on it); until then, and off Netty, the sending thread flushes itself.
+ * reply (completions run on it; {@link EventLoops}), and again when replies come on another one
+ * after a reconnect; until then, and off Netty, the sending thread flushes itself.
  * Thread-safe.
  */
 final class PublishFlusher {
@@ -23,10 +24,12 @@ final class PublishFlusher {
     private final Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection;
     private final AtomicInteger unflushed = new AtomicInteger();
     private final LoopTask flush;
-    private volatile @Nullable Executor eventLoop;
+    private final EventLoops loops;
+    private volatile @Nullable EventLoop eventLoop;
 
-    PublishFlusher(Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection) {
+    PublishFlusher(Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection, EventLoops loops) {
         this.connection = connection;
+        this.loops = loops;
         this.flush = new LoopTask(this::flushCommands, () -> unflushed.get() > 0, () -> eventLoop);
     }
 
@@ -36,10 +39,14 @@ final class PublishFlusher {
         flush.request();
     }
 
-    /** Called where replies complete commands: remembers the connection's event loop. */
+    /**
+     * Called where replies complete commands: remembers the connection's event loop (a lookup only
+     * when the reply comes on another thread than the loop known).
+     */
     void onReplyThread() {
-        Executor current = LoopTask.currentEventLoop();
-        if (current != null && current != eventLoop) {
+        EventLoop known = eventLoop;
+        EventLoop current = loops.current(known);
+        if (current != null && current != known) {
             eventLoop = current;
         }
     }

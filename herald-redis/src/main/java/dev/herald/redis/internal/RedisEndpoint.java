@@ -8,6 +8,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,8 @@ public final class RedisEndpoint {
 
     /**
      * A client Herald makes from a URI and shuts down with the bus: RESP2 (cheaper Pub/Sub
-     * decoding), no per-command timer, and reconnect delays from 10 ms doubling up to 1 s.
+     * decoding), no per-command timer, reconnect delays from 10 ms doubling up to 1 s, and
+     * {@link ReadingChannels} installed, so that the subscriber's reads can be paused.
      */
     public static RedisEndpoint owned(String uri) {
         RedisURI parsed;
@@ -54,6 +56,7 @@ public final class RedisEndpoint {
                     + " rediss:// for TLS, or redis-sentinel://[password@]host:port[,host:port...][/db]#master (" + e.getMessage() + ")", e);
         }
         ClientResources resources = ClientResources.builder()
+                .nettyCustomizer(new ReadingChannels(new NettyCustomizer() { }))
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         return new RedisEndpoint(newClient(parsed, resources), resources, parsed, uri);
@@ -86,6 +89,15 @@ public final class RedisEndpoint {
             return client.connectPubSub(io.lettuce.core.codec.ByteArrayCodec.INSTANCE, named);
         }
         return client.connectPubSub(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
+    }
+
+    /**
+     * Whether the client's resources carry Herald's {@link ReadingChannels} (Herald's own client,
+     * or a user's built with {@code HeraldNetty.customizer()}): then a subscriber's reads can be
+     * paused.
+     */
+    boolean seesChannels() {
+        return client.getResources().nettyCustomizer() instanceof ReadingChannels;
     }
 
     /** Whether {@link #connectPubSub(String)} names the connection. */

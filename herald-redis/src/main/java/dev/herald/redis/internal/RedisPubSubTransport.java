@@ -73,6 +73,9 @@ public final class RedisPubSubTransport implements Transport {
     private final TypeKeys channels;
     private final GapDetector gaps = new GapDetector();
     private final SubscriberIntake intake;
+    private final EventLoops loops;
+    /** The subscriber's socket, learnt from its {@code subscribed} callbacks where the client allows. */
+    private final SocketReads reads;
     private final ScheduledExecutorService scheduler;
     private final LongAdder reconnects = new LongAdder();
     private final ReliableSender sender;
@@ -132,7 +135,9 @@ public final class RedisPubSubTransport implements Transport {
         this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
                 "herald-intake-" + options.instanceId());
         this.scheduler = RedisEndpoint.daemonScheduler("herald-redis-" + options.instanceId());
-        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, true);
+        this.loops = new EventLoops(endpoint.client().getResources());
+        this.reads = endpoint.seesChannels() ? SocketReads.learnable() : SocketReads.NONE;
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
     }
 
     private String subscriberName() {
@@ -164,6 +169,11 @@ public final class RedisPubSubTransport implements Transport {
                 public void message(byte[] channel, byte[] message) {
                     receive(channel, message);
                 }
+
+                @Override
+                public void subscribed(byte[] channel, long count) {
+                    reads.learn(); // within the read of the connection's socket, after each reconnect too
+                }
             });
             sub.sync().subscribe(channel(heartbeatChannel));
         } catch (RedisException e) {
@@ -171,7 +181,13 @@ public final class RedisPubSubTransport implements Transport {
             endpoint.client().removeListener(connectionEvents);
             throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
         }
-        intake.start(SocketReads.of(subscriber));
+        if (!reads.supported()) {
+            log.warn("Cannot pause reading from {} when handlers fall behind: the RedisClient's ClientResources lack "
+                    + "HeraldNetty.customizer(), so beyond the subscriber buffer further events are discarded and counted "
+                    + "(discardedEvents, missedEvents); health reports readPausing=0. Build the client with "
+                    + "ClientResources.builder().nettyCustomizer(HeraldNetty.customizer()), or pass a URI", endpoint.describe());
+        }
+        intake.start(reads, loops);
         startedNanos = System.nanoTime();
         lastHeartbeatNanos = startedNanos;
         long every = options.heartbeatInterval().toMillis();
@@ -427,7 +443,8 @@ public final class RedisPubSubTransport implements Transport {
                 "heartbeatAgeMillis", silentMillis,
                 "bufferedEvents", (long) intake.buffered(),
                 "receivedEvents", intake.received(),
-                "readPauses", intake.pauses());
+                "readPauses", intake.pauses(),
+                "readPausing", reads.supported() ? 1L : 0L);
         if (closed) {
             return new Health(false, "closed", counters);
         }
@@ -468,6 +485,7 @@ public final class RedisPubSubTransport implements Transport {
         intake.stop();
         closeConnections();
         endpoint.client().removeListener(connectionEvents);
+        loops.release();
         long missed = gaps.missed();
         if (missed > 0 || intake.discarded() > 0) {
             log.warn("Pub/Sub subscriber of {} missed {} event(s) in all ({} discarded by its full buffer)",

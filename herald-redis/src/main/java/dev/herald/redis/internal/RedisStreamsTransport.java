@@ -18,6 +18,7 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,6 +83,7 @@ public final class RedisStreamsTransport implements Transport {
     private final Options options;
     private final ScheduledExecutorService scheduler;
     private final ReliableSender sender;
+    private final EventLoops loops;
     private final List<Reader> readers = new CopyOnWriteArrayList<>();
     /** Per group, the entries handed over and not acknowledged; its first reader takes back what an earlier run left. */
     private final Map<String, InHand> inHand = new ConcurrentHashMap<>();
@@ -103,7 +105,8 @@ public final class RedisStreamsTransport implements Transport {
         this.addArgs = XAddArgs.Builder.maxlen(options.retention()).approximateTrimming();
         this.streams = new TypeKeys(type -> RedisKeys.stream(options.prefix(), type));
         this.scheduler = RedisEndpoint.daemonScheduler("herald-streams-" + options.instanceId());
-        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, true);
+        this.loops = new EventLoops(endpoint.client().getResources());
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
     }
 
     @Override
@@ -127,7 +130,7 @@ public final class RedisStreamsTransport implements Transport {
             commands = c;
             c.sync().ping();
             c.async().ping().thenRun(() -> {
-                Executor loop = LoopTask.currentEventLoop();
+                EventLoop loop = loops.current(null); // once: the connection's loop, for XACK batches
                 if (loop != null) {
                     commandsLoop = loop;
                 }
@@ -688,6 +691,7 @@ public final class RedisStreamsTransport implements Transport {
         if (publishing != null) {
             publishing.close();
         }
+        loops.release();
     }
 
     @Override

@@ -41,17 +41,18 @@ final class ReliableSender {
     private long sweeps;
 
     /**
-     * @param batched whether the connection runs with auto-flush off, for this sender alone: its
-     *     commands are then flushed in batches by a {@link PublishFlusher}
+     * @param batching non-null if the connection runs with auto-flush off, for this sender alone:
+     *     its commands are then flushed in batches by a {@link PublishFlusher} on the event loop
+     *     these find
      */
     ReliableSender(RedisEndpoint endpoint, Duration timeout, ScheduledExecutorService scheduler,
-            Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection, BooleanSupplier closed, boolean batched) {
+            Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection, BooleanSupplier closed, @Nullable EventLoops batching) {
         this.endpoint = endpoint;
         this.timeout = timeout;
         this.scheduler = scheduler;
         this.connection = connection;
         this.closed = closed;
-        this.flusher = batched ? new PublishFlusher(connection) : null;
+        this.flusher = batching != null ? new PublishFlusher(connection, batching) : null;
         scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 

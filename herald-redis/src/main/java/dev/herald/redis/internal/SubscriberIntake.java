@@ -2,6 +2,7 @@ package dev.herald.redis.internal;
 
 import dev.herald.spi.Delivery;
 import dev.herald.spi.DeliveryListener;
+import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,10 @@ final class SubscriberIntake {
     private final ConcurrentLinkedQueue<Inbound> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicLong inInbox = new AtomicLong();
     /** Runs on the event loop that received (the current thread's), right after its read. */
-    private final LoopTask handingOver = new LoopTask(this::handOverInbox, () -> !inbox.isEmpty(), LoopTask::currentEventLoop);
+    private final LoopTask handingOver = new LoopTask(this::handOverInbox, () -> !inbox.isEmpty(), this::eventLoop);
+    private volatile EventLoops loops = EventLoops.READING_ONLY;
+    /** The subscriber's event loop, as last found: looked up again only on another thread (a reconnect). */
+    private volatile @Nullable EventLoop eventLoop;
     private final long maxBytes;
     private final AtomicLong bufferedBytes = new AtomicLong();
     private final AtomicLong enqueued = new AtomicLong();
@@ -84,10 +89,23 @@ final class SubscriberIntake {
         this.thread.setDaemon(true);
     }
 
-    /** Starts handing over, pausing {@code reads} (the subscriber connection's) when behind. */
-    void start(SocketReads reads) {
+    /**
+     * Starts handing over, pausing {@code reads} (the subscriber connection's) when behind, and
+     * handing over after each read on the event loop {@code loops} find.
+     */
+    void start(SocketReads reads, EventLoops loops) {
         this.reads = reads;
+        this.loops = loops;
         thread.start();
+    }
+
+    private @Nullable EventLoop eventLoop() {
+        EventLoop known = eventLoop;
+        EventLoop current = loops.current(known);
+        if (current != known) {
+            eventLoop = current;
+        }
+        return current;
     }
 
     /**

@@ -28,7 +28,7 @@ class SubscriberIntakeTest {
             release.await();
             delivered.incrementAndGet();
         };
-        intake.start(SocketReads.NONE);
+        intake.start(SocketReads.NONE, EventLoops.READING_ONLY);
         try {
             for (int i = 1; i <= 200; i++) {
                 intake.offer("c", event(i), new DeliveryListener[] {stuck});
