@@ -6,6 +6,7 @@ import dev.herald.redis.internal.RedisDeadLetterStore;
 import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.redis.internal.RedisPubSubTransport;
 import dev.herald.redis.internal.RedisStreamsTransport;
+import dev.herald.redis.internal.SupportedLettuce;
 import dev.herald.spi.BusSettings;
 import dev.herald.spi.Transport;
 import java.time.Instant;
@@ -376,6 +377,7 @@ public final class RedisEventBus extends TransportEventBus {
         }
 
         private Parts parts() {
+            SupportedLettuce.require();
             BusSettings settings = settings();
             Transport transport = mode == Mode.STREAMS
                     ? new RedisStreamsTransport(endpoint, new RedisStreamsTransport.Options(prefix, settings.source(),
@@ -389,6 +391,13 @@ public final class RedisEventBus extends TransportEventBus {
             return new Parts(settings, transport, store, endpoint);
         }
 
+        /**
+         * Builds the bus.
+         *
+         * @return the bus, not started
+         * @throws IllegalStateException if the Lettuce (below 6.6) or Jackson (below 2.15) on the
+         *     class path is older than Herald supports, naming the version found
+         */
         @Override
         public RedisEventBus build() {
             return new RedisEventBus(parts());

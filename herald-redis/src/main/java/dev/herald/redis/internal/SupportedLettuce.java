@@ -1,0 +1,51 @@
+package dev.herald.redis.internal;
+
+import io.lettuce.core.RedisClient;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refuses a Lettuce older than Herald supports when a bus is built, with a message naming the
+ * version found and the range, instead of a {@code NoClassDefFoundError} at some later call. The
+ * version is the {@code Implementation-Version} of the lettuce-core jar's manifest (such as
+ * {@code 6.6.0.RELEASE/643bd47}); where it is missing (a repackaged jar), Lettuce is accepted.
+ */
+public final class SupportedLettuce {
+
+    private static final Logger log = LoggerFactory.getLogger(SupportedLettuce.class);
+    private static final Pattern MAJOR_MINOR = Pattern.compile("^(\\d+)\\.(\\d+)");
+    private static final int OLDEST_MAJOR = 6;
+    private static final int OLDEST_MINOR = 6;
+
+    private SupportedLettuce() {
+    }
+
+    /**
+     * Checks the lettuce-core on the class path.
+     *
+     * @throws IllegalStateException if it is older than 6.6
+     */
+    public static void require() {
+        Package lettuce = RedisClient.class.getPackage();
+        check(lettuce == null ? null : lettuce.getImplementationVersion());
+    }
+
+    static void check(@Nullable String version) {
+        Matcher m = version == null ? null : MAJOR_MINOR.matcher(version);
+        if (m == null || !m.find()) {
+            log.debug("The version of lettuce-core on the class path is not known ({}); assuming a supported one", version);
+            return;
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        if (major < OLDEST_MAJOR || major == OLDEST_MAJOR && minor < OLDEST_MINOR) {
+            int end = version.indexOf('/');
+            throw new IllegalStateException("Herald needs Lettuce 6.6 or later, but the class path has lettuce-core "
+                    + (end < 0 ? version : version.substring(0, end)) + "; align the Lettuce version (for example with"
+                    + " Spring Boot 3.5 or later, whose dependency management brings a supported one)");
+        }
+    }
+}
