@@ -253,7 +253,8 @@ final class E2e {
      * A bus builder. By default on the bus's own client, as {@code RedisEventBus.builder(uri)}
      * makes it; {@code shared}: on one client for all the variant's buses, as the raw variants'
      * publishing and subscribing connections share one. A client made here has the options of
-     * Herald's own (RESP2, no per-command timer), and {@link Hops}' stamps when those are on.
+     * Herald's own (RESP2, no per-command timer, Herald's Netty customizer), and {@link Hops}'
+     * stamps when those are on.
      */
     private RedisEventBus.Builder heraldBuilder(List<RedisClient> clients, boolean shared) {
         if (shared && !clients.isEmpty()) {
@@ -262,7 +263,7 @@ final class E2e {
         if (!shared && !Hops.enabled()) {
             return RedisEventBus.builder(uri);
         }
-        RedisClient client = Hops.client(uri);
+        RedisClient client = Hops.client(uri, true);
         client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
                 .timeoutOptions(io.lettuce.core.TimeoutOptions.builder().timeoutCommands(false).build()).build());
         clients.add(client);
@@ -274,7 +275,7 @@ final class E2e {
     private Outcome lettuce(String variant, int events, Tracker tracker, Tracker.HeapSampler heap) throws Exception {
         String pad = Payloads.pad(options.size(), 40);
         boolean best = variant.equals("lettuce_best");
-        RedisClient client = Hops.client(uri);
+        RedisClient client = Hops.client(uri, false);
         if (best) {
             client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build());
         }

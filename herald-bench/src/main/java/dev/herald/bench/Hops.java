@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.redis.HeraldNetty;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.PubSubCommandHandler;
 import io.lettuce.core.resource.ClientResources;
@@ -48,27 +49,25 @@ final class Hops {
     }
 
     /**
-     * A client whose connections note their flushes (commands) and reads (Pub/Sub) when hops are
-     * on, with resources of its own; otherwise a plain one.
+     * A client with resources of its own whose connections note their flushes (commands) and reads
+     * (Pub/Sub) when hops are on; for Herald's buses ({@code herald}) also with
+     * {@link HeraldNetty#customizer()}, as Herald's own client has, so that reads can pause.
      */
-    static RedisClient client(String uri) {
-        if (!enabled()) {
-            return RedisClient.create(uri);
-        }
-        return RedisClient.create(ClientResources.builder().nettyCustomizer(new NettyCustomizer() {
+    static RedisClient client(String uri, boolean herald) {
+        NettyCustomizer stamps = !enabled() ? new NettyCustomizer() { } : new NettyCustomizer() {
             @Override
             public void afterChannelInitialized(Channel channel) {
                 channel.pipeline().addFirst("herald-bench-hops", new Stamp());
             }
-        }).build(), uri);
+        };
+        return RedisClient.create(ClientResources.builder()
+                .nettyCustomizer(herald ? HeraldNetty.customizer(stamps) : stamps).build(), uri);
     }
 
-    /** Shuts down a client from {@link #client(String)}, and the resources made for it. */
+    /** Shuts down a client from {@link #client(String, boolean)}, and the resources made for it. */
     static void shutdown(RedisClient client) {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        if (enabled()) {
-            client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
-        }
+        client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     /** Called by a subscriber's callback. */

@@ -57,9 +57,16 @@ import java.util.Objects;
  * disconnects a subscriber whose output buffer passes {@code client-output-buffer-limit pubsub}
  * (default 32 MB, or 8 MB for 60 s); the bus reconnects, and the events missed meanwhile are
  * counted as {@code missedEvents}. (Events that arrive while the buffer is entirely full are
- * discarded and counted too; with a {@code RedisClient} whose connections Herald cannot pause,
- * that is what happens once the buffer is full.) For handlers slower than the publish rate, raise
- * the handler's concurrency, or use Streams.
+ * discarded and counted too.) A bus built from a URI can always pause its reads; a bus on a
+ * {@code RedisClient} passed in can only if the client's {@code ClientResources} carry
+ * {@link HeraldNetty#customizer()}: otherwise it logs a warning at {@code start()}, reports
+ * {@code readPausing} 0 in {@link #health()}'s counters, and once the buffer is full discards
+ * (and counts) instead of pausing. For handlers slower than the publish rate, raise the
+ * handler's concurrency, or use Streams.
+ *
+ * <h2>Supported versions</h2>
+ * Lettuce 6.6 or later (Spring Boot 3.5 manages 6.6, Spring Boot 4.0 6.8) and Jackson 2.15 or
+ * a later 2.x; {@link Builder#build()} refuses an older one, naming the version found.
  *
  * <h2>Connections</h2>
  * Anything Lettuce's {@code RedisURI} takes: {@code redis://user:password@host:port/db},
@@ -106,7 +113,9 @@ public final class RedisEventBus extends TransportEventBus {
     }
 
     /**
-     * A builder on a client the caller owns (and closes).
+     * A builder on a client the caller owns (and closes). For a Pub/Sub bus to pause reading while
+     * its handlers catch up, build the client's {@code ClientResources} with
+     * {@link HeraldNetty#customizer()} (see "Slow handlers" above).
      *
      * @param client the Lettuce client, for example {@code RedisClient.create("redis://localhost:6379")}
      * @return a new builder
