@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * Work that callers ask for often and that runs in batches on a connection's event loop: at most
  * one run is scheduled or running at a time, and a request made while it runs is served by
  * another run right after (the loop handles its I/O in between). With no event loop known (or
- * one that shut down) the asking thread runs it; {@link EventLoops} finds the loop. Because runs never overlap, what each run takes
- * goes out in the order it was handed in. Thread-safe.
+ * one that shut down) the asking thread runs it; callers find the loop with {@link EventLoops}.
+ * Because runs never overlap, what each run takes goes out in the order it was handed in.
+ * Thread-safe.
  */
 final class LoopTask {
 
