@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * Node.js service that uses the official CloudEvents SDK ({@code cloudevents} on npm) and
  * pattern-subscribes to {@code herald:*}: heartbeats included. The consumer is
  * {@code src/test/node/consumer.js}; its packages, pinned in {@code package-lock.json}, are
- * installed once per build into {@code target/node-consumer}. Needs {@code node} (20 or newer)
+ * installed once per build into {@code target/node-consumer}. Needs {@code node} (18 or newer)
  * and {@code npm} on the PATH: without them the test fails, it is never skipped.
  */
 class CloudEventsConsumerIT {
@@ -112,7 +112,7 @@ class CloudEventsConsumerIT {
                 .filter(Files::isExecutable)
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("'" + program + "' is not on the PATH (" + path + "): "
-                        + "CloudEventsConsumerIT runs a Node.js CloudEvents consumer and needs Node.js 20 or newer "
+                        + "CloudEventsConsumerIT runs a Node.js CloudEvents consumer and needs Node.js 18 or newer "
                         + "with npm; install them (CI must), this test is not skipped without them"));
     }
 
