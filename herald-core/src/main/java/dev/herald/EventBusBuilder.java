@@ -1,8 +1,8 @@
 package dev.herald;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.internal.EventTypeRegistry;
 import dev.herald.internal.SupportedJackson;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.spi.BusSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -193,8 +193,13 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
     }
 
     /**
-     * The Jackson mapper for event payloads. Herald uses a copy, with Java time and
-     * Optional support and dates written as ISO-8601 text. Default: a mapper that ignores unknown properties.
+     * The Jackson mapper for event payloads. Herald never changes the mapper given: it works on a
+     * {@linkplain ObjectMapper#copy() copy}, on which it registers Java time and {@code Optional}
+     * support, writes dates as ISO-8601 text ({@code WRITE_DATES_AS_TIMESTAMPS} off), keeps the
+     * time zone written ({@code ADJUST_DATES_TO_CONTEXT_TIME_ZONE} off), rejects trailing content
+     * ({@code FAIL_ON_TRAILING_TOKENS}), reads decimals exactly ({@code USE_BIG_DECIMAL_FOR_FLOATS},
+     * trailing zeros kept) and writes long plain-ASCII strings in one copy where its string
+     * serializer is Jackson's own. Default: such a mapper that ignores unknown properties.
      *
      * @param objectMapper the mapper to copy
      * @return this builder

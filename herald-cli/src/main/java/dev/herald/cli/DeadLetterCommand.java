@@ -2,6 +2,7 @@ package dev.herald.cli;
 
 import dev.herald.DeadLetter;
 import dev.herald.DeadLetterQueue;
+import dev.herald.internal.EventTypeRegistry;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.redis.RedisKeys;
 import io.lettuce.core.RedisClient;
@@ -27,8 +28,8 @@ import org.jspecify.annotations.Nullable;
  * which hands the event to the one handler that failed, this reaches every handler subscribed to
  * the type: handlers must be idempotent (or wrapped in {@code Deduplication}). In Pub/Sub mode
  * a message nobody received keeps its dead letter. The type is the dead letter's, else the
- * {@code type} of its message when that is a CloudEvent (older {@code SHUTDOWN} dead letters were
- * stored without it); a message that is none cannot be replayed.
+ * {@code type} of its message when that is a CloudEvent; a message that is none, a type that is
+ * not valid or reserved, and a message cut to the raw-size limit cannot be replayed.
  */
 final class DeadLetterCommand {
 
@@ -126,8 +127,14 @@ final class DeadLetterCommand {
             return notFound(id);
         }
         DeadLetter letter = found.get();
+        if (letter.truncated()) {
+            out.println("dead letter " + id + " (" + letter.reason() + ") keeps only the first " + letter.rawMessage().length
+                    + " of its " + letter.rawMessageLength() + " bytes, so it cannot be replayed; publish the event again"
+                    + " from its source, within the size limit");
+            return 1;
+        }
         String type = letter.eventType();
-        if (type == null) { // stored without it (older SHUTDOWN dead letters): the message itself names it
+        if (type == null) { // a dead letter without a type: the message itself may name it
             try {
                 type = RawCloudEvent.parse(letter.rawMessage()).type();
             } catch (IllegalArgumentException notACloudEvent) {
@@ -136,6 +143,12 @@ final class DeadLetterCommand {
                         + "herald dlq show " + id + ", then publish a corrected event with: herald publish");
                 return 1;
             }
+        }
+        try {
+            EventTypeRegistry.checkTypeName(type);
+        } catch (IllegalArgumentException badType) {
+            out.println("dead letter " + id + " (" + letter.reason() + ") cannot be replayed: " + badType.getMessage());
+            return 1;
         }
         RedisClient client = redis.client();
         try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {

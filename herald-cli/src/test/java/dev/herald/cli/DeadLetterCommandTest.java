@@ -132,9 +132,14 @@ class DeadLetterCommandTest extends RedisCommandTestBase {
 
     /** As a shutdown parked received-but-undecoded events: no type field, a valid CloudEvent as the raw message. */
     private static String storeWithoutType(byte[] raw) {
+        return store(raw, Map.of());
+    }
+
+    private static String store(byte[] raw, Map<String, String> more) {
         RedisClient client = RedisClient.create(redis.uri());
         try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
             Map<byte[], byte[]> fields = new LinkedHashMap<>();
+            more.forEach((k, v) -> fields.put(bytes(k), bytes(v)));
             fields.put(bytes("reason"), bytes("SHUTDOWN"));
             fields.put(bytes("attempts"), bytes("0"));
             fields.put(bytes("error"), bytes("the bus shut down before the event was handled"));
@@ -188,6 +193,22 @@ class DeadLetterCommandTest extends RedisCommandTestBase {
         } finally {
             client.shutdown();
         }
+    }
+
+    @Test
+    void replayRefusesAReservedOrInvalidTypeAndAMessageCutToTheRawLimit() {
+        String reserved = storeWithoutType(bytes("{\"specversion\":\"1.0\",\"id\":\"h-1\",\"source\":\"s\","
+                + "\"type\":\"herald.heartbeat\",\"data\":{}}"));
+        String truncated = store(bytes("{\"specversion\":\"1.0\",\"id\":\"big-1\""),
+                Map.of("type", "cli.order", "rawLength", "5000000"));
+
+        Run r = run("dlq", "replay", reserved, "--redis", redis.uri(), "--prefix", "cli");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("dead letter " + reserved + " (SHUTDOWN) cannot be replayed").contains("herald.");
+        r = run("dlq", "replay", truncated, "--redis", redis.uri(), "--prefix", "cli");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("keeps only the first").contains("of its 5000000 bytes");
+        assertThat(stored()).extracting(DeadLetter::id).contains(reserved, truncated);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.herald.internal;
 
 import com.fasterxml.jackson.core.Version;
+import com.fasterxml.jackson.core.json.PackageVersion;
 
 /**
  * Refuses a Jackson older than Herald supports when a bus is built, with a message naming the
@@ -20,8 +21,8 @@ public final class SupportedJackson {
      * @throws IllegalStateException if either is older than 2.15 or not a Jackson 2
      */
     public static void require() {
-        check("jackson-core", com.fasterxml.jackson.core.json.PackageVersion.VERSION);
-        check("jackson-databind", com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION);
+        check("jackson-core", PackageVersion.VERSION);
+        check("jackson-databind", com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION); // same simple name
     }
 
     static void check(String artifact, Version found) {

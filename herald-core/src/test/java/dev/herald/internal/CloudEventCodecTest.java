@@ -3,9 +3,12 @@ package dev.herald.internal;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.herald.DeadLetter.Reason;
 import dev.herald.Envelope;
 import dev.herald.EventType;
@@ -300,7 +303,7 @@ class CloudEventCodecTest {
         Texts payload = new Texts(text + text, List.of(text, "x"), Map.of("k", text), new String[] {text});
         byte[] bytes = codec.encode(envelope(payload, "test.texts"), "p", 1);
 
-        com.fasterxml.jackson.databind.json.JsonMapper.Builder builder = com.fasterxml.jackson.databind.json.JsonMapper.builder();
+        JsonMapper.Builder builder = JsonMapper.builder();
         JacksonFeatures.writeFeature("COMBINE_UNICODE_SURROGATES_IN_UTF8").ifPresent(builder::enable);
         ObjectMapper plain = builder.build();
         String data = new String(bytes, UTF_8);
@@ -347,11 +350,9 @@ class CloudEventCodecTest {
 
     @Test
     void aUserMapperThatEscapesForwardSlashesStillEscapesThemInLongStrings() throws Exception {
-        java.util.Optional<com.fasterxml.jackson.core.json.JsonWriteFeature> escapeSlashes =
-                JacksonFeatures.writeFeature("ESCAPE_FORWARD_SLASHES");
-        org.junit.jupiter.api.Assumptions.assumeTrue(escapeSlashes.isPresent(),
-                "Jackson before 2.17 cannot escape forward slashes: nothing to check");
-        ObjectMapper escaping = com.fasterxml.jackson.databind.json.JsonMapper.builder().enable(escapeSlashes.get()).build();
+        Optional<JsonWriteFeature> escapeSlashes = JacksonFeatures.writeFeature("ESCAPE_FORWARD_SLASHES");
+        assumeTrue(escapeSlashes.isPresent(), "Jackson before 2.17 cannot escape forward slashes: nothing to check");
+        ObjectMapper escaping = JsonMapper.builder().enable(escapeSlashes.get()).build();
         assertDataWrittenAsTheMapperWritesIt(escaping, "a long string with a forward/slash in it: https://example.com/a/b",
                 "a long plain ascii string of more than thirty-two characters");
         assertThat(new String(new CloudEventCodec(escaping, 1024 * 1024).encode(envelope(

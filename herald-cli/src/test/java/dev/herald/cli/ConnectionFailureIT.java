@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * stderr, logging included, is seen), against a password-protected redis-server and a closed port:
  * one line naming the endpoint and the cause, no stack trace, a non-zero exit code.
  */
-class ConnectionFailureTest {
+class ConnectionFailureIT {
 
     private static RedisServer protectedRedis;
     private static int closedPort;
