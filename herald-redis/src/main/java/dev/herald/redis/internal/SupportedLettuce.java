@@ -1,6 +1,9 @@
 package dev.herald.redis.internal;
 
 import io.lettuce.core.RedisClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -10,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Refuses a Lettuce older than Herald supports when a bus is built, with a message naming the
  * version found and the range, instead of a {@code NoClassDefFoundError} at some later call. The
- * version is the {@code Implementation-Version} of the lettuce-core jar's manifest (such as
- * {@code 6.6.0.RELEASE/643bd47}); where it is missing (a repackaged jar), Lettuce is accepted.
+ * version is read from the lettuce-core jar's {@code pom.properties}, else its manifest (such as
+ * {@code 6.6.0.RELEASE/643bd47}); where neither tells it, Lettuce is accepted.
  */
 public final class SupportedLettuce {
 
@@ -29,9 +32,33 @@ public final class SupportedLettuce {
      * @throws IllegalStateException if it is older than 6.6
      */
     public static void require() {
-        Package lettuce = RedisClient.class.getPackage();
-        check(lettuce == null ? null : lettuce.getImplementationVersion());
+        check(version());
     }
+
+    /**
+     * The lettuce-core version: from the {@code pom.properties} Maven puts in the jar, which a
+     * shaded jar keeps; else from the manifest, if it is Lettuce's own (a shaded jar's manifest
+     * is the application's); else unknown.
+     */
+    static @Nullable String version() {
+        ClassLoader loader = RedisClient.class.getClassLoader();
+        try (InputStream in = loader == null ? null : loader.getResourceAsStream(POM_PROPERTIES)) {
+            if (in != null) {
+                Properties pom = new Properties();
+                pom.load(in);
+                String version = pom.getProperty("version");
+                if (version != null) {
+                    return version;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("Cannot read {}", POM_PROPERTIES, e);
+        }
+        Package lettuce = RedisClient.class.getPackage();
+        return lettuce != null && "Lettuce".equals(lettuce.getImplementationTitle()) ? lettuce.getImplementationVersion() : null;
+    }
+
+    private static final String POM_PROPERTIES = "META-INF/maven/io.lettuce/lettuce-core/pom.properties";
 
     static void check(@Nullable String version) {
         Matcher m = version == null ? null : MAJOR_MINOR.matcher(version);

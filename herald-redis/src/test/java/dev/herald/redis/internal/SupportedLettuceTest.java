@@ -1,5 +1,6 @@
 package dev.herald.redis.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,6 +33,8 @@ class SupportedLettuceTest {
         RedisClient client = RedisClient.create("redis://127.0.0.1:1");
         try {
             assertThatCode(SupportedLettuce::require).doesNotThrowAnyException();
+            // read from lettuce-core's own pom.properties, which a shaded jar (herald.jar) keeps
+            assertThat(SupportedLettuce.version()).matches("\\d+\\.\\d+\\.\\d+\\.RELEASE");
             assertThatCode(() -> RedisEventBus.builder(client).build().shutdown()).doesNotThrowAnyException();
         } finally {
             client.shutdown();
