@@ -70,7 +70,13 @@ final class HandlerPipeline<E> {
             }
             return;
         }
-        work.delivery.handlerStarting();
+        if (!work.delivery.handlerStarting()) {
+            if (work.finish()) { // another consumer took it over: that one handles and acknowledges it
+                deadLetters.leftPending(work.event, handlerName);
+                work.settled = true;
+            }
+            return;
+        }
         E payload;
         try {
             if (event == null) {
@@ -178,6 +184,7 @@ final class HandlerPipeline<E> {
     private void park(Work work, int attempts) {
         if (work.delivery.redeliverable() && work.replay == null) {
             deadLetters.leftPending(work.event, handlerName); // not acknowledged: another instance takes it
+            work.delivery.release(); // or this one, once the transport redelivers it
             return;
         }
         if (work.replay != null) {

@@ -63,8 +63,23 @@ public interface Delivery {
      * the handler, and so that only deliveries that reached the handler count towards the limit:
      * a message read but never started (its consumer died first) does not. It should not throw:
      * a start it cannot record is the transport's to log.
+     *
+     * @return true to go on; false if the message is no longer this listener's to handle (another
+     *     consumer of a durable transport took it over since it was handed over): the bus then
+     *     neither runs the handler nor acknowledges it, and counts it as left pending
      */
-    default void handlerStarting() {
+    default boolean handlerStarting() {
+        return true;
+    }
+
+    /**
+     * Called by the bus instead of {@link #ack()} when it leaves a {@link #redeliverable()}
+     * message unfinished for redelivery (its subscription was cancelled, or a shutdown's deadline
+     * came, before the handler finished it): the transport may deliver it again, also to this
+     * instance, to a handler subscribed again under the same name. Called at most once, never
+     * after {@link #ack()}; it should not throw.
+     */
+    default void release() {
     }
 
     /**

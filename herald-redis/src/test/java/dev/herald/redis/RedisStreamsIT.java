@@ -7,15 +7,18 @@ import dev.herald.DeadLetter;
 import dev.herald.DomainEvent;
 import dev.herald.Envelope;
 import dev.herald.EventBus;
+import dev.herald.EventHandler;
 import dev.herald.EventType;
 import dev.herald.RetryPolicy;
 import dev.herald.ShutdownReport;
+import dev.herald.Subscription;
 import dev.herald.SubscriptionOptions;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -33,6 +36,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -537,13 +541,8 @@ class RedisStreamsIT {
     void aConsumerRestartedUnderItsInstanceIdTakesBackWhatItLeftPendingWithoutWaitingForTheVisibilityTimeout() {
         RedisServer redis = redis(RedisServer.builder());
         RedisCommands<String, String> raw = raw(redis);
-        raw.xgroupCreate(XReadArgs.StreamOffset.from(JOBS, "$"), "ledger:book", XGroupCreateArgs.Builder.mkstream());
-        EventBus publisher = track(streams(redis, "shop").build());
-        publisher.start();
-        publish(publisher, 0, 5);
         // its earlier run read them and died before acknowledging any
-        assertThat(raw.xreadgroup(Consumer.from("ledger:book", "ledger-0"), XReadArgs.StreamOffset.lastConsumed(JOBS)))
-                .hasSize(5);
+        EventBus publisher = publishFiveReadBy("ledger-0", redis, raw);
 
         Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
         EventBus restarted = track(streams(redis, "ledger").instanceId("ledger-0")
@@ -557,6 +556,86 @@ class RedisStreamsIT {
                 && raw.xpending(JOBS, "ledger:book").getCount() == 0);
         assertThat(calls.values()).as("each once").allSatisfy(c -> assertThat(c.get()).isEqualTo(1));
         assertThat(restarted.deadLetters().size()).isZero();
+    }
+
+    // ------------------------------------------------------------------ cancel and subscribe again
+
+    @Test
+    void entriesACancelledSubscriptionLeftPendingAreHandledOnceByTheSameHandlerSubscribedAgain() {
+        RedisServer redis = redis(RedisServer.builder());
+        EventBus bus = track(streams(redis, "ledger").visibilityTimeout(Duration.ofMillis(300)).build());
+        Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
+        EventHandler<Job> book = e -> {
+            calls.computeIfAbsent(e.payload().n(), n -> new AtomicInteger()).incrementAndGet();
+            Thread.sleep(20);
+        };
+        SubscriptionOptions options = SubscriptionOptions.named("book").withConcurrency(1).withQueueCapacity(5);
+        Subscription first = bus.subscribe(Job.class, options, book);
+        bus.start();
+        int published = 60;
+        publish(bus, 0, published);
+        eventually().until(() -> bus.stats().handled() >= 2);
+
+        first.cancel(); // its reader still holds part of a read that the closed queue no longer takes
+        eventually().until(() -> bus.stats().leftPending() > 0);
+        bus.subscribe(Job.class, options, book);
+
+        RedisCommands<String, String> raw = raw(redis);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> calls.size() == published && raw.xpending(JOBS, "ledger:book").getCount() == 0);
+        assertThat(calls.values()).as("each once").allSatisfy(c -> assertThat(c.get()).isEqualTo(1));
+        assertThat(bus.deadLetters().size()).isZero();
+    }
+
+    // ------------------------------------------------------------------ an entry taken over by another consumer
+
+    @Test
+    void aClaimedEntryAnotherConsumerTookOverBeforeItsHandlerStartedIsNeitherRunNorAcknowledged() throws Exception {
+        RedisServer redis = redis(RedisServer.builder());
+        RedisCommands<String, String> raw = raw(redis);
+        // a consumer that died a minute ago left all five pending
+        publishFiveReadBy("dead", redis, raw);
+        String[] ids = raw.xrange(JOBS, Range.create("-", "+")).stream().map(StreamMessage::getId).toArray(String[]::new);
+        raw.xclaim(JOBS, Consumer.from("ledger:book", "dead"),
+                XClaimArgs.Builder.minIdleTime(0).idle(Duration.ofMinutes(1)).justid(), ids);
+
+        Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        EventBus bus = track(streams(redis, "ledger").instanceId("ledger-0").visibilityTimeout(Duration.ofSeconds(30))
+                .build());
+        bus.subscribe(Job.class, SubscriptionOptions.named("book").withConcurrency(1), e -> {
+            calls.computeIfAbsent(e.payload().n(), n -> new AtomicInteger()).incrementAndGet();
+            entered.countDown();
+            goOn.await();
+        });
+        bus.start(); // claims all five at once: the first runs, four wait in its queue
+        assertThat(entered.await(20, TimeUnit.SECONDS)).as("the handler started on the first").isTrue();
+
+        // meanwhile another instance takes the four waiting ones over
+        raw.xclaim(JOBS, Consumer.from("ledger:book", "other"), XClaimArgs.Builder.minIdleTime(0).justid(),
+                ids[1], ids[2], ids[3], ids[4]);
+        goOn.countDown();
+
+        eventually().until(() -> bus.stats().handled() + bus.stats().leftPending() == 5);
+        assertThat(calls).as("only the entry still its own").containsOnlyKeys(0);
+        assertThat(bus.stats().leftPending()).as("counted as handed to another instance").isEqualTo(4);
+        assertThat(raw.xpending(JOBS, "ledger:book").getConsumerMessageCount())
+                .as("still pending with the consumer that took them").containsExactly(Map.entry("other", 4L));
+    }
+
+    /**
+     * Publishes jobs 0 to 4 to group {@code ledger:book}, created before at the end of the stream,
+     * and reads them all as {@code consumer}, which acknowledges none; returns the publisher.
+     */
+    private EventBus publishFiveReadBy(String consumer, RedisServer redis, RedisCommands<String, String> raw) {
+        raw.xgroupCreate(XReadArgs.StreamOffset.from(JOBS, "$"), "ledger:book", XGroupCreateArgs.Builder.mkstream());
+        EventBus publisher = track(streams(redis, "shop").build());
+        publisher.start();
+        publish(publisher, 0, 5);
+        assertThat(raw.xreadgroup(Consumer.from("ledger:book", consumer), XReadArgs.StreamOffset.lastConsumed(JOBS)))
+                .hasSize(5);
+        return publisher;
     }
 
     private static int number(StreamMessage<String, String> entry) {

@@ -12,7 +12,6 @@ import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -50,9 +49,13 @@ import org.slf4j.LoggerFactory;
  * same instance id left is taken back once, when a handler's reader starts. An entry whose handler
  * was started as often as the delivery limit without finishing is dead-lettered without another try:
  * only starts count, so a poison entry's batch neighbours are not dead-lettered with it (see
- * {@link Entry} for the one imprecision). Every entry read is handed over, even after its
- * subscription was cancelled: the bus queues it, or counts it as left pending. A group that
- * vanished with Redis's data is re-created from the start of what the stream holds.
+ * {@link Entry} for the one imprecision). A start is recorded only while the entry is still this
+ * consumer's: one another consumer took over while it waited in the handler's queue is left to
+ * that consumer, neither run nor acknowledged here. Every entry read is handed over, even after its
+ * subscription was cancelled: the bus queues it, or leaves it pending and releases it, and it is
+ * claimed again after the visibility timeout (by this instance too, for the same handler
+ * subscribed again). A group that vanished with Redis's data is re-created from the start of what
+ * the stream holds.
  */
 public final class RedisStreamsTransport implements Transport {
 
@@ -475,17 +478,26 @@ public final class RedisStreamsTransport implements Transport {
         }
 
         /**
-         * Records that the handler starts on an entry again: its delivery counter becomes
-         * {@code starts} ({@code XCLAIM ... RETRYCOUNT starts JUSTID}, which also restarts its idle
-         * time). Synchronous, so that the start counts even if the process dies in the handler.
+         * Records that the handler starts on an entry again, if it is still this consumer's: its
+         * delivery counter becomes {@code starts} ({@link StartRecorder}). Synchronous, so that
+         * the start counts even if the process dies in the handler.
+         *
+         * @return false if another consumer took the entry over since it was handed over (or it
+         *     was acknowledged): not to be run nor acknowledged here; true otherwise, also when
+         *     Redis could not be asked (the start then does not count)
          */
-        void recordStart(String id, int starts) {
+        boolean recordStart(String id, int starts) {
             StatefulRedisConnection<byte[], byte[]> c = commands;
             if (c == null) {
-                return;
+                return true;
             }
             try {
-                c.sync().xclaim(streamKey, consumer, XClaimArgs.Builder.justid().retryCount(starts), id);
+                if (StartRecorder.record(c, streamKey, consumer, id, starts)) {
+                    return true;
+                }
+                log.info("Entry {} of {} for group {} was taken over by another consumer while it waited in the "
+                        + "handler's queue; left to that consumer", id, stream, group);
+                return false;
             } catch (RedisException e) {
                 if (e instanceof RedisCommandInterruptedException) {
                     Thread.currentThread().interrupt();
@@ -493,6 +505,7 @@ public final class RedisStreamsTransport implements Transport {
                 log.warn("Could not record start {} of the handler on entry {} of {} for group {}: {}; "
                         + "this start does not count towards the delivery limit", starts, id, stream, group,
                         RedisEndpoint.rootMessage(e));
+                return true;
             }
         }
 
@@ -582,10 +595,18 @@ public final class RedisStreamsTransport implements Transport {
         }
 
         @Override
-        public void handlerStarting() {
-            if (started > 0) {
-                reader.recordStart(id, started + 1);
+        public boolean handlerStarting() {
+            if (started == 0 || reader.recordStart(id, started + 1)) {
+                return true;
             }
+            handed.done(index); // another consumer's now: not in hand here
+            return false;
+        }
+
+        /** Left for redelivery: no longer in hand, so a reader of this instance claims it again after the visibility timeout. */
+        @Override
+        public void release() {
+            handed.done(index);
         }
 
         @Override
