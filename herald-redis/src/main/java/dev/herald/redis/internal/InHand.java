@@ -8,14 +8,18 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The entries of one consumer group that this instance handed over to its handler and has not
- * acknowledged yet: queued, running, or left for another instance at shutdown. Pending with this
- * consumer, they are not to be taken back; an entry pending with this consumer and not in hand was
- * lost on the way (the reply to a read, or an acknowledgement, lost with a connection) and is.
+ * finished yet: queued or running. Pending with this consumer, they are not to be taken back; an
+ * entry pending with this consumer and not in hand was lost on the way (the reply to a read, or an
+ * acknowledgement, lost with a connection) or left for redelivery by the bus (a cancelled
+ * subscription, a shutdown), and is.
  *
  * <p>Kept per read rather than per entry, so the read path allocates nothing per entry: a read
- * adds its ids as one {@link Batch}, an acknowledgement marks its entry done, and batches whose
- * entries are all done are dropped. Thread-safe: readers add, workers mark done, the claiming
- * reader asks for {@link #ids()}.
+ * adds its ids as one {@link Batch}, an acknowledgement (or the bus leaving the entry for
+ * redelivery) marks its entry done, and batches whose entries are all done are dropped: the
+ * oldest at each read, and all of them every {@value #PRUNE_EVERY} reads, so that an entry that
+ * never finishes (a hung handler) keeps only its own read. What is kept is bounded by the reads
+ * with unfinished entries, which the handler's queue bounds, not by the entries read. Thread-safe:
+ * readers add, workers mark done, the claiming reader asks for {@link #ids()}.
  */
 final class InHand {
 
@@ -31,7 +35,7 @@ final class InHand {
             this.left = new AtomicInteger(ids.length);
         }
 
-        /** Marks the entry at {@code index} done (acknowledged); a second call changes nothing. */
+        /** Marks the entry at {@code index} done (acknowledged, or left for redelivery); a second call changes nothing. */
         void done(int index) {
             if (done.compareAndSet(index, 0, 1)) {
                 left.decrementAndGet();
@@ -43,7 +47,11 @@ final class InHand {
         }
     }
 
+    /** How many reads at most between two clean-ups of the finished batches behind an unfinished one. */
+    static final int PRUNE_EVERY = 64;
+
     private final ConcurrentLinkedQueue<Batch> batches = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger reads = new AtomicInteger();
 
     /**
      * Adds the entries about to be handed over, in the order of {@code ids}; the entry at index
@@ -54,6 +62,9 @@ final class InHand {
         batches.add(batch);
         for (Batch first = batches.peek(); first != null && first != batch && first.finished(); first = batches.peek()) {
             batches.remove(first); // cheap on every read: the oldest reads are usually done
+        }
+        if (reads.incrementAndGet() % PRUNE_EVERY == 0) {
+            batches.removeIf(Batch::finished); // those behind an unfinished one (a hung handler) too
         }
         return batch;
     }
@@ -70,5 +81,10 @@ final class InHand {
             }
         }
         return ids;
+    }
+
+    /** How many reads (or pages) are kept: for tests. */
+    int batchesKept() {
+        return batches.size();
     }
 }

@@ -34,4 +34,18 @@ class InHandTest {
         stuck.done(1);
         assertThat(inHand.ids()).isEmpty();
     }
+
+    @Test
+    void oneEntryNeverFinishedDoesNotKeepTheFinishedReadsAfterItInHand() {
+        InHand inHand = new InHand();
+        inHand.add(new String[] {"0-1", "0-2"}).done(1); // "0-1" is never finished: a hung handler
+        for (int read = 1; read <= 100_000; read++) {
+            InHand.Batch batch = inHand.add(new String[] {read + "-1", read + "-2"});
+            batch.done(0);
+            batch.done(1);
+        }
+
+        assertThat(inHand.batchesKept()).as("reads kept in hand").isLessThanOrEqualTo(InHand.PRUNE_EVERY + 1);
+        assertThat(inHand.ids()).containsExactly("0-1");
+    }
 }
