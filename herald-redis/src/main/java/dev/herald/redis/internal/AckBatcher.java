@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * Acknowledges one consumer group's stream entries in batches: handlers' workers hand in entry
  * ids, and one task on the connection's event loop sends them as one {@code XACK} with many ids,
  * as many as came in since the last one. Under load that is one command for dozens of entries
- * instead of one each; when idle, an id goes out at once. An entry whose acknowledgement is lost
+ * instead of one each; when idle, an id goes out at once. The loop is learnt from the replies to
+ * these XACKs ({@link ReplyLoop}); until then, and if it cannot be, the asking thread sends. An entry whose acknowledgement is lost
  * (connection gone) stays pending and is delivered again: at-least-once either way. Thread-safe.
  */
 final class AckBatcher {
@@ -25,14 +25,16 @@ final class AckBatcher {
     private final byte[] group;
     private final Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection;
     private final ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
+    private final ReplyLoop loop;
     private final LoopTask sending;
 
     AckBatcher(String stream, String group, Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection,
-            Supplier<@Nullable Executor> eventLoop) {
+            ReplyLoop loop) {
         this.stream = stream.getBytes(StandardCharsets.UTF_8);
         this.group = group.getBytes(StandardCharsets.UTF_8);
         this.connection = connection;
-        this.sending = new LoopTask(this::send, () -> !ids.isEmpty(), eventLoop);
+        this.loop = loop;
+        this.sending = new LoopTask(this::send, () -> !ids.isEmpty(), loop::current);
     }
 
     void ack(String id) {
@@ -53,7 +55,7 @@ final class AckBatcher {
         }
         StatefulRedisConnection<byte[], byte[]> c = connection.get();
         if (!batch.isEmpty() && c != null && c.isOpen()) {
-            c.async().xack(stream, group, batch.toArray(new String[0]));
+            loop.learnFrom(c.async().xack(stream, group, batch.toArray(new String[0])));
         }
     }
 }

@@ -17,7 +17,6 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -87,6 +85,8 @@ public final class RedisStreamsTransport implements Transport {
     private final ScheduledExecutorService scheduler;
     private final ReliableSender sender;
     private final EventLoops loops;
+    /** The event loop of {@link #commands}, learnt from XACK replies; acknowledgements are sent from it. */
+    private final ReplyLoop commandsLoop;
     private final List<Reader> readers = new CopyOnWriteArrayList<>();
     /** Per group, the entries handed over and not acknowledged; its first reader takes back what an earlier run left. */
     private final Map<String, InHand> inHand = new ConcurrentHashMap<>();
@@ -109,6 +109,7 @@ public final class RedisStreamsTransport implements Transport {
         this.streams = new TypeKeys(type -> RedisKeys.stream(options.prefix(), type));
         this.scheduler = RedisEndpoint.daemonScheduler("herald-streams-" + options.instanceId());
         this.loops = new EventLoops(endpoint.client().getResources());
+        this.commandsLoop = new ReplyLoop(loops);
         this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
     }
 
@@ -132,12 +133,6 @@ public final class RedisStreamsTransport implements Transport {
             StatefulRedisConnection<byte[], byte[]> c = endpoint.client().connect(ByteArrayCodec.INSTANCE);
             commands = c;
             c.sync().ping();
-            c.async().ping().thenRun(() -> {
-                EventLoop loop = loops.current(null); // once: the connection's loop, for XACK batches
-                if (loop != null) {
-                    commandsLoop = loop;
-                }
-            });
             StatefulRedisConnection<byte[], byte[]> events = endpoint.client().connect(ByteArrayCodec.INSTANCE);
             events.setAutoFlushCommands(false);
             publishing = events;
@@ -240,9 +235,6 @@ public final class RedisStreamsTransport implements Transport {
         return c;
     }
 
-    /** The event loop of {@link #commands}, learnt from a reply; acknowledgements are sent from it. */
-    private volatile @Nullable Executor commandsLoop;
-
     /** One handler's reader: claims abandoned entries, reads new ones, hands them over. */
     private final class Reader implements Runnable {
         private final String stream;
@@ -273,7 +265,7 @@ public final class RedisStreamsTransport implements Transport {
             this.listener = listener;
             this.held = held;
             this.takingBack = takesBack;
-            this.acks = new AckBatcher(stream, group, () -> commands, () -> commandsLoop);
+            this.acks = new AckBatcher(stream, group, () -> commands, commandsLoop);
             ackBatchers.add(acks);
             this.thread = new Thread(this, "herald-reader-" + group);
             this.thread.setDaemon(true);
