@@ -166,7 +166,8 @@ final class DeadLetterCommand {
                     return 1;
                 }
                 out.println("replayed dead letter " + id + " to channel " + channel + ": " + receivers
-                        + " subscribed connection(s) received it, each for every handler of the type");
+                        + " subscribed connection(s) received it, each for every handler of the type"
+                        + " (a running herald tail counts as one)");
             }
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Demo {
 
+    /** The demo's own keys and dead letters, apart from a service's. */
+    static final String PREFIX = "herald-demo";
+
     @EventType("order.placed")
     record OrderPlaced(String orderId, long cents) implements DomainEvent {
         @Override
@@ -55,7 +58,7 @@ final class Demo {
     int runOnRedis(String uri, int orders) throws InterruptedException {
         out.println("Herald demo on Redis Pub/Sub at " + RedisOptions.withoutPassword(uri));
         return RedisFailure.explained(uri, () -> {
-            try (RedisEventBus bus = configure(RedisEventBus.builder(uri)).prefix("herald-demo").build()) {
+            try (RedisEventBus bus = configure(RedisEventBus.builder(uri)).prefix(PREFIX).build()) {
                 bus.deadLetters().purge(); // the demo's own stream: show only this run's dead letters
                 return run(bus, orders); // shuts the bus down; closing it again only returns that report
             }
@@ -102,6 +105,8 @@ final class Demo {
         for (DeadLetter d : bus.deadLetters().list(100)) { // readable after shutdown too
             out.printf("dead letter %s: %s, handler %s, %d attempts: %s%n",
                     d.id(), d.reason(), d.handler(), d.attempts(), d.error());
+            out.printf("  (the demo keeps its dead letters under the prefix %s: herald dlq show %s --prefix %s)%n",
+                    PREFIX, d.id(), PREFIX);
         }
         out.printf("shutdown: %d handled, %d dead-lettered, %d parked, in time: %s%n",
                 report.handled(), report.deadLettered(), report.parked(), report.completedInTime());

@@ -30,6 +30,7 @@ final class SequenceStamp {
      * decimal {@code long} (then {@link #malformed} is set).
      */
     boolean read(byte[] message) {
+        malformed = false;
         int start;
         if (startsWith(message, 0, HERALD_OPENING)) {
             start = HERALD_OPENING.length; // no search: most messages come from Herald
@@ -59,7 +60,6 @@ final class SequenceStamp {
                 return false;
             }
         }
-        malformed = false;
         long value = 0;
         int i = seq + SEQ_KEY.length;
         int digits = 0;
