@@ -114,9 +114,10 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
     /**
      * How many bytes of an oversized message (one over {@link #maxMessageSize(int)}) its
      * {@link DeadLetter.Reason#TOO_LARGE} dead letter keeps: the first bytes, with the original
-     * length in {@link DeadLetter#rawMessageLength()}. Such a message is stored once, whatever
-     * the number of handlers of its type, naming them all. Other dead letters keep their message
-     * whole, as it is within {@code maxMessageSize}.
+     * length in {@link DeadLetter#rawMessageLength()}. Such a message is stored once per bus,
+     * whatever the number of handlers of its type: by the first of them that receives it, under
+     * its name, its error naming the others. Other dead letters keep their message whole, as it
+     * is within {@code maxMessageSize}.
      *
      * @param bytes from 0 to 512 MiB; default 1 MiB
      * @return this builder

@@ -8,8 +8,10 @@ import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -21,7 +23,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns failures into dead letters: builds them, stores them, counts them and logs each once,
  * after storing, with the id the store gave it (the one {@code deadLetters().get(id)} finds). A
- * dead letter the store cannot take goes to the log whole, and is counted as not stored.
+ * dead letter the store cannot take goes to the log whole, and is counted as not stored. Work is
+ * marked settled as soon as its dead letter is stored and counted, before anything is logged,
+ * so that a failure after that point never writes or counts it twice. How long writes may take
+ * is {@link ShutdownWrites}'s concern; which handler stores an oversized message is
+ * {@link OversizedMessages}'s.
  */
 final class DeadLetterWriter {
 
@@ -29,10 +35,8 @@ final class DeadLetterWriter {
     private static final int MAX_STACK_CHARS = 4000;
     /** A shutdown under load may park thousands: the first are logged one by one, the rest summed up by the report. */
     static final int PARKED_LOGGED_AT_WARN = 20;
-    /** How long past its deadline a shutdown lets its dead-letter writes retry. */
-    static final Duration SHUTDOWN_WRITE_MARGIN = Duration.ofMillis(250);
-    /** What each write still gets once that margin is spent, as long as the store has not failed in this shutdown. */
-    static final Duration LATE_WRITE_TIMEOUT = Duration.ofMillis(100);
+    /** Parked dead letters are stored this many per call of the store (one round trip for Redis). */
+    static final int PARKED_BATCH = 100;
 
     private final AtomicLong parkedLogged = new AtomicLong();
     private final DeadLetterStore store;
@@ -42,10 +46,8 @@ final class DeadLetterWriter {
     private final CloudEventCodec codec;
     private final int rawLimit;
     private final Function<String, List<String>> handlersOfType;
-    /** Set by a shutdown: from then on, writes share its deadline (plus the margin). */
-    private volatile boolean shuttingDown;
-    private volatile long writeDeadlineNanos;
-    private volatile boolean failedInShutdown;
+    private final ShutdownWrites writes = new ShutdownWrites();
+    private final OversizedMessages oversized = new OversizedMessages();
 
     /**
      * @param handlersOfType the names of the handlers subscribed to a type on this bus, sorted
@@ -61,82 +63,102 @@ final class DeadLetterWriter {
         this.handlersOfType = handlersOfType;
     }
 
-    /** From now on, each write waits at most until this deadline (plus a small margin) for the store. */
+    /** From now on, each write shares this deadline, see {@link ShutdownWrites}. */
     void shutdownDeadline(long deadlineNanos) {
-        writeDeadlineNanos = deadlineNanos + SHUTDOWN_WRITE_MARGIN.toNanos();
-        shuttingDown = true;
+        writes.shutdownBy(deadlineNanos);
     }
 
     /**
      * Bad input: the message never reached the handler. An oversized message is stored once for
-     * all the handlers of its type (by the first of them, by name), its raw bytes capped.
+     * all the handlers of its type, by the first of them that meets it, its raw bytes capped.
      */
-    void rejected(InvalidMessageException problem, byte[] raw, @Nullable IncomingEvent event, String topicType,
-            String handler) {
+    void rejected(Work work, InvalidMessageException problem, byte[] raw, @Nullable IncomingEvent event,
+            String topicType, String handler) {
         Instant now = clock.instant();
         if (problem.reason() == Reason.TOO_LARGE) {
-            tooLarge(problem, raw, topicType, handler, now);
+            tooLarge(work, problem, raw, topicType, handler, now);
             return;
         }
         DeadLetter letter = new DeadLetter(ids.get(), problem.reason(), event != null ? event.type() : null,
-                event != null ? event.id() : null, handler, 0, problem.getMessage(), null, null, raw, now, now);
-        DeadLetter stored = store(letter);
+                event != null ? event.id() : null, handler, 0, problem.getMessage(), null, null, raw, now, now, raw.length);
+        DeadLetter stored = store(letter, work);
         log.error("Rejected a message for handler '{}' ({}): {}; raw message kept ({} bytes) in {}",
                 handler, letter.reason(), problem.getMessage(), raw.length, named(stored));
     }
 
-    private void tooLarge(InvalidMessageException problem, byte[] raw, String topicType, String handler, Instant now) {
-        List<String> handlers = handlersOfType.apply(topicType);
-        if (handlers.contains(handler) && !handlers.get(0).equals(handler)) {
-            counters.deadLettered.increment(); // this handler's delivery ends here; the message is stored once, by handlers.get(0)
-            log.debug("Oversized message on '{}' for handler '{}': its dead letter is written once, by handler '{}'",
-                    topicType, handler, handlers.get(0));
+    private void tooLarge(Work work, InvalidMessageException problem, byte[] raw, String topicType, String handler,
+            Instant now) {
+        String storedBy = oversized.claim(topicType, raw, handler);
+        if (storedBy != null) {
+            counters.deadLettered.increment(); // this handler's delivery ends here; the message is stored once
+            work.settled = true;
+            log.debug("Oversized message on '{}' for handler '{}': its dead letter was written once, by handler '{}'",
+                    topicType, handler, storedBy);
             return;
         }
-        String named = handlers.contains(handler) ? String.join(",", handlers) : handler;
+        List<String> others = new ArrayList<>(handlersOfType.apply(topicType));
+        others.remove(handler);
+        String error = others.isEmpty() ? problem.getMessage() : problem.getMessage()
+                + "; stored once for every handler of '" + topicType + "' on this bus (also " + String.join(", ", others) + ")";
         byte[] kept = raw.length > rawLimit ? Arrays.copyOf(raw, rawLimit) : raw;
-        DeadLetter letter = new DeadLetter(ids.get(), Reason.TOO_LARGE, topicType, null, named, 0, problem.getMessage(),
+        DeadLetter letter = new DeadLetter(ids.get(), Reason.TOO_LARGE, topicType, null, handler, 0, error,
                 null, null, kept, now, now, raw.length);
-        DeadLetter stored = store(letter);
-        log.error("Rejected a message for handler(s) '{}' (TOO_LARGE): {}; its first {} of {} bytes kept in {}", named,
-                problem.getMessage(), kept.length, raw.length, named(stored));
+        DeadLetter stored = store(letter, work);
+        log.error("Rejected a message for handler '{}' (TOO_LARGE): {}; its first {} of {} bytes kept in {}", handler,
+                error, kept.length, raw.length, named(stored));
     }
 
     /** The handler failed on its last attempt. */
-    void failed(IncomingEvent event, byte[] raw, String handler, RetryingInvoker.Outcome outcome) {
+    void failed(Work work, IncomingEvent event, byte[] raw, String handler, RetryingInvoker.Outcome outcome) {
         Throwable failure = outcome.failure();
         Instant now = clock.instant();
         Instant first = outcome.firstFailure() != null ? outcome.firstFailure() : now;
         Instant last = outcome.lastFailure() != null ? outcome.lastFailure() : now;
         DeadLetter letter = new DeadLetter(ids.get(), Reason.HANDLER_FAILED, event.type(), event.id(), handler,
                 outcome.attempts(), describe(failure), failure != null ? failure.getClass().getName() : null,
-                stackTrace(failure), raw, first, last);
-        DeadLetter stored = store(letter);
+                stackTrace(failure), raw, first, last, raw.length);
+        DeadLetter stored = store(letter, work);
         log.error("Handler '{}' failed on event {} (type '{}', correlation {}) after {} attempt(s); {}",
                 handler, event.id(), event.type(), event.correlationId(), outcome.attempts(), named(stored), failure);
     }
 
     /**
-     * Shutdown deadline: the event was received but not finished. An event not decoded yet gets
-     * its type and id from the raw message when that is a readable CloudEvent.
+     * Shutdown deadline: the events were received but not finished. An event not decoded yet gets
+     * its type and id from the raw message when that is a readable CloudEvent. Stored
+     * {@value #PARKED_BATCH} per call of the store.
      *
-     * @return the dead letter as stored, or null if the store could not take it (it is in the log)
+     * @return for each work, in order, its dead letter as stored, or null where the store could not
+     *     take it (it is in the log)
      */
-    @Nullable DeadLetter parked(byte[] raw, @Nullable IncomingEvent event, String handler, int attempts) {
+    List<@Nullable DeadLetter> parked(List<Work> works, String handler, int attempts) {
         Instant now = clock.instant();
-        IncomingEvent read = event != null ? event : attributesOf(raw);
-        DeadLetter letter = new DeadLetter(ids.get(), Reason.SHUTDOWN, read != null ? read.type() : null,
-                read != null ? read.id() : null, handler, attempts,
-                "the bus shut down before handler '" + handler + "' finished this event", null, null, raw, now, now);
-        counters.parked.increment();
-        DeadLetter stored = store(letter);
-        long n = parkedLogged.incrementAndGet();
-        if (n <= PARKED_LOGGED_AT_WARN) {
-            log.warn("Parked event {} of handler '{}' as {} (SHUTDOWN){}",
-                    letter.eventId() != null ? letter.eventId() : "(not a readable CloudEvent)", handler, named(stored),
-                    n == PARKED_LOGGED_AT_WARN ? "; further parked events are logged at DEBUG, and counted in the shutdown report" : "");
-        } else {
-            log.debug("Parked event {} of handler '{}' as {} (SHUTDOWN)", letter.eventId(), handler, named(stored));
+        List<DeadLetter> letters = new ArrayList<>(works.size());
+        for (Work work : works) {
+            byte[] raw = work.delivery.body();
+            IncomingEvent event = work.event;
+            IncomingEvent read = event != null ? event : attributesOf(raw);
+            letters.add(new DeadLetter(ids.get(), Reason.SHUTDOWN, read != null ? read.type() : null,
+                    read != null ? read.id() : null, handler, attempts,
+                    "the bus shut down before handler '" + handler + "' finished this event", null, null, raw, now, now,
+                    raw.length));
+        }
+        List<@Nullable DeadLetter> stored = new ArrayList<>(letters.size());
+        for (int from = 0; from < letters.size(); from += PARKED_BATCH) {
+            List<DeadLetter> batch = letters.subList(from, Math.min(from + PARKED_BATCH, letters.size()));
+            counters.parked.add(batch.size());
+            stored.addAll(storeAll(batch));
+        }
+        for (int i = 0; i < letters.size(); i++) {
+            DeadLetter letter = letters.get(i);
+            long n = parkedLogged.incrementAndGet();
+            if (n <= PARKED_LOGGED_AT_WARN) {
+                log.warn("Parked event {} of handler '{}' as {} (SHUTDOWN){}",
+                        letter.eventId() != null ? letter.eventId() : "(not a readable CloudEvent)", handler,
+                        named(stored.get(i)), n == PARKED_LOGGED_AT_WARN
+                                ? "; further parked events are logged at DEBUG, and counted in the shutdown report" : "");
+            } else {
+                log.debug("Parked event {} of handler '{}' as {} (SHUTDOWN)", letter.eventId(), handler, named(stored.get(i)));
+            }
         }
         return stored;
     }
@@ -169,13 +191,13 @@ final class DeadLetterWriter {
     }
 
     /** A message delivered more often than the transport's limit without being finished: a poison message. */
-    void overDelivered(byte[] raw, @Nullable IncomingEvent event, String handler, int deliveries) {
+    void overDelivered(Work work, byte[] raw, @Nullable IncomingEvent event, String handler, int deliveries) {
         Instant now = clock.instant();
         DeadLetter letter = new DeadLetter(ids.get(), Reason.HANDLER_FAILED, event != null ? event.type() : null,
                 event != null ? event.id() : null, handler, deliveries - 1,
                 "delivered " + deliveries + " times without being finished (the consumers handling it stopped or crashed);"
-                        + " over the delivery limit, so it is not tried again", null, null, raw, now, now);
-        DeadLetter stored = store(letter);
+                        + " over the delivery limit, so it is not tried again", null, null, raw, now, now, raw.length);
+        DeadLetter stored = store(letter, work);
         log.error("Event {} was delivered {} times to handler '{}' without being finished: {}",
                 letter.eventId(), deliveries, handler, named(stored));
     }
@@ -194,47 +216,89 @@ final class DeadLetterWriter {
         }
     }
 
-    /** Stores and counts; null if the store failed, and then the whole dead letter is in the log. */
-    private @Nullable DeadLetter store(DeadLetter letter) {
-        counters.deadLettered.increment();
+    /**
+     * Stores, counts and settles the work; null if the store failed, and then the whole dead
+     * letter is in the log.
+     */
+    private @Nullable DeadLetter store(DeadLetter letter, Work work) {
+        DeadLetter stored = null;
+        RuntimeException failure = null;
         try {
-            if (!shuttingDown) {
-                return add(letter, null);
+            Duration timeout = writes.next();
+            boolean interrupted = Thread.interrupted(); // see storeAll
+            try {
+                stored = timeout == null ? store.add(letter) : store.add(letter, timeout);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
-            long left = writeDeadlineNanos - System.nanoTime();
-            if (failedInShutdown && left <= 0) {
-                throw new IllegalStateException("the store already failed in this shutdown, whose deadline has passed");
-            }
-            // a store that failed gets what is left; one that works gets a moment more for each late write
-            return add(letter, Duration.ofNanos(failedInShutdown ? left : Math.max(left, LATE_WRITE_TIMEOUT.toNanos())));
         } catch (RuntimeException e) {
-            if (shuttingDown) {
-                failedInShutdown = true;
-            }
-            counters.deadLettersNotStored.increment();
-            // the last resort: the log keeps what the store could not
-            log.error("Could not store a dead letter ({}, handler '{}', event type '{}', event {}): {}; it exists only in this log,"
-                    + " not in the dead-letter queue; error: {}; its raw message ({} of {} bytes), base64: {}",
-                    letter.reason(), letter.handler(), letter.eventType(), letter.eventId(), e.getMessage(), letter.error(),
-                    letter.rawMessage().length, letter.rawMessageLength(),
-                    Base64.getEncoder().encodeToString(letter.rawMessage()), failedInShutdown ? null : e);
-            return null;
+            writes.failed();
+            failure = e;
         }
+        counters.deadLettered.increment();
+        if (stored == null) {
+            counters.deadLettersNotStored.increment();
+        }
+        work.settled = true;
+        if (failure != null) {
+            logNotStored(letter, failure.getMessage(), failure);
+        }
+        return stored;
     }
 
     /**
-     * Stores with the current thread's interrupt set aside: a shutdown interrupts a worker to stop
-     * its handler, not the write of the dead letter it parks (the write is bounded by its timeout).
+     * Stores and counts dead letters in one call of the store, with the current thread's interrupt
+     * set aside: a shutdown interrupts a worker to stop its handler, not the write of the dead
+     * letters it parks (the write is bounded by its timeout).
      */
-    private DeadLetter add(DeadLetter letter, @Nullable Duration timeout) {
+    private List<@Nullable DeadLetter> storeAll(List<DeadLetter> letters) {
+        List<@Nullable DeadLetter> stored;
+        String why = "the store did not take it in time";
+        RuntimeException failure = null;
         boolean interrupted = Thread.interrupted();
         try {
-            return timeout == null ? store.add(letter) : store.add(letter, timeout);
+            Duration timeout = writes.next();
+            stored = timeout == null ? oneByOne(letters) : store.addAll(letters, timeout);
+        } catch (RuntimeException e) {
+            writes.failed();
+            failure = e;
+            why = String.valueOf(e.getMessage());
+            stored = Collections.nCopies(letters.size(), null);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+        for (int i = 0; i < letters.size(); i++) {
+            counters.deadLettered.increment();
+            if (stored.get(i) == null) {
+                if (failure == null) {
+                    writes.failed();
+                }
+                counters.deadLettersNotStored.increment();
+                logNotStored(letters.get(i), why, failure);
+            }
+        }
+        return stored;
+    }
+
+    private List<@Nullable DeadLetter> oneByOne(List<DeadLetter> letters) {
+        List<@Nullable DeadLetter> stored = new ArrayList<>(letters.size());
+        for (DeadLetter letter : letters) {
+            stored.add(store.add(letter));
+        }
+        return stored;
+    }
+
+    /** The last resort: the log keeps what the store could not. */
+    private void logNotStored(DeadLetter letter, @Nullable String why, @Nullable RuntimeException failure) {
+        log.error("Could not store a dead letter ({}, handler '{}', event type '{}', event {}): {}; it exists only in this log,"
+                + " not in the dead-letter queue; error: {}; its raw message ({} of {} bytes), base64: {}",
+                letter.reason(), letter.handler(), letter.eventType(), letter.eventId(), why, letter.error(),
+                letter.rawMessage().length, letter.rawMessageLength(),
+                Base64.getEncoder().encodeToString(letter.rawMessage()), writes.failedInShutdown() ? null : failure);
     }
 
     private static String named(@Nullable DeadLetter stored) {

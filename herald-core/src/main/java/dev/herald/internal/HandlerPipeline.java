@@ -4,6 +4,8 @@ import dev.herald.DeadLetter;
 import dev.herald.DeadLetter.Reason;
 import dev.herald.EventHandler;
 import dev.herald.RetryPolicy;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,9 +65,8 @@ final class HandlerPipeline<E> {
         IncomingEvent event = work.event;
         if (work.delivery.overDeliveryLimit() && work.replay == null) {
             if (work.finish()) {
-                deadLetters.overDelivered(raw, event != null ? event : peekQuietly(raw), handlerName,
+                deadLetters.overDelivered(work, raw, event != null ? event : peekQuietly(raw), handlerName,
                         work.delivery.deliveryCount());
-                work.settled = true;
                 work.delivery.ack();
             }
             return;
@@ -94,10 +95,10 @@ final class HandlerPipeline<E> {
             }
             if (work.replay != null) {
                 work.replay.completeExceptionally(problem);
+                work.settled = true;
             } else {
-                deadLetters.rejected(problem, raw, event, eventType, handlerName);
+                deadLetters.rejected(work, problem, raw, event, eventType, handlerName);
             }
-            work.settled = true;
             work.delivery.ack();
             return;
         }
@@ -111,20 +112,21 @@ final class HandlerPipeline<E> {
         }
         if (outcome.success()) {
             counters.handled.increment();
+            work.settled = true;
             if (work.replay != null) {
                 work.replay.complete(null);
             }
         } else if (outcome.interrupted()) {
             // only a shutdown deadline interrupts workers: the event was not finished, so it is parked
-            park(work, outcome.attempts());
+            park(List.of(work), outcome.attempts());
             return;
         } else if (work.replay != null) {
+            work.settled = true;
             work.replay.completeExceptionally(outcome.failure() != null ? outcome.failure()
                     : new IllegalStateException("handler '" + handlerName + "' failed"));
         } else {
-            deadLetters.failed(event, raw, handlerName, outcome);
+            deadLetters.failed(work, event, raw, handlerName, outcome);
         }
-        work.settled = true;
         work.delivery.ack();
     }
 
@@ -144,15 +146,15 @@ final class HandlerPipeline<E> {
                 IncomingEvent event = work.event;
                 RetryingInvoker.Outcome outcome = new RetryingInvoker.Outcome(false, false, 0, failure, null, null);
                 if (work.replay != null) {
+                    work.settled = true;
                     work.replay.completeExceptionally(failure);
                 } else if (event != null) {
-                    deadLetters.failed(event, work.delivery.body(), handlerName, outcome);
+                    deadLetters.failed(work, event, work.delivery.body(), handlerName, outcome);
                 } else {
-                    deadLetters.rejected(new InvalidMessageException(Reason.UNDECODABLE,
+                    deadLetters.rejected(work, new InvalidMessageException(Reason.UNDECODABLE,
                             "Herald failed while decoding it: " + DeadLetterWriter.describe(failure)),
                             work.delivery.body(), peekQuietly(work.delivery.body()), eventType, handlerName);
                 }
-                work.settled = true;
                 work.delivery.ack();
                 return;
             } catch (RuntimeException | Error again) {
@@ -178,25 +180,40 @@ final class HandlerPipeline<E> {
 
     /** Parks work the shutdown deadline caught: a SHUTDOWN dead letter, never a silent drop. */
     void park(Work work) {
-        park(work, 0);
+        park(List.of(work), 0);
     }
 
-    private void park(Work work, int attempts) {
-        if (work.delivery.redeliverable() && work.replay == null) {
-            deadLetters.leftPending(work.event, handlerName); // not acknowledged: another instance takes it
-            work.delivery.release(); // or this one, once the transport redelivers it
+    /** Parks several, their dead letters stored in batches. */
+    void park(List<Work> works) {
+        park(works, 0);
+    }
+
+    private void park(List<Work> works, int attempts) {
+        List<Work> toStore = new ArrayList<>(works.size());
+        for (Work work : works) {
+            if (work.delivery.redeliverable() && work.replay == null) {
+                deadLetters.leftPending(work.event, handlerName); // not acknowledged: another instance takes it
+                work.delivery.release(); // or this one, once the transport redelivers it
+            } else if (work.replay != null) {
+                work.replay.completeExceptionally(new IllegalStateException(
+                        "the bus shut down before the replay finished; the dead letter is kept"));
+                work.delivery.ack();
+            } else {
+                toStore.add(work);
+            }
+        }
+        if (toStore.isEmpty()) {
             return;
         }
-        if (work.replay != null) {
-            work.replay.completeExceptionally(new IllegalStateException(
-                    "the bus shut down before the replay finished; the dead letter is kept"));
-        } else {
-            DeadLetter letter = deadLetters.parked(work.delivery.body(), work.event, handlerName, attempts);
+        List<DeadLetter> letters = deadLetters.parked(toStore, handlerName, attempts);
+        for (int i = 0; i < toStore.size(); i++) {
+            Work work = toStore.get(i);
+            DeadLetter letter = letters.get(i);
             if (work.parkedAs(letter) && work.event != null) {
                 deadLetters.unpark(letter, handlerName, work.event.id()); // the handler succeeded while it was being parked
             }
+            work.delivery.ack();
         }
-        work.delivery.ack();
     }
 
     /** Decodes a message, binding its data to this handler's class in the same pass where it can. */

@@ -43,6 +43,8 @@ public class TransportEventBus implements EventBus {
     private static final Logger log = LoggerFactory.getLogger(TransportEventBus.class);
     /** How long a shutdown past its deadline waits for the handlers it interrupted to return. */
     private static final Duration LATE_HANDLER_GRACE = Duration.ofMillis(100);
+    /** What closing the transport still gets past the deadline: time to flush acknowledgements, not to wait for Redis. */
+    private static final Duration CLOSE_FLOOR = Duration.ofMillis(200);
 
     private final BusSettings settings;
     private final Transport transport;
@@ -230,7 +232,7 @@ public class TransportEventBus implements EventBus {
         return eventType + "#" + n;
     }
 
-    /** The names of the handlers subscribed to a type here, sorted: the first writes a dead letter meant for all. */
+    /** The names of the handlers subscribed to a type here, sorted: named in a dead letter stored once for all. */
     private List<String> handlerNames(String eventType) {
         List<String> names = new ArrayList<>(2);
         for (ActiveSubscription s : subscriptions) {
@@ -356,7 +358,7 @@ public class TransportEventBus implements EventBus {
             interrupted |= awaitInterruptedHandlers();
         }
         if (before != BusState.NEW) {
-            closeTransport(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(1).toNanos())));
+            closeTransport(Duration.ofNanos(Math.max(deadline - System.nanoTime(), CLOSE_FLOOR.toNanos())));
         }
         subscriptions.clear();
         afterShutdown();

@@ -103,8 +103,10 @@ final class WorkLanes {
     }
 
     /**
-     * Queues work only if there is room right now (never decodes, never waits); false otherwise,
-     * and for subject-ordered lanes, whose routing needs the decoded subject.
+     * Queues work only if there is room right now (never decodes, never waits, never parks);
+     * false otherwise, for subject-ordered lanes, whose routing needs the decoded subject, and
+     * once intake has stopped: the caller may be an event-loop thread, which must not write the
+     * dead letter that parking means, so it hands the work to {@link #submit} on another thread.
      */
     boolean tryOffer(Work work) {
         if (bySubject) {
@@ -112,16 +114,10 @@ final class WorkLanes {
         }
         intakeLock.readLock().lock();
         try {
-            if (accepting) {
-                return queues.get(0).offer(work);
-            }
+            return accepting && queues.get(0).offer(work);
         } finally {
             intakeLock.readLock().unlock();
         }
-        if (work.park()) {
-            pipeline.park(work);
-        }
-        return true;
     }
 
     private int laneOf(Work work) {
@@ -214,23 +210,30 @@ final class WorkLanes {
         return true;
     }
 
-    /** The deadline passed: parks what is queued and running, and interrupts the workers. */
+    /**
+     * The deadline passed: parks what is queued and running (their dead letters stored in
+     * batches), and interrupts the workers.
+     */
     void parkRemaining() {
         parking = true;
+        List<Work> parked = new ArrayList<>();
         for (Slot slot : running) {
             Work work = slot.work;
             if (work != null && work.park()) {
-                pipeline.park(work);
+                parked.add(work);
             }
         }
         for (BlockingQueue<Work> queue : queues) {
             Work work;
             while ((work = queue.poll()) != null) {
                 if (work.park()) {
-                    pipeline.park(work);
+                    parked.add(work);
                 }
             }
         }
         threads.forEach(Thread::interrupt);
+        if (!parked.isEmpty()) {
+            pipeline.park(parked);
+        }
     }
 }

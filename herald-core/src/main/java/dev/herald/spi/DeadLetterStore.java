@@ -1,9 +1,12 @@
 package dev.herald.spi;
 
 import dev.herald.DeadLetter;
+import dev.herald.DeadLetterStoreException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a bus keeps its dead letters: in memory, or the Redis stream {@code <prefix>:dlq}.
@@ -33,6 +36,35 @@ public interface DeadLetterStore {
      */
     default DeadLetter add(DeadLetter deadLetter, Duration timeout) {
         return add(deadLetter);
+    }
+
+    /**
+     * Stores several dead letters, all within {@code timeout}: a shutdown parks many at once, and a
+     * store that can should write them in few round trips (Redis pipelines them). By default one
+     * {@link #add(DeadLetter, Duration)} after the other, each with what is left of the timeout.
+     *
+     * @param deadLetters the dead letters; the store may give them other ids
+     * @param timeout how long the store may take at most, for all of them
+     * @return the dead letters as stored, in the same order; an element is {@code null} where that
+     *     dead letter could not be stored in time
+     * @throws DeadLetterStoreException if none could be stored
+     */
+    default List<@Nullable DeadLetter> addAll(List<DeadLetter> deadLetters, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        List<@Nullable DeadLetter> stored = new ArrayList<>(deadLetters.size());
+        DeadLetterStoreException failure = null;
+        for (DeadLetter letter : deadLetters) {
+            try {
+                stored.add(add(letter, Duration.ofNanos(Math.max(0, end - System.nanoTime()))));
+            } catch (DeadLetterStoreException e) {
+                failure = e;
+                stored.add(null);
+            }
+        }
+        if (failure != null && stored.stream().allMatch(d -> d == null)) {
+            throw failure;
+        }
+        return stored;
     }
 
     /**

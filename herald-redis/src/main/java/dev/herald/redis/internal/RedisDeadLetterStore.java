@@ -9,10 +9,14 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,26 +67,41 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
 
     private <T> T call(String action, Duration wait,
             Function<RedisAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+        return onConnection(action, wait, (redis, end) -> await(command.apply(redis), end));
+    }
+
+    /** Runs commands on the shared connection, or a fresh one; connecting and answers all within {@code wait}. */
+    private <T> T onConnection(String action, Duration wait, Commands<T> work) {
+        long end = System.nanoTime() + wait.toNanos();
         try {
-            StatefulRedisConnection<byte[], byte[]> c = closed ? null : connection();
+            StatefulRedisConnection<byte[], byte[]> c = closed ? null : connection(end);
             if (c == null || !c.isOpen()) {
                 // after the bus shut down, or while Lettuce reconnects (a command would wait in its queue)
-                return endpoint.withTemporaryConnection(t -> await(command.apply(t.async()), wait));
+                return endpoint.withTemporaryConnection(left(end), t -> work.run(t.async(), end));
             }
-            return await(command.apply(c.async()), wait);
+            return work.run(c.async(), end);
         } catch (RedisException e) {
             throw new DeadLetterStoreException("cannot " + action + " " + keyName() + " on " + endpoint.describe() + ": "
                     + RedisEndpoint.rootMessage(e), e);
         }
     }
 
-    private StatefulRedisConnection<byte[], byte[]> connection() {
+    /** Commands to run on a connection, answered by a deadline (System.nanoTime()). */
+    private interface Commands<T> {
+        T run(RedisAsyncCommands<byte[], byte[]> redis, long endNanos);
+    }
+
+    private static Duration left(long endNanos) {
+        return Duration.ofNanos(Math.max(0, endNanos - System.nanoTime()));
+    }
+
+    private StatefulRedisConnection<byte[], byte[]> connection(long endNanos) {
         StatefulRedisConnection<byte[], byte[]> c = connection;
         if (c == null) {
             synchronized (this) {
                 c = connection;
                 if (c == null) {
-                    c = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+                    c = endpoint.connect(left(endNanos));
                     connection = c;
                 }
             }
@@ -91,24 +110,23 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
     }
 
     /**
-     * Waits for a command's answer, at most {@code wait}, through interrupts: a command already
-     * sent may have been executed, so giving up early could store a dead letter twice (once now,
-     * once when tried again) or report as lost one that was stored.
+     * Waits for a command's answer, at most until {@code endNanos}, through interrupts: a command
+     * already sent may have been executed, so giving up early could store a dead letter twice
+     * (once now, once when tried again) or report as lost one that was stored.
      */
-    private static <T> T await(RedisFuture<T> future, Duration wait) {
-        long end = System.nanoTime() + wait.toNanos();
+    private static <T> T await(RedisFuture<T> future, long endNanos) {
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return future.get(Math.max(end - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
+                    return future.get(Math.max(endNanos - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
         } catch (TimeoutException e) {
             future.cancel(false); // a command still queued for a reconnect is then never sent
-            throw new RedisCommandTimeoutException("no answer within " + wait.toMillis() + " ms");
+            throw new RedisCommandTimeoutException("no answer in time");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw cause instanceof RedisException re ? re : new RedisException(String.valueOf(cause), cause);
@@ -126,15 +144,50 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
 
     @Override
     public DeadLetter add(DeadLetter letter, Duration within) {
-        Map<byte[], byte[]> fields = toFields(letter);
-        XAddArgs args = XAddArgs.Builder.maxlen(retention).approximateTrimming();
+        DeadLetter stored = addAll(List.of(letter), within).get(0);
+        if (stored == null) {
+            throw new DeadLetterStoreException("cannot store a dead letter in " + keyName() + " on " + endpoint.describe()
+                    + ": no answer within " + within.toMillis() + " ms");
+        }
+        return stored;
+    }
+
+    /**
+     * Sends every XADD on one connection in one write (pipelined: one round trip for the lot),
+     * then waits for the answers; retried, while none is stored, within {@code within}.
+     */
+    @Override
+    public List<@Nullable DeadLetter> addAll(List<DeadLetter> letters, Duration within) {
+        List<Map<byte[], byte[]>> fields = new ArrayList<>(letters.size());
+        for (DeadLetter letter : letters) {
+            fields.add(toFields(letter));
+        }
         long deadline = System.nanoTime() + within.toNanos();
         long delay = 20;
         while (true) {
-            Duration left = Duration.ofNanos(deadline - System.nanoTime());
             try {
-                String id = call("store a dead letter in", left, redis -> redis.xadd(key, args, fields));
-                return letter.withId(id);
+                return onConnection("store dead letters in", left(deadline), (redis, end) -> {
+                    List<AsyncCommand<byte[], byte[], String>> sent = new ArrayList<>(fields.size());
+                    for (Map<byte[], byte[]> f : fields) {
+                        sent.add(new AsyncCommand<>(new Command<>(CommandType.XADD,
+                                new StatusOutput<>(ByteArrayCodec.INSTANCE), xadd(f))));
+                    }
+                    redis.getStatefulConnection().dispatch(sent); // one write for the lot
+                    List<@Nullable DeadLetter> stored = new ArrayList<>(letters.size());
+                    RedisException failure = null;
+                    for (int i = 0; i < sent.size(); i++) {
+                        try {
+                            stored.add(letters.get(i).withId(await(sent.get(i), end)));
+                        } catch (RedisException e) {
+                            failure = e;
+                            stored.add(null);
+                        }
+                    }
+                    if (failure != null && stored.stream().allMatch(d -> d == null)) {
+                        throw failure;
+                    }
+                    return stored;
+                });
             } catch (DeadLetterStoreException e) {
                 if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) > deadline) {
                     throw new DeadLetterStoreException(e.getMessage() + " (tried for " + within.toMillis() + " ms)", e.getCause());
@@ -144,6 +197,14 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
                 delay = Math.min(delay * 2, 1000);
             }
         }
+    }
+
+    /** The arguments of {@code XADD key MAXLEN ~ retention * field value ...}. */
+    private CommandArgs<byte[], byte[]> xadd(Map<byte[], byte[]> fields) {
+        CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(key)
+                .add("MAXLEN").add("~").add(retention).add("*");
+        fields.forEach((name, value) -> args.add(name).add(value));
+        return args;
     }
 
     /** Waits between retries, bounded by the write's deadline: an interrupt is kept for later, not obeyed. */

@@ -2,6 +2,8 @@ package dev.herald.redis.internal;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -11,6 +13,9 @@ import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.NettyCustomizer;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -131,20 +136,64 @@ public final class RedisEndpoint {
     }
 
     /**
-     * Runs commands on a short-lived connection; for dead-letter access after the bus shut down.
-     * Uses a fresh client when Herald's own was shut down with the bus.
+     * Runs commands on a short-lived connection, connecting within {@code within}; for dead-letter
+     * access after the bus shut down, or while the shared connection reconnects. Uses a fresh
+     * client when Herald's own was shut down with the bus (shut down in turn without waiting).
      */
-    <T> T withTemporaryConnection(Function<StatefulRedisConnection<byte[], byte[]>, T> work) {
+    <T> T withTemporaryConnection(Duration within, Function<StatefulRedisConnection<byte[], byte[]>, T> work) {
         if (shutDown && uri != null) {
             RedisClient temporary = RedisClient.create(uri);
-            try (StatefulRedisConnection<byte[], byte[]> c = temporary.connect(ByteArrayCodec.INSTANCE)) {
+            try (StatefulRedisConnection<byte[], byte[]> c = connect(temporary, within)) {
                 return work.apply(c);
             } finally {
-                temporary.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                temporary.shutdownAsync(0, 2, TimeUnit.SECONDS);
             }
         }
-        try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
+        try (StatefulRedisConnection<byte[], byte[]> c = connect(client, within)) {
             return work.apply(c);
+        }
+    }
+
+    /**
+     * Opens a connection, waiting at most {@code within}: the client's own connect timeout (10 s
+     * by default) is too long for a shutdown's deadline. A connection that comes too late is
+     * closed when it comes.
+     */
+    StatefulRedisConnection<byte[], byte[]> connect(Duration within) {
+        return connect(client, within);
+    }
+
+    private static StatefulRedisConnection<byte[], byte[]> connect(RedisClient client, Duration within) {
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connecting = new CompletableFuture<>();
+        Thread connector = new Thread(() -> {
+            try {
+                connecting.complete(client.connect(ByteArrayCodec.INSTANCE));
+            } catch (RuntimeException e) {
+                connecting.completeExceptionally(e);
+            }
+        }, "herald-connect");
+        connector.setDaemon(true);
+        connector.start();
+        boolean interrupted = false;
+        long end = System.nanoTime() + within.toNanos();
+        try {
+            while (true) {
+                try {
+                    return connecting.get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // bounded by the timeout: a connection half made would leak
+                }
+            }
+        } catch (TimeoutException e) {
+            connecting.thenAccept(StatefulRedisConnection::close);
+            throw new RedisConnectionException("no connection within " + within.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RedisException re ? re : new RedisConnectionException(String.valueOf(cause), cause);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -666,6 +666,9 @@ public final class RedisStreamsTransport implements Transport {
         }
     }
 
+    /** Of a close's time, what is kept for confirming the last acknowledgements (at most half of it). */
+    private static final Duration ACK_RESERVE = Duration.ofMillis(100);
+
     @Override
     public void close(Duration timeout) {
         if (closed) {
@@ -674,7 +677,10 @@ public final class RedisStreamsTransport implements Transport {
         closed = true;
         List<Reader> stopping = List.copyOf(readers);
         stopping.forEach(Reader::stop);
-        long readersDeadline = System.nanoTime() + options.block().toNanos() + TimeUnit.SECONDS.toNanos(5);
+        // one deadline for readers and acknowledgements: a reader blocked in XREADGROUP or in a
+        // connect (Redis down) is not waited for past it; what it still reads stays pending
+        long end = System.nanoTime() + timeout.toNanos();
+        long readersDeadline = end - Math.min(timeout.toNanos() / 2, ACK_RESERVE.toNanos());
         try {
             for (Reader r : stopping) {
                 if (!r.awaitEnd(readersDeadline)) {
@@ -692,7 +698,7 @@ public final class RedisStreamsTransport implements Transport {
         if (c != null) {
             try {
                 // replies come in order: once this PING is answered, every XACK sent before it is done
-                c.async().ping().get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+                c.async().ping().get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
