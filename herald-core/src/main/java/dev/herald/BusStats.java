@@ -16,27 +16,11 @@ package dev.herald;
  * @param deadLettered dead letters written, of every reason, stored or only logged; one per event and
  *     handler, so an oversized message for two handlers counts twice although it is stored once
  * @param parked dead letters with reason {@link DeadLetter.Reason#SHUTDOWN}
- * @param leftPending received events a shutdown left unacknowledged for another instance (durable transports)
+ * @param leftPending received events a shutdown or a cancelled subscription left unacknowledged, for
+ *     another instance or a later subscription to take (durable transports)
  * @param deadLettersNotStored dead letters (counted in {@code deadLettered}) that the store could not
  *     take: written to the log only, raw message in base64
  */
 public record BusStats(long published, long publishFailed, long received, long handled, long retried,
         long deadLettered, long parked, long leftPending, long deadLettersNotStored) {
-
-    /**
-     * Counters in which every dead letter was stored.
-     *
-     * @param published events published
-     * @param publishFailed publishes that failed
-     * @param received deliveries handed to handlers
-     * @param handled handler completions
-     * @param retried retries
-     * @param deadLettered dead letters written
-     * @param parked SHUTDOWN dead letters
-     * @param leftPending events left pending for another instance
-     */
-    public BusStats(long published, long publishFailed, long received, long handled, long retried,
-            long deadLettered, long parked, long leftPending) {
-        this(published, publishFailed, received, handled, retried, deadLettered, parked, leftPending, 0);
-    }
 }

@@ -11,15 +11,17 @@ import org.jspecify.annotations.Nullable;
  * or deleted through {@link DeadLetterQueue}.
  *
  * <p>The raw message is kept byte for byte as it was received, so even a message that could not
- * be decoded can be looked at and fixed. Immutable and thread-safe: {@link #rawMessage()} returns
- * a copy.
+ * be decoded can be looked at and fixed; only an oversized ({@link Reason#TOO_LARGE}) one is cut
+ * to its first bytes (see {@link #truncated()}), its original length kept. Immutable and
+ * thread-safe: {@link #rawMessage()} returns a copy.
  *
  * @param id the dead letter's id in its store (not the event's id)
  * @param reason why the event is here
  * @param eventType the event type, or {@code null} when it could not be read
  * @param eventId the event id, or {@code null} when it could not be read
  * @param handler the name of the handler that could not handle it, or {@code null} when no
- *     handler was involved
+ *     handler was involved; an oversized message is stored once for all the handlers of its type
+ *     on a bus, under the name of the first of them that received it
  * @param attempts how many times the handler was called (0 for input that never reached it)
  * @param error a one-line description: exception class and message, or what is wrong with the input
  * @param errorClass the class name of the last exception, or {@code null}
@@ -78,29 +80,6 @@ public record DeadLetter(
     }
 
     /**
-     * A dead letter that keeps its whole raw message.
-     *
-     * @param id the dead letter's id in its store
-     * @param reason why the event is here
-     * @param eventType the event type, or {@code null}
-     * @param eventId the event id, or {@code null}
-     * @param handler the handler's name, or {@code null}
-     * @param attempts how many times the handler was called
-     * @param error a one-line description
-     * @param errorClass the class name of the last exception, or {@code null}
-     * @param stackTrace a trimmed stack trace, or {@code null}
-     * @param rawMessage the whole message as received
-     * @param firstFailure when the first attempt failed
-     * @param lastFailure when the last attempt failed
-     */
-    public DeadLetter(String id, Reason reason, @Nullable String eventType, @Nullable String eventId,
-            @Nullable String handler, int attempts, String error, @Nullable String errorClass,
-            @Nullable String stackTrace, byte[] rawMessage, Instant firstFailure, Instant lastFailure) {
-        this(id, reason, eventType, eventId, handler, attempts, error, errorClass, stackTrace, rawMessage,
-                firstFailure, lastFailure, Objects.requireNonNull(rawMessage, "rawMessage").length);
-    }
-
-    /**
      * Whether {@link #rawMessage()} holds only the first bytes of the message (an oversized one,
      * capped by the bus's {@code deadLetterRawLimit}); such a dead letter cannot be replayed.
      *
@@ -111,7 +90,7 @@ public record DeadLetter(
     }
 
     /**
-     * The message exactly as received.
+     * The message exactly as received, or its first bytes if {@link #truncated()}.
      *
      * @return a copy of the raw bytes
      */

@@ -35,19 +35,4 @@ public record ShutdownReport(long handled, long deadLettered, long parked, long 
                     + ", deadLettersNotStored=" + deadLettersNotStored);
         }
     }
-
-    /**
-     * A report in which every dead letter was stored.
-     *
-     * @param handled handler completions
-     * @param deadLettered dead letters written
-     * @param parked dead letters written by this shutdown's deadline
-     * @param leftPending events left pending for another instance
-     * @param completedInTime whether every received event was finished before the deadline
-     * @param took how long the shutdown took
-     */
-    public ShutdownReport(long handled, long deadLettered, long parked, long leftPending, boolean completedInTime,
-            Duration took) {
-        this(handled, deadLettered, parked, leftPending, completedInTime, took, 0);
-    }
 }

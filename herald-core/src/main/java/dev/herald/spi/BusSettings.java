@@ -1,7 +1,6 @@
 package dev.herald.spi;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.herald.EventBusBuilder;
 import dev.herald.RetryPolicy;
 import dev.herald.Sleeper;
 import java.time.Clock;
@@ -57,29 +56,5 @@ public record BusSettings(
         if (deadLetterRawLimit < 0) {
             throw new IllegalArgumentException("deadLetterRawLimit must be >= 0 but was " + deadLetterRawLimit);
         }
-    }
-
-    /**
-     * Settings with the default {@code deadLetterRawLimit}, {@link EventBusBuilder#DEFAULT_DEAD_LETTER_RAW_LIMIT}.
-     *
-     * @param source the CloudEvents source
-     * @param retry the default retry policy
-     * @param maxMessageSize the largest message in bytes
-     * @param shutdownTimeout the default shutdown timeout
-     * @param publishTimeout how long a publish may wait
-     * @param maxInFlightPublishes publishes waiting for the transport at once
-     * @param types type names registered by hand
-     * @param objectMapper the user's mapper, or {@code null} for Herald's
-     * @param clock the clock
-     * @param sleeper the retry sleeper
-     * @param random the random source, or {@code null} for per-thread generators
-     * @param instanceId this bus instance's id
-     */
-    public BusSettings(String source, RetryPolicy retry, int maxMessageSize, Duration shutdownTimeout,
-            Duration publishTimeout, int maxInFlightPublishes, Map<String, Class<?>> types,
-            @Nullable ObjectMapper objectMapper, Clock clock, Sleeper sleeper, @Nullable RandomGenerator random,
-            String instanceId) {
-        this(source, retry, maxMessageSize, shutdownTimeout, publishTimeout, maxInFlightPublishes, types, objectMapper,
-                clock, sleeper, random, instanceId, EventBusBuilder.DEFAULT_DEAD_LETTER_RAW_LIMIT);
     }
 }
