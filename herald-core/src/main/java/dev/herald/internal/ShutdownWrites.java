@@ -4,16 +4,19 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How long a dead-letter write may wait for its store. Before a shutdown: the store's own
- * timeout. Once a shutdown started, every write shares its deadline plus {@link #MARGIN}: what
- * is left of that is all a write (or a batch of them) gets, and past it writes fail at once, so
- * that thousands of parked dead letters, a slow store or an unreachable one never make a
- * shutdown overrun its deadline by more than the margin. Thread-safe.
+ * How long a dead-letter write (or a batch of them) may wait for its store. Before a shutdown:
+ * the store's own timeout. Once a shutdown started, writes share its deadline plus
+ * {@link #MARGIN}. Past that, a store that works still gets {@link #LATE_WRITE_TIMEOUT} per call,
+ * as storing parked dead letters (a hundred per round trip) is quicker than writing them whole
+ * to the log; a store that failed or was too slow once in this shutdown gets nothing more, and
+ * later writes fail at once. Thread-safe.
  */
 final class ShutdownWrites {
 
-    /** How long past its deadline a shutdown lets its dead-letter writes go on. */
-    static final Duration MARGIN = Duration.ofMillis(600);
+    /** How long past its deadline a shutdown lets its dead-letter writes wait and retry. */
+    static final Duration MARGIN = Duration.ofMillis(250);
+    /** What each call of the store still gets past the margin, while it has not failed in this shutdown. */
+    static final Duration LATE_WRITE_TIMEOUT = Duration.ofMillis(200);
 
     private volatile boolean shuttingDown;
     private volatile long endNanos;
@@ -26,31 +29,33 @@ final class ShutdownWrites {
     }
 
     /**
-     * The time the next write may take.
+     * The time the next call of the store may take.
      *
-     * @return null outside a shutdown (the store's own timeout applies), else what is left
-     * @throws IllegalStateException if the shutdown left no time for it
+     * @return null outside a shutdown (the store's own timeout applies), else what it gets
+     * @throws IllegalStateException if the store failed in this shutdown and its time is spent
      */
     @Nullable Duration next() {
         if (!shuttingDown) {
             return null;
         }
         long left = endNanos - System.nanoTime();
+        if (!failedInShutdown) {
+            return Duration.ofNanos(Math.max(left, LATE_WRITE_TIMEOUT.toNanos()));
+        }
         if (left <= 0) {
-            throw new IllegalStateException("the shutdown's deadline has passed, and its margin of " + MARGIN.toMillis()
-                    + " ms for dead-letter writes" + (failedInShutdown ? "; the store had already failed in this shutdown" : ""));
+            throw new IllegalStateException("the store already failed in this shutdown, whose deadline has passed");
         }
         return Duration.ofNanos(left);
     }
 
-    /** A write failed; in a shutdown, later failures are logged without a stack trace. */
+    /** A write failed or did not finish in time: in a shutdown, the store gets no time past the margin. */
     void failed() {
         if (shuttingDown) {
             failedInShutdown = true;
         }
     }
 
-    /** Whether the store already failed in this shutdown. */
+    /** Whether the store already failed in this shutdown: later failures are logged without a stack trace. */
     boolean failedInShutdown() {
         return failedInShutdown;
     }

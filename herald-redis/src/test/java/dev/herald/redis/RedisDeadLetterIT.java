@@ -241,7 +241,7 @@ class RedisDeadLetterIT {
 
     @Test
     void aShutdownThatParksThousandsOfEventsStoresThemAllWithinItsDeadlinePlusASecond() throws Exception {
-        int n = 5000;
+        int n = 2000;
         EventBus bus = RedisEventBus.builder(redis.uri()).prefix("many").build();
         CountDownLatch never = new CountDownLatch(1);
         bus.subscribe(Invoice.class, SubscriptionOptions.named("slow").withConcurrency(1).withQueueCapacity(n),
