@@ -118,9 +118,19 @@ final class DeadLetterWriter {
                 outcome.attempts(), describe(failure), failure != null ? failure.getClass().getName() : null,
                 stackTrace(failure), raw, first, last, raw.length);
         DeadLetter stored = store(letter, work);
-        log.error("Handler '{}' failed on event {} (type '{}', correlation {}) after {} attempt(s); {}",
-                handler, event.id(), event.type(), event.correlationId(), outcome.attempts(), named(stored), failure);
+        if (failure != null && failure.getStackTrace().length > LOGGED_FRAMES) {
+            // a runaway recursion's thousand frames: the log gets the stack as the dead letter keeps it, trimmed
+            log.error("Handler '{}' failed on event {} (type '{}', correlation {}) after {} attempt(s); {}: {}",
+                    handler, event.id(), event.type(), event.correlationId(), outcome.attempts(), named(stored),
+                    letter.stackTrace());
+        } else {
+            log.error("Handler '{}' failed on event {} (type '{}', correlation {}) after {} attempt(s); {}",
+                    handler, event.id(), event.type(), event.correlationId(), outcome.attempts(), named(stored), failure);
+        }
     }
+
+    /** A failure with a deeper stack is logged trimmed, as its dead letter keeps it. */
+    private static final int LOGGED_FRAMES = 200;
 
     /**
      * Shutdown deadline: the events were received but not finished. An event not decoded yet gets
