@@ -65,7 +65,7 @@ import java.util.Objects;
  * handler's concurrency, or use Streams.
  *
  * <h2>Supported versions</h2>
- * Lettuce 6.6 or later (Spring Boot 3.5 manages 6.6, Spring Boot 4.0 6.8) and Jackson 2.15 or
+ * Lettuce 6.6 to 7.x (Spring Boot 3.5 manages 6.6, Spring Boot 4.0 6.8) and Jackson 2.15 or
  * a later 2.x; {@link Builder#build()} refuses an older one, naming the version found.
  *
  * <h2>Connections</h2>

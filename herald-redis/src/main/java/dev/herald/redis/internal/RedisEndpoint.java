@@ -96,15 +96,6 @@ public final class RedisEndpoint {
         return client.connectPubSub(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
     }
 
-    /**
-     * Whether the client's resources carry Herald's {@link ReadingChannels} (Herald's own client,
-     * or a user's built with {@code HeraldNetty.customizer()}): then a subscriber's reads can be
-     * paused.
-     */
-    boolean seesChannels() {
-        return client.getResources().nettyCustomizer() instanceof ReadingChannels;
-    }
-
     /** Whether {@link #connectPubSub(String)} names the connection. */
     boolean namesConnections() {
         return uri != null;

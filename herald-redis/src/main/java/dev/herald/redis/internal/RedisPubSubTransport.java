@@ -136,8 +136,21 @@ public final class RedisPubSubTransport implements Transport {
                 "herald-intake-" + options.instanceId());
         this.scheduler = RedisEndpoint.daemonScheduler("herald-redis-" + options.instanceId());
         this.loops = new EventLoops(endpoint.client().getResources());
-        this.reads = endpoint.seesChannels() ? SocketReads.learnable() : SocketReads.NONE;
+        this.reads = SocketReads.learnable();
         this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
+    }
+
+    /** How long after start the subscriber's socket must be known, else a WARN says reads cannot pause. */
+    private static final Duration READS_LEARNT_WITHIN = Duration.ofSeconds(1);
+
+    private void warnIfReadsCannotPause() {
+        if (!reads.learnt() && !closed) {
+            log.warn("Cannot pause reading from {} when handlers fall behind: the RedisClient's ClientResources lack "
+                    + "HeraldNetty.customizer() (or its listeners are not called within the socket's read, as with "
+                    + "publishOnScheduler), so beyond the subscriber buffer further events are discarded and counted "
+                    + "(discardedEvents, missedEvents); health reports readPausing=0. Build the client with "
+                    + "ClientResources.builder().nettyCustomizer(HeraldNetty.customizer()), or pass a URI", endpoint.describe());
+        }
     }
 
     private String subscriberName() {
@@ -181,13 +194,9 @@ public final class RedisPubSubTransport implements Transport {
             endpoint.client().removeListener(connectionEvents);
             throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
         }
-        if (!reads.supported()) {
-            log.warn("Cannot pause reading from {} when handlers fall behind: the RedisClient's ClientResources lack "
-                    + "HeraldNetty.customizer(), so beyond the subscriber buffer further events are discarded and counted "
-                    + "(discardedEvents, missedEvents); health reports readPausing=0. Build the client with "
-                    + "ClientResources.builder().nettyCustomizer(HeraldNetty.customizer()), or pass a URI", endpoint.describe());
-        }
         intake.start(reads, loops);
+        // the subscribe confirmation taught the socket, unless the client cannot show it: said once, a moment later
+        scheduler.schedule(this::warnIfReadsCannotPause, READS_LEARNT_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
         startedNanos = System.nanoTime();
         lastHeartbeatNanos = startedNanos;
         long every = options.heartbeatInterval().toMillis();
@@ -444,7 +453,7 @@ public final class RedisPubSubTransport implements Transport {
                 "bufferedEvents", (long) intake.buffered(),
                 "receivedEvents", intake.received(),
                 "readPauses", intake.pauses(),
-                "readPausing", reads.supported() ? 1L : 0L);
+                "readPausing", reads.learnt() ? 1L : 0L);
         if (closed) {
             return new Health(false, "closed", counters);
         }

@@ -1,6 +1,7 @@
 package dev.herald.redis.internal;
 
 import io.netty.channel.Channel;
+import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,22 +17,25 @@ import org.jspecify.annotations.Nullable;
  * client Herald makes; for a user's client when built with {@code HeraldNetty.customizer()}),
  * the subscriber's Pub/Sub listener calls {@link #learn()} from its {@code subscribed} callback,
  * which runs within the read of the connection's current channel, after every reconnect too.
- * Elsewhere {@link #supported()} is false and both calls do nothing: the caller discards and
- * counts as before. Thread-safe: Netty applies {@code autoRead} on the channel's event loop.
+ * Elsewhere nothing is learnt ({@link #learnt()} stays false) and both calls do nothing: the
+ * caller discards and counts as before. Thread-safe: Netty applies {@code autoRead} on the channel's event loop.
  */
 final class SocketReads {
 
     /** Never pauses. */
     static final SocketReads NONE = new SocketReads(false);
 
-    private final boolean supported;
+    private final boolean learning;
     private volatile @Nullable Channel channel;
 
-    private SocketReads(boolean supported) {
-        this.supported = supported;
+    private SocketReads(boolean learning) {
+        this.learning = learning;
     }
 
-    /** The switch for the subscriber of a client whose resources have {@link ReadingChannels}. */
+    /**
+     * A switch that learns the subscriber's socket from {@link #learn()}, which finds it where the
+     * client's resources have {@link ReadingChannels}.
+     */
     static SocketReads learnable() {
         return new SocketReads(true);
     }
@@ -43,14 +47,18 @@ final class SocketReads {
      */
     void learn() {
         Channel reading = ReadingChannels.reading();
-        if (supported && reading != null && reading != channel) {
+        if (learning && reading != null && reading != channel) {
             channel = reading;
         }
     }
 
-    /** Whether {@link #pause()} can stop reading (once the socket was learnt). */
-    boolean supported() {
-        return supported;
+    /**
+     * Whether the connection's socket is known, so that {@link #pause()} can stop reading: false
+     * where the client's resources lack {@link ReadingChannels}, or where listeners are not called
+     * within the read (a client that publishes on a scheduler).
+     */
+    boolean learnt() {
+        return channel != null;
     }
 
     /**
@@ -68,12 +76,27 @@ final class SocketReads {
         set(true);
     }
 
+    /**
+     * Applied on the channel's event loop before returning (at once when called there), so that
+     * once a pause returns, no further read begins: Netty applies a change made elsewhere later.
+     */
     private boolean set(boolean read) {
         Channel c = channel;
         if (c == null || !c.isActive()) {
             return false;
         }
-        c.config().setAutoRead(read);
+        if (c.eventLoop().inEventLoop()) {
+            c.config().setAutoRead(read);
+        } else {
+            try {
+                c.eventLoop().submit(() -> c.config().setAutoRead(read)).awaitUninterruptibly(APPLY_WAIT_MILLIS);
+            } catch (RejectedExecutionException closing) {
+                return false; // the client is shutting down: nothing more is read anyway
+            }
+        }
         return true;
     }
+
+    /** How long a caller off the event loop waits for the change to be applied; a busy loop applies it later. */
+    private static final long APPLY_WAIT_MILLIS = 1000;
 }

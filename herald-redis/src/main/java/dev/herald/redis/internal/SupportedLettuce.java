@@ -4,6 +4,7 @@ import io.lettuce.core.RedisClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -22,6 +23,8 @@ public final class SupportedLettuce {
     private static final Pattern MAJOR_MINOR = Pattern.compile("^(\\d+)\\.(\\d+)");
     private static final int OLDEST_MAJOR = 6;
     private static final int OLDEST_MINOR = 6;
+    private static final int NEWEST_MAJOR = 7;
+    private static final AtomicBoolean UNTESTED_WARNED = new AtomicBoolean();
 
     private SupportedLettuce() {
     }
@@ -29,7 +32,7 @@ public final class SupportedLettuce {
     /**
      * Checks the lettuce-core on the class path.
      *
-     * @throws IllegalStateException if it is older than 6.6
+     * @throws IllegalStateException if it is older than 6.6 (a major version past 7 is warned about once)
      */
     public static void require() {
         check(version());
@@ -68,11 +71,16 @@ public final class SupportedLettuce {
         }
         int major = Integer.parseInt(m.group(1));
         int minor = Integer.parseInt(m.group(2));
+        int end = version.indexOf('/');
+        String shown = end < 0 ? version : version.substring(0, end);
         if (major < OLDEST_MAJOR || major == OLDEST_MAJOR && minor < OLDEST_MINOR) {
-            int end = version.indexOf('/');
-            throw new IllegalStateException("Herald needs Lettuce 6.6 or later, but the class path has lettuce-core "
-                    + (end < 0 ? version : version.substring(0, end)) + "; align the Lettuce version (for example with"
-                    + " Spring Boot 3.5 or later, whose dependency management brings a supported one)");
+            throw new IllegalStateException("Herald needs Lettuce 6.6 to 7.x, but the class path has lettuce-core "
+                    + shown + "; align the Lettuce version (for example with Spring Boot 3.5 or later, whose dependency"
+                    + " management brings a supported one)");
+        }
+        if (major > NEWEST_MAJOR && UNTESTED_WARNED.compareAndSet(false, true)) {
+            log.warn("Herald is tested on Lettuce 6.6 to 7.x, and the class path has lettuce-core {}: it may work, untested",
+                    shown);
         }
     }
 }

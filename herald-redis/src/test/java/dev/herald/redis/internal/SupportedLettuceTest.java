@@ -14,7 +14,7 @@ class SupportedLettuceTest {
     void aLettuceBelowTheRangeIsRefusedNamingTheVersionFoundAndTheRange() {
         assertThatThrownBy(() -> SupportedLettuce.check("6.5.5.RELEASE/4d2a8ce"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("lettuce-core 6.5.5.RELEASE;").hasMessageContaining("Lettuce 6.6 or later");
+                .hasMessageContaining("lettuce-core 6.5.5.RELEASE;").hasMessageContaining("Lettuce 6.6 to 7.x");
         assertThatThrownBy(() -> SupportedLettuce.check("5.3.7.RELEASE")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("lettuce-core 5.3.7.RELEASE");
     }
