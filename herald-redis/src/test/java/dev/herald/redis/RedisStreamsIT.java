@@ -3,6 +3,10 @@ package dev.herald.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.herald.DeadLetter;
 import dev.herald.DomainEvent;
 import dev.herald.Envelope;
@@ -15,14 +19,17 @@ import dev.herald.Subscription;
 import dev.herald.SubscriptionOptions;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XPendingArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.models.stream.PendingMessage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +54,7 @@ import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Durable delivery over Redis Streams: downtime, crashes, poison, restarts, replay, Redis losing its
@@ -622,6 +630,48 @@ class RedisStreamsIT {
         assertThat(bus.stats().leftPending()).as("counted as handed to another instance").isEqualTo(4);
         assertThat(raw.xpending(JOBS, "ledger:book").getConsumerMessageCount())
                 .as("still pending with the consumer that took them").containsExactly(Map.entry("other", 4L));
+    }
+
+    @Test
+    void aRedisUserWithoutScriptingStillHasEachHandlerStartOnAClaimedEntryCountedAndIsWarnedOnce() throws Exception {
+        RedisServer redis = redis(RedisServer.builder().aclUser("limited on >lpass ~* &* +@all -@scripting"));
+        RedisCommands<String, String> raw = raw(redis);
+        // a consumer that died a minute ago left all five pending, each read once
+        publishFiveReadBy("dead", redis, raw);
+        String[] ids = raw.xrange(JOBS, Range.create("-", "+")).stream().map(StreamMessage::getId).toArray(String[]::new);
+        raw.xclaim(JOBS, Consumer.from("ledger:book", "dead"),
+                XClaimArgs.Builder.minIdleTime(0).idle(Duration.ofMinutes(1)).justid(), ids);
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.herald.redis.internal");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch goOn = new CountDownLatch(1);
+            EventBus bus = track(RedisEventBus.builder("redis://limited:lpass@127.0.0.1:" + redis.port())
+                    .mode(RedisEventBus.Mode.STREAMS).source("ledger").instanceId("ledger-0")
+                    .visibilityTimeout(Duration.ofSeconds(30)).build());
+            bus.subscribe(Job.class, SubscriptionOptions.named("book").withConcurrency(1), e -> {
+                entered.countDown();
+                goOn.await();
+            });
+            bus.start(); // claims all five
+            assertThat(entered.await(20, TimeUnit.SECONDS)).as("the handler started on the first").isTrue();
+
+            List<PendingMessage> first = raw.xpending(JOBS,
+                    XPendingArgs.Builder.xpending("ledger:book", Range.create(ids[0], ids[0]), Limit.from(1)));
+            assertThat(first).singleElement().satisfies(p -> {
+                assertThat(p.getConsumer()).isEqualTo("ledger-0");
+                assertThat(p.getRedeliveryCount()).as("read once by the dead consumer, started once here").isEqualTo(2);
+            });
+            goOn.countDown();
+            eventually().until(() -> bus.stats().handled() == 5 && raw.xpending(JOBS, "ledger:book").getCount() == 0);
+        } finally {
+            logger.detachAppender(appender);
+        }
+        List<String> warnings = appender.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("start")).toList();
+        assertThat(warnings).as("one warning, not one per entry").singleElement().asString().contains("@scripting");
     }
 
     /**

@@ -26,8 +26,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -92,6 +94,7 @@ public final class RedisStreamsTransport implements Transport {
     private final Map<String, InHand> inHand = new ConcurrentHashMap<>();
     /** Every reader's, also of readers stopped since: their last acknowledgements are sent before closing. */
     private final List<AckBatcher> ackBatchers = new CopyOnWriteArrayList<>();
+    private final StartRecorder starts;
     private final LongAdder claimed = new LongAdder();
     private final LongAdder readErrors = new LongAdder();
     private final XAddArgs addArgs;
@@ -110,6 +113,7 @@ public final class RedisStreamsTransport implements Transport {
         this.scheduler = RedisEndpoint.daemonScheduler("herald-streams-" + options.instanceId());
         this.loops = new EventLoops(endpoint.client().getResources());
         this.commandsLoop = new ReplyLoop(loops);
+        this.starts = new StartRecorder(endpoint.describe());
         this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
     }
 
@@ -471,20 +475,20 @@ public final class RedisStreamsTransport implements Transport {
 
         /**
          * Records that the handler starts on an entry again, if it is still this consumer's: its
-         * delivery counter becomes {@code starts} ({@link StartRecorder}). Synchronous, so that
+         * delivery counter becomes {@code count} ({@link StartRecorder}). Synchronous, so that
          * the start counts even if the process dies in the handler.
          *
          * @return false if another consumer took the entry over since it was handed over (or it
          *     was acknowledged): not to be run nor acknowledged here; true otherwise, also when
          *     Redis could not be asked (the start then does not count)
          */
-        boolean recordStart(String id, int starts) {
+        boolean recordStart(String id, int count) {
             StatefulRedisConnection<byte[], byte[]> c = commands;
             if (c == null) {
                 return true;
             }
             try {
-                if (StartRecorder.record(c, streamKey, consumer, id, starts)) {
+                if (starts.record(c, streamKey, consumer, id, count)) {
                     return true;
                 }
                 log.info("Entry {} of {} for group {} was taken over by another consumer while it waited in the "
@@ -495,7 +499,7 @@ public final class RedisStreamsTransport implements Transport {
                     Thread.currentThread().interrupt();
                 }
                 log.warn("Could not record start {} of the handler on entry {} of {} for group {}: {}; "
-                        + "this start does not count towards the delivery limit", starts, id, stream, group,
+                        + "this start does not count towards the delivery limit", count, id, stream, group,
                         RedisEndpoint.rootMessage(e));
                 return true;
             }
@@ -533,7 +537,7 @@ public final class RedisStreamsTransport implements Transport {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RedisException e) {
+            } catch (ExecutionException | TimeoutException | RedisException e) {
                 log.debug("XINFO GROUPS {} failed", stream, e);
             }
         }
@@ -645,7 +649,7 @@ public final class RedisStreamsTransport implements Transport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Health(false, "interrupted", counters);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RedisException e) {
+        } catch (ExecutionException | TimeoutException | RedisException e) {
             return new Health(false, "Redis at " + endpoint.describe() + " does not answer: " + e.getMessage(), counters);
         }
         String lagging = laggingGroup;
@@ -701,7 +705,7 @@ public final class RedisStreamsTransport implements Transport {
                 c.async().ping().get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 log.warn("Could not confirm the last acknowledgements on {}: their entries stay pending and are redelivered",
                         endpoint.describe());
             }
