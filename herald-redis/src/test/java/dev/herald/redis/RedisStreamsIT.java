@@ -633,6 +633,43 @@ class RedisStreamsIT {
     }
 
     @Test
+    void entriesReadThatAnotherInstanceTookOverWhileTheyWaitedInTheQueueAreHandledOnceInTotal() throws Exception {
+        RedisServer redis = redis(RedisServer.builder());
+        RedisCommands<String, String> raw = raw(redis);
+        Duration visibility = Duration.ofSeconds(1);
+        Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
+        CountDownLatch entered = new CountDownLatch(1);
+        // a slow instance: each run takes 600 ms, well within the visibility timeout, but the
+        // entries read with the first wait in its queue past it
+        EventBus slow = track(streams(redis, "ledger").instanceId("slow").visibilityTimeout(visibility).build());
+        slow.subscribe(Job.class, SubscriptionOptions.named("book").withConcurrency(1).withQueueCapacity(10), e -> {
+            calls.computeIfAbsent(e.payload().n(), n -> new AtomicInteger()).incrementAndGet();
+            entered.countDown();
+            Thread.sleep(600);
+        });
+        slow.start();
+        EventBus other = track(streams(redis, "ledger").instanceId("other").visibilityTimeout(visibility).build());
+        other.subscribe(Job.class, "book", e -> calls.computeIfAbsent(e.payload().n(), n -> new AtomicInteger())
+                .incrementAndGet());
+        EventBus publisher = track(streams(redis, "shop").build());
+        publisher.start();
+        int published = 5;
+
+        publish(publisher, 0, published); // one read of the slow instance takes them all
+        assertThat(entered.await(20, TimeUnit.SECONDS)).as("the slow instance started on the first").isTrue();
+        other.start(); // joins, and claims what waited in the slow one's queue past the visibility timeout
+
+        eventually().until(() -> calls.size() == published && raw.xpending(JOBS, "ledger:book").getCount() == 0
+                && slow.stats().handled() + slow.stats().leftPending() == published);
+        eventually().until(() -> other.stats().handled() == other.stats().received());
+        assertThat(calls.values()).as("each handled once in total").allSatisfy(c -> assertThat(c.get()).isEqualTo(1));
+        assertThat(slow.stats().handled() + other.stats().handled()).as("handled = published").isEqualTo(published);
+        assertThat(other.stats().handled()).as("the other instance took some over").isPositive();
+        assertThat(slow.stats().leftPending()).as("the slow one left them to it").isEqualTo(other.stats().handled());
+        assertThat(slow.deadLetters().size()).isZero();
+    }
+
+    @Test
     void aRedisUserWithoutScriptingStillHasEachHandlerStartOnAClaimedEntryCountedAndIsWarnedOnce() throws Exception {
         RedisServer redis = redis(RedisServer.builder().aclUser("limited on >lpass ~* &* +@all -@scripting"));
         RedisCommands<String, String> raw = raw(redis);

@@ -28,11 +28,18 @@ final class InHand {
         private final String[] ids;
         private final AtomicIntegerArray done;
         private final AtomicInteger left;
+        private final long handedOverNanos;
 
         private Batch(String[] ids) {
             this.ids = ids;
             this.done = new AtomicIntegerArray(ids.length);
             this.left = new AtomicInteger(ids.length);
+            this.handedOverNanos = System.nanoTime(); // one clock read per read, not per entry
+        }
+
+        /** How long ago (in nanoseconds) its entries were read and handed over, as of {@code nowNanos}. */
+        long waitedNanos(long nowNanos) {
+            return nowNanos - handedOverNanos;
         }
 
         /** Marks the entry at {@code index} done (acknowledged, or left for redelivery); a second call changes nothing. */

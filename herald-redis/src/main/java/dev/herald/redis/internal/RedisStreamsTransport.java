@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * was started as often as the delivery limit without finishing is dead-lettered without another try:
  * only starts count, so a poison entry's batch neighbours are not dead-lettered with it (see
  * {@link Entry} for the one imprecision). A start is recorded only while the entry is still this
- * consumer's: one another consumer took over while it waited in the handler's queue is left to
- * that consumer, neither run nor acknowledged here. Every entry read is handed over, even after its
+ * consumer's: one another consumer took over while it waited in the handler's queue (an entry
+ * read is checked when it waited longer than half the visibility timeout) is left to that
+ * consumer, neither run nor acknowledged here. Every entry read is handed over, even after its
  * subscription was cancelled: the bus queues it, or leaves it pending and releases it, and it is
  * claimed again after the visibility timeout (by this instance too, for the same handler
  * subscribed again). A group that vanished with Redis's data is re-created from the start of what
@@ -95,6 +96,8 @@ public final class RedisStreamsTransport implements Transport {
     /** Every reader's, also of readers stopped since: their last acknowledgements are sent before closing. */
     private final List<AckBatcher> ackBatchers = new CopyOnWriteArrayList<>();
     private final StartRecorder starts;
+    /** An entry read that waited in the handler's queue longer than this is checked to be still ours before it runs. */
+    private final long recheckAfterNanos;
     private final LongAdder claimed = new LongAdder();
     private final LongAdder readErrors = new LongAdder();
     private final XAddArgs addArgs;
@@ -114,6 +117,7 @@ public final class RedisStreamsTransport implements Transport {
         this.loops = new EventLoops(endpoint.client().getResources());
         this.commandsLoop = new ReplyLoop(loops);
         this.starts = new StartRecorder(endpoint.describe());
+        this.recheckAfterNanos = options.visibilityTimeout().toNanos() / 2;
         this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
     }
 
@@ -474,7 +478,7 @@ public final class RedisStreamsTransport implements Transport {
         }
 
         /**
-         * Records that the handler starts on an entry again, if it is still this consumer's: its
+         * Records that the handler starts on an entry, if it is still this consumer's: its
          * delivery counter becomes {@code count} ({@link StartRecorder}). Synchronous, so that
          * the start counts even if the process dies in the handler.
          *
@@ -590,9 +594,20 @@ public final class RedisStreamsTransport implements Transport {
             return started >= options.deliveryLimit();
         }
 
+        /**
+         * An entry taken from the pending list has its start recorded, if still ours; an entry
+         * read (whose start {@code XREADGROUP} counted) is checked only when it waited in the
+         * handler's queue longer than half the visibility timeout: another consumer may have
+         * claimed it meanwhile. That check also restarts its idle time, which leaves the handler
+         * a whole visibility timeout before another consumer may claim it; a handler that runs
+         * longer than that is the visibility timeout's known limit (the entry is handled twice).
+         */
         @Override
         public boolean handlerStarting() {
-            if (started == 0 || reader.recordStart(id, started + 1)) {
+            if (started == 0 && handed.waitedNanos(System.nanoTime()) <= recheckAfterNanos) {
+                return true; // the usual path: no Redis command
+            }
+            if (reader.recordStart(id, started + 1)) {
                 return true;
             }
             handed.done(index); // another consumer's now: not in hand here
