@@ -11,6 +11,7 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.UnblockType;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
@@ -56,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * subscription was cancelled: the bus queues it, or leaves it pending and releases it, and it is
  * claimed again after the visibility timeout (by this instance too, for the same handler
  * subscribed again). A group that vanished with Redis's data is re-created from the start of what
- * the stream holds.
+ * the stream holds. Closing (or stopping a reader) ends its blocked read at once, so nothing is
+ * read after a shutdown's report.
  */
 public final class RedisStreamsTransport implements Transport {
 
@@ -252,6 +254,9 @@ public final class RedisStreamsTransport implements Transport {
         private final DeliveryListener listener;
         private final Thread thread;
         private volatile boolean running = true;
+        /** The connection it reads on, and that connection's CLIENT ID (-1 if unknown): to unblock its read when it stops. */
+        private volatile @Nullable StatefulRedisConnection<byte[], byte[]> reading;
+        private volatile long readingClientId = -1;
         private long nextClaimNanos;
         private final AckBatcher acks;
         private final InHand held;
@@ -296,13 +301,60 @@ public final class RedisStreamsTransport implements Transport {
             return !running;
         }
 
-        /** Waits until the reader's thread ended, at most until the deadline; true if it did. */
+        /**
+         * Waits until the stopped reader's thread ended, at most until the deadline; true if it
+         * did. A read blocked in {@code XREADGROUP ... BLOCK} is ended at once ({@code CLIENT
+         * UNBLOCK}, which makes it return empty; entries Redis already delivered still come and
+         * are handed over), again every {@value #UNBLOCK_EVERY_MILLIS} ms in case the reader had
+         * not sent it yet: nothing is read after the wait ended, so what a shutdown reports as
+         * left pending is all this consumer holds.
+         */
         boolean awaitEnd(long deadlineNanos) throws InterruptedException {
-            long left = deadlineNanos - System.nanoTime();
-            if (left > 0) {
-                TimeUnit.NANOSECONDS.timedJoin(thread, left);
+            for (long left = deadlineNanos - System.nanoTime(); thread.isAlive() && left > 0;
+                    left = deadlineNanos - System.nanoTime()) {
+                unblock(left);
+                TimeUnit.NANOSECONDS.timedJoin(thread, Math.min(left, TimeUnit.MILLISECONDS.toNanos(UNBLOCK_EVERY_MILLIS)));
             }
             return !thread.isAlive();
+        }
+
+        /**
+         * Ends a blocked read of the stopped reader with {@code CLIENT UNBLOCK} on the commands
+         * connection; where that is not possible (no CLIENT ID, a user without the ACL category
+         * {@code @connection}...), closes the reading connection: a reply lost with it was never
+         * received, and its entries stay pending for another instance.
+         */
+        private void unblock(long withinNanos) {
+            StatefulRedisConnection<byte[], byte[]> r = reading;
+            if (r == null || !r.isOpen()) {
+                return;
+            }
+            long id = readingClientId;
+            StatefulRedisConnection<byte[], byte[]> c = commands;
+            if (id >= 0 && c != null && c.isOpen()) {
+                try {
+                    c.async().clientUnblock(id, UnblockType.TIMEOUT).get(withinNanos, TimeUnit.NANOSECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException | TimeoutException | RedisException e) {
+                    log.debug("CLIENT UNBLOCK {} for the reader of group {} failed; closing its connection", id, group, e);
+                }
+            }
+            r.closeAsync();
+        }
+
+        /** The CLIENT ID of a reader's connection, asked once per connection; -1 if Redis does not tell. */
+        private long clientId(StatefulRedisConnection<byte[], byte[]> connection) {
+            try {
+                Long id = connection.sync().clientId();
+                return id != null ? id : -1;
+            } catch (RedisException e) {
+                log.debug("CLIENT ID failed for the reader of group {}: {}; it is stopped by closing its connection",
+                        group, RedisEndpoint.rootMessage(e));
+                return -1;
+            }
         }
 
         @Override
@@ -322,6 +374,8 @@ public final class RedisStreamsTransport implements Transport {
                 try {
                     if (connection == null || !connection.isOpen()) {
                         connection = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+                        readingClientId = clientId(connection);
+                        reading = connection;
                     }
                     RedisCommands<byte[], byte[]> redis = connection.sync();
                     if (takingBack) {
@@ -685,6 +739,9 @@ public final class RedisStreamsTransport implements Transport {
         }
     }
 
+    /** How often a stopping reader's blocked read is unblocked again, in case it was not blocked yet the time before. */
+    private static final long UNBLOCK_EVERY_MILLIS = 50;
+
     /** Of a close's time, what is kept for confirming the last acknowledgements (at most half of it). */
     private static final Duration ACK_RESERVE = Duration.ofMillis(100);
 
@@ -696,8 +753,8 @@ public final class RedisStreamsTransport implements Transport {
         closed = true;
         List<Reader> stopping = List.copyOf(readers);
         stopping.forEach(Reader::stop);
-        // one deadline for readers and acknowledgements: a reader blocked in XREADGROUP or in a
-        // connect (Redis down) is not waited for past it; what it still reads stays pending
+        // one deadline for readers and acknowledgements: their blocked reads are ended at once;
+        // a reader blocked in a connect (Redis down) is not waited for past it
         long end = System.nanoTime() + timeout.toNanos();
         long readersDeadline = end - Math.min(timeout.toNanos() / 2, ACK_RESERVE.toNanos());
         try {
