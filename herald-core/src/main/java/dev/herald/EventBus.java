@@ -177,6 +177,11 @@ public interface EventBus extends AutoCloseable {
      * {@link DeadLetter.Reason#SHUTDOWN}. Nothing received is dropped. Idempotent: a second call
      * returns the first call's report (waiting for it if still running).
      *
+     * <p>Writing dead letters gets at most 1 s past the deadline, all writes together (once the
+     * store failed, Redis being down, no write starts later than 250 ms past it): a dead letter the store has not taken by then is written
+     * to the log instead, whole, and counted in {@link ShutdownReport#deadLettersNotStored()}: the
+     * writes add at most 1 s to {@code timeout}, plus the time the log takes to write those.
+     *
      * <p>A handler of this bus cannot shut it down on its own thread, since the shutdown waits
      * for that very handler: from a handler, shut down on another thread, for example
      * {@code CompletableFuture.runAsync(bus::shutdown)}.

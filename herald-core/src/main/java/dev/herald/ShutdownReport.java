@@ -9,7 +9,9 @@ import java.util.Objects;
  *
  * <p>A dead letter that its store could not take (Redis unreachable) is written to the log
  * instead, with its raw message in base64: it is counted in {@code deadLettered} and, as well, in
- * {@code deadLettersNotStored}, so {@code deadLettered - deadLettersNotStored} were stored.
+ * {@code deadLettersNotStored}, so {@code deadLettered - deadLettersNotStored} were stored. A
+ * shutdown's dead-letter writes end at most 1 s after its deadline: the dead letters not stored
+ * by then are among {@code deadLettersNotStored}.
  *
  * @param handled handler completions over the bus's life (one event with two handlers counts twice)
  * @param deadLettered dead letters written over the bus's life, {@code parked} included, stored or

@@ -142,35 +142,43 @@ final class DeadLetterWriter {
      */
     List<@Nullable DeadLetter> parked(List<Work> works, String handler, int attempts) {
         Instant now = clock.instant();
-        List<DeadLetter> letters = new ArrayList<>(works.size());
-        for (Work work : works) {
-            byte[] raw = work.delivery.body();
-            IncomingEvent event = work.event;
-            IncomingEvent read = event != null ? event : attributesOf(raw);
-            letters.add(new DeadLetter(ids.get(), Reason.SHUTDOWN, read != null ? read.type() : null,
-                    read != null ? read.id() : null, handler, attempts,
-                    "the bus shut down before handler '" + handler + "' finished this event", null, null, raw, now, now,
-                    raw.length));
-        }
-        List<@Nullable DeadLetter> stored = new ArrayList<>(letters.size());
-        for (int from = 0; from < letters.size(); from += PARKED_BATCH) {
-            List<DeadLetter> batch = letters.subList(from, Math.min(from + PARKED_BATCH, letters.size()));
-            counters.parked.add(batch.size());
-            stored.addAll(storeAll(batch));
-        }
-        for (int i = 0; i < letters.size(); i++) {
-            DeadLetter letter = letters.get(i);
-            long n = parkedLogged.incrementAndGet();
-            if (n <= PARKED_LOGGED_AT_WARN) {
-                log.warn("Parked event {} of handler '{}' as {} (SHUTDOWN){}",
-                        letter.eventId() != null ? letter.eventId() : "(not a readable CloudEvent)", handler,
-                        named(stored.get(i)), n == PARKED_LOGGED_AT_WARN
-                                ? "; further parked events are logged at DEBUG, and counted in the shutdown report" : "");
-            } else {
-                log.debug("Parked event {} of handler '{}' as {} (SHUTDOWN)", letter.eventId(), handler, named(stored.get(i)));
+        List<@Nullable DeadLetter> stored = new ArrayList<>(works.size());
+        List<DeadLetter> batch = new ArrayList<>(Math.min(works.size(), PARKED_BATCH));
+        for (int from = 0; from < works.size(); from += PARKED_BATCH) {
+            batch.clear(); // built per batch: the raw messages of a large queue are not copied all at once
+            for (Work work : works.subList(from, Math.min(from + PARKED_BATCH, works.size()))) {
+                batch.add(parkedLetter(work, handler, attempts, now));
             }
+            counters.parked.add(batch.size());
+            List<@Nullable DeadLetter> batchStored = storeAll(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                logParked(batch.get(i), handler, batchStored.get(i));
+            }
+            stored.addAll(batchStored);
         }
         return stored;
+    }
+
+    private DeadLetter parkedLetter(Work work, String handler, int attempts, Instant now) {
+        byte[] raw = work.delivery.body();
+        IncomingEvent event = work.event;
+        IncomingEvent read = event != null ? event : attributesOf(raw);
+        return new DeadLetter(ids.get(), Reason.SHUTDOWN, read != null ? read.type() : null,
+                read != null ? read.id() : null, handler, attempts,
+                "the bus shut down before handler '" + handler + "' finished this event", null, null, raw, now, now,
+                raw.length);
+    }
+
+    private void logParked(DeadLetter letter, String handler, @Nullable DeadLetter stored) {
+        long n = parkedLogged.incrementAndGet();
+        if (n <= PARKED_LOGGED_AT_WARN) {
+            log.warn("Parked event {} of handler '{}' as {} (SHUTDOWN){}",
+                    letter.eventId() != null ? letter.eventId() : "(not a readable CloudEvent)", handler,
+                    named(stored), n == PARKED_LOGGED_AT_WARN
+                            ? "; further parked events are logged at DEBUG, and counted in the shutdown report" : "");
+        } else {
+            log.debug("Parked event {} of handler '{}' as {} (SHUTDOWN)", letter.eventId(), handler, named(stored));
+        }
     }
 
     /**
@@ -235,14 +243,7 @@ final class DeadLetterWriter {
         RuntimeException failure = null;
         try {
             Duration timeout = writes.next();
-            boolean interrupted = Thread.interrupted(); // see storeAll
-            try {
-                stored = timeout == null ? store.add(letter) : store.add(letter, timeout);
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            stored = interruptSetAside(() -> timeout == null ? store.add(letter) : store.add(letter, timeout));
         } catch (RuntimeException e) {
             writes.failed();
             failure = e;
@@ -258,28 +259,20 @@ final class DeadLetterWriter {
         return stored;
     }
 
-    /**
-     * Stores and counts dead letters in one call of the store, with the current thread's interrupt
-     * set aside: a shutdown interrupts a worker to stop its handler, not the write of the dead
-     * letters it parks (the write is bounded by its timeout).
-     */
+    /** Stores and counts dead letters in one call of the store; their raw messages are logged where it failed. */
     private List<@Nullable DeadLetter> storeAll(List<DeadLetter> letters) {
         List<@Nullable DeadLetter> stored;
         String why = "the store did not take it in time";
         RuntimeException failure = null;
-        boolean interrupted = Thread.interrupted();
         try {
             Duration timeout = writes.next();
-            stored = timeout == null ? oneByOne(letters) : store.addAll(letters, timeout);
+            stored = interruptSetAside(() -> timeout == null
+                    ? DeadLetterStore.storeEach(letters, store::add) : store.addAll(letters, timeout));
         } catch (RuntimeException e) {
             writes.failed();
             failure = e;
             why = String.valueOf(e.getMessage());
             stored = Collections.nCopies(letters.size(), null);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
         for (int i = 0; i < letters.size(); i++) {
             counters.deadLettered.increment();
@@ -294,12 +287,20 @@ final class DeadLetterWriter {
         return stored;
     }
 
-    private List<@Nullable DeadLetter> oneByOne(List<DeadLetter> letters) {
-        List<@Nullable DeadLetter> stored = new ArrayList<>(letters.size());
-        for (DeadLetter letter : letters) {
-            stored.add(store.add(letter));
+    /**
+     * Calls the store with the current thread's interrupt set aside, and restored after: a shutdown
+     * interrupts a worker to stop its handler, not the write of the dead letters it parks (the
+     * write is bounded by its timeout).
+     */
+    private static <T> T interruptSetAside(Supplier<T> write) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return write.get();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return stored;
     }
 
     /** The last resort: the log keeps what the store could not. */

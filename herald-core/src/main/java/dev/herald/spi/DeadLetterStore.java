@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,21 +48,38 @@ public interface DeadLetterStore {
      * @param timeout how long the store may take at most, for all of them
      * @return the dead letters as stored, in the same order; an element is {@code null} where that
      *     dead letter could not be stored in time
-     * @throws DeadLetterStoreException if none could be stored
+     * @throws DeadLetterStoreException (or another {@link RuntimeException} of the store) if none could be stored
      */
     default List<@Nullable DeadLetter> addAll(List<DeadLetter> deadLetters, Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
-        List<@Nullable DeadLetter> stored = new ArrayList<>(deadLetters.size());
-        DeadLetterStoreException failure = null;
-        for (DeadLetter letter : deadLetters) {
+        return storeEach(deadLetters, letter -> add(letter, Duration.ofNanos(Math.max(0, end - System.nanoTime()))));
+    }
+
+    /**
+     * For implementations of {@link #addAll(List, Duration)}: stores each item on its own, a
+     * failure of one (any {@link RuntimeException}) leaving {@code null} in its place and not
+     * touching the others, already stored or not.
+     *
+     * @param items what to store, one after the other
+     * @param store stores one item and returns its dead letter as stored
+     * @param <T> what is stored: dead letters, or a batch's answers
+     * @return for each item, in order, its dead letter as stored, or {@code null} where it failed
+     * @throws RuntimeException the last failure, if every item failed
+     */
+    static <T> List<@Nullable DeadLetter> storeEach(List<T> items, Function<T, DeadLetter> store) {
+        List<@Nullable DeadLetter> stored = new ArrayList<>(items.size());
+        RuntimeException failure = null;
+        boolean any = false;
+        for (T item : items) {
             try {
-                stored.add(add(letter, Duration.ofNanos(Math.max(0, end - System.nanoTime()))));
-            } catch (DeadLetterStoreException e) {
+                stored.add(store.apply(item));
+                any = true;
+            } catch (RuntimeException e) {
                 failure = e;
                 stored.add(null);
             }
         }
-        if (failure != null && stored.stream().allMatch(d -> d == null)) {
+        if (failure != null && !any) {
             throw failure;
         }
         return stored;

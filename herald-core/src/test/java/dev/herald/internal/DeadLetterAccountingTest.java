@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.DeadLetter;
+import dev.herald.DeadLetterStoreException;
 import dev.herald.DomainEvent;
 import dev.herald.EventBus;
 import dev.herald.EventBusBuilder;
@@ -28,7 +29,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -141,17 +144,7 @@ class DeadLetterAccountingTest {
     @Test
     void aShutdownStoresTheEventsItParksInBatchesOfAHundred() {
         TestStore store = new TestStore(letter -> { });
-        EventBus bus = new TestBus(new HandTransport(), store);
-        CountDownLatch started = new CountDownLatch(1);
-        bus.subscribe(Invoice.class, SubscriptionOptions.named("slow").withConcurrency(1).withQueueCapacity(300), e -> {
-            started.countDown();
-            new CountDownLatch(1).await();
-        });
-        bus.start();
-        for (int i = 0; i < 250; i++) {
-            bus.publish(new Invoice("INV-" + i)).join();
-        }
-        await().atMost(Duration.ofSeconds(5)).until(() -> started.getCount() == 0);
+        EventBus bus = blockedWith(250, new HandTransport(), store);
 
         ShutdownReport report = bus.shutdown(Duration.ofMillis(100));
 
@@ -161,10 +154,79 @@ class DeadLetterAccountingTest {
         assertThat(store.batches).containsExactly(100, 100, 50);
     }
 
+    @Test
+    void aShutdownBuildsEachBatchOfParkedDeadLettersJustBeforeStoringItNotAllAtOnce() {
+        HandTransport transport = new HandTransport();
+        TestStore store = new TestStore(letter -> { });
+        store.beforeBatch = () -> store.bodiesReadAtBatch.add(transport.bodiesRead.get());
+        EventBus bus = blockedWith(250, transport, store);
+
+        bus.shutdown(Duration.ofMillis(100));
+
+        assertThat(store.bodiesReadAtBatch).hasSize(3);
+        assertThat(store.bodiesReadAtBatch.get(1) - store.bodiesReadAtBatch.get(0))
+                .as("raw messages read for the second batch after the first was stored").isGreaterThanOrEqualTo(100);
+        assertThat(store.bodiesReadAtBatch.get(2) - store.bodiesReadAtBatch.get(1))
+                .as("raw messages read for the third batch after the second was stored").isGreaterThanOrEqualTo(50);
+    }
+
+    @Test
+    void aShutdownWithASlowStoreEndsItsDeadLetterWritesOneSecondAfterItsDeadlineAndCountsTheRestAsNotStored() {
+        TestStore store = new TestStore(letter -> { });
+        store.batchTakes = Duration.ofMillis(150); // 20 batches: 3 s
+        int n = 2000;
+        EventBus bus = blockedWith(n, new HandTransport(), store);
+
+        long begin = System.nanoTime();
+        ShutdownReport report = bus.shutdown(Duration.ofMillis(100));
+
+        Duration lastWriteEnded = Duration.ofNanos(store.lastBatchEndedNanos - begin);
+        assertThat(lastWriteEnded).as("shutdown(100 ms): the store's last call ended 1 s after the deadline")
+                .isLessThan(Duration.ofMillis(1400));
+        assertThat(report.parked()).isEqualTo(n);
+        assertThat(report.deadLettersNotStored()).isPositive();
+        assertThat(store.size() + report.deadLettersNotStored()).isEqualTo(n);
+        assertThat(report.handled() + report.deadLettered()).isEqualTo(bus.stats().received());
+    }
+
+    @Test
+    void aStoreFailingOnOneDeadLetterOfABatchStoresAndCountsTheOthers() {
+        AtomicInteger shutdownLetters = new AtomicInteger();
+        TestStore store = new TestStore(letter -> {
+            if (letter.reason() == DeadLetter.Reason.SHUTDOWN && shutdownLetters.incrementAndGet() == 2) {
+                throw new IllegalStateException("test: the store fails on one dead letter");
+            }
+        });
+        EventBus bus = blockedWith(3, new HandTransport(), store);
+
+        ShutdownReport report = bus.shutdown(Duration.ofMillis(100));
+
+        assertThat(report.parked()).isEqualTo(3);
+        assertThat(store.size()).isEqualTo(2);
+        assertThat(report.deadLettersNotStored()).isEqualTo(1);
+    }
+
+    /** A bus whose handler "slow" (concurrency 1) is blocked on the first of {@code n} events, the rest queued. */
+    private static EventBus blockedWith(int n, Transport transport, TestStore store) {
+        EventBus bus = new TestBus(transport, store);
+        CountDownLatch started = new CountDownLatch(1);
+        bus.subscribe(Invoice.class, SubscriptionOptions.named("slow").withConcurrency(1).withQueueCapacity(n), e -> {
+            started.countDown();
+            new CountDownLatch(1).await();
+        });
+        bus.start();
+        for (int i = 0; i < n; i++) {
+            bus.publish(new Invoice("INV-" + i)).join();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> started.getCount() == 0);
+        return bus;
+    }
+
     /** Hands messages to the bus's listeners on the publishing thread, as a transport's intake would. */
     static final class HandTransport implements Transport {
 
         final Map<String, DeliveryListener> listeners = new ConcurrentHashMap<>();
+        final AtomicInteger bodiesRead = new AtomicInteger();
 
         @Override
         public TransportFeatures features() {
@@ -179,7 +241,10 @@ class DeadLetterAccountingTest {
         public CompletableFuture<Void> publish(String eventType, byte[] message) {
             try {
                 for (DeliveryListener listener : listeners.values()) {
-                    listener.onDelivery(Delivery.of(message));
+                    listener.onDelivery(() -> {
+                        bodiesRead.incrementAndGet();
+                        return message;
+                    });
                 }
                 return CompletableFuture.completedFuture(null);
             } catch (InterruptedException e) {
@@ -206,6 +271,11 @@ class DeadLetterAccountingTest {
         private final Consumer<DeadLetter> beforeAdd;
         volatile int added;
         final List<Integer> batches = new CopyOnWriteArrayList<>();
+        final List<Integer> bodiesReadAtBatch = new CopyOnWriteArrayList<>();
+        volatile Runnable beforeBatch = () -> { };
+        /** How long a call of addAll takes, at most its timeout, after which it fails. */
+        volatile Duration batchTakes = Duration.ZERO;
+        volatile long lastBatchEndedNanos;
 
         TestStore(Consumer<DeadLetter> beforeAdd) {
             this.beforeAdd = beforeAdd;
@@ -221,6 +291,19 @@ class DeadLetterAccountingTest {
         @Override
         public List<@Nullable DeadLetter> addAll(List<DeadLetter> deadLetters, Duration timeout) {
             batches.add(deadLetters.size());
+            beforeBatch.run();
+            if (batchTakes.compareTo(Duration.ZERO) > 0) {
+                boolean inTime = batchTakes.compareTo(timeout) <= 0;
+                try {
+                    new CountDownLatch(1).await((inTime ? batchTakes : timeout).toNanos(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                lastBatchEndedNanos = System.nanoTime();
+                if (!inTime) {
+                    throw new DeadLetterStoreException("test: no answer within " + timeout.toMillis() + " ms");
+                }
+            }
             return DeadLetterStore.super.addAll(deadLetters, timeout);
         }
 

@@ -194,7 +194,10 @@ class RedisPubSubIT {
         List<DeadLetter> parked = subscriber.deadLetters().list(100_000);
         assertThat(report.completedInTime()).isFalse();
         assertThat(parked).allMatch(d -> d.reason() == DeadLetter.Reason.SHUTDOWN);
-        assertThat(report.parked()).isEqualTo(parked.size());
+        // the events the Pub/Sub intake still hands over after the deadline are parked one by one (a round trip
+        // each); dead letters not stored within the deadline + 1 s are logged instead, counted as not stored
+        assertThat(report.parked()).as("parked = stored + not stored")
+                .isEqualTo(parked.size() + report.deadLettersNotStored());
         assertThat(report.handled() + report.parked()).as("handled + parked = received, per handler").isEqualTo(20_000);
         // a handler that returns just after the deadline parked its event has run; its event counts as handled
         // (its dead letter deleted) unless it returned after the report was made
