@@ -32,13 +32,16 @@ final class OversizedMessages {
     /**
      * Records that a handler met an oversized message.
      *
-     * @return null if this handler is the first to meet it and stores it, else the handler that did
+     * @return null if this handler stores it: it is the first to meet it, or the one that stored it
+     *     and meets it again (the same message sent twice, or re-published after its dead letter was
+     *     deleted); else the handler that stored it
      */
     @Nullable String claim(String type, byte[] raw, String handler) {
         ByteBuffer digest = ByteBuffer.wrap(sha256(raw));
         Key key = new Key(type, raw.length, digest.getLong(), digest.getLong());
         synchronized (recent) {
-            return recent.putIfAbsent(key, handler);
+            String storedBy = recent.putIfAbsent(key, handler);
+            return handler.equals(storedBy) ? null : storedBy;
         }
     }
 
