@@ -1,5 +1,6 @@
 package dev.herald;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -62,6 +63,9 @@ public record DeadLetter(
         SHUTDOWN
     }
 
+    /** The raw message of the dead letter that {@link #withId(String)} copies on this thread: not copied again. */
+    private static final ThreadLocal<byte @Nullable []> SHARED = new ThreadLocal<>();
+
     /** Validates and copies the raw message. */
     public DeadLetter {
         Objects.requireNonNull(id, "id");
@@ -72,7 +76,8 @@ public record DeadLetter(
         if (attempts < 0) {
             throw new IllegalArgumentException("attempts must be >= 0 but was " + attempts);
         }
-        rawMessage = Objects.requireNonNull(rawMessage, "rawMessage").clone();
+        Objects.requireNonNull(rawMessage, "rawMessage");
+        rawMessage = rawMessage == SHARED.get() ? rawMessage : rawMessage.clone();
         if (rawMessageLength < rawMessage.length) {
             throw new IllegalArgumentException("rawMessageLength must be >= the " + rawMessage.length
                     + " bytes kept but was " + rawMessageLength);
@@ -100,6 +105,16 @@ public record DeadLetter(
     }
 
     /**
+     * The message exactly as received, or its first bytes if {@link #truncated()}, without copying
+     * it: for stores that write it out.
+     *
+     * @return a read-only view of the raw bytes
+     */
+    public ByteBuffer rawMessageBuffer() {
+        return ByteBuffer.wrap(rawMessage).asReadOnlyBuffer();
+    }
+
+    /**
      * The raw message decoded as UTF-8 (invalid sequences replaced), for display.
      *
      * @return the raw message as text
@@ -112,11 +127,16 @@ public record DeadLetter(
      * This dead letter under another id, as a store assigns one.
      *
      * @param newId the id
-     * @return a copy with that id
+     * @return a copy with that id, sharing this one's raw message (both are immutable)
      */
     public DeadLetter withId(String newId) {
-        return new DeadLetter(newId, reason, eventType, eventId, handler, attempts, error, errorClass,
-                stackTrace, rawMessage, firstFailure, lastFailure, rawMessageLength);
+        SHARED.set(rawMessage);
+        try {
+            return new DeadLetter(newId, reason, eventType, eventId, handler, attempts, error, errorClass,
+                    stackTrace, rawMessage, firstFailure, lastFailure, rawMessageLength);
+        } finally {
+            SHARED.remove();
+        }
     }
 
     @Override

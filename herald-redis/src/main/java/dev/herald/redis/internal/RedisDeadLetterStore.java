@@ -26,11 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,26 +116,15 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
      * already sent may have been executed, so giving up early could store a dead letter twice
      * (once now, once when tried again) or report as lost one that was stored.
      */
-    private static <T> T await(RedisFuture<T> future, long endNanos) {
-        boolean interrupted = false;
+    private static <T> T await(Future<T> future, long endNanos) {
         try {
-            while (true) {
-                try {
-                    return future.get(Math.max(endNanos - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+            return BoundedWait.get(future, endNanos);
         } catch (TimeoutException e) {
             future.cancel(false); // a command still queued for a reconnect is then never sent
             throw new RedisCommandTimeoutException("no answer in time");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw cause instanceof RedisException re ? re : new RedisException(String.valueOf(cause), cause);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -154,39 +145,30 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
 
     /**
      * Sends every XADD on one connection in one write (pipelined: one round trip for the lot),
-     * then waits for the answers; retried, while none is stored, within {@code within}.
+     * then waits for the answers; retried, while none is stored, within {@code within}. The raw
+     * messages are written out from the dead letters' own bytes, not copied first.
+     *
+     * <p>The commands are built as Lettuce {@link Command}s and sent with
+     * {@code StatefulConnection.dispatch(commands)}, Lettuce's documented way to send
+     * several commands in one write: the async API would flush each command on its own, and
+     * turning its auto-flush off would hold back every other thread's commands on the shared
+     * connection. Runs on every Lettuce Herald supports (6.6 to 7.7).
      */
     @Override
     public List<@Nullable DeadLetter> addAll(List<DeadLetter> letters, Duration within) {
-        List<Map<byte[], byte[]>> fields = new ArrayList<>(letters.size());
-        for (DeadLetter letter : letters) {
-            fields.add(toFields(letter));
-        }
+        List<Integer> indexes = IntStream.range(0, letters.size()).boxed().toList();
         long deadline = System.nanoTime() + within.toNanos();
         long delay = 20;
         while (true) {
             try {
                 return onConnection("store dead letters in", left(deadline), (redis, end) -> {
-                    List<AsyncCommand<byte[], byte[], String>> sent = new ArrayList<>(fields.size());
-                    for (Map<byte[], byte[]> f : fields) {
+                    List<AsyncCommand<byte[], byte[], String>> sent = new ArrayList<>(letters.size());
+                    for (DeadLetter letter : letters) {
                         sent.add(new AsyncCommand<>(new Command<>(CommandType.XADD,
-                                new StatusOutput<>(ByteArrayCodec.INSTANCE), xadd(f))));
+                                new StatusOutput<>(ByteArrayCodec.INSTANCE), xadd(letter))));
                     }
                     redis.getStatefulConnection().dispatch(sent); // one write for the lot
-                    List<@Nullable DeadLetter> stored = new ArrayList<>(letters.size());
-                    RedisException failure = null;
-                    for (int i = 0; i < sent.size(); i++) {
-                        try {
-                            stored.add(letters.get(i).withId(await(sent.get(i), end)));
-                        } catch (RedisException e) {
-                            failure = e;
-                            stored.add(null);
-                        }
-                    }
-                    if (failure != null && stored.stream().allMatch(d -> d == null)) {
-                        throw failure;
-                    }
-                    return stored;
+                    return DeadLetterStore.storeEach(indexes, i -> letters.get(i).withId(await(sent.get(i), end)));
                 });
             } catch (DeadLetterStoreException e) {
                 if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) > deadline) {
@@ -199,12 +181,31 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
         }
     }
 
-    /** The arguments of {@code XADD key MAXLEN ~ retention * field value ...}. */
-    private CommandArgs<byte[], byte[]> xadd(Map<byte[], byte[]> fields) {
+    /** The arguments of {@code XADD key MAXLEN ~ retention * field value ...}, the raw message not copied. */
+    private CommandArgs<byte[], byte[]> xadd(DeadLetter d) {
         CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(key)
                 .add("MAXLEN").add("~").add(retention).add("*");
-        fields.forEach((name, value) -> args.add(name).add(value));
+        add(args, "reason", d.reason().name());
+        add(args, "type", d.eventType());
+        add(args, "eventId", d.eventId());
+        add(args, "handler", d.handler());
+        add(args, "attempts", Integer.toString(d.attempts()));
+        add(args, "error", d.error());
+        add(args, "errorClass", d.errorClass());
+        add(args, "stackTrace", d.stackTrace());
+        add(args, "firstFailure", d.firstFailure().toString());
+        add(args, "time", d.lastFailure().toString());
+        args.add("raw").addAll(new CommandArgs<>(RawValues.CODEC).addValue(d.rawMessageBuffer()));
+        if (d.truncated()) {
+            add(args, "rawLength", Integer.toString(d.rawMessageLength()));
+        }
         return args;
+    }
+
+    private static void add(CommandArgs<byte[], byte[]> args, String name, @Nullable String value) {
+        if (value != null) {
+            args.add(name).add(value.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** Waits between retries, bounded by the write's deadline: an interrupt is kept for later, not obeyed. */
@@ -273,35 +274,6 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
     }
 
     // ------------------------------------------------------------------ the entry's fields
-
-    private static Map<byte[], byte[]> toFields(DeadLetter d) {
-        Map<byte[], byte[]> f = new LinkedHashMap<>();
-        put(f, "reason", d.reason().name());
-        put(f, "type", d.eventType());
-        put(f, "eventId", d.eventId());
-        put(f, "handler", d.handler());
-        put(f, "attempts", Integer.toString(d.attempts()));
-        put(f, "error", d.error());
-        put(f, "errorClass", d.errorClass());
-        put(f, "stackTrace", d.stackTrace());
-        put(f, "firstFailure", d.firstFailure().toString());
-        put(f, "time", d.lastFailure().toString());
-        f.put(bytes("raw"), d.rawMessage());
-        if (d.truncated()) {
-            put(f, "rawLength", Integer.toString(d.rawMessageLength()));
-        }
-        return f;
-    }
-
-    private static void put(Map<byte[], byte[]> fields, String name, @Nullable String value) {
-        if (value != null) {
-            fields.put(bytes(name), bytes(value));
-        }
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     private static DeadLetter fromEntry(StreamMessage<byte[], byte[]> entry) {
         Map<String, byte[]> f = new LinkedHashMap<>();

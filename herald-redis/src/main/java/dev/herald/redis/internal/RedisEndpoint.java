@@ -11,6 +11,7 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.util.concurrent.Future;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -134,13 +135,13 @@ public final class RedisEndpoint {
     <T> T withTemporaryConnection(Duration within, Function<StatefulRedisConnection<byte[], byte[]>, T> work) {
         if (shutDown && uri != null) {
             RedisClient temporary = RedisClient.create(uri);
-            try (StatefulRedisConnection<byte[], byte[]> c = connect(temporary, within)) {
+            try (StatefulRedisConnection<byte[], byte[]> c = connect(temporary, uri, within)) {
                 return work.apply(c);
             } finally {
                 temporary.shutdownAsync(0, 2, TimeUnit.SECONDS);
             }
         }
-        try (StatefulRedisConnection<byte[], byte[]> c = connect(client, within)) {
+        try (StatefulRedisConnection<byte[], byte[]> c = connect(client, uri, within)) {
             return work.apply(c);
         }
     }
@@ -151,40 +152,40 @@ public final class RedisEndpoint {
      * closed when it comes.
      */
     StatefulRedisConnection<byte[], byte[]> connect(Duration within) {
-        return connect(client, within);
+        return connect(client, uri, within);
     }
 
-    private static StatefulRedisConnection<byte[], byte[]> connect(RedisClient client, Duration within) {
-        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connecting = new CompletableFuture<>();
-        Thread connector = new Thread(() -> {
-            try {
-                connecting.complete(client.connect(ByteArrayCodec.INSTANCE));
-            } catch (RuntimeException e) {
-                connecting.completeExceptionally(e);
-            }
-        }, "herald-connect");
-        connector.setDaemon(true);
-        connector.start();
-        boolean interrupted = false;
+    /**
+     * Connects asynchronously, with no thread of its own: Herald's own client with its URI; a
+     * user's client, whose URI is not known, on a thread of its resources' executors.
+     */
+    private static StatefulRedisConnection<byte[], byte[]> connect(RedisClient client, @Nullable RedisURI uri,
+            Duration within) {
         long end = System.nanoTime() + within.toNanos();
-        try {
-            while (true) {
-                try {
-                    return connecting.get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true; // bounded by the timeout: a connection half made would leak
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connecting;
+        if (uri != null) {
+            connecting = client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+        } else {
+            CompletableFuture<StatefulRedisConnection<byte[], byte[]>> made = new CompletableFuture<>();
+            Future<StatefulRedisConnection<byte[], byte[]>> task = client.getResources().eventExecutorGroup()
+                    .submit(() -> client.connect(ByteArrayCodec.INSTANCE));
+            task.addListener(done -> {
+                if (task.isSuccess()) {
+                    made.complete(task.getNow());
+                } else {
+                    made.completeExceptionally(task.cause());
                 }
-            }
+            });
+            connecting = made;
+        }
+        try {
+            return BoundedWait.get(connecting, end); // through interrupts: a connection half made would leak
         } catch (TimeoutException e) {
             connecting.thenAccept(StatefulRedisConnection::close);
             throw new RedisConnectionException("no connection within " + within.toMillis() + " ms");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw cause instanceof RedisException re ? re : new RedisConnectionException(String.valueOf(cause), cause);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
