@@ -11,7 +11,8 @@ import java.util.Objects;
  * instead, with its raw message in base64: it is counted in {@code deadLettered} and, as well, in
  * {@code deadLettersNotStored}, so {@code deadLettered - deadLettersNotStored} were stored. A
  * shutdown's dead-letter writes end at most 1 s after its deadline: the dead letters not stored
- * by then are among {@code deadLettersNotStored}.
+ * by then are among {@code deadLettersNotStored} (one whose write was under way at that moment
+ * may have reached the store all the same, and is then in both).
  *
  * @param handled handler completions over the bus's life (one event with two handlers counts twice)
  * @param deadLettered dead letters written over the bus's life, {@code parked} included, stored or

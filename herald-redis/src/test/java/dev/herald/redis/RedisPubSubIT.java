@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.BusStats;
 import dev.herald.DeadLetter;
 import dev.herald.DomainEvent;
 import dev.herald.EventBus;
@@ -191,17 +192,27 @@ class RedisPubSubIT {
         eventually().until(() -> ((RedisEventBus) subscriber).health().counters().get("receivedEvents") == 10_000);
         ShutdownReport report = subscriber.shutdown(Duration.ofSeconds(2));
 
-        List<DeadLetter> parked = subscriber.deadLetters().list(100_000);
         assertThat(report.completedInTime()).isFalse();
-        assertThat(parked).allMatch(d -> d.reason() == DeadLetter.Reason.SHUTDOWN);
+        assertThat(report.handled() + report.parked()).as("handled + parked <= received, per handler")
+                .isLessThanOrEqualTo(20_000);
         // the events the Pub/Sub intake still hands over after the deadline are parked one by one (a round trip
-        // each); dead letters not stored within the deadline + 1 s are logged instead, counted as not stored
-        assertThat(report.parked()).as("parked = stored + not stored")
-                .isEqualTo(parked.size() + report.deadLettersNotStored());
-        assertThat(report.handled() + report.parked()).as("handled + parked = received, per handler").isEqualTo(20_000);
+        // each), possibly after the report; dead letters not stored within the deadline + 1 s are logged instead,
+        // counted as not stored. The live counters settle.
+        eventually().untilAsserted(() -> {
+            BusStats settled = subscriber.stats();
+            assertThat(settled.handled() + settled.parked()).as("handled + parked = received, per handler")
+                    .isEqualTo(20_000);
+            // a write in flight when the time ran out may have reached Redis all the same: then it is stored and,
+            // counted as not stored, in the log as well
+            assertThat(subscriber.deadLetters().size() + settled.deadLettersNotStored()).as("stored + not stored")
+                    .isBetween(settled.parked(), settled.parked() + 100);
+        });
+        BusStats stats = subscriber.stats();
+        assertThat(subscriber.deadLetters().list(100_000)).allMatch(d -> d.reason() == DeadLetter.Reason.SHUTDOWN);
+        assertThat(stats.deadLettered()).isEqualTo(stats.parked());
         // a handler that returns just after the deadline parked its event has run; its event counts as handled
-        // (its dead letter deleted) unless it returned after the report was made
-        assertThat((long) handled.get()).isBetween(report.handled(), report.handled() + 2);
+        // (its dead letter deleted) unless it returned after its dead letter was counted
+        assertThat((long) handled.get()).isBetween(stats.handled(), stats.handled() + 2);
     }
 
     @Test
