@@ -445,7 +445,9 @@ class RedisStreamsIT {
         assertThat(observedStarts).as("started as often as the delivery limit allows").isEqualTo(deliveryLimit);
         Map<String, String> calls = raw.hgetall(prefix + ":calls");
         assertThat(calls).as("every other event handled, n=4 and n=5 included").containsOnlyKeys("0", "1", "2", "4", "5");
-        assertThat(calls.values()).as("each once").containsOnly("1");
+        // n=4 and n=5 were never started before the poison's dead letter: once each. An event handled just before
+        // a consumer died may run again (at least once): its acknowledgement can die with the process
+        assertThat(calls).as("n=4 and n=5 once each").containsEntry("4", "1").containsEntry("5", "1");
         assertThat(calls.size() + letters.size()).as("published = handled + dead-lettered").isEqualTo(eventIds.size());
     }
 
