@@ -278,6 +278,15 @@ public final class CloudEventCodec {
     }
 
 
+    /** The attributes of a message that is a readable CloudEvent, else null: for naming what a dead letter holds. */
+    @Nullable IncomingEvent decodeOrNull(byte[] raw) {
+        try {
+            return decode(raw);
+        } catch (InvalidMessageException e) {
+            return null;
+        }
+    }
+
     /** Reads a message's attributes in one pass; the data stays JSON (a slice of the message) until {@link #payload}. */
     public IncomingEvent decode(byte[] raw) throws InvalidMessageException {
         return decode(raw, null, null);

@@ -162,7 +162,7 @@ final class DeadLetterWriter {
     private DeadLetter parkedLetter(Work work, String handler, int attempts, Instant now) {
         byte[] raw = work.delivery.body();
         IncomingEvent event = work.event;
-        IncomingEvent read = event != null ? event : attributesOf(raw);
+        IncomingEvent read = event != null ? event : codec.decodeOrNull(raw);
         return new DeadLetter(ids.get(), Reason.SHUTDOWN, read != null ? read.type() : null,
                 read != null ? read.id() : null, handler, attempts,
                 "the bus shut down before handler '" + handler + "' finished this event", null, null, raw, now, now,
@@ -226,13 +226,6 @@ final class DeadLetterWriter {
         log.debug("Left event {} of handler '{}' pending for another instance", event != null ? event.id() : "(not decoded)", handler);
     }
 
-    private @Nullable IncomingEvent attributesOf(byte[] raw) {
-        try {
-            return codec.decode(raw);
-        } catch (InvalidMessageException e) {
-            return null;
-        }
-    }
 
     /**
      * Stores, counts and settles the work; null if the store failed, and then the whole dead

@@ -65,7 +65,7 @@ final class HandlerPipeline<E> {
         IncomingEvent event = work.event;
         if (work.delivery.overDeliveryLimit() && work.replay == null) {
             if (work.finish()) {
-                deadLetters.overDelivered(work, raw, event != null ? event : peekQuietly(raw), handlerName,
+                deadLetters.overDelivered(work, raw, event != null ? event : codec.decodeOrNull(raw), handlerName,
                         work.delivery.deliveryCount());
                 work.delivery.ack();
             }
@@ -153,7 +153,7 @@ final class HandlerPipeline<E> {
                 } else {
                     deadLetters.rejected(work, new InvalidMessageException(Reason.UNDECODABLE,
                             "Herald failed while decoding it: " + DeadLetterWriter.describe(failure)),
-                            work.delivery.body(), peekQuietly(work.delivery.body()), eventType, handlerName);
+                            work.delivery.body(), codec.decodeOrNull(work.delivery.body()), eventType, handlerName);
                 }
                 work.delivery.ack();
                 return;
@@ -221,13 +221,6 @@ final class HandlerPipeline<E> {
         return codec.decode(raw, eventType, payloadClass != null ? payloadClass : registry.classFor(eventType));
     }
 
-    private @Nullable IncomingEvent peekQuietly(byte[] raw) {
-        try {
-            return codec.decode(raw);
-        } catch (InvalidMessageException e) {
-            return null;
-        }
-    }
 
     @SuppressWarnings("unchecked")
     private E decodePayload(IncomingEvent event) throws InvalidMessageException {
