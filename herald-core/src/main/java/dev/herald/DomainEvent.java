@@ -1,6 +1,6 @@
 package dev.herald;
 
-import dev.herald.internal.EventTypeRegistry;
+import dev.herald.internal.codec.EventTypeRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**

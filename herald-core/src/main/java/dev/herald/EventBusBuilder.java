@@ -1,8 +1,8 @@
 package dev.herald;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.herald.internal.EventTypeRegistry;
-import dev.herald.internal.SupportedJackson;
+import dev.herald.internal.codec.EventTypeRegistry;
+import dev.herald.internal.codec.SupportedJackson;
 import dev.herald.spi.BusSettings;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.herald.bench;
 
 import dev.herald.Envelope;
-import dev.herald.internal.CloudEventCodec;
-import dev.herald.internal.IncomingEvent;
-import dev.herald.internal.InvalidMessageException;
+import dev.herald.internal.codec.CloudEventCodec;
+import dev.herald.internal.codec.IncomingEvent;
+import dev.herald.internal.codec.InvalidMessageException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

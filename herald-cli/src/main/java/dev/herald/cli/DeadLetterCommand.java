@@ -2,7 +2,7 @@ package dev.herald.cli;
 
 import dev.herald.DeadLetter;
 import dev.herald.DeadLetterQueue;
-import dev.herald.internal.EventTypeRegistry;
+import dev.herald.internal.codec.EventTypeRegistry;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.redis.RedisKeys;
 import io.lettuce.core.RedisClient;

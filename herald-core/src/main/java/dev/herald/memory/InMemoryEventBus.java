@@ -1,9 +1,21 @@
 package dev.herald.memory;
 
+import dev.herald.BusState;
+import dev.herald.BusStats;
+import dev.herald.DeadLetterQueue;
+import dev.herald.Envelope;
+import dev.herald.EventBus;
 import dev.herald.EventBusBuilder;
-import dev.herald.internal.InMemoryDeadLetterStore;
-import dev.herald.internal.TransportEventBus;
+import dev.herald.EventHandler;
+import dev.herald.Health;
+import dev.herald.Metadata;
+import dev.herald.ShutdownReport;
+import dev.herald.Subscription;
+import dev.herald.SubscriptionOptions;
+import dev.herald.spi.TransportBus;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An {@link dev.herald.EventBus} inside one JVM: the embedded bus for single-process use, and a
@@ -30,11 +42,68 @@ import java.util.Objects;
  * own type and waits for the future ({@code join()}) while its own queue is full waits for itself:
  * in handlers, publish without waiting, or give such a handler a queue large enough.
  */
-public final class InMemoryEventBus extends TransportEventBus {
+public final class InMemoryEventBus implements EventBus {
+
+    private final EventBus bus;
 
     private InMemoryEventBus(Builder builder) {
-        super(builder.busSettings(), new InMemoryTransport(builder.broker),
+        this.bus = TransportBus.create(builder.busSettings(), new InMemoryTransport(builder.broker),
                 new InMemoryDeadLetterStore(builder.deadLetterRetention));
+    }
+
+    @Override
+    public <E> CompletableFuture<Envelope<E>> publish(E event, Metadata metadata) {
+        return bus.publish(event, metadata);
+    }
+
+    @Override
+    public <E> Subscription subscribe(Class<E> eventClass, SubscriptionOptions options, EventHandler<E> handler) {
+        return bus.subscribe(eventClass, options, handler);
+    }
+
+    @Override
+    public Subscription subscribe(String eventType, SubscriptionOptions options, EventHandler<Object> handler) {
+        return bus.subscribe(eventType, options, handler);
+    }
+
+    @Override
+    public void start() {
+        bus.start();
+    }
+
+    @Override
+    public ShutdownReport shutdown() {
+        return bus.shutdown();
+    }
+
+    @Override
+    public ShutdownReport shutdown(Duration timeout) {
+        return bus.shutdown(timeout);
+    }
+
+    @Override
+    public DeadLetterQueue deadLetters() {
+        return bus.deadLetters();
+    }
+
+    @Override
+    public BusState state() {
+        return bus.state();
+    }
+
+    @Override
+    public Health health() {
+        return bus.health();
+    }
+
+    @Override
+    public BusStats stats() {
+        return bus.stats();
+    }
+
+    @Override
+    public String toString() {
+        return bus.toString();
     }
 
     /**

@@ -1,18 +1,30 @@
 package dev.herald.redis;
 
+import dev.herald.BusState;
+import dev.herald.BusStats;
+import dev.herald.DeadLetterQueue;
+import dev.herald.Envelope;
+import dev.herald.EventBus;
 import dev.herald.EventBusBuilder;
-import dev.herald.internal.TransportEventBus;
+import dev.herald.EventHandler;
+import dev.herald.Health;
+import dev.herald.Metadata;
+import dev.herald.ShutdownReport;
+import dev.herald.Subscription;
+import dev.herald.SubscriptionOptions;
 import dev.herald.redis.internal.RedisDeadLetterStore;
 import dev.herald.redis.internal.RedisEndpoint;
-import dev.herald.redis.internal.RedisPubSubTransport;
-import dev.herald.redis.internal.RedisStreamsTransport;
 import dev.herald.redis.internal.SupportedLettuce;
+import dev.herald.redis.internal.pubsub.RedisPubSubTransport;
+import dev.herald.redis.internal.streams.RedisStreamsTransport;
 import dev.herald.spi.BusSettings;
 import dev.herald.spi.Transport;
-import java.time.Instant;
+import dev.herald.spi.TransportBus;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The event bus over Redis: the seed's {@code RedisEventBus}, on the Lettuce client.
@@ -79,7 +91,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe.
  */
-public final class RedisEventBus extends TransportEventBus {
+public final class RedisEventBus implements EventBus {
 
     /** How events travel through Redis. */
     public enum Mode {
@@ -92,8 +104,7 @@ public final class RedisEventBus extends TransportEventBus {
         STREAMS
     }
 
-    private final RedisEndpoint endpoint;
-    private final RedisDeadLetterStore store;
+    private final EventBus bus;
     private final Transport redisTransport;
 
     /**
@@ -106,9 +117,12 @@ public final class RedisEventBus extends TransportEventBus {
     }
 
     private RedisEventBus(Parts parts) {
-        super(parts.settings(), parts.transport(), parts.store());
-        this.endpoint = parts.endpoint();
-        this.store = parts.store();
+        RedisDeadLetterStore store = parts.store();
+        RedisEndpoint endpoint = parts.endpoint();
+        this.bus = TransportBus.create(parts.settings(), parts.transport(), store, () -> {
+            store.close();
+            endpoint.shutdown();
+        });
         this.redisTransport = parts.transport();
     }
 
@@ -166,9 +180,58 @@ public final class RedisEventBus extends TransportEventBus {
     }
 
     @Override
-    protected void afterShutdown() {
-        store.close();
-        endpoint.shutdown();
+    public <E> CompletableFuture<Envelope<E>> publish(E event, Metadata metadata) {
+        return bus.publish(event, metadata);
+    }
+
+    @Override
+    public <E> Subscription subscribe(Class<E> eventClass, SubscriptionOptions options, EventHandler<E> handler) {
+        return bus.subscribe(eventClass, options, handler);
+    }
+
+    @Override
+    public Subscription subscribe(String eventType, SubscriptionOptions options, EventHandler<Object> handler) {
+        return bus.subscribe(eventType, options, handler);
+    }
+
+    @Override
+    public void start() {
+        bus.start();
+    }
+
+    @Override
+    public ShutdownReport shutdown() {
+        return bus.shutdown();
+    }
+
+    @Override
+    public ShutdownReport shutdown(Duration timeout) {
+        return bus.shutdown(timeout);
+    }
+
+    @Override
+    public DeadLetterQueue deadLetters() {
+        return bus.deadLetters();
+    }
+
+    @Override
+    public BusState state() {
+        return bus.state();
+    }
+
+    @Override
+    public Health health() {
+        return bus.health();
+    }
+
+    @Override
+    public BusStats stats() {
+        return bus.stats();
+    }
+
+    @Override
+    public String toString() {
+        return bus.toString();
     }
 
     private record Parts(BusSettings settings, Transport transport, RedisDeadLetterStore store,

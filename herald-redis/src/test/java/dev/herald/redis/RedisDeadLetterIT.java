@@ -138,7 +138,7 @@ class RedisDeadLetterIT {
 
     @Test
     void theDeadLetterIdInTheLogIsTheIdUnderWhichItIsStored() {
-        Logger logger = (Logger) LoggerFactory.getLogger("dev.herald.internal.DeadLetterWriter");
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.herald.internal.deadletter.DeadLetterWriter");
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         logger.addAppender(appender);

@@ -14,14 +14,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds the Netty event loop running the current thread, for work that should run in batches on
- * a connection's event loop ({@link LoopTask}). Where Herald's {@link ReadingChannels} is
+ * a connection's event loop ({@link EventLoopBatchRunner}). Where Herald's {@link ReadingChannels} is
  * installed, that is the reading channel's {@link Channel#eventLoop()}; otherwise the loop of the
  * client's I/O group (from Lettuce's {@link EventLoopGroupProvider}) whose
  * {@link EventLoop#inEventLoop()} is true. Public API of Lettuce and Netty only. Callers keep the
  * loop they found and ask again only when a reply comes on another thread (a reconnect), see
  * {@link #current(EventLoop)}. Thread-safe.
  */
-final class EventLoops {
+public final class EventLoops {
 
     private static final Logger log = LoggerFactory.getLogger(EventLoops.class);
 
@@ -32,13 +32,13 @@ final class EventLoops {
     private volatile boolean released;
 
     /** Only the loops of channels read through {@link ReadingChannels}: for tests. */
-    static final EventLoops READING_ONLY = new EventLoops(null);
+    public static final EventLoops READING_ONLY = new EventLoops(null);
 
     /**
      * @param resources the client's resources, for its I/O group; null to look only at
      *     {@link ReadingChannels}
      */
-    EventLoops(@Nullable ClientResources resources) {
+    public EventLoops(@Nullable ClientResources resources) {
         this.resources = resources;
     }
 
@@ -46,7 +46,7 @@ final class EventLoops {
      * The event loop running this thread: {@code known} when it is that loop (no lookup), else
      * found again; null off Netty or where it cannot be known.
      */
-    @Nullable EventLoop current(@Nullable EventLoop known) {
+    public @Nullable EventLoop current(@Nullable EventLoop known) {
         if (known != null && known.inEventLoop()) {
             return known;
         }
@@ -85,7 +85,7 @@ final class EventLoops {
     }
 
     /** Gives back the reference to the I/O group, if one was taken. */
-    void release() {
+    public void release() {
         synchronized (lock) {
             released = true;
             EventLoopGroup g = group;

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * write (one system call for Herald, one read for Redis); when it is idle, the flush runs at
  * once, so a lone publish is not delayed.
  *
- * <p>Order: exactly one flush is scheduled or running at a time ({@link LoopTask}), so batches
+ * <p>Order: exactly one flush is scheduled or running at a time ({@link EventLoopBatchRunner}), so batches
  * reach the socket in the order the commands were sent. The event loop is learnt from the first
  * reply (completions run on it; {@link EventLoops}), and again when replies come on another one
  * after a reconnect; until then, and off Netty, the sending thread flushes itself.
@@ -23,14 +23,14 @@ final class PublishFlusher {
 
     private final Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection;
     private final AtomicInteger unflushed = new AtomicInteger();
-    private final LoopTask flush;
+    private final EventLoopBatchRunner flush;
     private final EventLoops loops;
     private volatile @Nullable EventLoop eventLoop;
 
     PublishFlusher(Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection, EventLoops loops) {
         this.connection = connection;
         this.loops = loops;
-        this.flush = new LoopTask(this::flushCommands, () -> unflushed.get() > 0, () -> eventLoop);
+        this.flush = new EventLoopBatchRunner(this::flushCommands, () -> unflushed.get() > 0, () -> eventLoop);
     }
 
     /** After a command was handed to Lettuce: makes sure a flush follows. */

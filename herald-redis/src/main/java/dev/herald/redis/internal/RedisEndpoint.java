@@ -88,7 +88,7 @@ public final class RedisEndpoint {
      *
      * @return the connection, and whether it is named
      */
-    io.lettuce.core.pubsub.StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub(String clientName) {
+    public io.lettuce.core.pubsub.StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub(String clientName) {
         if (uriText != null) {
             RedisURI named = RedisURI.create(uriText); // a copy with everything, Sentinel nodes included
             named.setClientName(clientName);
@@ -98,12 +98,12 @@ public final class RedisEndpoint {
     }
 
     /** Whether {@link #connectPubSub(String)} names the connection. */
-    boolean namesConnections() {
+    public boolean namesConnections() {
         return uri != null;
     }
 
     /** Records the address a connection reached, for messages about a user's client. */
-    void connectedTo(SocketAddress socketAddress) {
+    public void connectedTo(SocketAddress socketAddress) {
         this.address = socketAddress.toString();
     }
 
@@ -199,7 +199,7 @@ public final class RedisEndpoint {
     }
 
     /** The message of an error and of its root cause, for messages that name what Redis said. */
-    static String rootMessage(Throwable e) {
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
@@ -210,7 +210,7 @@ public final class RedisEndpoint {
     }
 
     /** A single daemon thread for a transport's timers: heartbeats, retries, sweeps. */
-    static java.util.concurrent.ScheduledExecutorService daemonScheduler(String name) {
+    public static java.util.concurrent.ScheduledExecutorService daemonScheduler(String name) {
         return java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

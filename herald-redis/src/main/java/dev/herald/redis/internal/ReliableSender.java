@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * that fails is tried again with backoff; at the publish timeout the future fails with a
  * {@link RedisPublishException} naming the endpoint. Nothing waits forever.
  */
-final class ReliableSender {
+public final class ReliableSender {
 
     private static final long SWEEP_MILLIS = 20;
     private static final int FULL_SWEEP_EVERY = 5;
@@ -45,7 +45,7 @@ final class ReliableSender {
      *     its commands are then flushed in batches by a {@link PublishFlusher} on the event loop
      *     these find
      */
-    ReliableSender(RedisEndpoint endpoint, Duration timeout, ScheduledExecutorService scheduler,
+    public ReliableSender(RedisEndpoint endpoint, Duration timeout, ScheduledExecutorService scheduler,
             Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection, BooleanSupplier closed, @Nullable EventLoops batching) {
         this.endpoint = endpoint;
         this.timeout = timeout;
@@ -56,7 +56,7 @@ final class ReliableSender {
         scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    CompletableFuture<Void> send(String target, Function<RedisAsyncCommands<byte[], byte[]>, RedisFuture<?>> command) {
+    public CompletableFuture<Void> send(String target, Function<RedisAsyncCommands<byte[], byte[]>, RedisFuture<?>> command) {
         CompletableFuture<Void> result = new CompletableFuture<>();
         attempt(target, command, result, System.nanoTime() + timeout.toNanos(), 1, null);
         return result;
@@ -155,7 +155,7 @@ final class ReliableSender {
     private record Pending(RedisFuture<?> command, long deadline, Runnable onTimeout) {
     }
 
-    long retries() {
+    public long retries() {
         return retries.sum();
     }
 }

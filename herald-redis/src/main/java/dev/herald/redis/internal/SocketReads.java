@@ -20,10 +20,10 @@ import org.jspecify.annotations.Nullable;
  * Elsewhere nothing is learnt ({@link #learnt()} stays false) and both calls do nothing: the
  * caller discards and counts as before. Thread-safe: Netty applies {@code autoRead} on the channel's event loop.
  */
-final class SocketReads {
+public final class SocketReads {
 
     /** Never pauses. */
-    static final SocketReads NONE = new SocketReads(false);
+    public static final SocketReads NONE = new SocketReads(false);
 
     private final boolean learning;
     private volatile @Nullable Channel channel;
@@ -36,7 +36,7 @@ final class SocketReads {
      * A switch that learns the subscriber's socket from {@link #learn()}, which finds it where the
      * client's resources have {@link ReadingChannels}.
      */
-    static SocketReads learnable() {
+    public static SocketReads learnable() {
         return new SocketReads(true);
     }
 
@@ -45,7 +45,7 @@ final class SocketReads {
      * confirmations, which come again after a reconnect): takes the channel being read as the
      * connection's socket.
      */
-    void learn() {
+    public void learn() {
         Channel reading = ReadingChannels.reading();
         if (learning && reading != null && reading != channel) {
             channel = reading;
@@ -57,7 +57,7 @@ final class SocketReads {
      * where the client's resources lack {@link ReadingChannels}, or where listeners are not called
      * within the read (a client that publishes on a scheduler).
      */
-    boolean learnt() {
+    public boolean learnt() {
         return channel != null;
     }
 
@@ -67,12 +67,12 @@ final class SocketReads {
      * @return false if there is no socket to pause (unsupported, not learnt yet, or closed by a
      *     reconnect: the next connection reads from the start)
      */
-    boolean pause() {
+    public boolean pause() {
         return set(false);
     }
 
     /** Reads again: what waited in the socket and in Redis comes in. */
-    void resume() {
+    public void resume() {
         set(true);
     }
 

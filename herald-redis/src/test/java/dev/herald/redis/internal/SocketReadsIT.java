@@ -1,5 +1,7 @@
 package dev.herald.redis.internal;
 
+import dev.herald.redis.internal.pubsub.RedisPubSubTransport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;

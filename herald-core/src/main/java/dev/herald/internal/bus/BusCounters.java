@@ -1,0 +1,22 @@
+package dev.herald.internal.bus;
+
+import dev.herald.BusStats;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The counters behind {@link dev.herald.EventBus#stats()}. Thread-safe. */
+public final class BusCounters {
+    final LongAdder published = new LongAdder();
+    final LongAdder publishFailed = new LongAdder();
+    public final LongAdder received = new LongAdder();
+    public final LongAdder handled = new LongAdder();
+    public final LongAdder retried = new LongAdder();
+    public final LongAdder deadLettered = new LongAdder();
+    public final LongAdder parked = new LongAdder();
+    public final LongAdder leftPending = new LongAdder();
+    public final LongAdder deadLettersNotStored = new LongAdder();
+
+    public BusStats snapshot() {
+        return new BusStats(published.sum(), publishFailed.sum(), received.sum(), handled.sum(), retried.sum(),
+                deadLettered.sum(), parked.sum(), leftPending.sum(), deadLettersNotStored.sum());
+    }
+}

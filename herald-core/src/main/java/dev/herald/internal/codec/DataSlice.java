@@ -1,0 +1,13 @@
+package dev.herald.internal.codec;
+
+/**
+ * Where an event's {@code data} sits: a slice of the received message (not a copy), parsed
+ * into the handler's class only when the handler runs.
+ *
+ * @param bytes the message, or the re-encoded scalar
+ * @param offset where the data's JSON starts
+ * @param length its length in bytes
+ * @param parsed the data already bound to the class of the handler it was decoded for, or null
+ */
+public record DataSlice(byte[] bytes, int offset, int length, @org.jspecify.annotations.Nullable Object parsed) {
+}

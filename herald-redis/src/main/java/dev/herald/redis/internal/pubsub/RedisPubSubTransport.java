@@ -1,0 +1,528 @@
+package dev.herald.redis.internal.pubsub;
+
+import dev.herald.redis.internal.EventLoops;
+import dev.herald.redis.internal.RedisEndpoint;
+import dev.herald.redis.internal.ReliableSender;
+import dev.herald.redis.internal.SocketReads;
+
+import dev.herald.redis.internal.KeysByType;
+
+import dev.herald.Health;
+import dev.herald.redis.RedisKeys;
+import dev.herald.spi.DeliveryListener;
+import dev.herald.spi.Transport;
+import dev.herald.spi.TransportFeatures;
+import dev.herald.spi.TransportSubscription;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Redis Pub/Sub: one channel per event type ({@code <prefix>:<type>}), one Pub/Sub connection
+ * per bus for every subscription, a separate connection for publishing. A heartbeat published on
+ * the bus's own channel checks the subscription end to end; publisher sequence numbers count
+ * what was missed while disconnected. The heartbeat is a CloudEvent of the reserved type
+ * {@value RedisKeys#HEARTBEAT_TYPE} ({@link HeartbeatEvent}), so that everything the transport
+ * publishes under the prefix reads as a CloudEvent; the subscriber recognizes it by its channel.
+ */
+public final class RedisPubSubTransport implements Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisPubSubTransport.class);
+    private static final DeliveryListener[] NONE = new DeliveryListener[0];
+    /** How often an unsubscribe that waits for its reply checks that the connection is still up. */
+    private static final long REPLY_POLL_MILLIS = 50;
+    /** Besides after each reconnect, subscriptions are checked in CLIENT LIST every this many heartbeats. */
+    private static final int VERIFY_EVERY_HEARTBEATS = 15;
+
+    /**
+     * Options of the transport.
+     *
+     * @param source the CloudEvents source of the heartbeats, the bus's
+     * @param clock the clock of the heartbeats' ids and times
+     */
+    public record Options(String prefix, String source, String instanceId, Clock clock, Duration publishTimeout,
+            Duration heartbeatInterval, Duration heartbeatTimeout, int bufferMessages, long bufferBytes) {
+    }
+
+    private final RedisEndpoint endpoint;
+    private final Options options;
+    private final String heartbeatChannel;
+    private final HeartbeatEvent heartbeatEvent;
+    /**
+     * Per channel, its listeners. Each array is replaced under {@link #subscribeLock}, never
+     * written, so the event loop hands it on with each message without a copy or a lock.
+     */
+    private final Map<String, DeliveryListener[]> listeners = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> channelBytes = new ConcurrentHashMap<>();
+    private final KeysByType channels;
+    private final GapDetector gaps = new GapDetector();
+    private final SubscriberIntake intake;
+    private final EventLoops loops;
+    /** The subscriber's socket, learnt from its {@code subscribed} callbacks where the client allows. */
+    private final SocketReads reads;
+    private final ScheduledExecutorService scheduler;
+    private final LongAdder reconnects = new LongAdder();
+    private final ReliableSender sender;
+    private final AtomicLong heartbeatsSent = new AtomicLong();
+    private final Object subscribeLock = new Object();
+    private volatile long lastHeartbeatNanos;
+    private volatile long startedNanos;
+    private volatile boolean deaf;
+    /**
+     * Our connections (publisher, subscriber) that are down: the bus is disconnected until both
+     * are back, whichever comes back first.
+     */
+    private final java.util.Set<RedisChannelHandler<?, ?>> down = ConcurrentHashMap.newKeySet();
+    /** False from a reconnect of the subscriber until a heartbeat came through it. */
+    private volatile boolean heardSinceReconnect = true;
+    private volatile boolean closed;
+    private volatile boolean clientListDenied;
+    /** Heartbeats and CLIENT LIST. */
+    private @Nullable StatefulRedisConnection<byte[], byte[]> publisher;
+    /** Events only: auto-flush off, flushed in batches by the sender. */
+    private @Nullable StatefulRedisConnection<byte[], byte[]> publishing;
+    private @Nullable StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
+
+    private final RedisConnectionStateListener connectionEvents = new RedisConnectionStateListener() {
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if (isOurs(connection)) {
+                endpoint.connectedTo(address);
+                if (connection == subscriber) {
+                    heardSinceReconnect = false; // up again once a heartbeat came through the new connection
+                }
+                if (down.remove(connection) && down.isEmpty()) {
+                    reconnects.increment();
+                    log.info("Reconnected to {}; resubscribing, and verifying the subscriptions", endpoint.describe());
+                    if (!closed) {
+                        scheduler.schedule(RedisPubSubTransport.this::verifySubscriptions, 50, TimeUnit.MILLISECONDS);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (isOurs(connection) && !closed && down.add(connection) && down.size() == 1) {
+                log.warn("Lost the connection to {}; reconnecting. Pub/Sub events published meanwhile are missed, and counted",
+                        endpoint.describe());
+            }
+        }
+    };
+
+    public RedisPubSubTransport(RedisEndpoint endpoint, Options options) {
+        this.endpoint = endpoint;
+        this.options = options;
+        this.heartbeatChannel = RedisKeys.heartbeat(options.prefix(), options.instanceId());
+        this.heartbeatEvent = new HeartbeatEvent(options.source(), options.instanceId(), options.clock());
+        this.channels = new KeysByType(this::channelOf);
+        this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
+                "herald-intake-" + options.instanceId());
+        this.scheduler = RedisEndpoint.daemonScheduler("herald-redis-" + options.instanceId());
+        this.loops = new EventLoops(endpoint.client().getResources());
+        this.reads = SocketReads.learnable();
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
+    }
+
+    /** How long after start the subscriber's socket must be known, else a WARN says reads cannot pause. */
+    private static final Duration READS_LEARNT_WITHIN = Duration.ofSeconds(1);
+
+    private void warnIfReadsCannotPause() {
+        if (!reads.learnt() && !closed) {
+            log.warn("Cannot pause reading from {} when handlers fall behind: the RedisClient's ClientResources lack "
+                    + "HeraldNetty.customizer() (or its listeners are not called within the socket's read, as with "
+                    + "publishOnScheduler), so beyond the subscriber buffer further events are discarded and counted "
+                    + "(discardedEvents, missedEvents); health reports readPausing=0. Build the client with "
+                    + "ClientResources.builder().nettyCustomizer(HeraldNetty.customizer()), or pass a URI", endpoint.describe());
+        }
+    }
+
+    private String subscriberName() {
+        return options.prefix() + "-sub-" + options.instanceId();
+    }
+
+    private boolean isOurs(RedisChannelHandler<?, ?> connection) {
+        // not the events connection: its reconnects say nothing about what the subscriber hears
+        return connection == publisher || connection == subscriber;
+    }
+
+    @Override
+    public TransportFeatures features() {
+        return TransportFeatures.BROADCAST;
+    }
+
+    @Override
+    public void start() {
+        endpoint.client().addListener(connectionEvents);
+        try {
+            publisher = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+            StatefulRedisConnection<byte[], byte[]> events = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+            events.setAutoFlushCommands(false);
+            publishing = events;
+            StatefulRedisPubSubConnection<byte[], byte[]> sub = endpoint.connectPubSub(subscriberName());
+            subscriber = sub;
+            sub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] channel, byte[] message) {
+                    receive(channel, message);
+                }
+
+                @Override
+                public void subscribed(byte[] channel, long count) {
+                    reads.learn(); // within the read of the connection's socket, after each reconnect too
+                }
+            });
+            sub.sync().subscribe(channel(heartbeatChannel));
+        } catch (RedisException e) {
+            closeConnections();
+            endpoint.client().removeListener(connectionEvents);
+            throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
+        }
+        intake.start(reads, loops);
+        // the subscribe confirmation taught the socket, unless the client cannot show it: said once, a moment later
+        scheduler.schedule(this::warnIfReadsCannotPause, READS_LEARNT_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        startedNanos = System.nanoTime();
+        lastHeartbeatNanos = startedNanos;
+        long every = options.heartbeatInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::heartbeat, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** A channel's name and its bytes as they arrive: most messages come on the channel of the one before. */
+    private record ChannelName(byte[] bytes, String name) {
+    }
+
+    /**
+     * The channel of the last message: one immutable pair, so that a reconnect that moves the
+     * connection to another event loop thread can only miss it, never read half of it.
+     */
+    private ChannelName lastChannel = new ChannelName(new byte[0], "");
+
+    /** On Lettuce's event loop: no blocking, no decoding. */
+    private void receive(byte[] channel, byte[] message) {
+        ChannelName last = lastChannel;
+        String name;
+        if (Arrays.equals(channel, last.bytes())) {
+            name = last.name(); // no new string, and its hash (for the lookups below) already known
+        } else {
+            name = new String(channel, StandardCharsets.UTF_8);
+            lastChannel = new ChannelName(channel, name);
+        }
+        if (name.equals(heartbeatChannel)) {
+            lastHeartbeatNanos = System.nanoTime();
+            heardSinceReconnect = true;
+            return;
+        }
+        DeliveryListener[] targets = listeners.get(name);
+        if (targets != null && targets.length > 0) {
+            intake.offer(name, message, targets);
+        }
+    }
+
+    private byte[] channel(String name) {
+        return channelBytes.computeIfAbsent(name, n -> n.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String channelOf(String eventType) {
+        return RedisKeys.channel(options.prefix(), eventType);
+    }
+
+    // ------------------------------------------------------------------ publish
+
+    @Override
+    public CompletableFuture<Void> publish(String eventType, byte[] message) {
+        KeysByType.Key channel = channels.of(eventType);
+        return sender.send(channel.name(), redis -> redis.publish(channel.bytes(), message));
+    }
+
+    // ------------------------------------------------------------------ subscribe
+
+    @Override
+    public TransportSubscription subscribe(String eventType, String group, DeliveryListener listener) {
+        String channel = channelOf(eventType);
+        synchronized (subscribeLock) {
+            DeliveryListener[] before = listeners.getOrDefault(channel, NONE);
+            DeliveryListener[] after = Arrays.copyOf(before, before.length + 1);
+            after[before.length] = listener;
+            listeners.put(channel, after);
+            if (before.length == 0) {
+                try {
+                    requireSubscriber().sync().subscribe(channel(channel)); // returns once Redis confirmed it
+                } catch (RedisException e) {
+                    listeners.put(channel, before);
+                    throw new IllegalStateException("cannot subscribe to " + channel + " on " + endpoint.describe() + ": "
+                            + RedisEndpoint.rootMessage(e), e);
+                }
+            }
+        }
+        return () -> cancel(channel, listener);
+    }
+
+    private void cancel(String channel, DeliveryListener listener) {
+        synchronized (subscribeLock) {
+            DeliveryListener[] list = listeners.getOrDefault(channel, NONE);
+            if (!Arrays.asList(list).contains(listener)) {
+                return;
+            }
+            // Redis answers in order: once it confirms UNSUBSCRIBE (or a PING, while other handlers
+            // stay), every message it pushed before has reached receive() and the intake, with
+            // this listener among its targets. Only then is the listener removed.
+            StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
+            if (s != null && s.isOpen()) {
+                intake.holdReads(); // the reply must come even while a handler is stuck
+                try {
+                    awaitReply(s, list.length == 1 ? s.async().unsubscribe(channel(channel)) : s.async().ping());
+                } catch (RuntimeException | ExecutionException e) {
+                    // a RedisException, or Lettuce misreading a reply on a RESP2 Pub/Sub connection
+                    // (lettuce#2400: "No enum constant ...PubSubOutput.Type.pong"): either way the
+                    // listener is removed below, and the connection closes with the transport
+                    log.debug("Unsubscribing {} failed; the connection goes away anyway", channel, e);
+                } finally {
+                    intake.releaseReads();
+                }
+            }
+            listeners.put(channel, Arrays.stream(list).filter(l -> l != listener).toArray(DeliveryListener[]::new));
+        }
+    }
+
+    /**
+     * Waits for Redis's reply to a command on the subscriber connection, but not for a connection
+     * that went down (a shutdown must keep its deadline while Redis is unreachable, and Lettuce
+     * would hold the command for the reconnect), and at most the publish timeout.
+     */
+    private void awaitReply(StatefulRedisPubSubConnection<byte[], byte[]> s, RedisFuture<?> reply) throws ExecutionException {
+        long end = System.nanoTime() + options.publishTimeout().toNanos();
+        try {
+            while (true) {
+                try {
+                    reply.get(REPLY_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException e) {
+                    if (!s.isOpen() || System.nanoTime() - end > 0) {
+                        reply.cancel(false);
+                        log.debug("No reply from {} to unsubscribing; the connection is down or slow", endpoint.describe());
+                        return;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reply.cancel(false);
+        }
+    }
+
+    @Override
+    public void awaitDelivered(Duration timeout) throws InterruptedException {
+        intake.flush(timeout);
+    }
+
+    private boolean disconnected() {
+        return !down.isEmpty();
+    }
+
+    private StatefulRedisPubSubConnection<byte[], byte[]> requireSubscriber() {
+        StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
+        if (s == null) {
+            throw new IllegalStateException("the Redis transport is not started");
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------------ heartbeat and health
+
+    private void heartbeat() {
+        try {
+            long now = System.nanoTime();
+            long silentNanos = now - lastHeartbeatNanos;
+            long timeout = options.heartbeatTimeout().toNanos();
+            // while reads wait for the handlers, heartbeats wait in Redis with the events: not deaf
+            boolean late = silentNanos > timeout && !intake.readsPaused() && now - intake.resumedNanos() > timeout;
+            if (late && !deaf) {
+                deaf = true;
+                log.warn("No heartbeat came back through {} for {} ms: the subscription may be deaf; resubscribing",
+                        endpoint.describe(), TimeUnit.NANOSECONDS.toMillis(silentNanos));
+            } else if (!late && deaf) {
+                deaf = false;
+                log.info("Heartbeat through {} is back: the subscription works again", endpoint.describe());
+            }
+            if (!disconnected()) {
+                if (late) {
+                    resubscribe(); // never queued while disconnected: Lettuce resubscribes on reconnect itself
+                }
+                if (late || heartbeatsSent.get() % VERIFY_EVERY_HEARTBEATS == 0) {
+                    verifySubscriptions(); // CLIENT LIST costs Redis O(clients): not every heartbeat
+                }
+            }
+            StatefulRedisConnection<byte[], byte[]> p = publisher;
+            if (p != null && !closed) {
+                p.async().publish(channel(heartbeatChannel), heartbeatEvent.encode(heartbeatsSent.incrementAndGet()));
+            }
+        } catch (RuntimeException e) {
+            log.debug("Heartbeat failed", e);
+        }
+    }
+
+    /**
+     * Asks Redis how many channels our subscriber connection is subscribed to ({@code CLIENT LIST},
+     * field {@code sub}) and resubscribes when some are missing: a connection can come back from
+     * a reconnect without all of them. Skipped where the ACL forbids CLIENT LIST, and for a
+     * client passed in by the user (its connections carry no name of ours); the heartbeat still
+     * covers the connection as a whole.
+     */
+    private void verifySubscriptions() {
+        StatefulRedisConnection<byte[], byte[]> p = publisher;
+        if (p == null || closed || disconnected() || clientListDenied || !endpoint.namesConnections()) {
+            return;
+        }
+        int expected;
+        synchronized (subscribeLock) {
+            expected = 1 + (int) listeners.values().stream().filter(l -> l.length > 0).count();
+        }
+        String clients;
+        try {
+            clients = p.sync().clientList();
+        } catch (RedisException e) {
+            if (String.valueOf(e.getMessage()).contains("NOPERM")) {
+                clientListDenied = true;
+                log.info("CLIENT LIST is not allowed for this Redis user; subscriptions are verified by the heartbeat only");
+            }
+            return;
+        }
+        String marker = " name=" + subscriberName() + " ";
+        for (String line : clients.split("\n")) {
+            int at = line.indexOf(marker);
+            if (at < 0) {
+                continue;
+            }
+            int sub = line.indexOf(" sub=");
+            if (sub < 0) {
+                return;
+            }
+            int end = line.indexOf(' ', sub + 5);
+            int actual = Integer.parseInt(line.substring(sub + 5, end < 0 ? line.length() : end).trim());
+            if (actual < expected) {
+                log.warn("Redis reports {} channel subscription(s) on our connection to {}, {} expected: resubscribing",
+                        actual, endpoint.describe(), expected);
+                resubscribe();
+            }
+            return;
+        }
+    }
+
+    private void resubscribe() {
+        StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
+        if (s == null || closed || !s.isOpen()) {
+            return; // while it reconnects, Lettuce resubscribes it itself; a SUBSCRIBE queued meanwhile only races that
+        }
+        List<byte[]> all = new java.util.ArrayList<>();
+        all.add(channel(heartbeatChannel));
+        synchronized (subscribeLock) {
+            listeners.forEach((channel, list) -> {
+                if (list.length > 0) {
+                    all.add(channel(channel));
+                }
+            });
+        }
+        s.async().subscribe(all.toArray(new byte[0][]));
+    }
+
+    @Override
+    public Health health() {
+        long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeartbeatNanos);
+        Map<String, Long> counters = Map.of(
+                "reconnects", reconnects.sum(),
+                "missedEvents", gaps.missed(),
+                "discardedEvents", intake.discarded(),
+                "publishRetries", sender.retries(),
+                "heartbeatAgeMillis", silentMillis,
+                "bufferedEvents", (long) intake.buffered(),
+                "receivedEvents", intake.received(),
+                "readPauses", intake.pauses(),
+                "readPausing", reads.learnt() ? 1L : 0L);
+        if (closed) {
+            return new Health(false, "closed", counters);
+        }
+        if (disconnected()) {
+            return new Health(false, "disconnected from " + endpoint.describe() + "; reconnecting", counters);
+        }
+        if (!heardSinceReconnect) {
+            return new Health(false, "reconnected to " + endpoint.describe()
+                    + "; waiting for the first heartbeat through the new subscription", counters);
+        }
+        if (intake.readsPaused()) {
+            return new Health(true, "connected to " + endpoint.describe() + "; reading paused while handlers catch up ("
+                    + intake.buffered() + " events buffered; Redis holds what follows up to its client-output-buffer-limit pubsub)",
+                    counters);
+        }
+        if (deaf || silentMillis > options.heartbeatTimeout().toMillis() && System.nanoTime() - intake.resumedNanos()
+                > options.heartbeatTimeout().toNanos()) {
+            return new Health(false, "no heartbeat through " + endpoint.describe() + " for " + silentMillis
+                    + " ms: subscription deaf, resubscribing", counters);
+        }
+        return new Health(true, "connected to " + endpoint.describe() + ", heartbeat " + silentMillis + " ms ago", counters);
+    }
+
+    /** Events missed while disconnected or cut off, counted from publisher sequence numbers. */
+    public long missedEvents() {
+        return gaps.missed();
+    }
+
+    // ------------------------------------------------------------------ close
+
+    @Override
+    public void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        scheduler.shutdownNow();
+        intake.stop();
+        closeConnections();
+        endpoint.client().removeListener(connectionEvents);
+        loops.release();
+        long missed = gaps.missed();
+        if (missed > 0 || intake.discarded() > 0) {
+            log.warn("Pub/Sub subscriber of {} missed {} event(s) in all ({} discarded by its full buffer)",
+                    endpoint.describe(), missed, intake.discarded());
+        }
+    }
+
+    private void closeConnections() {
+        if (subscriber != null) {
+            subscriber.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (publishing != null) {
+            publishing.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "redis-pubsub " + endpoint.describe();
+    }
+}

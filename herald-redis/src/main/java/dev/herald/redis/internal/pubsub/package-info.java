@@ -1,0 +1,10 @@
+/**
+ * The Redis Pub/Sub transport: publishing, subscriber intake, heartbeats and gap detection.
+ *
+ * <p>Herald's implementation, not API: classes here may change in any release. Depend on
+ * {@code dev.herald} and {@code dev.herald.spi} instead.
+ */
+@NullMarked
+package dev.herald.redis.internal.pubsub;
+
+import org.jspecify.annotations.NullMarked;

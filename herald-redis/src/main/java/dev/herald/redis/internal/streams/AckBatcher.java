@@ -1,0 +1,63 @@
+package dev.herald.redis.internal.streams;
+
+import dev.herald.redis.internal.EventLoopBatchRunner;
+
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Acknowledges one consumer group's stream entries in batches: handlers' workers hand in entry
+ * ids, and one task on the connection's event loop sends them as one {@code XACK} with many ids,
+ * as many as came in since the last one. Under load that is one command for dozens of entries
+ * instead of one each; when idle, an id goes out at once. The loop is learnt from the replies to
+ * these XACKs ({@link ReplyLoop}); until then, and if it cannot be, the asking thread sends. An entry whose acknowledgement is lost
+ * (connection gone) stays pending and is delivered again: at-least-once either way. Thread-safe.
+ */
+final class AckBatcher {
+
+    /** Ids per XACK at most: Redis takes any number, but a huge command would delay the others. */
+    private static final int MAX_IDS = 1000;
+
+    private final byte[] stream;
+    private final byte[] group;
+    private final Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection;
+    private final ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
+    private final ReplyLoop loop;
+    private final EventLoopBatchRunner sending;
+
+    AckBatcher(String stream, String group, Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection,
+            ReplyLoop loop) {
+        this.stream = stream.getBytes(StandardCharsets.UTF_8);
+        this.group = group.getBytes(StandardCharsets.UTF_8);
+        this.connection = connection;
+        this.loop = loop;
+        this.sending = new EventLoopBatchRunner(this::send, () -> !ids.isEmpty(), loop::current);
+    }
+
+    void ack(String id) {
+        ids.add(id);
+        sending.request();
+    }
+
+    /** Sends what was handed in so far before returning; before the connection closes. */
+    void flush() {
+        sending.drainHere(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+    }
+
+    private void send() {
+        List<String> batch = new ArrayList<>();
+        String id;
+        while (batch.size() < MAX_IDS && (id = ids.poll()) != null) {
+            batch.add(id);
+        }
+        StatefulRedisConnection<byte[], byte[]> c = connection.get();
+        if (!batch.isEmpty() && c != null && c.isOpen()) {
+            loop.learnFrom(c.async().xack(stream, group, batch.toArray(new String[0])));
+        }
+    }
+}

@@ -1,0 +1,802 @@
+package dev.herald.redis.internal.streams;
+
+import dev.herald.redis.internal.EventLoops;
+import dev.herald.redis.internal.RedisEndpoint;
+import dev.herald.redis.internal.ReliableSender;
+
+import dev.herald.redis.internal.KeysByType;
+
+import dev.herald.Health;
+import dev.herald.redis.RedisKeys;
+import dev.herald.spi.Delivery;
+import dev.herald.spi.DeliveryListener;
+import dev.herald.spi.Transport;
+import dev.herald.spi.TransportFeatures;
+import dev.herald.spi.TransportSubscription;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.UnblockType;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Redis Streams: one stream per event type ({@code <prefix>:stream:<type>}), trimmed with
+ * {@code MAXLEN ~}; one consumer group per handler, named {@code <source>:<handler>}, so the
+ * instances of one service share a handler's work and one handler's retries never re-run another;
+ * consumer name = the bus's instance id. Each subscription has its own reader thread and
+ * connection ({@code XREADGROUP ... BLOCK} holds a connection), which pulls only as fast as the
+ * handler's queue takes: a backlog waits in Redis, not in memory. An entry is acknowledged only
+ * once it was handled or dead-lettered. Entries left pending by another consumer that died are
+ * claimed after the visibility timeout ({@link ClaimedEntries}); never those this consumer holds
+ * ({@link InHand}: they may still wait in its handler's queue), only its own that were lost on the
+ * way (a read's reply or an acknowledgement lost with a connection); what an earlier run under the
+ * same instance id left is taken back once, when a handler's reader starts. An entry whose handler
+ * was started as often as the delivery limit without finishing is dead-lettered without another try:
+ * only starts count, so a poison entry's batch neighbours are not dead-lettered with it (see
+ * {@link Entry} for the one imprecision). A start is recorded only while the entry is still this
+ * consumer's: one another consumer took over while it waited in the handler's queue (an entry
+ * read is checked when it waited longer than half the visibility timeout) is left to that
+ * consumer, neither run nor acknowledged here. Every entry read is handed over, even after its
+ * subscription was cancelled: the bus queues it, or leaves it pending and releases it, and it is
+ * claimed again after the visibility timeout (by this instance too, for the same handler
+ * subscribed again). A group that vanished with Redis's data is re-created from the start of what
+ * the stream holds. Closing (or stopping a reader) ends its blocked read at once, so nothing is
+ * read after a shutdown's report.
+ */
+public final class RedisStreamsTransport implements Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisStreamsTransport.class);
+    private static final String FIELD = RedisKeys.STREAM_FIELD;
+    private static final byte[] FIELD_BYTES = FIELD.getBytes(StandardCharsets.UTF_8);
+    private static final List<String> OTHER_FIELDS = List.of("data", "payload", "message", "body", "value", "json");
+
+    /**
+     * Options of the transport.
+     *
+     * @param prefix key prefix
+     * @param source names the groups
+     * @param instanceId the consumer name
+     * @param publishTimeout how long a publish may wait
+     * @param retention approximate MAXLEN of each stream
+     * @param batch entries per read
+     * @param block how long a read waits for entries
+     * @param visibilityTimeout idle time after which another consumer's pending entry is claimed
+     * @param deliveryLimit handler starts after which an unfinished entry is dead-lettered
+     * @param startFrom where a new group starts: {@code $} (new events only), {@code 0}, or an entry id
+     */
+    public record Options(String prefix, String source, String instanceId, Duration publishTimeout, long retention,
+            int batch, Duration block, Duration visibilityTimeout, int deliveryLimit, String startFrom) {
+    }
+
+    private final RedisEndpoint endpoint;
+    private final Options options;
+    private final ScheduledExecutorService scheduler;
+    private final ReliableSender sender;
+    private final EventLoops loops;
+    /** The event loop of {@link #commands}, learnt from XACK replies; acknowledgements are sent from it. */
+    private final ReplyLoop commandsLoop;
+    private final List<Reader> readers = new CopyOnWriteArrayList<>();
+    /** Per group, the entries handed over and not acknowledged; its first reader takes back what an earlier run left. */
+    private final Map<String, InHand> inHand = new ConcurrentHashMap<>();
+    /** Every reader's, also of readers stopped since: their last acknowledgements are sent before closing. */
+    private final List<AckBatcher> ackBatchers = new CopyOnWriteArrayList<>();
+    private final StartRecorder starts;
+    /** An entry read that waited in the handler's queue longer than this is checked to be still ours before it runs. */
+    private final long recheckAfterNanos;
+    private final LongAdder claimed = new LongAdder();
+    private final LongAdder readErrors = new LongAdder();
+    private final XAddArgs addArgs;
+    private final KeysByType streams;
+    private volatile @Nullable String lastError;
+    private volatile boolean closed;
+    private @Nullable StatefulRedisConnection<byte[], byte[]> commands;
+    /** XADD only: auto-flush off, flushed in batches by the sender. */
+    private @Nullable StatefulRedisConnection<byte[], byte[]> publishing;
+
+    public RedisStreamsTransport(RedisEndpoint endpoint, Options options) {
+        this.endpoint = endpoint;
+        this.options = options;
+        this.addArgs = XAddArgs.Builder.maxlen(options.retention()).approximateTrimming();
+        this.streams = new KeysByType(type -> RedisKeys.stream(options.prefix(), type));
+        this.scheduler = RedisEndpoint.daemonScheduler("herald-streams-" + options.instanceId());
+        this.loops = new EventLoops(endpoint.client().getResources());
+        this.commandsLoop = new ReplyLoop(loops);
+        this.starts = new StartRecorder(endpoint.describe());
+        this.recheckAfterNanos = options.visibilityTimeout().toNanos() / 2;
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
+    }
+
+    @Override
+    public TransportFeatures features() {
+        return TransportFeatures.DURABLE;
+    }
+
+    /** The consumer group of a handler. */
+    public static String groupOf(String source, String handlerName) {
+        return source + ":" + handlerName;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void start() {
+        try {
+            StatefulRedisConnection<byte[], byte[]> c = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+            commands = c;
+            c.sync().ping();
+            StatefulRedisConnection<byte[], byte[]> events = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+            events.setAutoFlushCommands(false);
+            publishing = events;
+        } catch (RedisException e) {
+            if (commands != null) {
+                commands.close();
+            }
+            if (publishing != null) {
+                publishing.close();
+            }
+            throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": "
+                    + RedisEndpoint.rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(String eventType, byte[] message) {
+        KeysByType.Key stream = streams.of(eventType);
+        return sender.send(stream.name(), redis -> redis.xadd(stream.bytes(), addArgs, FIELD_BYTES, message));
+    }
+
+    @Override
+    public TransportSubscription subscribe(String eventType, String handlerName, DeliveryListener listener) {
+        String stream = RedisKeys.stream(options.prefix(), eventType);
+        String group = groupOf(options.source(), handlerName);
+        StatefulRedisConnection<byte[], byte[]> c = requireCommands();
+        try {
+            createGroup(c.sync(), stream, group, options.startFrom());
+        } catch (RedisException e) {
+            throw new IllegalStateException("cannot create consumer group " + group + " on " + stream + " at "
+                    + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
+        }
+        InHand fresh = new InHand();
+        InHand earlier = inHand.putIfAbsent(group, fresh); // null: the group's first reader in this run
+        Reader reader = new Reader(stream, group, listener, earlier != null ? earlier : fresh, earlier == null);
+        readers.add(reader);
+        reader.start();
+        startLagChecks();
+        return reader::stop;
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean lagChecks = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Warns (and reports unhealthy) when a group's lag nears the stream's retention. */
+    private void startLagChecks() {
+        if (lagChecks.compareAndSet(false, true)) {
+            long every = Math.max(100, options.visibilityTimeout().toMillis() / 2);
+            scheduler.scheduleWithFixedDelay(() -> {
+                StatefulRedisConnection<byte[], byte[]> c = commands;
+                if (c == null || closed) {
+                    return;
+                }
+                for (Reader r : readers) {
+                    r.checkLag(c.async());
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Creates the group if it is not there; true if it was created. */
+    static boolean createGroup(RedisCommands<byte[], byte[]> redis, String stream, String group, String from) {
+        try {
+            redis.xgroupCreate(XReadArgs.StreamOffset.from(bytes(stream), from), bytes(group), XGroupCreateArgs.Builder.mkstream());
+            return true;
+        } catch (RedisException e) {
+            if (String.valueOf(e.getMessage()).contains("BUSYGROUP")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Moves a handler's group back (or forward) to a point in time: its events from then on are
+     * delivered to that handler again; other handlers' groups are untouched.
+     *
+     * @param eventType the type
+     * @param handlerName the handler
+     * @param from the time to read from
+     */
+    public void replayFrom(String eventType, String handlerName, Instant from) {
+        String stream = RedisKeys.stream(options.prefix(), eventType);
+        String group = groupOf(options.source(), handlerName);
+        String id = (from.toEpochMilli() - 1) + "-" + Long.MAX_VALUE; // just before the first entry at 'from'
+        if (from.toEpochMilli() <= 0) {
+            id = "0";
+        }
+        RedisCommands<byte[], byte[]> redis = requireCommands().sync();
+        if (!createGroup(redis, stream, group, id)) {
+            redis.xgroupSetid(XReadArgs.StreamOffset.from(bytes(stream), id), bytes(group));
+        }
+        log.info("Group {} of {} will read again from {} (entry id after {})", group, stream, from, id);
+    }
+
+    private StatefulRedisConnection<byte[], byte[]> requireCommands() {
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (c == null) {
+            throw new IllegalStateException("the Redis Streams transport is not started");
+        }
+        return c;
+    }
+
+    /** One handler's reader: claims abandoned entries, reads new ones, hands them over. */
+    private final class Reader implements Runnable {
+        private final String stream;
+        private final byte[] streamKey;
+        private final String group;
+        private final Consumer<byte[]> consumer;
+        private final DeliveryListener listener;
+        private final Thread thread;
+        private volatile boolean running = true;
+        /** The connection it reads on, and that connection's CLIENT ID (-1 if unknown): to unblock its read when it stops. */
+        private volatile @Nullable StatefulRedisConnection<byte[], byte[]> reading;
+        private volatile long readingClientId = -1;
+        private long nextClaimNanos;
+        private final AckBatcher acks;
+        private final InHand held;
+        /** Whether this consumer's entries from an earlier run are still to be taken back. */
+        private boolean takingBack;
+        /** The last of them handed over, so that a retry after a Redis error hands none twice. */
+        private @Nullable String takenBackUpTo;
+
+        /**
+         * @param takesBack whether this reader takes back what an earlier run under this instance
+         *     id left pending: the first reader of its group in this transport, before anything of
+         *     this run can be pending with this consumer
+         */
+        Reader(String stream, String group, DeliveryListener listener, InHand held, boolean takesBack) {
+            this.stream = stream;
+            this.streamKey = bytes(stream);
+            this.group = group;
+            this.consumer = Consumer.from(bytes(group), bytes(options.instanceId()));
+            this.listener = listener;
+            this.held = held;
+            this.takingBack = takesBack;
+            this.acks = new AckBatcher(stream, group, () -> commands, commandsLoop);
+            ackBatchers.add(acks);
+            this.thread = new Thread(this, "herald-reader-" + group);
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        /**
+         * Reads no more; does not wait. What the last read returned is still handed over (the
+         * listener queues it, or parks it once the handler's queue is closed): an entry this
+         * instance read is never left pending uncounted.
+         */
+        void stop() {
+            running = false;
+        }
+
+        boolean stopped() {
+            return !running;
+        }
+
+        /**
+         * Waits until the stopped reader's thread ended, at most until the deadline; true if it
+         * did. A read blocked in {@code XREADGROUP ... BLOCK} is ended at once ({@code CLIENT
+         * UNBLOCK}, which makes it return empty; entries Redis already delivered still come and
+         * are handed over), again every {@value #UNBLOCK_EVERY_MILLIS} ms in case the reader had
+         * not sent it yet: nothing is read after the wait ended, so what a shutdown reports as
+         * left pending is all this consumer holds.
+         */
+        boolean awaitEnd(long deadlineNanos) throws InterruptedException {
+            for (long left = deadlineNanos - System.nanoTime(); thread.isAlive() && left > 0;
+                    left = deadlineNanos - System.nanoTime()) {
+                unblock(left);
+                TimeUnit.NANOSECONDS.timedJoin(thread, Math.min(left, TimeUnit.MILLISECONDS.toNanos(UNBLOCK_EVERY_MILLIS)));
+            }
+            return !thread.isAlive();
+        }
+
+        /**
+         * Ends a blocked read of the stopped reader with {@code CLIENT UNBLOCK} on the commands
+         * connection; where that is not possible (no CLIENT ID, a user without the ACL category
+         * {@code @connection}...), closes the reading connection: a reply lost with it was never
+         * received, and its entries stay pending for another instance.
+         */
+        private void unblock(long withinNanos) {
+            StatefulRedisConnection<byte[], byte[]> r = reading;
+            if (r == null || !r.isOpen()) {
+                return;
+            }
+            long id = readingClientId;
+            StatefulRedisConnection<byte[], byte[]> c = commands;
+            if (id >= 0 && c != null && c.isOpen()) {
+                try {
+                    c.async().clientUnblock(id, UnblockType.TIMEOUT).get(withinNanos, TimeUnit.NANOSECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException | TimeoutException | RedisException e) {
+                    log.debug("CLIENT UNBLOCK {} for the reader of group {} failed; closing its connection", id, group, e);
+                }
+            }
+            r.closeAsync();
+        }
+
+        /** The CLIENT ID of a reader's connection, asked once per connection; -1 if Redis does not tell. */
+        private long clientId(StatefulRedisConnection<byte[], byte[]> connection) {
+            try {
+                Long id = connection.sync().clientId();
+                return id != null ? id : -1;
+            } catch (RedisException e) {
+                log.debug("CLIENT ID failed for the reader of group {}: {}; it is stopped by closing its connection",
+                        group, RedisEndpoint.rootMessage(e));
+                return -1;
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                readUntilStopped();
+            } finally {
+                readers.remove(this);
+            }
+        }
+
+        private void readUntilStopped() {
+            XReadArgs read = XReadArgs.Builder.count(options.batch()).block(options.block());
+            StatefulRedisConnection<byte[], byte[]> connection = null;
+            long backoff = 10;
+            while (running) {
+                try {
+                    if (connection == null || !connection.isOpen()) {
+                        connection = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+                        readingClientId = clientId(connection);
+                        reading = connection;
+                    }
+                    RedisCommands<byte[], byte[]> redis = connection.sync();
+                    if (takingBack) {
+                        takeBackEarlierRun(connection);
+                    }
+                    long now = System.nanoTime();
+                    if (now >= nextClaimNanos) {
+                        claim(connection);
+                        nextClaimNanos = now + Math.max(TimeUnit.MILLISECONDS.toNanos(100), options.visibilityTimeout().toNanos() / 2);
+                    }
+                    List<StreamMessage<byte[], byte[]>> batch = redis.xreadgroup(consumer, read,
+                            XReadArgs.StreamOffset.lastConsumed(streamKey));
+                    if (!batch.isEmpty()) {
+                        String[] ids = new String[batch.size()];
+                        for (int i = 0; i < ids.length; i++) {
+                            ids[i] = batch.get(i).getId();
+                        }
+                        InHand.Batch handed = held.add(ids);
+                        for (int i = 0; i < ids.length; i++) { // even after stop(): read means handed over
+                            listener.onDelivery(new Entry(this, ids[i], bodyOf(batch.get(i).getBody()), 0, handed, i));
+                        }
+                    }
+                    backoff = 10;
+                } catch (RedisException e) {
+                    if (!running) {
+                        break;
+                    }
+                    readErrors.increment();
+                    lastError = RedisEndpoint.rootMessage(e);
+                    if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
+                        recreateGroup(connection.sync());
+                    } else {
+                        log.warn("Reading {} for group {} failed: {}; retrying in {} ms", stream, group, lastError, backoff);
+                    }
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, 1000);
+                } catch (InterruptedException e) {
+                    break;
+                } catch (RuntimeException e) {
+                    readErrors.increment();
+                    log.error("Reader of group {} on {} failed; it goes on", group, stream, e);
+                    sleep(backoff);
+                }
+            }
+            if (connection != null) {
+                connection.close();
+            }
+        }
+
+        /**
+         * The group vanished with Redis's data (a restart without persistence, FLUSHALL, a failover
+         * to an empty replica): re-created from {@code 0}, the start of what the stream holds now,
+         * so that nothing Redis accepted after the loss is skipped. What the stream still holds
+         * from before the loss (if it outlived the group) is delivered again.
+         */
+        private void recreateGroup(RedisCommands<byte[], byte[]> redis) {
+            try {
+                if (createGroup(redis, stream, group, "0")) {
+                    log.warn("Consumer group {} of {} was gone: Redis lost its data (restarted without persistence, FLUSHALL, "
+                            + "or a failover to an empty replica?). Re-created it from the start of the stream ({} entries now), "
+                            + "so nothing published since the loss is skipped; entries still in the stream may be delivered "
+                            + "again", group, stream, redis.xlen(streamKey));
+                }
+            } catch (RedisException again) {
+                log.debug("Re-creating group {} of {} failed; retrying", group, stream, again);
+            }
+        }
+
+        private void sleep(long millis) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(millis);
+            } catch (InterruptedException e) {
+                running = false;
+            }
+        }
+
+        /**
+         * Takes over entries pending longer than the visibility timeout, a page of
+         * {@code readBatch} pending entries at a time: those another, stopped or dead, consumer
+         * left, and those of this consumer it does not hold ({@link InHand}), lost on the way (the
+         * reply to a read, or an acknowledgement, lost with a connection); never those it holds,
+         * which may still wait in the handler's queue behind a slow handler (taking them would
+         * hand them over twice). Claimed without bodies, which leaves each
+         * entry's delivery counter as it was: a claim is not a start of the handler (a consumer
+         * that died on a poison entry also left its batch neighbours pending, never started). The
+         * counter goes up only when the handler starts on the entry ({@link Entry#handlerStarting}).
+         */
+        private void claim(StatefulRedisConnection<byte[], byte[]> connection) throws InterruptedException {
+            String after = null;
+            do {
+                ClaimedEntries.Page page = ClaimedEntries.abandoned(connection, streamKey, consumer,
+                        options.visibilityTimeout(), after, options.batch(), held, this::awaitAcks);
+                if (!page.entries().isEmpty()) {
+                    claimed.add(page.entries().size());
+                    log.info("Claimed {} entr(ies) of {} for group {}, left pending by a stopped consumer (or by this one, "
+                            + "a read's reply or an acknowledgement lost with a connection)", page.entries().size(), stream, group);
+                }
+                handOver(page.entries());
+                after = page.next();
+            } while (running && after != null);
+        }
+
+        /**
+         * Takes back, once, what an earlier run of this instance (the same instance id, so the
+         * same consumer) read and did not finish: nothing of this run is pending with this
+         * consumer yet, and no other consumer claims them before the visibility timeout.
+         */
+        private void takeBackEarlierRun(StatefulRedisConnection<byte[], byte[]> connection) throws InterruptedException {
+            while (running && takingBack) {
+                ClaimedEntries.Page page = ClaimedEntries.leftByEarlierRun(connection, streamKey, consumer, takenBackUpTo,
+                        options.batch());
+                if (!page.entries().isEmpty()) {
+                    claimed.add(page.entries().size());
+                    log.info("Took back {} entr(ies) of {} for group {} that an earlier run of this instance ({}) read "
+                            + "and did not finish", page.entries().size(), stream, group, options.instanceId());
+                }
+                handOver(page.entries());
+                takenBackUpTo = page.next();
+                takingBack = page.next() != null;
+            }
+        }
+
+        /**
+         * Hands over entries taken from the pending list, each with its delivery counter; one no
+         * longer in the stream is acknowledged.
+         */
+        private void handOver(List<ClaimedEntries.Entry> entries) throws InterruptedException {
+            if (entries.isEmpty()) {
+                return;
+            }
+            InHand.Batch handed = held.add(entries.stream().map(ClaimedEntries.Entry::id).toArray(String[]::new));
+            for (int i = 0; i < entries.size(); i++) {
+                ClaimedEntries.Entry entry = entries.get(i);
+                Map<byte[], byte[]> fields = entry.fields();
+                if (fields == null) {
+                    log.warn("Entry {} of {} was pending in group {} but is no longer in the stream (trimmed by the "
+                            + "retention, or deleted) before it was handled; acknowledged", entry.id(), stream, group);
+                    acks.ack(entry.id());
+                    handed.done(i);
+                } else {
+                    int started = (int) Math.min(Integer.MAX_VALUE, entry.deliveries());
+                    listener.onDelivery(new Entry(this, entry.id(), bodyOf(fields), started, handed, i));
+                }
+            }
+        }
+
+        /**
+         * Returns once every acknowledgement asked for so far was carried out by Redis: they go out
+         * on the commands connection, whose replies come in order.
+         */
+        private void awaitAcks() {
+            acks.flush();
+            requireCommands().sync().ping();
+        }
+
+        /**
+         * Records that the handler starts on an entry, if it is still this consumer's: its
+         * delivery counter becomes {@code count} ({@link StartRecorder}). Synchronous, so that
+         * the start counts even if the process dies in the handler.
+         *
+         * @return false if another consumer took the entry over since it was handed over (or it
+         *     was acknowledged): not to be run nor acknowledged here; true otherwise, also when
+         *     Redis could not be asked (the start then does not count)
+         */
+        boolean recordStart(String id, int count) {
+            StatefulRedisConnection<byte[], byte[]> c = commands;
+            if (c == null) {
+                return true;
+            }
+            try {
+                if (starts.record(c, streamKey, consumer, id, count)) {
+                    return true;
+                }
+                log.info("Entry {} of {} for group {} was taken over by another consumer while it waited in the "
+                        + "handler's queue; left to that consumer", id, stream, group);
+                return false;
+            } catch (RedisException e) {
+                if (e instanceof RedisCommandInterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                log.warn("Could not record start {} of the handler on entry {} of {} for group {}: {}; "
+                        + "this start does not count towards the delivery limit", count, id, stream, group,
+                        RedisEndpoint.rootMessage(e));
+                return true;
+            }
+        }
+
+        /** On the transport's scheduler: the reader itself may be waiting for room in a full queue. */
+        void checkLag(io.lettuce.core.api.async.RedisAsyncCommands<byte[], byte[]> redis) {
+            try {
+                // never waits long: this thread also schedules publish retries
+                for (Object info : redis.xinfoGroups(streamKey).get(1, TimeUnit.SECONDS)) {
+                    if (!(info instanceof List<?> fields)) {
+                        continue;
+                    }
+                    Map<String, Object> map = new HashMap<>();
+                    for (int i = 0; i + 1 < fields.size(); i += 2) {
+                        Object k = fields.get(i);
+                        map.put(k instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(k), fields.get(i + 1));
+                    }
+                    Object name = map.get("name");
+                    String groupName = name instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(name);
+                    if (!groupName.equals(group) || !(map.get("lag") instanceof Long lag)) {
+                        continue; // Redis before 7 reports no lag
+                    }
+                    if (lag > options.retention() * 8 / 10) {
+                        if (!group.equals(laggingGroup)) {
+                            log.warn("Group {} of {} is {} entries behind, near the retention of ~{}: entries it has not read "
+                                    + "will be trimmed away; add consumers or raise the retention", group, stream, lag,
+                                    options.retention());
+                        }
+                        laggingGroup = group;
+                    } else if (group.equals(laggingGroup)) {
+                        laggingGroup = null;
+                        log.info("Group {} of {} has caught up ({} entries behind)", group, stream, lag);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | RedisException e) {
+                log.debug("XINFO GROUPS {} failed", stream, e);
+            }
+        }
+    }
+
+    /**
+     * One stream entry handed to one handler. Its delivery counter in Redis counts the handler's
+     * starts: {@code XREADGROUP} counts a first read as one (no extra command on that path),
+     * and a claimed entry counts one more only when the handler starts on it again. So a dead
+     * letter's {@code attempts} is the number of times the handler was started on the entry,
+     * with one imprecision that Redis leaves: an entry read by a consumer that died before
+     * starting it (a poison entry's batch neighbour, the first time) counts one start too many.
+     */
+    private final class Entry implements Delivery {
+        private final Reader reader;
+        private final String id;
+        private final byte[] body;
+        private final int started;
+        private final InHand.Batch handed;
+        private final int index;
+
+        /**
+         * @param started the handler starts Redis recorded for it before: its delivery counter
+         *     for an entry taken from the pending list; 0 for a first read, which {@code XREADGROUP}
+         *     counts itself
+         * @param handed the read (or page) it came in, holding it in hand until acknowledged
+         * @param index its place there
+         */
+        Entry(Reader reader, String id, byte[] body, int started, InHand.Batch handed, int index) {
+            this.reader = reader;
+            this.id = id;
+            this.body = body;
+            this.started = started;
+            this.handed = handed;
+            this.index = index;
+        }
+
+        @Override
+        public byte[] body() {
+            return body;
+        }
+
+        @Override
+        public int deliveryCount() {
+            return started + 1;
+        }
+
+        @Override
+        public boolean overDeliveryLimit() {
+            return started >= options.deliveryLimit();
+        }
+
+        /**
+         * An entry taken from the pending list has its start recorded, if still ours; an entry
+         * read (whose start {@code XREADGROUP} counted) is checked only when it waited in the
+         * handler's queue longer than half the visibility timeout: another consumer may have
+         * claimed it meanwhile. That check also restarts its idle time, which leaves the handler
+         * a whole visibility timeout before another consumer may claim it; a handler that runs
+         * longer than that is the visibility timeout's known limit (the entry is handled twice).
+         */
+        @Override
+        public boolean handlerStarting() {
+            if (started == 0 && handed.waitedNanos(System.nanoTime()) <= recheckAfterNanos) {
+                return true; // the usual path: no Redis command
+            }
+            if (reader.recordStart(id, started + 1)) {
+                return true;
+            }
+            handed.done(index); // another consumer's now: not in hand here
+            return false;
+        }
+
+        /** Left for redelivery: no longer in hand, so a reader of this instance claims it again after the visibility timeout. */
+        @Override
+        public void release() {
+            handed.done(index);
+        }
+
+        @Override
+        public void ack() {
+            reader.acks.ack(id);
+            handed.done(index); // after the acknowledgement was asked for: see ClaimedEntries.abandoned
+        }
+
+        @Override
+        public boolean redeliverable() {
+            return true;
+        }
+    }
+
+    private volatile @Nullable String laggingGroup;
+
+    /** The event in an entry: the field {@code event}, or the only field, or a usual name; else empty (undecodable). */
+    static byte[] bodyOf(Map<byte[], byte[]> fields) {
+        if (fields.size() == 1) {
+            return fields.values().iterator().next();
+        }
+        Map<String, byte[]> named = new HashMap<>();
+        fields.forEach((k, v) -> named.put(new String(k, StandardCharsets.UTF_8), v));
+        byte[] body = named.get(FIELD);
+        for (int i = 0; body == null && i < OTHER_FIELDS.size(); i++) {
+            body = named.get(OTHER_FIELDS.get(i));
+        }
+        return body != null ? body : new byte[0];
+    }
+
+    @Override
+    public Health health() {
+        Map<String, Long> counters = Map.of("claimedEntries", claimed.sum(), "readErrors", readErrors.sum(),
+                "publishRetries", sender.retries(), "readers", (long) readers.size());
+        if (closed) {
+            return new Health(false, "closed", counters);
+        }
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (c == null || !c.isOpen()) {
+            return new Health(false, "not connected to " + endpoint.describe(), counters);
+        }
+        try {
+            c.async().ping().get(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Health(false, "interrupted", counters);
+        } catch (ExecutionException | TimeoutException | RedisException e) {
+            return new Health(false, "Redis at " + endpoint.describe() + " does not answer: " + e.getMessage(), counters);
+        }
+        String lagging = laggingGroup;
+        if (lagging != null) {
+            return new Health(false, "group " + lagging + " lags near the stream retention: unread entries may be trimmed", counters);
+        }
+        return new Health(true, "connected to " + endpoint.describe() + " (streams)", counters);
+    }
+
+    /** Waits until the stopped readers handed over everything they read (the listener queues or parks it). */
+    @Override
+    public void awaitDelivered(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Reader r : readers) {
+            if (r.stopped()) {
+                r.awaitEnd(deadline);
+            }
+        }
+    }
+
+    /** How often a stopping reader's blocked read is unblocked again, in case it was not blocked yet the time before. */
+    private static final long UNBLOCK_EVERY_MILLIS = 50;
+
+    /** Of a close's time, what is kept for confirming the last acknowledgements (at most half of it). */
+    private static final Duration ACK_RESERVE = Duration.ofMillis(100);
+
+    @Override
+    public void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Reader> stopping = List.copyOf(readers);
+        stopping.forEach(Reader::stop);
+        // one deadline for readers and acknowledgements: their blocked reads are ended at once;
+        // a reader blocked in a connect (Redis down) is not waited for past it
+        long end = System.nanoTime() + timeout.toNanos();
+        long readersDeadline = end - Math.min(timeout.toNanos() / 2, ACK_RESERVE.toNanos());
+        try {
+            for (Reader r : stopping) {
+                if (!r.awaitEnd(readersDeadline)) {
+                    log.warn("The reader of group {} on {} did not stop in time; what it still reads stays pending", r.group, r.stream);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        scheduler.shutdownNow();
+        for (AckBatcher a : ackBatchers) {
+            a.flush();
+        }
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (c != null) {
+            try {
+                // replies come in order: once this PING is answered, every XACK sent before it is done
+                c.async().ping().get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("Could not confirm the last acknowledgements on {}: their entries stay pending and are redelivered",
+                        endpoint.describe());
+            }
+            c.close();
+        }
+        if (publishing != null) {
+            publishing.close();
+        }
+        loops.release();
+    }
+
+    @Override
+    public String toString() {
+        return "redis-streams " + endpoint.describe();
+    }
+}

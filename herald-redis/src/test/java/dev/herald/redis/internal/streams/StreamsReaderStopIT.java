@@ -1,0 +1,63 @@
+package dev.herald.redis.internal.streams;
+
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.redis.internal.RedisEndpoint;
+import dev.herald.testkit.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** A Streams reader blocked in {@code XREADGROUP ... BLOCK} when the transport closes. */
+class StreamsReaderStopIT {
+
+    private static final String STREAM = "herald:stream:it.job";
+    private static final String EVENT = "{\"specversion\":\"1.0\",\"id\":\"late\",\"source\":\"x\",\"type\":\"it.job\","
+            + "\"data\":{\"n\":1}}";
+
+    @Test
+    void closingEndsAReadBlockedInXreadgroupSoNothingIsReadOrDeliveredAfterCloseReturns() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            RedisClient client = RedisClient.create(redis.uri());
+            RedisEndpoint endpoint = RedisEndpoint.owned(redis.uri());
+            try {
+                RedisCommands<String, String> raw = client.connect().sync();
+                RedisStreamsTransport transport = new RedisStreamsTransport(endpoint, new RedisStreamsTransport.Options(
+                        "herald", "ledger", "ledger-0", Duration.ofSeconds(5), 10_000, 100,
+                        Duration.ofSeconds(2), Duration.ofSeconds(30), 5, "$")); // reads block 2 s
+                transport.start();
+                AtomicBoolean closed = new AtomicBoolean();
+                AtomicInteger deliveredAfterClose = new AtomicInteger();
+                transport.subscribe("it.job", "book", delivery -> {
+                    if (closed.get()) {
+                        deliveredAfterClose.incrementAndGet();
+                    }
+                });
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> raw.clientList().contains("cmd=xreadgroup"));
+
+                long start = System.nanoTime();
+                transport.close(Duration.ofMillis(300));
+                closed.set(true);
+                long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+                assertThat(took).as("close(300 ms) took %d ms", took).isLessThan(1300);
+                for (int i = 0; i < 3; i++) {
+                    raw.xadd(STREAM, "event", EVENT); // what a reader still blocked would now read
+                }
+                await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> deliveredAfterClose.get() == 0
+                                && raw.xpending(STREAM, "ledger:book").getCount() == 0);
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                endpoint.shutdown();
+            }
+        }
+    }
+}
