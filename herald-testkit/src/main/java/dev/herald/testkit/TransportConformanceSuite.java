@@ -46,6 +46,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,7 +63,9 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>Every test ends by counting: each event published is handled or dead-lettered, per handler.
+ * <p>The tests are grouped by concern in {@code @Nested} classes, which JUnit runs for every
+ * subclass, with the subclass's setup around each test. Every test ends by counting: each event
+ * published is handled or dead-lettered, per handler.
  */
 public abstract class TransportConformanceSuite {
 
@@ -165,765 +168,6 @@ public abstract class TransportConformanceSuite {
         });
     }
 
-    // ------------------------------------------------------------------ delivery
-
-    @Test
-    void aPublishedEventReachesATypedHandlerWithItsEnvelope() {
-        EventBus bus = bus(b -> b.source("conformance-service"));
-        ConcurrentLinkedQueue<Envelope<OrderPlaced>> got = new ConcurrentLinkedQueue<>();
-        bus.subscribe(OrderPlaced.class, got::add);
-        bus.start();
-
-        Instant before = Instant.now().minusSeconds(1);
-        Envelope<OrderPlaced> sent = bus.publish(new OrderPlaced("42", 9950)).join();
-
-        eventually().until(() -> got.size() == 1);
-        Envelope<OrderPlaced> e = got.peek();
-        assertThat(e.payload()).isEqualTo(new OrderPlaced("42", 9950));
-        assertThat(e.id()).isEqualTo(sent.id());
-        assertThat(e.type()).isEqualTo("conformance.order-placed");
-        assertThat(e.source()).isEqualTo("conformance-service");
-        assertThat(e.subject()).isEqualTo("42");
-        assertThat(e.correlationId()).isEqualTo(sent.id());
-        assertThat(e.causationId()).isNull();
-        assertThat(e.time()).isAfter(before).isBeforeOrEqualTo(Instant.now());
-        assertThat(java.util.UUID.fromString(e.id()).version()).isEqualTo(7);
-        assertAccounted(bus, 1, 1);
-    }
-
-    @Test
-    void aHandlerSubscribedByTypeNameReceivesTheDataAsPlainValues() {
-        EventBus bus = bus();
-        ConcurrentLinkedQueue<Envelope<Object>> got = new ConcurrentLinkedQueue<>();
-        bus.subscribe("conformance.order-placed", got::add);
-        bus.start();
-
-        bus.publish(new OrderPlaced("7", 100)).join();
-
-        eventually().until(() -> got.size() == 1);
-        assertThat(got.peek().type()).isEqualTo("conformance.order-placed");
-        assertThat(got.peek().payload()).isInstanceOf(Map.class);
-        assertThat(((Map<?, ?>) got.peek().payload()).get("orderId")).isEqualTo("7");
-        assertAccounted(bus, 1, 1);
-    }
-
-    @Test
-    void everyHandlerOfATypeReceivesEveryEvent() {
-        EventBus bus = bus();
-        Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-        for (String name : List.of("first", "second", "third")) {
-            counts.put(name, new AtomicInteger());
-            bus.subscribe(OrderPlaced.class, name, e -> counts.get(name).incrementAndGet());
-        }
-        bus.subscribe("conformance.order-placed", "by-name", e -> counts.computeIfAbsent("by-name", k -> new AtomicInteger()).incrementAndGet());
-        bus.start();
-
-        int n = 200;
-        for (int i = 0; i < n; i++) {
-            bus.publish(new OrderPlaced("o" + i, i));
-        }
-
-        eventually().until(() -> counts.values().stream().allMatch(c -> c.get() == n) && counts.size() == 4);
-        assertAccounted(bus, n, 4);
-    }
-
-    @Test
-    void eightPublisherThreadsOfTenThousandEventsLoseAndDuplicateNothing() throws Exception {
-        EventBus bus = bus();
-        Set<String> seen = ConcurrentHashMap.newKeySet();
-        AtomicInteger calls = new AtomicInteger();
-        bus.subscribe(Numbered.class, e -> {
-            seen.add(e.payload().publisher() + ":" + e.payload().seq());
-            calls.incrementAndGet();
-        });
-        bus.start();
-
-        int publishers = 8;
-        int each = 10_000;
-        ExecutorService pool = Executors.newFixedThreadPool(publishers);
-        try {
-            List<CompletableFuture<Void>> done = new ArrayList<>();
-            for (int p = 0; p < publishers; p++) {
-                int publisher = p;
-                done.add(CompletableFuture.runAsync(() -> {
-                    List<CompletableFuture<?>> futures = new ArrayList<>(each);
-                    for (int s = 0; s < each; s++) {
-                        futures.add(bus.publish(new Numbered(publisher, s, null)));
-                    }
-                    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
-                }, pool));
-            }
-            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(patience().toSeconds(), TimeUnit.SECONDS);
-        } finally {
-            pool.shutdownNow();
-        }
-
-        eventually().until(() -> calls.get() >= publishers * each);
-        assertThat(seen).hasSize(publishers * each);
-        assertThat(calls.get()).as("no duplicates").isEqualTo(publishers * each);
-        assertThat(bus.stats().published()).isEqualTo(publishers * each);
-        assertAccounted(bus, (long) publishers * each, 1);
-    }
-
-    @Test
-    void aHandlerSeesOnePublishersEventsInOrder() {
-        EventBus bus = bus();
-        List<Long> order = new ArrayList<>();
-        bus.subscribe(Numbered.class, e -> {
-            synchronized (order) {
-                order.add(e.payload().seq());
-            }
-        });
-        bus.start();
-
-        int n = 2_000;
-        for (int i = 0; i < n; i++) {
-            bus.publish(new Numbered(0, i, null));
-        }
-
-        eventually().until(() -> {
-            synchronized (order) {
-                return order.size() == n;
-            }
-        });
-        synchronized (order) {
-            assertThat(order).isSorted();
-        }
-        assertAccounted(bus, n, 1);
-    }
-
-    @Test
-    void aConcurrentHandlerOrderedBySubjectKeepsEachSubjectInOrder() {
-        EventBus bus = bus();
-        Map<String, List<Long>> bySubject = new ConcurrentHashMap<>();
-        Set<String> threads = ConcurrentHashMap.newKeySet();
-        bus.subscribe(Numbered.class, SubscriptionOptions.named("ordered").withConcurrency(4).orderedBySubject(), e -> {
-            threads.add(Thread.currentThread().getName());
-            bySubject.computeIfAbsent(e.subject(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
-                    .add(e.payload().seq());
-        });
-        bus.start();
-
-        int subjects = 16;
-        int each = 100;
-        for (int i = 0; i < each; i++) {
-            for (int s = 0; s < subjects; s++) {
-                bus.publish(new Numbered(0, i, "subject-" + s));
-            }
-        }
-
-        eventually().until(() -> bySubject.values().stream().mapToInt(List::size).sum() == subjects * each);
-        bySubject.values().forEach(seqs -> assertThat(seqs).isSorted().hasSize(each));
-        assertThat(threads).as("subjects ran on several workers").hasSizeGreaterThan(1);
-        assertAccounted(bus, (long) subjects * each, 1);
-    }
-
-    @Test
-    void metadataTravelsWithTheEvent() {
-        EventBus bus = bus();
-        ConcurrentLinkedQueue<Envelope<OrderPlaced>> got = new ConcurrentLinkedQueue<>();
-        bus.subscribe(OrderPlaced.class, got::add);
-        bus.start();
-
-        bus.publish(new OrderPlaced("9", 1), Metadata.correlationId("req-7").withSubject("custom-subject")
-                .withHeader("tenant", "acme").withHeader("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")).join();
-
-        eventually().until(() -> got.size() == 1);
-        Envelope<OrderPlaced> e = got.peek();
-        assertThat(e.correlationId()).isEqualTo("req-7");
-        assertThat(e.subject()).isEqualTo("custom-subject");
-        assertThat(e.header("tenant")).isEqualTo("acme");
-        assertThat(e.header("traceparent")).startsWith("00-0af7651916cd43dd8448eb211c80319c");
-        assertAccounted(bus, 1, 1);
-    }
-
-    @Test
-    void payloadsWithDecimalsTimesAndListsSurviveTheTrip() {
-        EventBus bus = bus();
-        ConcurrentLinkedQueue<PaymentTaken> got = new ConcurrentLinkedQueue<>();
-        bus.subscribe(PaymentTaken.class, e -> got.add(e.payload()));
-        bus.start();
-
-        PaymentTaken sent = new PaymentTaken("p-1", new BigDecimal("1234567890.12345678901234567890"),
-                Instant.parse("2026-11-26T10:15:30.123456789Z"), List.of("a", "ü", "日本"));
-        bus.publish(sent).join();
-
-        eventually().until(() -> got.size() == 1);
-        assertThat(got.peek()).isEqualTo(sent);
-        assertAccounted(bus, 1, 1);
-    }
-
-    // ------------------------------------------------------------------ correlation
-
-    @Test
-    void anEventPublishedInsideAHandlerInheritsCorrelationAndTakesCausation() {
-        EventBus bus = bus();
-        ConcurrentLinkedQueue<Envelope<PaymentTaken>> followUps = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Envelope<OrderPlaced>> orders = new ConcurrentLinkedQueue<>();
-        bus.subscribe(OrderPlaced.class, e -> {
-            orders.add(e);
-            bus.publish(new PaymentTaken("pay-" + e.payload().orderId(), BigDecimal.ONE, Instant.now(), List.of())).join();
-        });
-        bus.subscribe(PaymentTaken.class, followUps::add);
-        bus.start();
-
-        bus.publish(new OrderPlaced("1", 1), Metadata.correlationId("flow-1")).join();
-        Envelope<OrderPlaced> uncorrelated = bus.publish(new OrderPlaced("2", 2)).join();
-
-        eventually().until(() -> followUps.size() == 2);
-        Map<String, Envelope<PaymentTaken>> byPayment = followUps.stream()
-                .collect(Collectors.toMap(e -> e.payload().paymentId(), e -> e));
-        Envelope<OrderPlaced> first = orders.stream().filter(o -> o.payload().orderId().equals("1")).findFirst().orElseThrow();
-        assertThat(byPayment.get("pay-1").correlationId()).isEqualTo("flow-1");
-        assertThat(byPayment.get("pay-1").causationId()).isEqualTo(first.id());
-        assertThat(byPayment.get("pay-2").correlationId()).isEqualTo(uncorrelated.id());
-        assertThat(byPayment.get("pay-2").causationId()).isEqualTo(uncorrelated.id());
-        assertAccounted(bus, 2, 2);
-    }
-
-    @Test
-    void aRunningHandlerHasTheEventInTheLoggingContextOnADaemonWorkerThread() {
-        org.slf4j.MDC.put("herald.probe", "on");
-        boolean mdcWorks = "on".equals(org.slf4j.MDC.get("herald.probe"));
-        org.slf4j.MDC.remove("herald.probe");
-        assumeTrue(mdcWorks, "the SLF4J binding on the test class path has no MDC (slf4j-simple); use logback");
-        EventBus bus = bus();
-        ConcurrentLinkedQueue<Map<String, String>> contexts = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Boolean> daemon = new ConcurrentLinkedQueue<>();
-        bus.subscribe(OrderPlaced.class, "logs", e -> {
-            contexts.add(new HashMap<>(org.slf4j.MDC.getCopyOfContextMap()));
-            daemon.add(Thread.currentThread().isDaemon());
-        });
-        bus.start();
-
-        Envelope<OrderPlaced> sent = bus.publish(new OrderPlaced("1", 1), Metadata.correlationId("corr-mdc")).join();
-
-        eventually().until(() -> contexts.size() == 1);
-        assertThat(contexts.peek()).containsEntry("herald.eventId", sent.id())
-                .containsEntry("herald.eventType", "conformance.order-placed")
-                .containsEntry("herald.handler", "logs")
-                .containsEntry("herald.correlationId", "corr-mdc");
-        assertThat(daemon).as("a hung handler must not keep the JVM alive").containsExactly(true);
-        assertAccounted(bus, 1, 1);
-    }
-
-    // ------------------------------------------------------------------ retry and dead letters
-
-    @Test
-    void aFailingHandlerIsRetriedWithExponentialBackoff() {
-        RecordingSleeper sleeper = new RecordingSleeper();
-        EventBus bus = bus(b -> b.sleeper(sleeper)
-                .retry(RetryPolicy.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 5).withoutJitter()));
-        AtomicInteger calls = new AtomicInteger();
-        bus.subscribe(OrderPlaced.class, e -> {
-            if (calls.incrementAndGet() < 4) {
-                throw new IllegalStateException("not yet");
-            }
-        });
-        bus.start();
-
-        bus.publish(new OrderPlaced("1", 1)).join();
-
-        eventually().until(() -> bus.stats().handled() == 1);
-        assertThat(calls.get()).isEqualTo(4);
-        assertThat(sleeper.delays()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
-        assertThat(bus.stats().retried()).isEqualTo(3);
-        assertThat(bus.deadLetters().size()).isZero();
-        assertAccounted(bus, 1, 1);
-    }
-
-    @Test
-    void retryDelaysAreRandomizedWithinTheJitterAndCapped() {
-        RecordingSleeper sleeper = new RecordingSleeper();
-        RetryPolicy policy = RetryPolicy.exponential(Duration.ofMillis(100), 2.0, Duration.ofMillis(500), 6);
-        EventBus bus = bus(b -> b.sleeper(sleeper).retry(policy));
-        bus.subscribe(OrderPlaced.class, e -> {
-            throw new IllegalStateException("always");
-        });
-        bus.start();
-
-        bus.publish(new OrderPlaced("1", 1)).join();
-
-        eventually().until(() -> bus.deadLetters().size() == 1);
-        List<Duration> delays = sleeper.delays();
-        assertThat(delays).hasSize(5);
-        long[] nominal = {100, 200, 400, 500, 500};
-        for (int i = 0; i < delays.size(); i++) {
-            assertThat(delays.get(i).toNanos()).as("delay %d", i + 1)
-                    .isBetween((long) (nominal[i] * 0.75e6), (long) (nominal[i] * 1.25e6));
-        }
-        assertThat(delays).as("jitter makes the delays differ from the nominal ones").anyMatch(d -> d.toNanos() % 1_000_000 != 0);
-        assertThat(bus.deadLetters().list(1).get(0).attempts()).isEqualTo(6);
-        assertAccounted(bus, 1, 1);
-    }
-
-    @Test
-    void exhaustedRetriesMakeADeadLetterWithTheReasonHandlerAndError() {
-        EventBus bus = bus(b -> b.sleeper(new RecordingSleeper())
-                .retry(RetryPolicy.exponential(Duration.ofMillis(10), 2.0, Duration.ofSeconds(1), 3)));
-        bus.subscribe(OrderPlaced.class, "charge-card", e -> {
-            throw new IllegalStateException("card declined for " + e.payload().orderId());
-        });
-        bus.start();
-
-        Envelope<OrderPlaced> sent = bus.publish(new OrderPlaced("77", 5)).join();
-
-        eventually().until(() -> bus.deadLetters().size() == 1);
-        DeadLetter letter = bus.deadLetters().list(10).get(0);
-        assertThat(letter.reason()).isEqualTo(Reason.HANDLER_FAILED);
-        assertThat(letter.handler()).isEqualTo("charge-card");
-        assertThat(letter.eventType()).isEqualTo("conformance.order-placed");
-        assertThat(letter.eventId()).isEqualTo(sent.id());
-        assertThat(letter.attempts()).isEqualTo(3);
-        assertThat(letter.error()).contains("IllegalStateException").contains("card declined for 77");
-        assertThat(letter.errorClass()).isEqualTo(IllegalStateException.class.getName());
-        assertThat(letter.stackTrace()).contains("card declined for 77").contains("\tat ");
-        assertThat(letter.rawMessageText()).contains(sent.id()).contains("\"orderId\":\"77\"");
-        assertThat(letter.firstFailure()).isBeforeOrEqualTo(letter.lastFailure());
-        assertThat(bus.deadLetters().get(letter.id())).contains(letter);
-        assertThat(bus.stats().handled()).isZero();
-        assertAccounted(bus, 1, 1);
-    }
-
-    @Test
-    void aNonRetryableExceptionGoesStraightToTheDeadLetters() {
-        RecordingSleeper sleeper = new RecordingSleeper();
-        EventBus bus = bus(b -> b.sleeper(sleeper)
-                .retry(RetryPolicy.exponential(Duration.ofMillis(10), 2.0, Duration.ofSeconds(1), 5)
-                        .nonRetryable(IllegalArgumentException.class)));
-        AtomicInteger calls = new AtomicInteger();
-        bus.subscribe(OrderPlaced.class, e -> {
-            calls.incrementAndGet();
-            throw new NumberFormatException("bad amount"); // a subclass of IllegalArgumentException
-        });
-        bus.start();
-
-        bus.publish(new OrderPlaced("1", 1)).join();
-
-        eventually().until(() -> bus.deadLetters().size() == 1);
-        assertThat(calls.get()).isEqualTo(1);
-        assertThat(sleeper.delays()).isEmpty();
-        assertThat(bus.deadLetters().list(1).get(0).attempts()).isEqualTo(1);
-        assertAccounted(bus, 1, 1);
-    }
-
-    @Test
-    void aStackOverflowInAHandlerIsAFailedAttemptLikeAnyOther() {
-        EventBus bus = bus(b -> b.sleeper(new RecordingSleeper())
-                .retry(RetryPolicy.exponential(Duration.ofMillis(10), 2.0, Duration.ofSeconds(1), 3)));
-        AtomicInteger calls = new AtomicInteger();
-        bus.subscribe(OrderPlaced.class, "recurses", e -> {
-            if (calls.incrementAndGet() == 1 || e.payload().orderId().equals("always")) {
-                recurse(0); // a real StackOverflowError, as a runaway handler throws it
-            }
-        });
-        bus.start();
-
-        bus.publish(new OrderPlaced("once", 1)).join();
-        bus.publish(new OrderPlaced("fine", 2)).join();
-        Envelope<OrderPlaced> poison = bus.publish(new OrderPlaced("always", 3)).join();
-
-        eventually().until(() -> bus.stats().handled() == 2 && bus.deadLetters().size() == 1);
-        DeadLetter letter = bus.deadLetters().list(10).get(0);
-        assertThat(letter.eventId()).isEqualTo(poison.id());
-        assertThat(letter.reason()).isEqualTo(Reason.HANDLER_FAILED);
-        assertThat(letter.attempts()).isEqualTo(3);
-        assertThat(letter.errorClass()).isEqualTo(StackOverflowError.class.getName());
-        assertAccounted(bus, 3, 1);
-    }
-
-    @Test
-    void anOutOfMemoryErrorInAHandlerDeadLettersTheEventWithoutRetrying() {
-        EventBus bus = bus(b -> b.sleeper(new RecordingSleeper())
-                .retry(RetryPolicy.exponential(Duration.ofMillis(10), 2.0, Duration.ofSeconds(1), 5)));
-        AtomicInteger calls = new AtomicInteger();
-        bus.subscribe(OrderPlaced.class, "runs-out-of-memory", e -> {
-            if (calls.incrementAndGet() == 1) {
-                throw new OutOfMemoryError("Java heap space (thrown by the test)");
-            }
-        });
-        bus.start();
-
-        Envelope<OrderPlaced> first = bus.publish(new OrderPlaced("1", 1)).join();
-        bus.publish(new OrderPlaced("2", 2)).join();
-
-        eventually().until(() -> bus.stats().handled() == 1 && bus.deadLetters().size() == 1);
-        DeadLetter letter = bus.deadLetters().list(10).get(0);
-        assertThat(letter.eventId()).isEqualTo(first.id());
-        assertThat(letter.attempts()).isEqualTo(1);
-        assertThat(letter.errorClass()).isEqualTo(OutOfMemoryError.class.getName());
-        assertThat(calls.get()).isEqualTo(2);
-        assertAccounted(bus, 2, 1);
-        ShutdownReport report = bus.shutdown(Duration.ofSeconds(5));
-        assertThat(report.handled()).isEqualTo(1);
-        assertThat(report.deadLettered()).isEqualTo(1);
-    }
-
-    private static int recurse(int depth) {
-        return recurse(depth + 1) + 1;
-    }
-
-    @Test
-    void aSubscriptionsRetryPolicyOverridesTheBusDefault() {
-        EventBus bus = bus(b -> b.sleeper(new RecordingSleeper()).retry(RetryPolicy.none()));
-        AtomicInteger defaultCalls = new AtomicInteger();
-        AtomicInteger ownCalls = new AtomicInteger();
-        bus.subscribe(OrderPlaced.class, "default-policy", e -> {
-            defaultCalls.incrementAndGet();
-            throw new IllegalStateException("x");
-        });
-        bus.subscribe(OrderPlaced.class, SubscriptionOptions.named("own-policy")
-                .withRetry(RetryPolicy.exponential(Duration.ofMillis(1), 2.0, Duration.ofSeconds(1), 4)), e -> {
-                    ownCalls.incrementAndGet();
-                    throw new IllegalStateException("y");
-                });
-        bus.start();
-
-        bus.publish(new OrderPlaced("1", 1)).join();
-
-        eventually().until(() -> bus.deadLetters().size() == 2);
-        assertThat(defaultCalls.get()).isEqualTo(1);
-        assertThat(ownCalls.get()).isEqualTo(4);
-        assertAccounted(bus, 1, 2);
-    }
-
-    @Test
-    void aDeadLetterReplayedAfterTheFixIsHandledAndRemoved() {
-        EventBus bus = bus(b -> b.retry(RetryPolicy.none()));
-        AtomicInteger calls = new AtomicInteger();
-        ConcurrentLinkedQueue<String> handled = new ConcurrentLinkedQueue<>();
-        bus.subscribe(OrderPlaced.class, "flaky", e -> {
-            if (calls.incrementAndGet() == 1) {
-                throw new IllegalStateException("first time fails");
-            }
-            handled.add(e.payload().orderId());
-        });
-        bus.start();
-
-        bus.publish(new OrderPlaced("5", 5)).join();
-        eventually().until(() -> bus.deadLetters().size() == 1);
-        String id = bus.deadLetters().list(1).get(0).id();
-
-        bus.deadLetters().replay(id).join();
-
-        assertThat(handled).containsExactly("5");
-        assertThat(bus.deadLetters().get(id)).isEmpty();
-        assertThat(bus.deadLetters().size()).isZero();
-        assertThatThrownBy(() -> bus.deadLetters().replay("no-such-id").join())
-                .hasCauseInstanceOf(java.util.NoSuchElementException.class).hasMessageContaining("no-such-id");
-    }
-
-    @Test
-    void deadLettersCanBeDeletedAndPurgedAndStayReadableAfterShutdown() {
-        EventBus bus = bus(b -> b.retry(RetryPolicy.none()));
-        bus.subscribe(OrderPlaced.class, e -> {
-            throw new IllegalStateException("no");
-        });
-        bus.start();
-        publishAll(bus, List.of(new OrderPlaced("1", 1), new OrderPlaced("2", 2), new OrderPlaced("3", 3)));
-        eventually().until(() -> bus.deadLetters().size() == 3);
-
-        List<DeadLetter> letters = bus.deadLetters().list(10);
-        assertThat(letters).extracting(DeadLetter::rawMessageText)
-                .satisfiesExactly(t -> assertThat(t).contains("\"orderId\":\"1\""),
-                        t -> assertThat(t).contains("\"orderId\":\"2\""),
-                        t -> assertThat(t).contains("\"orderId\":\"3\""));
-        assertThat(bus.deadLetters().delete(letters.get(0).id())).isTrue();
-        assertThat(bus.deadLetters().delete(letters.get(0).id())).isFalse();
-        bus.shutdown(Duration.ofSeconds(5));
-
-        assertThat(bus.deadLetters().size()).isEqualTo(2);
-        assertThat(bus.deadLetters().list(1)).extracting(DeadLetter::id).containsExactly(letters.get(1).id());
-        assertThat(bus.deadLetters().purge()).isEqualTo(2);
-        assertThat(bus.deadLetters().size()).isZero();
-    }
-
-    // ------------------------------------------------------------------ bad input
-
-    @Test
-    void everyKindOfBadInputBecomesADeadLetterAndTheBusGoesOn() throws Exception {
-        assumeTrue(features().rawPublish(), "transport cannot inject raw messages");
-        EventBus bus = bus(b -> b.maxMessageSize(4096));
-        ConcurrentLinkedQueue<OrderPlaced> handled = new ConcurrentLinkedQueue<>();
-        bus.subscribe(OrderPlaced.class, "orders", e -> handled.add(e.payload()));
-        bus.start();
-
-        String type = "conformance.order-placed";
-        String good = "\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"test\",\"type\":\"" + type + "\"";
-        Map<String, Reason> cases = new LinkedHashMap<>();
-        cases.put("{not json", Reason.UNDECODABLE);
-        cases.put("[1,2,3]", Reason.UNDECODABLE);
-        cases.put("", Reason.UNDECODABLE);
-        cases.put("{\"specversion\":\"1.0\",\"id\":\"e-2\",\"source\":\"test\",\"data\":{}}", Reason.UNDECODABLE);
-        cases.put("{\"specversion\":\"1.0\",\"source\":\"test\",\"type\":\"" + type + "\",\"data\":{}}", Reason.UNDECODABLE);
-        cases.put("{\"id\":\"e-3\",\"source\":\"test\",\"type\":\"" + type + "\",\"data\":{}}", Reason.UNDECODABLE);
-        cases.put("{\"specversion\":\"0.3\",\"id\":\"e-4\",\"source\":\"test\",\"type\":\"" + type + "\",\"data\":{}}", Reason.UNDECODABLE);
-        cases.put("{" + good.replace(type, "conformance.nobody-handles-this") + ",\"data\":{}}", Reason.UNKNOWN_TYPE);
-        cases.put("{" + good + ",\"data\":{\"orderId\":\"1\",\"cents\":\"not a number\"}}", Reason.UNDECODABLE);
-        cases.put("{" + good + ",\"data\":{\"orderId\":\"" + "x".repeat(5000) + "\",\"cents\":1}}", Reason.TOO_LARGE);
-
-        for (String raw : cases.keySet()) {
-            publishRaw(type, raw.getBytes(UTF_8));
-        }
-        publishRaw(type, ("{" + good + ",\"data\":{\"orderId\":\"fine\",\"cents\":3}}").getBytes(UTF_8));
-
-        eventually().until(() -> handled.size() == 1 && bus.deadLetters().size() == cases.size());
-        assertThat(handled).containsExactly(new OrderPlaced("fine", 3));
-        List<DeadLetter> letters = bus.deadLetters().list(100);
-        Map<String, Reason> actual = new HashMap<>();
-        for (DeadLetter d : letters) {
-            actual.put(d.rawMessageText(), d.reason());
-            assertThat(d.handler()).isEqualTo("orders");
-            assertThat(d.attempts()).isZero();
-            assertThat(d.error()).isNotBlank();
-        }
-        assertThat(actual).isEqualTo(cases);
-        assertThat(letters).filteredOn(d -> d.reason() == Reason.UNKNOWN_TYPE).singleElement()
-                .satisfies(d -> assertThat(d.eventType()).isEqualTo("conformance.nobody-handles-this"));
-        assertAccounted(bus, cases.size() + 1, 1);
-    }
-
-    @Test
-    void anOversizedMessageIsDeadLetteredOnceForAllItsHandlersCappedAndWithItsOriginalLength() throws Exception {
-        assumeTrue(features().rawPublish(), "transport cannot inject raw messages");
-        int cap = 16 * 1024;
-        EventBus bus = bus(b -> b.maxMessageSize(64 * 1024).deadLetterRawLimit(cap));
-        bus.subscribe(OrderPlaced.class, "second", e -> { });
-        bus.subscribe(OrderPlaced.class, "first", e -> { });
-        bus.start();
-
-        String type = "conformance.order-placed";
-        int size = 1024 * 1024;
-        for (int i = 0; i < 3; i++) {
-            String head = "{\"specversion\":\"1.0\",\"id\":\"big-" + i + "\",\"source\":\"test\",\"type\":\"" + type
-                    + "\",\"data\":{\"orderId\":\"";
-            String tail = "\",\"cents\":1}}";
-            publishRaw(type, (head + "x".repeat(size - head.length() - tail.length()) + tail).getBytes(UTF_8));
-        }
-
-        eventually().until(() -> bus.stats().deadLettered() == 6);
-        assertThat(bus.deadLetters().list(100)).hasSize(3).allSatisfy(d -> {
-            assertThat(d.reason()).isEqualTo(Reason.TOO_LARGE);
-            assertThat(d.handler()).as("one handler's name: the one that met it first").isIn("first", "second");
-            assertThat(d.error()).contains("also " + (d.handler().equals("first") ? "second" : "first"));
-            assertThat(d.eventType()).isEqualTo(type);
-            assertThat(d.rawMessage()).hasSizeLessThanOrEqualTo(cap);
-            assertThat(d.rawMessageLength()).isEqualTo(size);
-            assertThat(d.truncated()).isTrue();
-        });
-        assertAccounted(bus, 3, 2);
-    }
-
-    @Test
-    void anOversizedMessageIsStoredEvenIfTheHandlerFirstByNameNeverReceivesIt() throws Exception {
-        assumeTrue(features().rawPublish(), "transport cannot inject raw messages");
-        EventBus bus = bus(b -> b.maxMessageSize(64 * 1024));
-        CountDownLatch busy = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        bus.subscribe(OrderPlaced.class, SubscriptionOptions.named("b").withConcurrency(1), e -> {
-            busy.countDown();
-            release.await();
-        });
-        bus.start();
-        bus.publish(new OrderPlaced("holds-b", 1)).join();
-        assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
-
-        String type = "conformance.order-placed";
-        for (int i = 0; i < 3; i++) {
-            String head = "{\"specversion\":\"1.0\",\"id\":\"big-" + i + "\",\"source\":\"test\",\"type\":\"" + type
-                    + "\",\"data\":{\"orderId\":\"";
-            String tail = "\",\"cents\":1}}";
-            publishRaw(type, (head + "x".repeat(128 * 1024 - head.length() - tail.length()) + tail).getBytes(UTF_8));
-        }
-        eventually().until(() -> bus.stats().received() == 4); // queued behind the held event
-        bus.subscribe(OrderPlaced.class, "a", e -> { }); // joins after them: never receives them
-        release.countDown();
-
-        eventually().until(() -> bus.stats().deadLettered() == 3);
-        assertThat(bus.deadLetters().list(100)).hasSize(3).allSatisfy(d -> {
-            assertThat(d.reason()).isEqualTo(Reason.TOO_LARGE);
-            assertThat(d.handler()).isEqualTo("b");
-            assertThat(d.error()).contains("also a");
-        });
-        assertAccounted(bus, 4, 1);
-    }
-
-    @Test
-    void aHandWrittenCloudEventReachesTheHandler() throws Exception {
-        assumeTrue(features().rawPublish(), "transport cannot inject raw messages");
-        EventBus bus = bus();
-        ConcurrentLinkedQueue<Envelope<OrderPlaced>> got = new ConcurrentLinkedQueue<>();
-        bus.subscribe(OrderPlaced.class, got::add);
-        bus.start();
-
-        publishRaw("conformance.order-placed", ("{\"specversion\":\"1.0\",\"type\":\"conformance.order-placed\","
-                + "\"source\":\"/by/hand\",\"id\":\"A234-1234-1234\",\"time\":\"2018-04-05T17:31:00+02:00\","
-                + "\"comexampleextension1\":\"value\",\"datacontenttype\":\"application/json\","
-                + "\"data\":{\"orderId\":\"hand\",\"cents\":12,\"extra\":true}}").getBytes(UTF_8));
-
-        eventually().until(() -> got.size() == 1);
-        Envelope<OrderPlaced> e = got.peek();
-        assertThat(e.payload()).isEqualTo(new OrderPlaced("hand", 12));
-        assertThat(e.id()).isEqualTo("A234-1234-1234");
-        assertThat(e.source()).isEqualTo("/by/hand");
-        assertThat(e.time()).isEqualTo(Instant.parse("2018-04-05T15:31:00Z"));
-        assertThat(e.header("comexampleextension1")).isEqualTo("value");
-        assertThat(e.correlationId()).isNull();
-        assertAccounted(bus, 1, 1);
-    }
-
-    @Test
-    void aClassWithoutATypeNameIsRejectedClearly() {
-        EventBus bus = bus();
-        assertThatThrownBy(() -> bus.subscribe(Unnamed.class, e -> { }))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(Unnamed.class.getName())
-                .hasMessageContaining("@EventType");
-        bus.start();
-        assertThatThrownBy(() -> bus.publish(new Unnamed("x")).join())
-                .hasCauseInstanceOf(IllegalArgumentException.class).hasMessageContaining(Unnamed.class.getName());
-        assertThat(bus.state()).isEqualTo(BusState.RUNNING);
-    }
-
-    @Test
-    void aSecondClassClaimingATypeNameIsRefusedNamingBothOnSubscribeOrPublish() {
-        EventBus bySubscribe = bus();
-        bySubscribe.subscribe(ClaimsAName.class, e -> { });
-        assertThatThrownBy(() -> bySubscribe.subscribe(ClaimsTheSameName.class, e -> { }))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("conformance.claimed")
-                .hasMessageContaining(ClaimsAName.class.getName())
-                .hasMessageContaining(ClaimsTheSameName.class.getName());
-
-        EventBus byPublish = bus();
-        ConcurrentLinkedQueue<Envelope<ClaimsAName>> got = new ConcurrentLinkedQueue<>();
-        byPublish.subscribe(ClaimsAName.class, got::add);
-        byPublish.start();
-        assertThatThrownBy(() -> byPublish.publish(new ClaimsTheSameName("x")).join())
-                .hasCauseInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(ClaimsAName.class.getName())
-                .hasMessageContaining(ClaimsTheSameName.class.getName());
-        byPublish.publish(new ClaimsAName(7)).join();
-        eventually().until(() -> got.size() == 1);
-        assertThat(got.peek().payload()).isEqualTo(new ClaimsAName(7));
-        assertThat(byPublish.state()).isEqualTo(BusState.RUNNING);
-    }
-
-    @Test
-    void aClassRegisteredByHandNeedsNoAnnotation() {
-        EventBus bus = bus(b -> b.registerType("conformance.unnamed", Unnamed.class));
-        ConcurrentLinkedQueue<Envelope<Unnamed>> got = new ConcurrentLinkedQueue<>();
-        bus.subscribe(Unnamed.class, got::add);
-        bus.start();
-
-        bus.publish(new Unnamed("v")).join();
-
-        eventually().until(() -> got.size() == 1);
-        assertThat(got.peek().type()).isEqualTo("conformance.unnamed");
-        assertThat(got.peek().payload()).isEqualTo(new Unnamed("v"));
-    }
-
-    // ------------------------------------------------------------------ isolation
-
-    @Test
-    void aHangingHandlerDelaysNeitherItsSiblingsNorOtherTypes() {
-        EventBus bus = bus();
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger hungCalls = new AtomicInteger();
-        AtomicInteger sibling = new AtomicInteger();
-        AtomicInteger otherType = new AtomicInteger();
-        bus.subscribe(OrderPlaced.class, "hangs", e -> {
-            hungCalls.incrementAndGet();
-            release.await();
-        });
-        bus.subscribe(OrderPlaced.class, "sibling", e -> sibling.incrementAndGet());
-        bus.subscribe(PaymentTaken.class, "other-type", e -> otherType.incrementAndGet());
-        bus.start();
-
-        int n = 100;
-        for (int i = 0; i < n; i++) {
-            bus.publish(new OrderPlaced("o" + i, i));
-            bus.publish(new PaymentTaken("p" + i, BigDecimal.TEN, Instant.now(), List.of()));
-        }
-
-        eventually().until(() -> sibling.get() == n && otherType.get() == n);
-        assertThat(hungCalls.get()).isEqualTo(1);
-        release.countDown();
-        eventually().until(() -> bus.stats().handled() == 3L * n);
-        assertAccounted(bus, n, 3);
-    }
-
-    @Test
-    void aSlowHandlerMakesThePublisherWaitInsteadOfDroppingEvents() {
-        EventBus bus = bus();
-        AtomicInteger handled = new AtomicInteger();
-        bus.subscribe(Numbered.class, SubscriptionOptions.named("slow").withQueueCapacity(4), e -> {
-            Thread.sleep(1);
-            handled.incrementAndGet();
-        });
-        bus.start();
-
-        int n = 300;
-        for (int i = 0; i < n; i++) {
-            bus.publish(new Numbered(0, i, null));
-        }
-
-        eventually().until(() -> handled.get() == n);
-        assertAccounted(bus, n, 1);
-    }
-
-    // ------------------------------------------------------------------ durable transports
-
-    @Test
-    void aPersistentTransportKeepsEventsPublishedWhileTheSubscriberIsDown() {
-        assumeTrue(features().persistent(), "transport does not keep events for absent subscribers");
-        EventBus first = bus(b -> b.source("durable-service"));
-        first.subscribe(Numbered.class, "keeper", e -> { });
-        first.start();
-        first.shutdown(Duration.ofSeconds(5));
-
-        EventBus publisher = bus(b -> b.source("publisher"));
-        publisher.start();
-        publishAll(publisher, numbered(500));
-
-        Set<Long> seen = ConcurrentHashMap.newKeySet();
-        EventBus second = bus(b -> b.source("durable-service"));
-        second.subscribe(Numbered.class, "keeper", e -> seen.add(e.payload().seq()));
-        second.start();
-
-        eventually().until(() -> seen.size() == 500);
-        assertAccounted(second, 500, 1);
-    }
-
-    @Test
-    void instancesOfOneServiceShareAHandlersWorkAndOtherServicesGetEverything() {
-        assumeTrue(features().consumerGroups(), "transport has no consumer groups");
-        Map<String, Set<Long>> seen = new ConcurrentHashMap<>();
-        AtomicInteger calls = new AtomicInteger();
-        for (String instance : List.of("billing-1", "billing-2", "audit-1")) {
-            String service = instance.substring(0, instance.indexOf('-'));
-            EventBus bus = bus(b -> b.source(service).instanceId(instance));
-            Set<Long> mine = ConcurrentHashMap.newKeySet();
-            seen.put(instance, mine);
-            bus.subscribe(Numbered.class, "record", e -> {
-                mine.add(e.payload().seq());
-                calls.incrementAndGet();
-                Thread.sleep(1);
-            });
-            bus.start();
-        }
-        EventBus publisher = bus(b -> b.source("publisher"));
-        publisher.start();
-        publishAll(publisher, numbered(400));
-
-        eventually().until(() -> calls.get() >= 800 && seen.get("audit-1").size() == 400);
-        Set<Long> billing = new java.util.HashSet<>(seen.get("billing-1"));
-        billing.addAll(seen.get("billing-2"));
-        assertThat(billing).as("billing handled every event once between its two instances").hasSize(400);
-        assertThat(seen.get("billing-1").size() + seen.get("billing-2").size()).as("no event twice").isEqualTo(400);
-        assertThat(seen.get("billing-1")).as("both instances took part").isNotEmpty();
-        assertThat(seen.get("billing-2")).isNotEmpty();
-    }
-
     private static List<Numbered> numbered(int n) {
         List<Numbered> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -932,190 +176,995 @@ public abstract class TransportConformanceSuite {
         return out;
     }
 
-    // ------------------------------------------------------------------ lifecycle and shutdown
-
-    @Test
-    void publishingBeforeStartOrAfterShutdownFailsAndLifecycleCallsAreIdempotent() {
-        EventBus bus = bus();
-        assertThat(bus.state()).isEqualTo(BusState.NEW);
-        assertThatThrownBy(() -> bus.publish(new OrderPlaced("1", 1)).join())
-                .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("start()");
-
-        bus.start();
-        bus.start();
-        assertThat(bus.state()).isEqualTo(BusState.RUNNING);
-
-        ShutdownReport first = bus.shutdown(Duration.ofSeconds(5));
-        ShutdownReport second = bus.shutdown(Duration.ofSeconds(5));
-        bus.close();
-        assertThat(second).isSameAs(first);
-        assertThat(first.completedInTime()).isTrue();
-        assertThat(bus.state()).isEqualTo(BusState.TERMINATED);
-        assertThatThrownBy(() -> bus.publish(new OrderPlaced("1", 1)).join())
-                .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("shut");
-        assertThatThrownBy(bus::start).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> bus.subscribe(OrderPlaced.class, e -> { })).isInstanceOf(IllegalStateException.class);
+    private static int recurse(int depth) {
+        return recurse(depth + 1) + 1;
     }
 
-    @Test
-    void aCancelledSubscriptionReceivesNothingMore() {
-        EventBus bus = bus();
-        AtomicInteger cancelled = new AtomicInteger();
-        AtomicInteger kept = new AtomicInteger();
-        Subscription subscription = bus.subscribe(OrderPlaced.class, "to-cancel", e -> cancelled.incrementAndGet());
-        bus.subscribe(OrderPlaced.class, "kept", e -> kept.incrementAndGet());
-        bus.start();
-        bus.publish(new OrderPlaced("1", 1)).join();
-        eventually().until(() -> cancelled.get() == 1 && kept.get() == 1);
+    /** An event reaches its handler whole: envelope, metadata, payload, from Herald or by hand. */
+    @Nested
+    class Delivery {
 
-        subscription.cancel();
-        subscription.cancel();
-        assertThat(subscription.isActive()).isFalse();
-        bus.publish(new OrderPlaced("2", 2)).join();
+        @Test
+        void aPublishedEventReachesATypedHandlerWithItsEnvelope() {
+            EventBus bus = bus(b -> b.source("conformance-service"));
+            ConcurrentLinkedQueue<Envelope<OrderPlaced>> got = new ConcurrentLinkedQueue<>();
+            bus.subscribe(OrderPlaced.class, got::add);
+            bus.start();
 
-        eventually().until(() -> kept.get() == 2);
-        assertThat(cancelled.get()).isEqualTo(1);
-        assertThat(subscription.handlerName()).isEqualTo("to-cancel");
-    }
+            Instant before = Instant.now().minusSeconds(1);
+            Envelope<OrderPlaced> sent = bus.publish(new OrderPlaced("42", 9950)).join();
 
-    @Test
-    void shutdownLetsHandlersFinishTheWorkTheyReceived() {
-        EventBus bus = bus();
-        AtomicInteger handled = new AtomicInteger();
-        bus.subscribe(Numbered.class, e -> {
-            Thread.sleep(2);
-            handled.incrementAndGet();
-        });
-        bus.start();
-        int n = 300;
-        for (int i = 0; i < n; i++) {
-            bus.publish(new Numbered(0, i, null));
+            eventually().until(() -> got.size() == 1);
+            Envelope<OrderPlaced> e = got.peek();
+            assertThat(e.payload()).isEqualTo(new OrderPlaced("42", 9950));
+            assertThat(e.id()).isEqualTo(sent.id());
+            assertThat(e.type()).isEqualTo("conformance.order-placed");
+            assertThat(e.source()).isEqualTo("conformance-service");
+            assertThat(e.subject()).isEqualTo("42");
+            assertThat(e.correlationId()).isEqualTo(sent.id());
+            assertThat(e.causationId()).isNull();
+            assertThat(e.time()).isAfter(before).isBeforeOrEqualTo(Instant.now());
+            assertThat(java.util.UUID.fromString(e.id()).version()).isEqualTo(7);
+            assertAccounted(bus, 1, 1);
         }
-        // received, not merely published: a durable transport leaves unread events in the stream
-        eventually().until(() -> bus.stats().received() == n);
 
-        ShutdownReport report = bus.shutdown(Duration.ofSeconds(30));
+        @Test
+        void aHandlerSubscribedByTypeNameReceivesTheDataAsPlainValues() {
+            EventBus bus = bus();
+            ConcurrentLinkedQueue<Envelope<Object>> got = new ConcurrentLinkedQueue<>();
+            bus.subscribe("conformance.order-placed", got::add);
+            bus.start();
 
-        assertThat(report.completedInTime()).isTrue();
-        assertThat(report.parked()).isZero();
-        assertThat(handled.get()).isEqualTo(n);
-        assertThat(report.handled()).isEqualTo(n);
-        assertAccounted(bus, n, 1);
+            bus.publish(new OrderPlaced("7", 100)).join();
+
+            eventually().until(() -> got.size() == 1);
+            assertThat(got.peek().type()).isEqualTo("conformance.order-placed");
+            assertThat(got.peek().payload()).isInstanceOf(Map.class);
+            assertThat(((Map<?, ?>) got.peek().payload()).get("orderId")).isEqualTo("7");
+            assertAccounted(bus, 1, 1);
+        }
+
+        @Test
+        void metadataTravelsWithTheEvent() {
+            EventBus bus = bus();
+            ConcurrentLinkedQueue<Envelope<OrderPlaced>> got = new ConcurrentLinkedQueue<>();
+            bus.subscribe(OrderPlaced.class, got::add);
+            bus.start();
+
+            bus.publish(new OrderPlaced("9", 1), Metadata.correlationId("req-7").withSubject("custom-subject")
+                    .withHeader("tenant", "acme").withHeader("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")).join();
+
+            eventually().until(() -> got.size() == 1);
+            Envelope<OrderPlaced> e = got.peek();
+            assertThat(e.correlationId()).isEqualTo("req-7");
+            assertThat(e.subject()).isEqualTo("custom-subject");
+            assertThat(e.header("tenant")).isEqualTo("acme");
+            assertThat(e.header("traceparent")).startsWith("00-0af7651916cd43dd8448eb211c80319c");
+            assertAccounted(bus, 1, 1);
+        }
+
+        @Test
+        void payloadsWithDecimalsTimesAndListsSurviveTheTrip() {
+            EventBus bus = bus();
+            ConcurrentLinkedQueue<PaymentTaken> got = new ConcurrentLinkedQueue<>();
+            bus.subscribe(PaymentTaken.class, e -> got.add(e.payload()));
+            bus.start();
+
+            PaymentTaken sent = new PaymentTaken("p-1", new BigDecimal("1234567890.12345678901234567890"),
+                    Instant.parse("2026-11-26T10:15:30.123456789Z"), List.of("a", "ü", "日本"));
+            bus.publish(sent).join();
+
+            eventually().until(() -> got.size() == 1);
+            assertThat(got.peek()).isEqualTo(sent);
+            assertAccounted(bus, 1, 1);
+        }
+
+        @Test
+        void aHandWrittenCloudEventReachesTheHandler() throws Exception {
+            assumeTrue(features().rawPublish(), "transport cannot inject raw messages");
+            EventBus bus = bus();
+            ConcurrentLinkedQueue<Envelope<OrderPlaced>> got = new ConcurrentLinkedQueue<>();
+            bus.subscribe(OrderPlaced.class, got::add);
+            bus.start();
+
+            publishRaw("conformance.order-placed", ("{\"specversion\":\"1.0\",\"type\":\"conformance.order-placed\","
+                    + "\"source\":\"/by/hand\",\"id\":\"A234-1234-1234\",\"time\":\"2018-04-05T17:31:00+02:00\","
+                    + "\"comexampleextension1\":\"value\",\"datacontenttype\":\"application/json\","
+                    + "\"data\":{\"orderId\":\"hand\",\"cents\":12,\"extra\":true}}").getBytes(UTF_8));
+
+            eventually().until(() -> got.size() == 1);
+            Envelope<OrderPlaced> e = got.peek();
+            assertThat(e.payload()).isEqualTo(new OrderPlaced("hand", 12));
+            assertThat(e.id()).isEqualTo("A234-1234-1234");
+            assertThat(e.source()).isEqualTo("/by/hand");
+            assertThat(e.time()).isEqualTo(Instant.parse("2018-04-05T15:31:00Z"));
+            assertThat(e.header("comexampleextension1")).isEqualTo("value");
+            assertThat(e.correlationId()).isNull();
+            assertAccounted(bus, 1, 1);
+        }
     }
 
-    @Test
-    void shutdownParksWhatAHungHandlerHoldsAndReturnsByTheDeadline() {
-        EventBus bus = bus();
-        CountDownLatch never = new CountDownLatch(1);
-        AtomicInteger started = new AtomicInteger();
-        bus.subscribe(Numbered.class, "hangs-interruptibly", e -> {
-            started.incrementAndGet();
-            never.await();
-        });
-        bus.subscribe(Numbered.class, "ignores-interrupts", e -> {
-            while (never.getCount() > 0) {
-                try {
-                    never.await();
-                } catch (InterruptedException ignored) {
-                    // a badly behaved handler: it must not hold up the shutdown
-                    if (started.get() > 1_000_000) {
-                        return;
-                    }
+    /** Every handler of a type receives every event, once, under load. */
+    @Nested
+    class FanOut {
+
+        @Test
+        void everyHandlerOfATypeReceivesEveryEvent() {
+            EventBus bus = bus();
+            Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+            for (String name : List.of("first", "second", "third")) {
+                counts.put(name, new AtomicInteger());
+                bus.subscribe(OrderPlaced.class, name, e -> counts.get(name).incrementAndGet());
+            }
+            bus.subscribe("conformance.order-placed", "by-name", e -> counts.computeIfAbsent("by-name", k -> new AtomicInteger()).incrementAndGet());
+            bus.start();
+
+            int n = 200;
+            for (int i = 0; i < n; i++) {
+                bus.publish(new OrderPlaced("o" + i, i));
+            }
+
+            eventually().until(() -> counts.values().stream().allMatch(c -> c.get() == n) && counts.size() == 4);
+            assertAccounted(bus, n, 4);
+        }
+
+        @Test
+        void eightPublisherThreadsOfTenThousandEventsLoseAndDuplicateNothing() throws Exception {
+            EventBus bus = bus();
+            Set<String> seen = ConcurrentHashMap.newKeySet();
+            AtomicInteger calls = new AtomicInteger();
+            bus.subscribe(Numbered.class, e -> {
+                seen.add(e.payload().publisher() + ":" + e.payload().seq());
+                calls.incrementAndGet();
+            });
+            bus.start();
+
+            int publishers = 8;
+            int each = 10_000;
+            ExecutorService pool = Executors.newFixedThreadPool(publishers);
+            try {
+                List<CompletableFuture<Void>> done = new ArrayList<>();
+                for (int p = 0; p < publishers; p++) {
+                    int publisher = p;
+                    done.add(CompletableFuture.runAsync(() -> {
+                        List<CompletableFuture<?>> futures = new ArrayList<>(each);
+                        for (int s = 0; s < each; s++) {
+                            futures.add(bus.publish(new Numbered(publisher, s, null)));
+                        }
+                        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+                    }, pool));
+                }
+                CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(patience().toSeconds(), TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+
+            eventually().until(() -> calls.get() >= publishers * each);
+            assertThat(seen).hasSize(publishers * each);
+            assertThat(calls.get()).as("no duplicates").isEqualTo(publishers * each);
+            assertThat(bus.stats().published()).isEqualTo(publishers * each);
+            assertAccounted(bus, (long) publishers * each, 1);
+        }
+    }
+
+    /** Order is kept per publisher, and per subject in a concurrent handler. */
+    @Nested
+    class Ordering {
+
+        @Test
+        void aHandlerSeesOnePublishersEventsInOrder() {
+            EventBus bus = bus();
+            List<Long> order = new ArrayList<>();
+            bus.subscribe(Numbered.class, e -> {
+                synchronized (order) {
+                    order.add(e.payload().seq());
+                }
+            });
+            bus.start();
+
+            int n = 2_000;
+            for (int i = 0; i < n; i++) {
+                bus.publish(new Numbered(0, i, null));
+            }
+
+            eventually().until(() -> {
+                synchronized (order) {
+                    return order.size() == n;
+                }
+            });
+            synchronized (order) {
+                assertThat(order).isSorted();
+            }
+            assertAccounted(bus, n, 1);
+        }
+
+        @Test
+        void aConcurrentHandlerOrderedBySubjectKeepsEachSubjectInOrder() {
+            EventBus bus = bus();
+            Map<String, List<Long>> bySubject = new ConcurrentHashMap<>();
+            Set<String> threads = ConcurrentHashMap.newKeySet();
+            bus.subscribe(Numbered.class, SubscriptionOptions.named("ordered").withConcurrency(4).orderedBySubject(), e -> {
+                threads.add(Thread.currentThread().getName());
+                bySubject.computeIfAbsent(e.subject(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                        .add(e.payload().seq());
+            });
+            bus.start();
+
+            int subjects = 16;
+            int each = 100;
+            for (int i = 0; i < each; i++) {
+                for (int s = 0; s < subjects; s++) {
+                    bus.publish(new Numbered(0, i, "subject-" + s));
                 }
             }
-        });
-        bus.subscribe(Numbered.class, "quick", e -> { });
-        bus.start();
-        int n = 20;
-        for (int i = 0; i < n; i++) {
-            bus.publish(new Numbered(0, i, null)).join();
-        }
-        eventually().until(() -> started.get() == 1 && bus.stats().handled() == n);
 
-        long begin = System.nanoTime();
-        ShutdownReport report = bus.shutdown(Duration.ofMillis(300));
-        Duration took = Duration.ofNanos(System.nanoTime() - begin);
-
-        assertThat(took).isLessThan(Duration.ofSeconds(5));
-        assertThat(report.completedInTime()).isFalse();
-        if (features().redelivery()) {
-            // a durable transport leaves the unfinished work pending for another instance
-            assertThat(report.leftPending()).isEqualTo(2L * n);
-            assertThat(report.parked()).isZero();
-        } else {
-            assertThat(report.parked()).isEqualTo(2L * n);
-            List<DeadLetter> letters = bus.deadLetters().list(1000);
-            assertThat(letters).hasSize(2 * n).allMatch(d -> d.reason() == Reason.SHUTDOWN);
-            assertThat(letters).extracting(DeadLetter::handler).containsOnly("hangs-interruptibly", "ignores-interrupts");
+            eventually().until(() -> bySubject.values().stream().mapToInt(List::size).sum() == subjects * each);
+            bySubject.values().forEach(seqs -> assertThat(seqs).isSorted().hasSize(each));
+            assertThat(threads).as("subjects ran on several workers").hasSizeGreaterThan(1);
+            assertAccounted(bus, (long) subjects * each, 1);
         }
-        assertThat(report.handled() + report.deadLettered() + report.leftPending()).isEqualTo(3L * n);
-        assertAccounted(bus, n, 3);
-        never.countDown();
     }
 
-    @Test
-    void shutdownCalledByAHandlerOnItsOwnThreadIsRefusedAtOnceAndAnotherThreadCanShutDown() {
-        EventBus bus = bus();
-        CompletableFuture<Throwable> refused = new CompletableFuture<>();
-        bus.subscribe(OrderPlaced.class, "stops-the-bus", e -> {
-            try {
-                bus.shutdown(Duration.ofSeconds(10));
-                refused.complete(null);
-            } catch (RuntimeException t) {
-                refused.complete(t);
+    /** A hanging or slow handler neither blocks its siblings nor loses events. */
+    @Nested
+    class HandlerIndependence {
+
+        @Test
+        void aHangingHandlerDelaysNeitherItsSiblingsNorOtherTypes() {
+            EventBus bus = bus();
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger hungCalls = new AtomicInteger();
+            AtomicInteger sibling = new AtomicInteger();
+            AtomicInteger otherType = new AtomicInteger();
+            bus.subscribe(OrderPlaced.class, "hangs", e -> {
+                hungCalls.incrementAndGet();
+                release.await();
+            });
+            bus.subscribe(OrderPlaced.class, "sibling", e -> sibling.incrementAndGet());
+            bus.subscribe(PaymentTaken.class, "other-type", e -> otherType.incrementAndGet());
+            bus.start();
+
+            int n = 100;
+            for (int i = 0; i < n; i++) {
+                bus.publish(new OrderPlaced("o" + i, i));
+                bus.publish(new PaymentTaken("p" + i, BigDecimal.TEN, Instant.now(), List.of()));
             }
-        });
-        bus.start();
 
-        long begin = System.nanoTime();
-        bus.publish(new OrderPlaced("1", 1)).join();
-        Throwable failure = refused.orTimeout(patience().toSeconds(), TimeUnit.SECONDS).join();
+            eventually().until(() -> sibling.get() == n && otherType.get() == n);
+            assertThat(hungCalls.get()).isEqualTo(1);
+            release.countDown();
+            eventually().until(() -> bus.stats().handled() == 3L * n);
+            assertAccounted(bus, n, 3);
+        }
 
-        assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(5));
-        assertThat(failure).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("stops-the-bus").hasMessageContaining("another thread");
-        assertThat(bus.state()).isEqualTo(BusState.RUNNING);
-        assertAccounted(bus, 1, 1);
+        @Test
+        void aSlowHandlerMakesThePublisherWaitInsteadOfDroppingEvents() {
+            EventBus bus = bus();
+            AtomicInteger handled = new AtomicInteger();
+            bus.subscribe(Numbered.class, SubscriptionOptions.named("slow").withQueueCapacity(4), e -> {
+                Thread.sleep(1);
+                handled.incrementAndGet();
+            });
+            bus.start();
 
-        ShutdownReport first = CompletableFuture.supplyAsync(() -> bus.shutdown(Duration.ofSeconds(5))).join();
-        assertThat(first.completedInTime()).isTrue();
-        assertThat(first.handled()).isEqualTo(1);
-        assertThat(bus.shutdown()).isSameAs(first);
-        bus.close();
-        assertThat(bus.state()).isEqualTo(BusState.TERMINATED);
+            int n = 300;
+            for (int i = 0; i < n; i++) {
+                bus.publish(new Numbered(0, i, null));
+            }
+
+            eventually().until(() -> handled.get() == n);
+            assertAccounted(bus, n, 1);
+        }
     }
 
-    @Test
-    void aHandlerCanPublishWhileTheBusDrains() {
-        EventBus bus = bus();
-        CountDownLatch inHandler = new CountDownLatch(1);
-        CountDownLatch proceed = new CountDownLatch(1);
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        bus.subscribe(OrderPlaced.class, e -> {
-            inHandler.countDown();
-            proceed.await();
-            bus.publish(new PaymentTaken("p", BigDecimal.ONE, Instant.now(), List.of()))
-                    .exceptionally(t -> {
-                        failures.add(t);
-                        return null;
-                    }).join();
-        });
-        bus.start();
-        bus.publish(new OrderPlaced("1", 1)).join();
-        CompletableFuture<ShutdownReport> shutdown;
-        try {
-            inHandler.await(patience().toSeconds(), TimeUnit.SECONDS);
-            shutdown = CompletableFuture.supplyAsync(() -> bus.shutdown(Duration.ofSeconds(20)));
-            eventually().until(() -> bus.state() == BusState.STOPPING);
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        } finally {
-            proceed.countDown();
+    /** A handler's context: correlation and causation of what it publishes, and the logging context. */
+    @Nested
+    class Correlation {
+
+        @Test
+        void anEventPublishedInsideAHandlerInheritsCorrelationAndTakesCausation() {
+            EventBus bus = bus();
+            ConcurrentLinkedQueue<Envelope<PaymentTaken>> followUps = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Envelope<OrderPlaced>> orders = new ConcurrentLinkedQueue<>();
+            bus.subscribe(OrderPlaced.class, e -> {
+                orders.add(e);
+                bus.publish(new PaymentTaken("pay-" + e.payload().orderId(), BigDecimal.ONE, Instant.now(), List.of())).join();
+            });
+            bus.subscribe(PaymentTaken.class, followUps::add);
+            bus.start();
+
+            bus.publish(new OrderPlaced("1", 1), Metadata.correlationId("flow-1")).join();
+            Envelope<OrderPlaced> uncorrelated = bus.publish(new OrderPlaced("2", 2)).join();
+
+            eventually().until(() -> followUps.size() == 2);
+            Map<String, Envelope<PaymentTaken>> byPayment = followUps.stream()
+                    .collect(Collectors.toMap(e -> e.payload().paymentId(), e -> e));
+            Envelope<OrderPlaced> first = orders.stream().filter(o -> o.payload().orderId().equals("1")).findFirst().orElseThrow();
+            assertThat(byPayment.get("pay-1").correlationId()).isEqualTo("flow-1");
+            assertThat(byPayment.get("pay-1").causationId()).isEqualTo(first.id());
+            assertThat(byPayment.get("pay-2").correlationId()).isEqualTo(uncorrelated.id());
+            assertThat(byPayment.get("pay-2").causationId()).isEqualTo(uncorrelated.id());
+            assertAccounted(bus, 2, 2);
         }
-        assertThat(shutdown.join().completedInTime()).isTrue();
-        assertThat(failures).isEmpty();
-        assertThat(bus.stats().published()).isEqualTo(2);
-        assertAccounted(bus, 1, 1);
+
+        @Test
+        void aRunningHandlerHasTheEventInTheLoggingContextOnADaemonWorkerThread() {
+            org.slf4j.MDC.put("herald.probe", "on");
+            boolean mdcWorks = "on".equals(org.slf4j.MDC.get("herald.probe"));
+            org.slf4j.MDC.remove("herald.probe");
+            assumeTrue(mdcWorks, "the SLF4J binding on the test class path has no MDC (slf4j-simple); use logback");
+            EventBus bus = bus();
+            ConcurrentLinkedQueue<Map<String, String>> contexts = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Boolean> daemon = new ConcurrentLinkedQueue<>();
+            bus.subscribe(OrderPlaced.class, "logs", e -> {
+                contexts.add(new HashMap<>(org.slf4j.MDC.getCopyOfContextMap()));
+                daemon.add(Thread.currentThread().isDaemon());
+            });
+            bus.start();
+
+            Envelope<OrderPlaced> sent = bus.publish(new OrderPlaced("1", 1), Metadata.correlationId("corr-mdc")).join();
+
+            eventually().until(() -> contexts.size() == 1);
+            assertThat(contexts.peek()).containsEntry("herald.eventId", sent.id())
+                    .containsEntry("herald.eventType", "conformance.order-placed")
+                    .containsEntry("herald.handler", "logs")
+                    .containsEntry("herald.correlationId", "corr-mdc");
+            assertThat(daemon).as("a hung handler must not keep the JVM alive").containsExactly(true);
+            assertAccounted(bus, 1, 1);
+        }
+    }
+
+    /** Whatever a handler throws meets its retry policy: backoff, jitter, non-retryable failures, errors. */
+    @Nested
+    class Retry {
+
+        @Test
+        void aFailingHandlerIsRetriedWithExponentialBackoff() {
+            RecordingSleeper sleeper = new RecordingSleeper();
+            EventBus bus = bus(b -> b.sleeper(sleeper)
+                    .retry(RetryPolicy.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 5).withoutJitter()));
+            AtomicInteger calls = new AtomicInteger();
+            bus.subscribe(OrderPlaced.class, e -> {
+                if (calls.incrementAndGet() < 4) {
+                    throw new IllegalStateException("not yet");
+                }
+            });
+            bus.start();
+
+            bus.publish(new OrderPlaced("1", 1)).join();
+
+            eventually().until(() -> bus.stats().handled() == 1);
+            assertThat(calls.get()).isEqualTo(4);
+            assertThat(sleeper.delays()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
+            assertThat(bus.stats().retried()).isEqualTo(3);
+            assertThat(bus.deadLetters().size()).isZero();
+            assertAccounted(bus, 1, 1);
+        }
+
+        @Test
+        void retryDelaysAreRandomizedWithinTheJitterAndCapped() {
+            RecordingSleeper sleeper = new RecordingSleeper();
+            RetryPolicy policy = RetryPolicy.exponential(Duration.ofMillis(100), 2.0, Duration.ofMillis(500), 6);
+            EventBus bus = bus(b -> b.sleeper(sleeper).retry(policy));
+            bus.subscribe(OrderPlaced.class, e -> {
+                throw new IllegalStateException("always");
+            });
+            bus.start();
+
+            bus.publish(new OrderPlaced("1", 1)).join();
+
+            eventually().until(() -> bus.deadLetters().size() == 1);
+            List<Duration> delays = sleeper.delays();
+            assertThat(delays).hasSize(5);
+            long[] nominal = {100, 200, 400, 500, 500};
+            for (int i = 0; i < delays.size(); i++) {
+                assertThat(delays.get(i).toNanos()).as("delay %d", i + 1)
+                        .isBetween((long) (nominal[i] * 0.75e6), (long) (nominal[i] * 1.25e6));
+            }
+            assertThat(delays).as("jitter makes the delays differ from the nominal ones").anyMatch(d -> d.toNanos() % 1_000_000 != 0);
+            assertThat(bus.deadLetters().list(1).get(0).attempts()).isEqualTo(6);
+            assertAccounted(bus, 1, 1);
+        }
+
+        @Test
+        void aNonRetryableExceptionGoesStraightToTheDeadLetters() {
+            RecordingSleeper sleeper = new RecordingSleeper();
+            EventBus bus = bus(b -> b.sleeper(sleeper)
+                    .retry(RetryPolicy.exponential(Duration.ofMillis(10), 2.0, Duration.ofSeconds(1), 5)
+                            .nonRetryable(IllegalArgumentException.class)));
+            AtomicInteger calls = new AtomicInteger();
+            bus.subscribe(OrderPlaced.class, e -> {
+                calls.incrementAndGet();
+                throw new NumberFormatException("bad amount"); // a subclass of IllegalArgumentException
+            });
+            bus.start();
+
+            bus.publish(new OrderPlaced("1", 1)).join();
+
+            eventually().until(() -> bus.deadLetters().size() == 1);
+            assertThat(calls.get()).isEqualTo(1);
+            assertThat(sleeper.delays()).isEmpty();
+            assertThat(bus.deadLetters().list(1).get(0).attempts()).isEqualTo(1);
+            assertAccounted(bus, 1, 1);
+        }
+
+        @Test
+        void aStackOverflowInAHandlerIsAFailedAttemptLikeAnyOther() {
+            EventBus bus = bus(b -> b.sleeper(new RecordingSleeper())
+                    .retry(RetryPolicy.exponential(Duration.ofMillis(10), 2.0, Duration.ofSeconds(1), 3)));
+            AtomicInteger calls = new AtomicInteger();
+            bus.subscribe(OrderPlaced.class, "recurses", e -> {
+                if (calls.incrementAndGet() == 1 || e.payload().orderId().equals("always")) {
+                    recurse(0); // a real StackOverflowError, as a runaway handler throws it
+                }
+            });
+            bus.start();
+
+            bus.publish(new OrderPlaced("once", 1)).join();
+            bus.publish(new OrderPlaced("fine", 2)).join();
+            Envelope<OrderPlaced> poison = bus.publish(new OrderPlaced("always", 3)).join();
+
+            eventually().until(() -> bus.stats().handled() == 2 && bus.deadLetters().size() == 1);
+            DeadLetter letter = bus.deadLetters().list(10).get(0);
+            assertThat(letter.eventId()).isEqualTo(poison.id());
+            assertThat(letter.reason()).isEqualTo(Reason.HANDLER_FAILED);
+            assertThat(letter.attempts()).isEqualTo(3);
+            assertThat(letter.errorClass()).isEqualTo(StackOverflowError.class.getName());
+            assertAccounted(bus, 3, 1);
+        }
+
+        @Test
+        void anOutOfMemoryErrorInAHandlerDeadLettersTheEventWithoutRetrying() {
+            EventBus bus = bus(b -> b.sleeper(new RecordingSleeper())
+                    .retry(RetryPolicy.exponential(Duration.ofMillis(10), 2.0, Duration.ofSeconds(1), 5)));
+            AtomicInteger calls = new AtomicInteger();
+            bus.subscribe(OrderPlaced.class, "runs-out-of-memory", e -> {
+                if (calls.incrementAndGet() == 1) {
+                    throw new OutOfMemoryError("Java heap space (thrown by the test)");
+                }
+            });
+            bus.start();
+
+            Envelope<OrderPlaced> first = bus.publish(new OrderPlaced("1", 1)).join();
+            bus.publish(new OrderPlaced("2", 2)).join();
+
+            eventually().until(() -> bus.stats().handled() == 1 && bus.deadLetters().size() == 1);
+            DeadLetter letter = bus.deadLetters().list(10).get(0);
+            assertThat(letter.eventId()).isEqualTo(first.id());
+            assertThat(letter.attempts()).isEqualTo(1);
+            assertThat(letter.errorClass()).isEqualTo(OutOfMemoryError.class.getName());
+            assertThat(calls.get()).isEqualTo(2);
+            assertAccounted(bus, 2, 1);
+            ShutdownReport report = bus.shutdown(Duration.ofSeconds(5));
+            assertThat(report.handled()).isEqualTo(1);
+            assertThat(report.deadLettered()).isEqualTo(1);
+        }
+
+        @Test
+        void aSubscriptionsRetryPolicyOverridesTheBusDefault() {
+            EventBus bus = bus(b -> b.sleeper(new RecordingSleeper()).retry(RetryPolicy.none()));
+            AtomicInteger defaultCalls = new AtomicInteger();
+            AtomicInteger ownCalls = new AtomicInteger();
+            bus.subscribe(OrderPlaced.class, "default-policy", e -> {
+                defaultCalls.incrementAndGet();
+                throw new IllegalStateException("x");
+            });
+            bus.subscribe(OrderPlaced.class, SubscriptionOptions.named("own-policy")
+                    .withRetry(RetryPolicy.exponential(Duration.ofMillis(1), 2.0, Duration.ofSeconds(1), 4)), e -> {
+                        ownCalls.incrementAndGet();
+                        throw new IllegalStateException("y");
+                    });
+            bus.start();
+
+            bus.publish(new OrderPlaced("1", 1)).join();
+
+            eventually().until(() -> bus.deadLetters().size() == 2);
+            assertThat(defaultCalls.get()).isEqualTo(1);
+            assertThat(ownCalls.get()).isEqualTo(4);
+            assertAccounted(bus, 1, 2);
+        }
+    }
+
+    /** A dead letter says what failed and why, and can be replayed, deleted and purged. */
+    @Nested
+    class DeadLetters {
+
+        @Test
+        void exhaustedRetriesMakeADeadLetterWithTheReasonHandlerAndError() {
+            EventBus bus = bus(b -> b.sleeper(new RecordingSleeper())
+                    .retry(RetryPolicy.exponential(Duration.ofMillis(10), 2.0, Duration.ofSeconds(1), 3)));
+            bus.subscribe(OrderPlaced.class, "charge-card", e -> {
+                throw new IllegalStateException("card declined for " + e.payload().orderId());
+            });
+            bus.start();
+
+            Envelope<OrderPlaced> sent = bus.publish(new OrderPlaced("77", 5)).join();
+
+            eventually().until(() -> bus.deadLetters().size() == 1);
+            DeadLetter letter = bus.deadLetters().list(10).get(0);
+            assertThat(letter.reason()).isEqualTo(Reason.HANDLER_FAILED);
+            assertThat(letter.handler()).isEqualTo("charge-card");
+            assertThat(letter.eventType()).isEqualTo("conformance.order-placed");
+            assertThat(letter.eventId()).isEqualTo(sent.id());
+            assertThat(letter.attempts()).isEqualTo(3);
+            assertThat(letter.error()).contains("IllegalStateException").contains("card declined for 77");
+            assertThat(letter.errorClass()).isEqualTo(IllegalStateException.class.getName());
+            assertThat(letter.stackTrace()).contains("card declined for 77").contains("\tat ");
+            assertThat(letter.rawMessageText()).contains(sent.id()).contains("\"orderId\":\"77\"");
+            assertThat(letter.firstFailure()).isBeforeOrEqualTo(letter.lastFailure());
+            assertThat(bus.deadLetters().get(letter.id())).contains(letter);
+            assertThat(bus.stats().handled()).isZero();
+            assertAccounted(bus, 1, 1);
+        }
+
+        @Test
+        void aDeadLetterReplayedAfterTheFixIsHandledAndRemoved() {
+            EventBus bus = bus(b -> b.retry(RetryPolicy.none()));
+            AtomicInteger calls = new AtomicInteger();
+            ConcurrentLinkedQueue<String> handled = new ConcurrentLinkedQueue<>();
+            bus.subscribe(OrderPlaced.class, "flaky", e -> {
+                if (calls.incrementAndGet() == 1) {
+                    throw new IllegalStateException("first time fails");
+                }
+                handled.add(e.payload().orderId());
+            });
+            bus.start();
+
+            bus.publish(new OrderPlaced("5", 5)).join();
+            eventually().until(() -> bus.deadLetters().size() == 1);
+            String id = bus.deadLetters().list(1).get(0).id();
+
+            bus.deadLetters().replay(id).join();
+
+            assertThat(handled).containsExactly("5");
+            assertThat(bus.deadLetters().get(id)).isEmpty();
+            assertThat(bus.deadLetters().size()).isZero();
+            assertThatThrownBy(() -> bus.deadLetters().replay("no-such-id").join())
+                    .hasCauseInstanceOf(java.util.NoSuchElementException.class).hasMessageContaining("no-such-id");
+        }
+
+        @Test
+        void deadLettersCanBeDeletedAndPurgedAndStayReadableAfterShutdown() {
+            EventBus bus = bus(b -> b.retry(RetryPolicy.none()));
+            bus.subscribe(OrderPlaced.class, e -> {
+                throw new IllegalStateException("no");
+            });
+            bus.start();
+            publishAll(bus, List.of(new OrderPlaced("1", 1), new OrderPlaced("2", 2), new OrderPlaced("3", 3)));
+            eventually().until(() -> bus.deadLetters().size() == 3);
+
+            List<DeadLetter> letters = bus.deadLetters().list(10);
+            assertThat(letters).extracting(DeadLetter::rawMessageText)
+                    .satisfiesExactly(t -> assertThat(t).contains("\"orderId\":\"1\""),
+                            t -> assertThat(t).contains("\"orderId\":\"2\""),
+                            t -> assertThat(t).contains("\"orderId\":\"3\""));
+            assertThat(bus.deadLetters().delete(letters.get(0).id())).isTrue();
+            assertThat(bus.deadLetters().delete(letters.get(0).id())).isFalse();
+            bus.shutdown(Duration.ofSeconds(5));
+
+            assertThat(bus.deadLetters().size()).isEqualTo(2);
+            assertThat(bus.deadLetters().list(1)).extracting(DeadLetter::id).containsExactly(letters.get(1).id());
+            assertThat(bus.deadLetters().purge()).isEqualTo(2);
+            assertThat(bus.deadLetters().size()).isZero();
+        }
+    }
+
+    /** Bad input on the wire becomes a dead letter, and the bus goes on. */
+    @Nested
+    class BadInput {
+
+        @Test
+        void everyKindOfBadInputBecomesADeadLetterAndTheBusGoesOn() throws Exception {
+            assumeTrue(features().rawPublish(), "transport cannot inject raw messages");
+            EventBus bus = bus(b -> b.maxMessageSize(4096));
+            ConcurrentLinkedQueue<OrderPlaced> handled = new ConcurrentLinkedQueue<>();
+            bus.subscribe(OrderPlaced.class, "orders", e -> handled.add(e.payload()));
+            bus.start();
+
+            String type = "conformance.order-placed";
+            String good = "\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"test\",\"type\":\"" + type + "\"";
+            Map<String, Reason> cases = new LinkedHashMap<>();
+            cases.put("{not json", Reason.UNDECODABLE);
+            cases.put("[1,2,3]", Reason.UNDECODABLE);
+            cases.put("", Reason.UNDECODABLE);
+            cases.put("{\"specversion\":\"1.0\",\"id\":\"e-2\",\"source\":\"test\",\"data\":{}}", Reason.UNDECODABLE);
+            cases.put("{\"specversion\":\"1.0\",\"source\":\"test\",\"type\":\"" + type + "\",\"data\":{}}", Reason.UNDECODABLE);
+            cases.put("{\"id\":\"e-3\",\"source\":\"test\",\"type\":\"" + type + "\",\"data\":{}}", Reason.UNDECODABLE);
+            cases.put("{\"specversion\":\"0.3\",\"id\":\"e-4\",\"source\":\"test\",\"type\":\"" + type + "\",\"data\":{}}", Reason.UNDECODABLE);
+            cases.put("{" + good.replace(type, "conformance.nobody-handles-this") + ",\"data\":{}}", Reason.UNKNOWN_TYPE);
+            cases.put("{" + good + ",\"data\":{\"orderId\":\"1\",\"cents\":\"not a number\"}}", Reason.UNDECODABLE);
+            cases.put("{" + good + ",\"data\":{\"orderId\":\"" + "x".repeat(5000) + "\",\"cents\":1}}", Reason.TOO_LARGE);
+
+            for (String raw : cases.keySet()) {
+                publishRaw(type, raw.getBytes(UTF_8));
+            }
+            publishRaw(type, ("{" + good + ",\"data\":{\"orderId\":\"fine\",\"cents\":3}}").getBytes(UTF_8));
+
+            eventually().until(() -> handled.size() == 1 && bus.deadLetters().size() == cases.size());
+            assertThat(handled).containsExactly(new OrderPlaced("fine", 3));
+            List<DeadLetter> letters = bus.deadLetters().list(100);
+            Map<String, Reason> actual = new HashMap<>();
+            for (DeadLetter d : letters) {
+                actual.put(d.rawMessageText(), d.reason());
+                assertThat(d.handler()).isEqualTo("orders");
+                assertThat(d.attempts()).isZero();
+                assertThat(d.error()).isNotBlank();
+            }
+            assertThat(actual).isEqualTo(cases);
+            assertThat(letters).filteredOn(d -> d.reason() == Reason.UNKNOWN_TYPE).singleElement()
+                    .satisfies(d -> assertThat(d.eventType()).isEqualTo("conformance.nobody-handles-this"));
+            assertAccounted(bus, cases.size() + 1, 1);
+        }
+
+        @Test
+        void anOversizedMessageIsDeadLetteredOnceForAllItsHandlersCappedAndWithItsOriginalLength() throws Exception {
+            assumeTrue(features().rawPublish(), "transport cannot inject raw messages");
+            int cap = 16 * 1024;
+            EventBus bus = bus(b -> b.maxMessageSize(64 * 1024).deadLetterRawLimit(cap));
+            bus.subscribe(OrderPlaced.class, "second", e -> { });
+            bus.subscribe(OrderPlaced.class, "first", e -> { });
+            bus.start();
+
+            String type = "conformance.order-placed";
+            int size = 1024 * 1024;
+            for (int i = 0; i < 3; i++) {
+                String head = "{\"specversion\":\"1.0\",\"id\":\"big-" + i + "\",\"source\":\"test\",\"type\":\"" + type
+                        + "\",\"data\":{\"orderId\":\"";
+                String tail = "\",\"cents\":1}}";
+                publishRaw(type, (head + "x".repeat(size - head.length() - tail.length()) + tail).getBytes(UTF_8));
+            }
+
+            eventually().until(() -> bus.stats().deadLettered() == 6);
+            assertThat(bus.deadLetters().list(100)).hasSize(3).allSatisfy(d -> {
+                assertThat(d.reason()).isEqualTo(Reason.TOO_LARGE);
+                assertThat(d.handler()).as("one handler's name: the one that met it first").isIn("first", "second");
+                assertThat(d.error()).contains("also " + (d.handler().equals("first") ? "second" : "first"));
+                assertThat(d.eventType()).isEqualTo(type);
+                assertThat(d.rawMessage()).hasSizeLessThanOrEqualTo(cap);
+                assertThat(d.rawMessageLength()).isEqualTo(size);
+                assertThat(d.truncated()).isTrue();
+            });
+            assertAccounted(bus, 3, 2);
+        }
+
+        @Test
+        void anOversizedMessageIsStoredEvenIfTheHandlerFirstByNameNeverReceivesIt() throws Exception {
+            assumeTrue(features().rawPublish(), "transport cannot inject raw messages");
+            EventBus bus = bus(b -> b.maxMessageSize(64 * 1024));
+            CountDownLatch busy = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            bus.subscribe(OrderPlaced.class, SubscriptionOptions.named("b").withConcurrency(1), e -> {
+                busy.countDown();
+                release.await();
+            });
+            bus.start();
+            bus.publish(new OrderPlaced("holds-b", 1)).join();
+            assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+
+            String type = "conformance.order-placed";
+            for (int i = 0; i < 3; i++) {
+                String head = "{\"specversion\":\"1.0\",\"id\":\"big-" + i + "\",\"source\":\"test\",\"type\":\"" + type
+                        + "\",\"data\":{\"orderId\":\"";
+                String tail = "\",\"cents\":1}}";
+                publishRaw(type, (head + "x".repeat(128 * 1024 - head.length() - tail.length()) + tail).getBytes(UTF_8));
+            }
+            eventually().until(() -> bus.stats().received() == 4); // queued behind the held event
+            bus.subscribe(OrderPlaced.class, "a", e -> { }); // joins after them: never receives them
+            release.countDown();
+
+            eventually().until(() -> bus.stats().deadLettered() == 3);
+            assertThat(bus.deadLetters().list(100)).hasSize(3).allSatisfy(d -> {
+                assertThat(d.reason()).isEqualTo(Reason.TOO_LARGE);
+                assertThat(d.handler()).isEqualTo("b");
+                assertThat(d.error()).contains("also a");
+            });
+            assertAccounted(bus, 4, 1);
+        }
+    }
+
+    /** Event classes map to type names explicitly; a class without one, or a clash, is refused. */
+    @Nested
+    class TypeNames {
+
+        @Test
+        void aClassWithoutATypeNameIsRejectedClearly() {
+            EventBus bus = bus();
+            assertThatThrownBy(() -> bus.subscribe(Unnamed.class, e -> { }))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(Unnamed.class.getName())
+                    .hasMessageContaining("@EventType");
+            bus.start();
+            assertThatThrownBy(() -> bus.publish(new Unnamed("x")).join())
+                    .hasCauseInstanceOf(IllegalArgumentException.class).hasMessageContaining(Unnamed.class.getName());
+            assertThat(bus.state()).isEqualTo(BusState.RUNNING);
+        }
+
+        @Test
+        void aSecondClassClaimingATypeNameIsRefusedNamingBothOnSubscribeOrPublish() {
+            EventBus bySubscribe = bus();
+            bySubscribe.subscribe(ClaimsAName.class, e -> { });
+            assertThatThrownBy(() -> bySubscribe.subscribe(ClaimsTheSameName.class, e -> { }))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("conformance.claimed")
+                    .hasMessageContaining(ClaimsAName.class.getName())
+                    .hasMessageContaining(ClaimsTheSameName.class.getName());
+
+            EventBus byPublish = bus();
+            ConcurrentLinkedQueue<Envelope<ClaimsAName>> got = new ConcurrentLinkedQueue<>();
+            byPublish.subscribe(ClaimsAName.class, got::add);
+            byPublish.start();
+            assertThatThrownBy(() -> byPublish.publish(new ClaimsTheSameName("x")).join())
+                    .hasCauseInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(ClaimsAName.class.getName())
+                    .hasMessageContaining(ClaimsTheSameName.class.getName());
+            byPublish.publish(new ClaimsAName(7)).join();
+            eventually().until(() -> got.size() == 1);
+            assertThat(got.peek().payload()).isEqualTo(new ClaimsAName(7));
+            assertThat(byPublish.state()).isEqualTo(BusState.RUNNING);
+        }
+
+        @Test
+        void aClassRegisteredByHandNeedsNoAnnotation() {
+            EventBus bus = bus(b -> b.registerType("conformance.unnamed", Unnamed.class));
+            ConcurrentLinkedQueue<Envelope<Unnamed>> got = new ConcurrentLinkedQueue<>();
+            bus.subscribe(Unnamed.class, got::add);
+            bus.start();
+
+            bus.publish(new Unnamed("v")).join();
+
+            eventually().until(() -> got.size() == 1);
+            assertThat(got.peek().type()).isEqualTo("conformance.unnamed");
+            assertThat(got.peek().payload()).isEqualTo(new Unnamed("v"));
+        }
+    }
+
+    /** What persistent transports and consumer groups promise; skipped where not declared. */
+    @Nested
+    class Durability {
+
+        @Test
+        void aPersistentTransportKeepsEventsPublishedWhileTheSubscriberIsDown() {
+            assumeTrue(features().persistent(), "transport does not keep events for absent subscribers");
+            EventBus first = bus(b -> b.source("durable-service"));
+            first.subscribe(Numbered.class, "keeper", e -> { });
+            first.start();
+            first.shutdown(Duration.ofSeconds(5));
+
+            EventBus publisher = bus(b -> b.source("publisher"));
+            publisher.start();
+            publishAll(publisher, numbered(500));
+
+            Set<Long> seen = ConcurrentHashMap.newKeySet();
+            EventBus second = bus(b -> b.source("durable-service"));
+            second.subscribe(Numbered.class, "keeper", e -> seen.add(e.payload().seq()));
+            second.start();
+
+            eventually().until(() -> seen.size() == 500);
+            assertAccounted(second, 500, 1);
+        }
+
+        @Test
+        void instancesOfOneServiceShareAHandlersWorkAndOtherServicesGetEverything() {
+            assumeTrue(features().consumerGroups(), "transport has no consumer groups");
+            Map<String, Set<Long>> seen = new ConcurrentHashMap<>();
+            AtomicInteger calls = new AtomicInteger();
+            for (String instance : List.of("billing-1", "billing-2", "audit-1")) {
+                String service = instance.substring(0, instance.indexOf('-'));
+                EventBus bus = bus(b -> b.source(service).instanceId(instance));
+                Set<Long> mine = ConcurrentHashMap.newKeySet();
+                seen.put(instance, mine);
+                bus.subscribe(Numbered.class, "record", e -> {
+                    mine.add(e.payload().seq());
+                    calls.incrementAndGet();
+                    Thread.sleep(1);
+                });
+                bus.start();
+            }
+            EventBus publisher = bus(b -> b.source("publisher"));
+            publisher.start();
+            publishAll(publisher, numbered(400));
+
+            eventually().until(() -> calls.get() >= 800 && seen.get("audit-1").size() == 400);
+            Set<Long> billing = new java.util.HashSet<>(seen.get("billing-1"));
+            billing.addAll(seen.get("billing-2"));
+            assertThat(billing).as("billing handled every event once between its two instances").hasSize(400);
+            assertThat(seen.get("billing-1").size() + seen.get("billing-2").size()).as("no event twice").isEqualTo(400);
+            assertThat(seen.get("billing-1")).as("both instances took part").isNotEmpty();
+            assertThat(seen.get("billing-2")).isNotEmpty();
+        }
+    }
+
+    /** Start, shutdown and cancelling a subscription: idempotent, with clear refusals. */
+    @Nested
+    class Lifecycle {
+
+        @Test
+        void publishingBeforeStartOrAfterShutdownFailsAndLifecycleCallsAreIdempotent() {
+            EventBus bus = bus();
+            assertThat(bus.state()).isEqualTo(BusState.NEW);
+            assertThatThrownBy(() -> bus.publish(new OrderPlaced("1", 1)).join())
+                    .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("start()");
+
+            bus.start();
+            bus.start();
+            assertThat(bus.state()).isEqualTo(BusState.RUNNING);
+
+            ShutdownReport first = bus.shutdown(Duration.ofSeconds(5));
+            ShutdownReport second = bus.shutdown(Duration.ofSeconds(5));
+            bus.close();
+            assertThat(second).isSameAs(first);
+            assertThat(first.completedInTime()).isTrue();
+            assertThat(bus.state()).isEqualTo(BusState.TERMINATED);
+            assertThatThrownBy(() -> bus.publish(new OrderPlaced("1", 1)).join())
+                    .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("shut");
+            assertThatThrownBy(bus::start).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> bus.subscribe(OrderPlaced.class, e -> { })).isInstanceOf(IllegalStateException.class);
+        }
+
+        @Test
+        void aCancelledSubscriptionReceivesNothingMore() {
+            EventBus bus = bus();
+            AtomicInteger cancelled = new AtomicInteger();
+            AtomicInteger kept = new AtomicInteger();
+            Subscription subscription = bus.subscribe(OrderPlaced.class, "to-cancel", e -> cancelled.incrementAndGet());
+            bus.subscribe(OrderPlaced.class, "kept", e -> kept.incrementAndGet());
+            bus.start();
+            bus.publish(new OrderPlaced("1", 1)).join();
+            eventually().until(() -> cancelled.get() == 1 && kept.get() == 1);
+
+            subscription.cancel();
+            subscription.cancel();
+            assertThat(subscription.isActive()).isFalse();
+            bus.publish(new OrderPlaced("2", 2)).join();
+
+            eventually().until(() -> kept.get() == 2);
+            assertThat(cancelled.get()).isEqualTo(1);
+            assertThat(subscription.handlerName()).isEqualTo("to-cancel");
+        }
+    }
+
+    /** Shutdown finishes received work by its deadline and parks or leaves pending what it cannot. */
+    @Nested
+    class Shutdown {
+
+        @Test
+        void shutdownLetsHandlersFinishTheWorkTheyReceived() {
+            EventBus bus = bus();
+            AtomicInteger handled = new AtomicInteger();
+            bus.subscribe(Numbered.class, e -> {
+                Thread.sleep(2);
+                handled.incrementAndGet();
+            });
+            bus.start();
+            int n = 300;
+            for (int i = 0; i < n; i++) {
+                bus.publish(new Numbered(0, i, null));
+            }
+            // received, not merely published: a durable transport leaves unread events in the stream
+            eventually().until(() -> bus.stats().received() == n);
+
+            ShutdownReport report = bus.shutdown(Duration.ofSeconds(30));
+
+            assertThat(report.completedInTime()).isTrue();
+            assertThat(report.parked()).isZero();
+            assertThat(handled.get()).isEqualTo(n);
+            assertThat(report.handled()).isEqualTo(n);
+            assertAccounted(bus, n, 1);
+        }
+
+        @Test
+        void shutdownParksWhatAHungHandlerHoldsAndReturnsByTheDeadline() {
+            EventBus bus = bus();
+            CountDownLatch never = new CountDownLatch(1);
+            AtomicInteger started = new AtomicInteger();
+            bus.subscribe(Numbered.class, "hangs-interruptibly", e -> {
+                started.incrementAndGet();
+                never.await();
+            });
+            bus.subscribe(Numbered.class, "ignores-interrupts", e -> {
+                while (never.getCount() > 0) {
+                    try {
+                        never.await();
+                    } catch (InterruptedException ignored) {
+                        // a badly behaved handler: it must not hold up the shutdown
+                        if (started.get() > 1_000_000) {
+                            return;
+                        }
+                    }
+                }
+            });
+            bus.subscribe(Numbered.class, "quick", e -> { });
+            bus.start();
+            int n = 20;
+            for (int i = 0; i < n; i++) {
+                bus.publish(new Numbered(0, i, null)).join();
+            }
+            eventually().until(() -> started.get() == 1 && bus.stats().handled() == n);
+
+            long begin = System.nanoTime();
+            ShutdownReport report = bus.shutdown(Duration.ofMillis(300));
+            Duration took = Duration.ofNanos(System.nanoTime() - begin);
+
+            assertThat(took).isLessThan(Duration.ofSeconds(5));
+            assertThat(report.completedInTime()).isFalse();
+            if (features().redelivery()) {
+                // a durable transport leaves the unfinished work pending for another instance
+                assertThat(report.leftPending()).isEqualTo(2L * n);
+                assertThat(report.parked()).isZero();
+            } else {
+                assertThat(report.parked()).isEqualTo(2L * n);
+                List<DeadLetter> letters = bus.deadLetters().list(1000);
+                assertThat(letters).hasSize(2 * n).allMatch(d -> d.reason() == Reason.SHUTDOWN);
+                assertThat(letters).extracting(DeadLetter::handler).containsOnly("hangs-interruptibly", "ignores-interrupts");
+            }
+            assertThat(report.handled() + report.deadLettered() + report.leftPending()).isEqualTo(3L * n);
+            assertAccounted(bus, n, 3);
+            never.countDown();
+        }
+
+        @Test
+        void shutdownCalledByAHandlerOnItsOwnThreadIsRefusedAtOnceAndAnotherThreadCanShutDown() {
+            EventBus bus = bus();
+            CompletableFuture<Throwable> refused = new CompletableFuture<>();
+            bus.subscribe(OrderPlaced.class, "stops-the-bus", e -> {
+                try {
+                    bus.shutdown(Duration.ofSeconds(10));
+                    refused.complete(null);
+                } catch (RuntimeException t) {
+                    refused.complete(t);
+                }
+            });
+            bus.start();
+
+            long begin = System.nanoTime();
+            bus.publish(new OrderPlaced("1", 1)).join();
+            Throwable failure = refused.orTimeout(patience().toSeconds(), TimeUnit.SECONDS).join();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(5));
+            assertThat(failure).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("stops-the-bus").hasMessageContaining("another thread");
+            assertThat(bus.state()).isEqualTo(BusState.RUNNING);
+            assertAccounted(bus, 1, 1);
+
+            ShutdownReport first = CompletableFuture.supplyAsync(() -> bus.shutdown(Duration.ofSeconds(5))).join();
+            assertThat(first.completedInTime()).isTrue();
+            assertThat(first.handled()).isEqualTo(1);
+            assertThat(bus.shutdown()).isSameAs(first);
+            bus.close();
+            assertThat(bus.state()).isEqualTo(BusState.TERMINATED);
+        }
+
+        @Test
+        void aHandlerCanPublishWhileTheBusDrains() {
+            EventBus bus = bus();
+            CountDownLatch inHandler = new CountDownLatch(1);
+            CountDownLatch proceed = new CountDownLatch(1);
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            bus.subscribe(OrderPlaced.class, e -> {
+                inHandler.countDown();
+                proceed.await();
+                bus.publish(new PaymentTaken("p", BigDecimal.ONE, Instant.now(), List.of()))
+                        .exceptionally(t -> {
+                            failures.add(t);
+                            return null;
+                        }).join();
+            });
+            bus.start();
+            bus.publish(new OrderPlaced("1", 1)).join();
+            CompletableFuture<ShutdownReport> shutdown;
+            try {
+                inHandler.await(patience().toSeconds(), TimeUnit.SECONDS);
+                shutdown = CompletableFuture.supplyAsync(() -> bus.shutdown(Duration.ofSeconds(20)));
+                eventually().until(() -> bus.state() == BusState.STOPPING);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            } finally {
+                proceed.countDown();
+            }
+            assertThat(shutdown.join().completedInTime()).isTrue();
+            assertThat(failures).isEmpty();
+            assertThat(bus.stats().published()).isEqualTo(2);
+            assertAccounted(bus, 1, 1);
+        }
     }
 
     /**
