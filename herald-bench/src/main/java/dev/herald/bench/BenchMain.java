@@ -1,12 +1,17 @@
 package dev.herald.bench;
 
 import dev.herald.testkit.RedisServer;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import org.openjdk.jmh.Main;
 
 /**
  * {@code java -jar herald-bench.jar e2e [options]}: Herald against raw Lettuce and Jedis in the
@@ -37,7 +42,7 @@ public final class BenchMain {
                     System.exit(2);
                 }
             }
-            case "jmh" -> org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+            case "jmh" -> Main.main(Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 System.err.println("unknown command '" + args[0] + "'");
                 usage();
@@ -122,11 +127,11 @@ public final class BenchMain {
      * {@link #MAX_WARMUP_SECONDS}). With {@code seconds == 0}, exactly one round.
      */
     private static void warmUp(E2e bench, String variant, int events, int seconds) throws Exception {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime();
-        long minimum = start + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
-        long maximum = start + java.util.concurrent.TimeUnit.SECONDS.toNanos(Math.max(seconds, MAX_WARMUP_SECONDS));
+        long minimum = start + TimeUnit.SECONDS.toNanos(seconds);
+        long maximum = start + TimeUnit.SECONDS.toNanos(Math.max(seconds, MAX_WARMUP_SECONDS));
         int rounds = 0;
         double busy;
         do {
@@ -141,16 +146,16 @@ public final class BenchMain {
                 rounds, (System.nanoTime() - start) / 1e9, busy * 100);
     }
 
-    private static double median(List<E2e.Outcome> runs, java.util.function.ToDoubleFunction<E2e.Outcome> f) {
+    private static double median(List<E2e.Outcome> runs, ToDoubleFunction<E2e.Outcome> f) {
         double[] v = runs.stream().mapToDouble(f).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static double min(List<E2e.Outcome> runs, java.util.function.ToDoubleFunction<E2e.Outcome> f) {
+    private static double min(List<E2e.Outcome> runs, ToDoubleFunction<E2e.Outcome> f) {
         return runs.stream().mapToDouble(f).min().orElse(0);
     }
 
-    private static double max(List<E2e.Outcome> runs, java.util.function.ToDoubleFunction<E2e.Outcome> f) {
+    private static double max(List<E2e.Outcome> runs, ToDoubleFunction<E2e.Outcome> f) {
         return runs.stream().mapToDouble(f).max().orElse(0);
     }
 

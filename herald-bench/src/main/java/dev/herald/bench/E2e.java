@@ -10,6 +10,7 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -18,12 +19,19 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Pipeline;
@@ -101,7 +109,7 @@ final class E2e {
      * trackers (fan-out), delivered counts every delivery, and lost is the worst tracker's.
      */
     private Outcome measure(String variant, int events, List<Tracker> trackers, Tracker.HeapSampler heap, Sender sender,
-            java.util.function.LongSupplier countedMissed) throws Exception {
+            LongSupplier countedMissed) throws Exception {
         int publishers = options.publishers();
         if (publishers > 1 && !THREAD_SAFE_SENDERS.contains(variant)) {
             throw new IllegalArgumentException("--publishers > 1 works with " + THREAD_SAFE_SENDERS + ", not " + variant);
@@ -110,8 +118,8 @@ final class E2e {
         ThreadCpu cpu = ThreadCpu.enabled() ? new ThreadCpu() : null;
         long start = System.nanoTime();
         double interval = options.rate() > 0 && !warmingUp ? 1e9 * publishers / options.rate() : 0;
-        List<Thread> threads = new java.util.ArrayList<>();
-        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
         for (int p = 0; p < publishers; p++) {
             int first = p;
             Thread t = new Thread(() -> {
@@ -173,7 +181,7 @@ final class E2e {
             cpu.report(variant, received);
         }
         long end = trackers.stream().mapToLong(Tracker::lastNanos).max().orElse(System.nanoTime());
-        Tracker worst = trackers.stream().min(java.util.Comparator.comparingLong(Tracker::unique)).orElseThrow();
+        Tracker worst = trackers.stream().min(Comparator.comparingLong(Tracker::unique)).orElseThrow();
         return new Outcome(variant, events, received, worst.unique(),
                 trackers.stream().mapToLong(Tracker::duplicates).sum(),
                 events / ((published - start) / 1e9), received / ((Math.max(end, start + 1) - start) / 1e9),
@@ -181,8 +189,8 @@ final class E2e {
                 countedMissed.getAsLong());
     }
 
-    private static final java.util.Set<String> THREAD_SAFE_SENDERS =
-            java.util.Set.of("herald", "herald_shared", "herald_streams", "lettuce_async", "lettuce_streams");
+    private static final Set<String> THREAD_SAFE_SENDERS =
+            Set.of("herald", "herald_shared", "herald_streams", "lettuce_async", "lettuce_streams");
 
     // ------------------------------------------------------------------ Herald
 
@@ -191,9 +199,9 @@ final class E2e {
         boolean shared = variant.equals("herald_shared");
         String pad = Payloads.pad(options.size(), Payloads.ENVELOPE_OVERHEAD);
         String prefix = "bench" + System.nanoTime();
-        List<RedisEventBus> subscribers = new java.util.ArrayList<>();
-        List<RedisClient> clients = new java.util.ArrayList<>();
-        List<Tracker> trackers = new java.util.ArrayList<>();
+        List<RedisEventBus> subscribers = new ArrayList<>();
+        List<RedisClient> clients = new ArrayList<>();
+        List<Tracker> trackers = new ArrayList<>();
         for (int i = 0; i < options.instances(); i++) {
             Tracker mine = i == 0 ? tracker : new Tracker();
             trackers.add(mine);
@@ -265,7 +273,7 @@ final class E2e {
         }
         RedisClient client = Hops.client(uri, true);
         client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
-                .timeoutOptions(io.lettuce.core.TimeoutOptions.builder().timeoutCommands(false).build()).build());
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build()).build());
         clients.add(client);
         return RedisEventBus.builder(client);
     }
@@ -346,9 +354,9 @@ final class E2e {
 
     private Outcome jedis(int events, Tracker tracker, Tracker.HeapSampler heap) throws Exception {
         String pad = Payloads.pad(options.size(), 40);
-        java.net.URI parsed = java.net.URI.create(uri);
+        URI parsed = URI.create(uri);
         Jedis subscriberConnection = new Jedis(parsed.getHost(), parsed.getPort());
-        java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch subscribed = new CountDownLatch(1);
         redis.clients.jedis.BinaryJedisPubSub listener = new redis.clients.jedis.BinaryJedisPubSub() {
             @Override
             public void onMessage(byte[] channel, byte[] message) {

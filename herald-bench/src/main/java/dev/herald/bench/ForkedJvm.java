@@ -3,11 +3,14 @@ package dev.herald.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs each {@code e2e} variant in its own child JVM with a fixed, pre-touched heap, as JMH forks
@@ -50,14 +53,14 @@ final class ForkedJvm implements AutoCloseable {
     private final String variant;
     private final Process child;
     private final BufferedReader out;
-    private final java.io.PrintStream in;
+    private final PrintStream in;
     private final Thread stopChild;
 
     private ForkedJvm(String variant, Process child) {
         this.variant = variant;
         this.child = child;
         this.out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        this.in = new java.io.PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8);
+        this.in = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8);
         this.stopChild = new Thread(child::destroy);
         Runtime.getRuntime().addShutdownHook(stopChild);
     }
@@ -115,7 +118,7 @@ final class ForkedJvm implements AutoCloseable {
     public void close() throws InterruptedException {
         in.println("exit");
         in.close();
-        if (!child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!child.waitFor(30, TimeUnit.SECONDS)) {
             child.destroy();
         }
         Runtime.getRuntime().removeShutdownHook(stopChild);
@@ -125,7 +128,7 @@ final class ForkedJvm implements AutoCloseable {
      * In a child, after its warm-up: tells the parent it is ready, then runs once per {@code run}
      * line on standard input and hands each outcome back as one JSON line, until {@code exit}.
      */
-    static void serve(java.util.concurrent.Callable<E2e.Outcome> run) throws Exception {
+    static void serve(Callable<E2e.Outcome> run) throws Exception {
         System.out.println(READY);
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;

@@ -1,6 +1,7 @@
 package dev.herald.bench;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -88,7 +89,7 @@ final class PlainSockets implements AutoCloseable {
     }
 
     private static byte[] command(byte[]... parts) {
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(("*" + parts.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
         for (byte[] part : parts) {
             b.writeBytes(("$" + part.length + "\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -6,6 +6,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * CPU time per thread over one measured run, grouped by thread name without its trailing
@@ -14,7 +15,7 @@ import java.util.TreeMap;
  */
 final class ThreadCpu {
 
-    private static final Map<String, Long> FINISHED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Long> FINISHED = new ConcurrentHashMap<>();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> before = new HashMap<>();
     private final long startNanos = System.nanoTime();

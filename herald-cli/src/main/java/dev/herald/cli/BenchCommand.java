@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -140,7 +141,7 @@ final class BenchCommand {
         AtomicLong duplicates = new AtomicLong();
         AtomicLong lastReceipt = new AtomicLong();
         AtomicLong failed = new AtomicLong();
-        java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>("");
+        AtomicReference<String> firstFailure = new AtomicReference<>("");
         RedisEventBus subscriber = RedisEventBus.builder(uri).mode(s.mode()).prefix(prefix).source("herald-bench-subscriber")
                 .retry(RetryPolicy.none()).build();
         RedisEventBus publisher = null;

@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +23,7 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         String command = args.length == 0 ? "help" : args[0];
-        String[] rest = args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length);
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         String redisFromEnvironment = System.getenv("HERALD_REDIS_URI");
         try {
             switch (command) {

@@ -1,9 +1,11 @@
 package dev.herald.testkit;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -413,7 +415,7 @@ public final class RedisServer implements AutoCloseable {
 
     private static Optional<Path> onPath() {
         String path = Objects.requireNonNullElse(System.getenv("PATH"), "");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator)) {
             if (!dir.isEmpty()) {
                 Path candidate = Path.of(dir, "redis-server");
                 if (Files.isExecutable(candidate)) {
@@ -437,7 +439,7 @@ public final class RedisServer implements AutoCloseable {
     /** A free port on the loopback interface other than 6379 (another test's Redis or somebody's real one). */
     static int freePort() throws IOException {
         while (true) {
-            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 socket.setReuseAddress(true);
                 int p = socket.getLocalPort();
                 if (p != 6379) {

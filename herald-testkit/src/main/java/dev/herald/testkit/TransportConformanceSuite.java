@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.herald.BusState;
-import dev.herald.DeadLetter;
 import dev.herald.DeadLetter.Reason;
+import dev.herald.DeadLetter;
 import dev.herald.Envelope;
 import dev.herald.EventBus;
 import dev.herald.EventBusBuilder;
@@ -29,11 +29,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -48,6 +52,7 @@ import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 /**
  * The behaviour every Herald transport must have, as one JUnit 5 suite. A transport's test
@@ -204,7 +209,7 @@ public abstract class TransportConformanceSuite {
             assertThat(e.correlationId()).isEqualTo(sent.id());
             assertThat(e.causationId()).isNull();
             assertThat(e.time()).isAfter(before).isBeforeOrEqualTo(Instant.now());
-            assertThat(java.util.UUID.fromString(e.id()).version()).isEqualTo(7);
+            assertThat(UUID.fromString(e.id()).version()).isEqualTo(7);
             assertAccounted(bus, 1, 1);
         }
 
@@ -385,7 +390,7 @@ public abstract class TransportConformanceSuite {
             Set<String> threads = ConcurrentHashMap.newKeySet();
             bus.subscribe(Numbered.class, SubscriptionOptions.named("ordered").withConcurrency(4).orderedBySubject(), e -> {
                 threads.add(Thread.currentThread().getName());
-                bySubject.computeIfAbsent(e.subject(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                bySubject.computeIfAbsent(e.subject(), k -> Collections.synchronizedList(new ArrayList<>()))
                         .add(e.payload().seq());
             });
             bus.start();
@@ -489,15 +494,15 @@ public abstract class TransportConformanceSuite {
 
         @Test
         void aRunningHandlerHasTheEventInTheLoggingContextOnADaemonWorkerThread() {
-            org.slf4j.MDC.put("herald.probe", "on");
-            boolean mdcWorks = "on".equals(org.slf4j.MDC.get("herald.probe"));
-            org.slf4j.MDC.remove("herald.probe");
+            MDC.put("herald.probe", "on");
+            boolean mdcWorks = "on".equals(MDC.get("herald.probe"));
+            MDC.remove("herald.probe");
             assumeTrue(mdcWorks, "the SLF4J binding on the test class path has no MDC (slf4j-simple); use logback");
             EventBus bus = bus();
             ConcurrentLinkedQueue<Map<String, String>> contexts = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<Boolean> daemon = new ConcurrentLinkedQueue<>();
             bus.subscribe(OrderPlaced.class, "logs", e -> {
-                contexts.add(new HashMap<>(org.slf4j.MDC.getCopyOfContextMap()));
+                contexts.add(new HashMap<>(MDC.getCopyOfContextMap()));
                 daemon.add(Thread.currentThread().isDaemon());
             });
             bus.start();
@@ -720,7 +725,7 @@ public abstract class TransportConformanceSuite {
             assertThat(bus.deadLetters().get(id)).isEmpty();
             assertThat(bus.deadLetters().size()).isZero();
             assertThatThrownBy(() -> bus.deadLetters().replay("no-such-id").join())
-                    .hasCauseInstanceOf(java.util.NoSuchElementException.class).hasMessageContaining("no-such-id");
+                    .hasCauseInstanceOf(NoSuchElementException.class).hasMessageContaining("no-such-id");
         }
 
         @Test
@@ -964,7 +969,7 @@ public abstract class TransportConformanceSuite {
             publishAll(publisher, numbered(400));
 
             eventually().until(() -> calls.get() >= 800 && seen.get("audit-1").size() == 400);
-            Set<Long> billing = new java.util.HashSet<>(seen.get("billing-1"));
+            Set<Long> billing = new HashSet<>(seen.get("billing-1"));
             billing.addAll(seen.get("billing-2"));
             assertThat(billing).as("billing handled every event once between its two instances").hasSize(400);
             assertThat(seen.get("billing-1").size() + seen.get("billing-2").size()).as("no event twice").isEqualTo(400);
