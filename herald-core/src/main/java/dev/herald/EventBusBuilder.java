@@ -1,6 +1,7 @@
 package dev.herald;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.internal.bus.BusThreads;
 import dev.herald.internal.codec.EventTypeRegistry;
 import dev.herald.internal.codec.SupportedJackson;
 import dev.herald.spi.BusSettings;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -58,6 +60,7 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
     private @Nullable RandomGenerator random;
     private @Nullable String instanceId;
     private int deadLetterRawLimit = DEFAULT_DEAD_LETTER_RAW_LIMIT;
+    private ThreadFactory threadFactory = BusThreads.daemonPlatform();
 
     /** For subclasses. */
     protected EventBusBuilder() {
@@ -261,6 +264,33 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
     }
 
     /**
+     * Where every thread the bus starts comes from: each handler's workers ({@code concurrency}
+     * per subscription), and the transport's own (a Redis bus's timer thread, its Pub/Sub intake
+     * or one reader per Streams subscription). Safe with virtual threads:
+     *
+     * <pre>{@code
+     * EventBus bus = InMemoryEventBus.builder().threadFactory(Thread.ofVirtual().factory()).build();
+     * }</pre>
+     *
+     * <p>Herald names each thread it gets ({@code herald-<handler>-<n>}, {@code herald-reader-<group>},
+     * {@code herald-intake-<instanceId>}, ...) with {@link Thread#setName}, replacing the factory's
+     * name; a thread that may not be renamed keeps it. Everything else is the factory's: daemon or
+     * not, priority, thread group, context class loader. A platform thread that is not a daemon keeps
+     * the JVM alive until the bus has shut down. A factory that returns {@code null} (rejects the
+     * request) makes the call that needed the thread ({@code build()}, {@code start()} or
+     * {@code subscribe(...)}) fail with an {@link IllegalStateException}. Lettuce's event-loop threads are the client's,
+     * set through its {@code ClientResources}, not this factory's.
+     *
+     * @param threadFactory the factory; default: daemon platform threads, as {@code new Thread(task)} makes them
+     * @return this builder
+     */
+    public B threadFactory(ThreadFactory threadFactory) {
+        this.threadFactory = Objects.requireNonNull(threadFactory,
+                "threadFactory must not be null; for virtual threads pass Thread.ofVirtual().factory()");
+        return self();
+    }
+
+    /**
      * The options set so far, as a value; for transports' {@code build()} methods.
      *
      * @return the settings
@@ -270,7 +300,7 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
         SupportedJackson.require();
         return new BusSettings(source, retry, maxMessageSize, shutdownTimeout, publishTimeout, maxInFlightPublishes,
                 types, objectMapper, clock, sleeper, random,
-                instanceId != null ? instanceId : UUID.randomUUID().toString(), deadLetterRawLimit);
+                instanceId != null ? instanceId : UUID.randomUUID().toString(), deadLetterRawLimit, threadFactory);
     }
 
     /**

@@ -3,10 +3,12 @@ package dev.herald.spi;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.RetryPolicy;
 import dev.herald.Sleeper;
+import dev.herald.internal.bus.BusThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param random the random source, or {@code null} for per-thread generators
  * @param instanceId this bus instance's id
  * @param deadLetterRawLimit how many bytes of an oversized ({@code TOO_LARGE}) message its dead letter keeps
+ * @param threadFactory where every thread the bus and its transport start comes from; see {@link #newThread}
  */
 public record BusSettings(
         String source,
@@ -41,7 +44,8 @@ public record BusSettings(
         Sleeper sleeper,
         @Nullable RandomGenerator random,
         String instanceId,
-        int deadLetterRawLimit) {
+        int deadLetterRawLimit,
+        ThreadFactory threadFactory) {
 
     /** Checks for nulls and copies the map. */
     public BusSettings {
@@ -52,9 +56,24 @@ public record BusSettings(
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(sleeper, "sleeper");
         Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(threadFactory, "threadFactory");
         types = Map.copyOf(types);
         if (deadLetterRawLimit < 0) {
             throw new IllegalArgumentException("deadLetterRawLimit must be >= 0 but was " + deadLetterRawLimit);
         }
+    }
+
+    /**
+     * A thread for the bus or its transport, not started: made by {@link #threadFactory()} and
+     * named {@code name} where the thread allows renaming. A transport starts its threads here, so
+     * that the application's factory (virtual threads, say) is the only one.
+     *
+     * @param name the thread's name, such as {@code "herald-reader-orders"}
+     * @param task what the thread runs
+     * @return the thread
+     * @throws IllegalStateException if the factory returns {@code null} (it rejected the request)
+     */
+    public Thread newThread(String name, Runnable task) {
+        return BusThreads.newThread(threadFactory, Objects.requireNonNull(name, "name"), Objects.requireNonNull(task, "task"));
     }
 }

@@ -454,10 +454,10 @@ public final class RedisEventBus implements EventBus {
             Transport transport = mode == Mode.STREAMS
                     ? new RedisStreamsTransport(endpoint, new RedisStreamsTransport.Options(prefix, settings.source(),
                             settings.instanceId(), settings.publishTimeout(), streamRetention, readBatch,
-                            Duration.ofMillis(200), visibilityTimeout, deliveryLimit, startFrom))
+                            Duration.ofMillis(200), visibilityTimeout, deliveryLimit, startFrom, settings.threadFactory()))
                     : new RedisPubSubTransport(endpoint, new RedisPubSubTransport.Options(prefix,
                             settings.source(), settings.instanceId(), settings.clock(), settings.publishTimeout(), heartbeatInterval,
-                            heartbeatTimeout, bufferMessages, bufferBytes));
+                            heartbeatTimeout, bufferMessages, bufferBytes, settings.threadFactory()));
             RedisDeadLetterStore store = new RedisDeadLetterStore(endpoint, RedisKeys.deadLetters(prefix), deadLetterRetention,
                     settings.publishTimeout());
             return new Parts(settings, transport, store, endpoint);

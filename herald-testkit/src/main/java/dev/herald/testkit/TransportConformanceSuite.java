@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -1169,6 +1170,120 @@ public abstract class TransportConformanceSuite {
             assertThat(failures).isEmpty();
             assertThat(bus.stats().published()).isEqualTo(2);
             assertAccounted(bus, 1, 1);
+        }
+    }
+
+    /** The threads a bus starts are the application's: from its thread factory, named by Herald, virtual ones too. */
+    @Nested
+    class Threads {
+
+        @Test
+        void everyThreadTheBusStartsComesFromItsFactoryAndCarriesHeraldsName() {
+            String token = "threads-" + UUID.randomUUID().toString().substring(0, 8);
+            Set<Thread> made = ConcurrentHashMap.newKeySet();
+            ThreadFactory factory = task -> {
+                Thread thread = new Thread(task, "application-thread");
+                thread.setDaemon(true);
+                made.add(thread);
+                return thread;
+            };
+            EventBus bus = bus(b -> b.source(token).instanceId(token).threadFactory(factory));
+            ConcurrentLinkedQueue<Thread> handledOn = new ConcurrentLinkedQueue<>();
+            bus.subscribe(Numbered.class, SubscriptionOptions.named(token).withConcurrency(2),
+                    e -> handledOn.add(Thread.currentThread()));
+            bus.start();
+
+            publishAll(bus, numbered(20));
+
+            eventually().until(() -> handledOn.size() == 20);
+            assertThat(handledOn).allSatisfy(thread -> {
+                assertThat(made).contains(thread);
+                assertThat(thread.getName()).startsWith("herald-" + token + "-");
+            });
+            Set<Thread> named = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().contains(token)).collect(Collectors.toSet());
+            assertThat(named).as("the bus's threads, by name").isNotEmpty()
+                    .allSatisfy(thread -> assertThat(made).as(thread.getName()).contains(thread));
+            assertThat(made).allSatisfy(thread -> assertThat(thread.getName()).startsWith("herald-"));
+            assertAccounted(bus, 20, 1);
+        }
+
+        @Test
+        void publishersAndHandlersOnVirtualThreadsLoseNothing() throws InterruptedException {
+            int java = Runtime.version().feature();
+            assumeTrue(java >= 21, "virtual threads need Java 21+: running on " + java);
+            ThreadFactory virtual = virtualThreads();
+            EventBus bus = bus(b -> b.threadFactory(virtual));
+            int publishers = 20;
+            int perPublisher = 50;
+            Set<String> published = ConcurrentHashMap.newKeySet();
+            Set<String> followedUp = ConcurrentHashMap.newKeySet();
+            ConcurrentLinkedQueue<Thread> threads = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            // small queues: publishers and the relaying handler wait for room, on virtual threads
+            bus.subscribe(Numbered.class, SubscriptionOptions.named("relay").withConcurrency(4).withQueueCapacity(16), e -> {
+                threads.add(Thread.currentThread());
+                bus.publish(new OrderPlaced(e.id(), e.payload().seq())).whenComplete((sent, failure) -> {
+                    if (failure != null) {
+                        failures.add(failure);
+                    }
+                });
+            });
+            bus.subscribe(OrderPlaced.class, SubscriptionOptions.named("follow-up").withQueueCapacity(16), e -> {
+                threads.add(Thread.currentThread());
+                followedUp.add(String.valueOf(e.causationId()));
+            });
+            bus.start();
+
+            List<Thread> publishing = new ArrayList<>();
+            for (int p = 0; p < publishers; p++) {
+                int publisher = p;
+                Thread thread = virtual.newThread(() -> {
+                    for (int i = 0; i < perPublisher; i++) {
+                        try {
+                            published.add(bus.publish(new Numbered(publisher, i, null)).join().id());
+                        } catch (RuntimeException e) {
+                            failures.add(e);
+                        }
+                    }
+                });
+                publishing.add(thread);
+                thread.start();
+            }
+            for (Thread thread : publishing) {
+                thread.join(patience().toMillis());
+            }
+
+            assertThat(publishing).allSatisfy(thread -> assertThat(isVirtual(thread)).isTrue());
+            assertThat(failures).isEmpty();
+            assertThat(published).hasSize(publishers * perPublisher);
+            eventually().until(() -> followedUp.size() == published.size());
+            assertThat(followedUp).as("each follow-up names the event its handler relayed").isEqualTo(published);
+            assertThat(threads).allSatisfy(thread -> {
+                assertThat(isVirtual(thread)).as(thread.getName()).isTrue();
+                assertThat(thread.getName()).matches("herald-(relay|follow-up)-\\d+");
+            });
+            assertThat(failures).isEmpty();
+            assertThat(bus.stats().deadLettered()).isZero();
+            assertAccounted(bus, publishers * perPublisher, 2);
+        }
+    }
+
+    /** {@code Thread.ofVirtual().factory()}, called reflectively: the suite compiles on Java 17. */
+    private static ThreadFactory virtualThreads() {
+        try {
+            Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+            return (ThreadFactory) Class.forName("java.lang.Thread$Builder").getMethod("factory").invoke(builder);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("Java " + Runtime.version().feature() + " should have virtual threads", e);
+        }
+    }
+
+    private static boolean isVirtual(Thread thread) {
+        try {
+            return (Boolean) Thread.class.getMethod("isVirtual").invoke(thread);
+        } catch (ReflectiveOperationException e) {
+            return false; // before Java 21 no thread is virtual
         }
     }
 

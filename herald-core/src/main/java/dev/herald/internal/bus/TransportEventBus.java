@@ -224,7 +224,8 @@ public final class TransportEventBus implements EventBus {
             }
             HandlerPipeline<E> pipeline = new HandlerPipeline<>(eventType, name, payloadClass, registry, handler,
                     options.retry() != null ? options.retry() : settings.retry(), codec, invoker, deadLetterWriter, counters);
-            HandlerWorkers lanes = new HandlerWorkers(pipeline, options.concurrency(), options.subjectOrdered(), options.queueCapacity());
+            HandlerWorkers lanes = new HandlerWorkers(pipeline, options.concurrency(), options.subjectOrdered(),
+                    options.queueCapacity(), settings.threadFactory());
             ActiveSubscription subscription = new ActiveSubscription(eventType, name, lanes, counters, subscriptions::remove);
             subscriptions.add(subscription);
             if (current == BusState.RUNNING) {

@@ -1,11 +1,13 @@
 package dev.herald.internal.dispatch;
 
+import dev.herald.internal.bus.BusThreads;
 import dev.herald.internal.codec.IncomingEvent;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -35,7 +37,9 @@ public final class HandlerWorkers {
     private volatile boolean accepting = true;
     private volatile boolean parking;
 
-    public HandlerWorkers(HandlerPipeline<?> pipeline, int concurrency, boolean bySubject, int capacity) {
+    /** @param threadFactory where the worker threads come from; each is named {@code herald-<handler>-<n>} */
+    public HandlerWorkers(HandlerPipeline<?> pipeline, int concurrency, boolean bySubject, int capacity,
+            ThreadFactory threadFactory) {
         this.pipeline = pipeline;
         this.bySubject = bySubject && concurrency > 1;
         this.running = new Slot[concurrency];
@@ -53,9 +57,8 @@ public final class HandlerWorkers {
         for (int i = 0; i < concurrency; i++) {
             BlockingQueue<HandlerTask> queue = queues.get(this.bySubject ? i : 0);
             int slot = i;
-            Thread t = new Thread(() -> work(queue, slot), "herald-" + pipeline.handlerName() + "-" + (i + 1));
-            t.setDaemon(true);
-            threads.add(t);
+            threads.add(BusThreads.newThread(threadFactory, "herald-" + pipeline.handlerName() + "-" + (i + 1),
+                    () -> work(queue, slot)));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.herald.redis.internal;
 
+import dev.herald.internal.bus.BusThreads;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
@@ -16,6 +17,9 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -209,13 +213,9 @@ public final class RedisEndpoint {
         return t == e || root == null ? String.valueOf(own) : own + " (" + root + ")";
     }
 
-    /** A single daemon thread for a transport's timers: heartbeats, retries, sweeps. */
-    public static java.util.concurrent.ScheduledExecutorService daemonScheduler(String name) {
-        return java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+    /** A single thread for a transport's timers (heartbeats, retries, sweeps), from the bus's factory. */
+    public static ScheduledExecutorService scheduler(ThreadFactory threadFactory, String name) {
+        return Executors.newSingleThreadScheduledExecutor(task -> BusThreads.newThread(threadFactory, name, task));
     }
 
     static String mask(String uri) {

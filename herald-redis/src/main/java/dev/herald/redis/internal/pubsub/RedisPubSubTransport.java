@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,9 +63,11 @@ public final class RedisPubSubTransport implements Transport {
      *
      * @param source the CloudEvents source of the heartbeats, the bus's
      * @param clock the clock of the heartbeats' ids and times
+     * @param threadFactory where the intake and timer threads come from, the bus's
      */
     public record Options(String prefix, String source, String instanceId, Clock clock, Duration publishTimeout,
-            Duration heartbeatInterval, Duration heartbeatTimeout, int bufferMessages, long bufferBytes) {
+            Duration heartbeatInterval, Duration heartbeatTimeout, int bufferMessages, long bufferBytes,
+            ThreadFactory threadFactory) {
     }
 
     private final RedisEndpoint endpoint;
@@ -140,8 +143,8 @@ public final class RedisPubSubTransport implements Transport {
         this.heartbeatEvent = new HeartbeatEvent(options.source(), options.instanceId(), options.clock());
         this.channels = new KeysByType(this::channelOf);
         this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
-                "herald-intake-" + options.instanceId());
-        this.scheduler = RedisEndpoint.daemonScheduler("herald-redis-" + options.instanceId());
+                options.threadFactory(), "herald-intake-" + options.instanceId());
+        this.scheduler = RedisEndpoint.scheduler(options.threadFactory(), "herald-redis-" + options.instanceId());
         this.loops = new EventLoops(endpoint.client().getResources());
         this.reads = SocketReads.learnable();
         this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);

@@ -7,12 +7,14 @@ import dev.herald.redis.internal.EventLoopBatchRunner;
 
 import dev.herald.spi.Delivery;
 import dev.herald.spi.DeliveryListener;
+import dev.herald.internal.bus.BusThreads;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -84,14 +86,13 @@ final class SubscriberIntake {
     private final LongAdder pauses = new LongAdder();
     private volatile long resumedNanos = System.nanoTime();
 
-    SubscriberIntake(int maxMessages, long maxBytes, GapDetector gaps, String name) {
+    SubscriberIntake(int maxMessages, long maxBytes, GapDetector gaps, ThreadFactory threadFactory, String name) {
         this.queue = new ArrayBlockingQueue<>(maxMessages);
         this.maxBytes = maxBytes;
         this.pauseAtBytes = maxBytes - Math.min(maxBytes / 2, READ_BURST_BYTES);
         this.pauseAtMessages = maxMessages - Math.min(maxMessages / 2, READ_BURST_MESSAGES);
         this.gaps = gaps;
-        this.thread = new Thread(this::run, name);
-        this.thread.setDaemon(true);
+        this.thread = BusThreads.newThread(threadFactory, name, this::run);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.herald.redis.internal.ReliableSender;
 import dev.herald.redis.internal.KeysByType;
 
 import dev.herald.Health;
+import dev.herald.internal.bus.BusThreads;
 import dev.herald.redis.RedisKeys;
 import dev.herald.spi.Delivery;
 import dev.herald.spi.DeliveryListener;
@@ -35,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
@@ -86,9 +88,11 @@ public final class RedisStreamsTransport implements Transport {
      * @param visibilityTimeout idle time after which another consumer's pending entry is claimed
      * @param deliveryLimit handler starts after which an unfinished entry is dead-lettered
      * @param startFrom where a new group starts: {@code $} (new events only), {@code 0}, or an entry id
+     * @param threadFactory where the reader and timer threads come from, the bus's
      */
     public record Options(String prefix, String source, String instanceId, Duration publishTimeout, long retention,
-            int batch, Duration block, Duration visibilityTimeout, int deliveryLimit, String startFrom) {
+            int batch, Duration block, Duration visibilityTimeout, int deliveryLimit, String startFrom,
+            ThreadFactory threadFactory) {
     }
 
     private final RedisEndpoint endpoint;
@@ -121,7 +125,7 @@ public final class RedisStreamsTransport implements Transport {
         this.options = options;
         this.addArgs = XAddArgs.Builder.maxlen(options.retention()).approximateTrimming();
         this.streams = new KeysByType(type -> RedisKeys.stream(options.prefix(), type));
-        this.scheduler = RedisEndpoint.daemonScheduler("herald-streams-" + options.instanceId());
+        this.scheduler = RedisEndpoint.scheduler(options.threadFactory(), "herald-streams-" + options.instanceId());
         this.loops = new EventLoops(endpoint.client().getResources());
         this.commandsLoop = new ReplyLoop(loops);
         this.starts = new StartRecorder(endpoint.describe());
@@ -286,8 +290,7 @@ public final class RedisStreamsTransport implements Transport {
             this.takingBack = takesBack;
             this.acks = new AckBatcher(stream, group, () -> commands, commandsLoop);
             ackBatchers.add(acks);
-            this.thread = new Thread(this, "herald-reader-" + group);
-            this.thread.setDaemon(true);
+            this.thread = BusThreads.newThread(options.threadFactory(), "herald-reader-" + group, this);
         }
 
         void start() {

@@ -7,6 +7,7 @@ import dev.herald.redis.internal.SocketReads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.internal.bus.BusThreads;
 import dev.herald.spi.DeliveryListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,7 +26,7 @@ class SubscriberIntakeTest {
     @Test
     void whenReadsCannotPauseAFullBufferDiscardsAndCountsAndEveryOtherMessageIsHandedOver() throws Exception {
         GapDetector gaps = new GapDetector();
-        SubscriberIntake intake = new SubscriberIntake(10, 1024 * 1024, gaps, "intake-test");
+        SubscriberIntake intake = new SubscriberIntake(10, 1024 * 1024, gaps, BusThreads.daemonPlatform(), "intake-test");
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger delivered = new AtomicInteger();
         DeliveryListener stuck = delivery -> {

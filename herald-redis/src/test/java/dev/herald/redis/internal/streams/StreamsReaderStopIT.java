@@ -4,6 +4,7 @@ package dev.herald.redis.internal.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.internal.bus.BusThreads;
 import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -30,7 +31,7 @@ class StreamsReaderStopIT {
                 RedisCommands<String, String> raw = client.connect().sync();
                 RedisStreamsTransport transport = new RedisStreamsTransport(endpoint, new RedisStreamsTransport.Options(
                         "herald", "ledger", "ledger-0", Duration.ofSeconds(5), 10_000, 100,
-                        Duration.ofSeconds(2), Duration.ofSeconds(30), 5, "$")); // reads block 2 s
+                        Duration.ofSeconds(2), Duration.ofSeconds(30), 5, "$", BusThreads.daemonPlatform())); // reads block 2 s
                 transport.start();
                 AtomicBoolean closed = new AtomicBoolean();
                 AtomicInteger deliveredAfterClose = new AtomicInteger();
