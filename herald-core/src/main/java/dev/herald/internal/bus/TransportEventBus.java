@@ -34,12 +34,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import java.util.function.DoubleSupplier;
 import java.util.concurrent.ThreadLocalRandom;
@@ -73,9 +74,14 @@ public final class TransportEventBus implements EventBus {
     private final AtomicReference<BusState> state = new AtomicReference<>(BusState.NEW);
     private final Semaphore publishPermits;
     private final ActiveOperations inFlightPublishes = new ActiveOperations();
-    /** Per event type: the last publisher sequence number; also the lock that keeps numbers in send order. */
-    private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> sequences = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Object lifecycle = new Object();
+    /** Per event type: the last publisher sequence number, and the lock that keeps numbers in send order. */
+    private final ConcurrentHashMap<String, TypeSequence> sequences = new ConcurrentHashMap<>();
+    /**
+     * Held while subscribing, starting and deciding to shut down. A lock, not a monitor: starting
+     * and subscribing wait for the transport (Redis), which would pin a virtual thread's carrier
+     * inside {@code synchronized} on Java 21 to 23.
+     */
+    private final ReentrantLock lifecycle = new ReentrantLock();
     private final UuidV7 ids;
     private @Nullable CompletableFuture<ShutdownReport> shutdown;
 
@@ -130,18 +136,22 @@ public final class TransportEventBus implements EventBus {
             permit = true;
             Envelope<E> envelope = envelope(event, metadata, context);
             CompletableFuture<Void> sent;
-            AtomicLong sequence = sequences.computeIfAbsent(envelope.type(), t -> new AtomicLong());
+            TypeSequence sequence = sequences.computeIfAbsent(envelope.type(), t -> new TypeSequence());
             // numbered and handed to the transport under one lock, so that numbers go out in order
-            // and a subscriber can tell a gap (a missed event) from a reordering
-            synchronized (sequence) {
-                byte[] bytes = codec.encode(envelope, settings.instanceId(), sequence.get() + 1);
+            // and a subscriber can tell a gap (a missed event) from a reordering; a lock, not a
+            // monitor, since transport.publish may wait (in memory, for room in a handler's queue)
+            sequence.lock.lock();
+            try {
+                byte[] bytes = codec.encode(envelope, settings.instanceId(), sequence.last + 1);
                 if (bytes.length > settings.maxMessageSize()) {
                     throw new IllegalArgumentException("event " + envelope.id() + " of type '" + envelope.type() + "' is "
                             + bytes.length + " bytes when encoded, over the limit of " + settings.maxMessageSize()
                             + " bytes; raise maxMessageSize or send a reference to the data instead");
                 }
-                sequence.incrementAndGet();
+                sequence.last++;
                 sent = transport.publish(envelope.type(), bytes);
+            } finally {
+                sequence.lock.unlock();
             }
             return sent.handle((ok, failure) -> {
                 publishPermits.release();
@@ -211,7 +221,8 @@ public final class TransportEventBus implements EventBus {
 
     private <E> Subscription add(String eventType, @Nullable Class<E> payloadClass, SubscriptionOptions options,
             EventHandler<E> handler) {
-        synchronized (lifecycle) {
+        lifecycle.lock();
+        try {
             BusState current = state.get();
             if (current == BusState.STOPPING || current == BusState.TERMINATED) {
                 throw new IllegalStateException("cannot subscribe to '" + eventType + "': the bus is "
@@ -232,6 +243,8 @@ public final class TransportEventBus implements EventBus {
                 subscription.connect(transport);
             }
             return subscription;
+        } finally {
+            lifecycle.unlock();
         }
     }
 
@@ -269,7 +282,8 @@ public final class TransportEventBus implements EventBus {
 
     @Override
     public void start() {
-        synchronized (lifecycle) {
+        lifecycle.lock();
+        try {
             BusState current = state.get();
             if (current == BusState.RUNNING) {
                 return;
@@ -285,6 +299,8 @@ public final class TransportEventBus implements EventBus {
             state.set(BusState.RUNNING);
             log.info("Herald bus {} started (source '{}', {} subscription(s), transport {})",
                     settings.instanceId(), settings.source(), subscriptions.size(), transport);
+        } finally {
+            lifecycle.unlock();
         }
     }
 
@@ -301,7 +317,8 @@ public final class TransportEventBus implements EventBus {
         }
         CompletableFuture<ShutdownReport> mine;
         BusState before;
-        synchronized (lifecycle) {
+        lifecycle.lock();
+        try {
             if (shutdown != null && shutdown.isDone()) {
                 return shutdown.join();
             }
@@ -313,6 +330,8 @@ public final class TransportEventBus implements EventBus {
                 mine = shutdown = new CompletableFuture<>();
                 before = state.getAndSet(BusState.STOPPING);
             }
+        } finally {
+            lifecycle.unlock();
         }
         if (before == null) {
             return mine.join();
@@ -451,6 +470,12 @@ public final class TransportEventBus implements EventBus {
     @Override
     public BusStats stats() {
         return counters.snapshot();
+    }
+
+    /** An event type's publisher sequence: the last number sent, under a lock kept while it is sent. */
+    private static final class TypeSequence {
+        final ReentrantLock lock = new ReentrantLock();
+        long last;
     }
 
     @Override

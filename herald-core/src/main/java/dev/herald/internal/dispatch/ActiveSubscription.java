@@ -8,6 +8,7 @@ import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
 import dev.herald.spi.TransportSubscription;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +22,8 @@ public final class ActiveSubscription implements Subscription {
     private final Consumer<ActiveSubscription> onCancel;
     private volatile @Nullable TransportSubscription transportSubscription;
     private volatile boolean active = true;
+    /** Guards {@link #started}; a lock, not a monitor: connecting waits for the transport (Redis). */
+    private final ReentrantLock startLock = new ReentrantLock();
     private boolean started;
 
     public ActiveSubscription(String eventType, String handlerName, HandlerWorkers lanes, BusCounters counters,
@@ -33,13 +36,22 @@ public final class ActiveSubscription implements Subscription {
     }
 
     /** Starts the workers and subscribes to the transport; returns once live. */
-    public synchronized void connect(Transport transport) {
-        if (!active || started) {
-            return;
+    public void connect(Transport transport) {
+        startLock.lock();
+        try {
+            if (!active || started) {
+                return;
+            }
+            started = true;
+            lanes.start();
+            transportSubscription = transport.subscribe(eventType, handlerName, listener());
+        } finally {
+            startLock.unlock();
         }
-        started = true;
-        lanes.start();
-        transportSubscription = transport.subscribe(eventType, handlerName, new DeliveryListener() {
+    }
+
+    private DeliveryListener listener() {
+        return new DeliveryListener() {
             @Override
             public void onDelivery(Delivery delivery) throws InterruptedException {
                 counters.received.increment();
@@ -54,7 +66,7 @@ public final class ActiveSubscription implements Subscription {
                 counters.received.increment();
                 return true;
             }
-        });
+        };
     }
 
     public CompletableFuture<Void> replay(byte[] raw) {
@@ -90,10 +102,13 @@ public final class ActiveSubscription implements Subscription {
     }
 
     public boolean awaitDrained(long deadlineNanos) throws InterruptedException {
-        synchronized (this) {
+        startLock.lock();
+        try {
             if (!started) {
                 return true;
             }
+        } finally {
+            startLock.unlock();
         }
         return lanes.awaitDrained(deadlineNanos);
     }

@@ -30,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -55,6 +56,8 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
     private final long retention;
     private final Duration timeout;
     private volatile @Nullable StatefulRedisConnection<byte[], byte[]> connection;
+    /** Held while the shared connection is made: a lock, not a monitor, since connecting waits for Redis. */
+    private final ReentrantLock connecting = new ReentrantLock();
     private volatile boolean closed;
 
     /**
@@ -100,12 +103,15 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
     private StatefulRedisConnection<byte[], byte[]> connection(long endNanos) {
         StatefulRedisConnection<byte[], byte[]> c = connection;
         if (c == null) {
-            synchronized (this) {
+            connecting.lock();
+            try {
                 c = connection;
                 if (c == null) {
                     c = endpoint.connect(left(endNanos));
                     connection = c;
                 }
+            } finally {
+                connecting.unlock();
             }
         }
         return c;

@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +91,11 @@ public final class RedisPubSubTransport implements Transport {
     private final LongAdder reconnects = new LongAdder();
     private final ReliableSender sender;
     private final AtomicLong heartbeatsSent = new AtomicLong();
-    private final Object subscribeLock = new Object();
+    /**
+     * Held while the listeners of a channel change, and while Redis confirms it; a lock, not a
+     * monitor, since that waits for Redis (and would pin a virtual thread's carrier on Java 21 to 23).
+     */
+    private final ReentrantLock subscribeLock = new ReentrantLock();
     private volatile long lastHeartbeatNanos;
     private volatile long startedNanos;
     private volatile boolean deaf;
@@ -265,7 +270,8 @@ public final class RedisPubSubTransport implements Transport {
     @Override
     public TransportSubscription subscribe(String eventType, String group, DeliveryListener listener) {
         String channel = channelOf(eventType);
-        synchronized (subscribeLock) {
+        subscribeLock.lock();
+        try {
             DeliveryListener[] before = listeners.getOrDefault(channel, NONE);
             DeliveryListener[] after = Arrays.copyOf(before, before.length + 1);
             after[before.length] = listener;
@@ -279,12 +285,15 @@ public final class RedisPubSubTransport implements Transport {
                             + RedisEndpoint.rootMessage(e), e);
                 }
             }
+        } finally {
+            subscribeLock.unlock();
         }
         return () -> cancel(channel, listener);
     }
 
     private void cancel(String channel, DeliveryListener listener) {
-        synchronized (subscribeLock) {
+        subscribeLock.lock();
+        try {
             DeliveryListener[] list = listeners.getOrDefault(channel, NONE);
             if (!Arrays.asList(list).contains(listener)) {
                 return;
@@ -307,6 +316,8 @@ public final class RedisPubSubTransport implements Transport {
                 }
             }
             listeners.put(channel, Arrays.stream(list).filter(l -> l != listener).toArray(DeliveryListener[]::new));
+        } finally {
+            subscribeLock.unlock();
         }
     }
 
@@ -400,8 +411,11 @@ public final class RedisPubSubTransport implements Transport {
             return;
         }
         int expected;
-        synchronized (subscribeLock) {
+        subscribeLock.lock();
+        try {
             expected = 1 + (int) listeners.values().stream().filter(l -> l.length > 0).count();
+        } finally {
+            subscribeLock.unlock();
         }
         String clients;
         try {
@@ -441,12 +455,15 @@ public final class RedisPubSubTransport implements Transport {
         }
         List<byte[]> all = new java.util.ArrayList<>();
         all.add(channel(heartbeatChannel));
-        synchronized (subscribeLock) {
+        subscribeLock.lock();
+        try {
             listeners.forEach((channel, list) -> {
                 if (list.length > 0) {
                     all.add(channel(channel));
                 }
             });
+        } finally {
+            subscribeLock.unlock();
         }
         s.async().subscribe(all.toArray(new byte[0][]));
     }
