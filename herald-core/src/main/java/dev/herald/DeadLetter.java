@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,8 +65,13 @@ public record DeadLetter(
         SHUTDOWN
     }
 
-    /** The raw message of the dead letter that {@link #withId(String)} copies on this thread: not copied again. */
-    private static final ThreadLocal<byte @Nullable []> SHARED = new ThreadLocal<>();
+    /**
+     * The raw messages of dead letters that {@link #withId(String)} is copying right now (arrays
+     * compare by identity): shared by the copy, not cloned again. Only a dead letter's own array,
+     * never handed out, is ever in it, so no other caller can pass one; the set is empty between
+     * calls, and no thread keeps anything.
+     */
+    private static final Set<byte[]> SHARING = ConcurrentHashMap.newKeySet();
 
     /** Validates and copies the raw message. */
     public DeadLetter {
@@ -77,7 +84,7 @@ public record DeadLetter(
             throw new IllegalArgumentException("attempts must be >= 0 but was " + attempts);
         }
         Objects.requireNonNull(rawMessage, "rawMessage");
-        rawMessage = rawMessage == SHARED.get() ? rawMessage : rawMessage.clone();
+        rawMessage = SHARING.contains(rawMessage) ? rawMessage : rawMessage.clone();
         if (rawMessageLength < rawMessage.length) {
             throw new IllegalArgumentException("rawMessageLength must be >= the " + rawMessage.length
                     + " bytes kept but was " + rawMessageLength);
@@ -130,12 +137,14 @@ public record DeadLetter(
      * @return a copy with that id, sharing this one's raw message (both are immutable)
      */
     public DeadLetter withId(String newId) {
-        SHARED.set(rawMessage);
+        boolean added = SHARING.add(rawMessage);
         try {
             return new DeadLetter(newId, reason, eventType, eventId, handler, attempts, error, errorClass,
                     stackTrace, rawMessage, firstFailure, lastFailure, rawMessageLength);
         } finally {
-            SHARED.remove();
+            if (added) {
+                SHARING.remove(rawMessage);
+            }
         }
     }
 

@@ -58,7 +58,7 @@ public final class HandlerWorkers {
             BlockingQueue<HandlerTask> queue = queues.get(this.bySubject ? i : 0);
             int slot = i;
             threads.add(BusThreads.newThread(threadFactory, "herald-" + pipeline.handlerName() + "-" + (i + 1),
-                    () -> work(queue, slot)));
+                    () -> HandlingContext.runBound(() -> work(queue, slot))));
         }
     }
 
