@@ -205,11 +205,13 @@ final class E2e {
         for (int i = 0; i < options.instances(); i++) {
             Tracker mine = i == 0 ? tracker : new Tracker();
             trackers.add(mine);
-            RedisEventBus subscriber = heraldBuilder(clients, shared).mode(mode).prefix(prefix)
+            RedisEventBus.Builder builder = heraldBuilder(clients, shared).mode(mode).prefix(prefix)
                     .source("bench-sub-" + i) // in Streams mode, other services each get every event
-                    .streamRetention(Math.max(RedisEventBus.Builder.DEFAULT_STREAM_RETENTION, events * 2L))
-                    .readBatch(500) // as the raw lettuce_streams reader
-                    .retry(RetryPolicy.none()).build();
+                    .retry(RetryPolicy.none());
+            if (mode == RedisEventBus.Mode.STREAMS) {
+                builder.streamRetention(streamRetention(events)).readBatch(500); // as the raw lettuce_streams reader
+            }
+            RedisEventBus subscriber = builder.build();
             for (int h = 0; h < options.handlers(); h++) {
                 boolean recorder = h == 0;
                 subscriber.subscribe(Payloads.BenchEvent.class, SubscriptionOptions.named("handler-" + h).withQueueCapacity(8192), e -> {
@@ -227,8 +229,11 @@ final class E2e {
             subscriber.start();
             subscribers.add(subscriber);
         }
-        RedisEventBus publisher = heraldBuilder(clients, shared).mode(mode).prefix(prefix).source("bench-pub")
-                .streamRetention(Math.max(RedisEventBus.Builder.DEFAULT_STREAM_RETENTION, events * 2L)).build();
+        RedisEventBus.Builder publisherBuilder = heraldBuilder(clients, shared).mode(mode).prefix(prefix).source("bench-pub");
+        if (mode == RedisEventBus.Mode.STREAMS) {
+            publisherBuilder.streamRetention(streamRetention(events));
+        }
+        RedisEventBus publisher = publisherBuilder.build();
         publisher.start();
         try {
             return measure(variant, events, trackers, heap,
@@ -255,6 +260,11 @@ final class E2e {
             clients.forEach(Hops::shutdown);
             RedisCleanup.deleteAll(uri, prefix); // Redis memory stays bounded over many runs
         }
+    }
+
+    /** Streams mode: a retention that keeps the whole run. */
+    private static long streamRetention(int events) {
+        return Math.max(RedisEventBus.Builder.DEFAULT_STREAM_RETENTION, events * 2L);
     }
 
     /**

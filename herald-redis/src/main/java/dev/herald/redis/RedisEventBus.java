@@ -23,6 +23,8 @@ import dev.herald.spi.TransportBus;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -238,7 +240,11 @@ public final class RedisEventBus implements EventBus {
             RedisEndpoint endpoint) {
     }
 
-    /** Builds {@link RedisEventBus}es: the common options plus Redis ones. Not thread-safe. */
+    /**
+     * Builds {@link RedisEventBus}es: the common options plus Redis ones. Options named "Streams
+     * mode" or "Pub/Sub mode" apply to that mode only, and {@link #build()} refuses one set on a
+     * bus of the other mode. Not thread-safe.
+     */
     public static final class Builder extends EventBusBuilder<Builder> {
 
         /** Default {@link #prefix(String)}. */
@@ -269,6 +275,8 @@ public final class RedisEventBus implements EventBus {
         private int deliveryLimit = DEFAULT_DELIVERY_LIMIT;
         private int readBatch = 100;
         private String startFrom = "$";
+        /** The mode-specific options set, each with the mode it applies to: {@link #build()} refuses the others. */
+        private final Map<String, Mode> modeOptions = new LinkedHashMap<>();
 
         private Builder(RedisEndpoint endpoint) {
             this.endpoint = endpoint;
@@ -316,7 +324,7 @@ public final class RedisEventBus implements EventBus {
         }
 
         /**
-         * How often the bus sends a heartbeat through its subscription, and after how long
+         * Pub/Sub mode: how often the bus sends a heartbeat through its subscription, and after how long
          * without one it reports itself unhealthy and resubscribes.
          *
          * @param interval positive; default 2 s
@@ -335,11 +343,12 @@ public final class RedisEventBus implements EventBus {
             }
             this.heartbeatInterval = interval;
             this.heartbeatTimeout = timeout;
+            modeOptions.put("heartbeat", Mode.PUBSUB);
             return this;
         }
 
         /**
-         * The bounds of the buffer between Redis and the handlers' queues: near either (2 MiB
+         * Pub/Sub mode: the bounds of the buffer between Redis and the handlers' queues: near either (2 MiB
          * or 20,000 events before it, or half way for a smaller buffer), the bus stops reading
          * from Redis until handlers catch up (see the class documentation).
          * A read already under way when reading stops still brings up to about 1 MB, so keep
@@ -359,6 +368,7 @@ public final class RedisEventBus implements EventBus {
             }
             this.bufferMessages = messages;
             this.bufferBytes = bytes;
+            modeOptions.put("subscriberBuffer", Mode.PUBSUB);
             return this;
         }
 
@@ -376,6 +386,7 @@ public final class RedisEventBus implements EventBus {
                 throw new IllegalArgumentException("streamRetention must be >= 1000 entries but was " + entries);
             }
             this.streamRetention = entries;
+            modeOptions.put("streamRetention", Mode.STREAMS);
             return this;
         }
 
@@ -395,6 +406,7 @@ public final class RedisEventBus implements EventBus {
                 throw new IllegalArgumentException("visibilityTimeout must be at least 10 ms but was " + timeout);
             }
             this.visibilityTimeout = timeout;
+            modeOptions.put("visibilityTimeout", Mode.STREAMS);
             return this;
         }
 
@@ -414,6 +426,7 @@ public final class RedisEventBus implements EventBus {
                 throw new IllegalArgumentException("deliveryLimit must be >= 1 but was " + deliveries);
             }
             this.deliveryLimit = deliveries;
+            modeOptions.put("deliveryLimit", Mode.STREAMS);
             return this;
         }
 
@@ -431,6 +444,7 @@ public final class RedisEventBus implements EventBus {
                 throw new IllegalArgumentException("readBatch must be between 1 and 10000 but was " + entries);
             }
             this.readBatch = entries;
+            modeOptions.put("readBatch", Mode.STREAMS);
             return this;
         }
 
@@ -445,10 +459,23 @@ public final class RedisEventBus implements EventBus {
         public Builder startFrom(Instant from) {
             Objects.requireNonNull(from, "from");
             this.startFrom = from.toEpochMilli() <= 0 ? "0" : (from.toEpochMilli() - 1) + "-" + Long.MAX_VALUE;
+            modeOptions.put("startFrom", Mode.STREAMS);
             return this;
         }
 
+        /** Refuses an option of the other mode, which would be silently ignored. */
+        private void requireOptionsOfMode() {
+            modeOptions.forEach((option, appliesTo) -> {
+                if (appliesTo != mode) {
+                    throw new IllegalStateException(option + " applies to Mode." + appliesTo + " only, but this bus is Mode."
+                            + mode + ", which would ignore it: remove " + option + "(...), or choose mode(Mode." + appliesTo
+                            + ")");
+                }
+            });
+        }
+
         private Parts parts() {
+            requireOptionsOfMode();
             SupportedLettuce.require();
             BusSettings settings = settings();
             Transport transport = mode == Mode.STREAMS
@@ -467,7 +494,10 @@ public final class RedisEventBus implements EventBus {
          * Builds the bus.
          *
          * @return the bus, not started
-         * @throws IllegalStateException if the Lettuce (below 6.6) or Jackson (below 2.15) on the
+         * @throws IllegalStateException if an option of the other mode was set (the Streams
+         *     options {@code streamRetention}, {@code visibilityTimeout}, {@code deliveryLimit},
+         *     {@code readBatch} and {@code startFrom} on a Pub/Sub bus; {@code heartbeat} or
+         *     {@code subscriberBuffer} on a Streams bus), naming it; or if the Lettuce (below 6.6) or Jackson (below 2.15) on the
          *     class path is older than Herald supports, naming the version found
          */
         @Override

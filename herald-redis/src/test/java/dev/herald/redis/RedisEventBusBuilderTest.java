@@ -1,0 +1,82 @@
+package dev.herald.redis;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.redis.RedisEventBus.Builder;
+import dev.herald.redis.RedisEventBus.Mode;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Options of one mode set on a bus of the other are refused by build(), never silently ignored. */
+class RedisEventBusBuilderTest {
+
+    /** Never connected: build() refuses before it would. */
+    private final RedisClient client = RedisClient.create("redis://127.0.0.1:1");
+
+    @AfterEach
+    void shutDown() {
+        client.shutdown(Duration.ZERO, Duration.ZERO);
+    }
+
+    static Stream<Arguments> streamsOnly() {
+        return Stream.of(
+                option("streamRetention", b -> b.streamRetention(RedisEventBus.Builder.DEFAULT_STREAM_RETENTION)),
+                option("visibilityTimeout", b -> b.visibilityTimeout(RedisEventBus.Builder.DEFAULT_VISIBILITY_TIMEOUT)),
+                option("deliveryLimit", b -> b.deliveryLimit(RedisEventBus.Builder.DEFAULT_DELIVERY_LIMIT)),
+                option("readBatch", b -> b.readBatch(100)),
+                option("startFrom", b -> b.startFrom(Instant.EPOCH)));
+    }
+
+    static Stream<Arguments> pubSubOnly() {
+        return Stream.of(
+                option("heartbeat", b -> b.heartbeat(RedisEventBus.Builder.DEFAULT_HEARTBEAT_INTERVAL,
+                        RedisEventBus.Builder.DEFAULT_HEARTBEAT_TIMEOUT)),
+                option("subscriberBuffer", b -> b.subscriberBuffer(100_000, 32L * 1024 * 1024)));
+    }
+
+    private static Arguments option(String name, UnaryOperator<Builder> set) {
+        return Arguments.of(name, set);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("streamsOnly")
+    void aStreamsOptionOnAPubSubBusIsRefusedEvenAtItsDefaultValue(String name, UnaryOperator<Builder> set) {
+        Builder builder = set.apply(RedisEventBus.builder(client).mode(Mode.PUBSUB));
+
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(name + " applies to Mode.STREAMS only")
+                .hasMessageContaining("this bus is Mode.PUBSUB")
+                .hasMessageContaining("mode(Mode.STREAMS)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("streamsOnly")
+    void aStreamsOptionOnABusOfTheDefaultModeIsRefused(String name, UnaryOperator<Builder> set) {
+        Builder builder = set.apply(RedisEventBus.builder(client));
+
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(name).hasMessageContaining("Mode.PUBSUB");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pubSubOnly")
+    void aPubSubOptionOnAStreamsBusIsRefusedWhicheverIsSetFirst(String name, UnaryOperator<Builder> set) {
+        Builder modeFirst = set.apply(RedisEventBus.builder(client).mode(Mode.STREAMS));
+        Builder modeLast = set.apply(RedisEventBus.builder(client)).mode(Mode.STREAMS);
+
+        for (Builder builder : new Builder[] {modeFirst, modeLast}) {
+            assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(name + " applies to Mode.PUBSUB only")
+                    .hasMessageContaining("this bus is Mode.STREAMS")
+                    .hasMessageContaining("mode(Mode.PUBSUB)");
+        }
+    }
+}
