@@ -299,6 +299,33 @@ class RedisStreamsIT {
     }
 
     @Test
+    void twoGroupsLaggingNearTheRetentionAreBothReported() throws Exception {
+        RedisServer redis = redis(RedisServer.builder());
+        String version = raw(redis).info("server").lines().filter(l -> l.startsWith("redis_version:")).findFirst().orElse("");
+        org.junit.jupiter.api.Assumptions.assumeTrue(!version.startsWith("redis_version:6"),
+                "Redis before 7 (" + version + ") reports no group lag in XINFO GROUPS");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        RedisEventBus bus = track(streams(redis, "laggard").streamRetention(1000).readBatch(10)
+                .visibilityTimeout(Duration.ofMillis(200)).build());
+        bus.subscribe(Job.class, dev.herald.SubscriptionOptions.named("stuck-a").withQueueCapacity(1), e -> release.await());
+        bus.subscribe(Job.class, dev.herald.SubscriptionOptions.named("stuck-b").withQueueCapacity(1), e -> release.await());
+        bus.start();
+        EventBus publisher = track(streams(redis, "shop").streamRetention(1000).build());
+        publisher.start();
+        publish(publisher, 0, 950);
+
+        eventually().until(() -> !bus.health().up());
+        // both, and for longer than one check of the lag (every 100 ms here)
+        for (int i = 0; i < 5; i++) {
+            assertThat(bus.health().detail()).contains("laggard:stuck-a").contains("laggard:stuck-b");
+            Thread.sleep(100);
+        }
+
+        release.countDown();
+        eventually().until(() -> bus.health().up());
+    }
+
+    @Test
     void deduplicationSkipsAnEventAlreadyCompleted() {
         RedisServer redis = redis(RedisServer.builder());
         RedisCommands<String, String> raw = raw(redis);

@@ -274,6 +274,8 @@ public final class RedisStreamsTransport implements Transport {
         private boolean takingBack;
         /** The last of them handed over, so that a retry after a Redis error hands none twice. */
         private @Nullable String takenBackUpTo;
+        /** Whether {@link #checkLag} last saw its group's lag near the stream's retention. */
+        private volatile boolean lagging;
 
         /**
          * @param takesBack whether this reader takes back what an earlier run under this instance
@@ -591,14 +593,14 @@ public final class RedisStreamsTransport implements Transport {
                         continue; // Redis before 7 reports no lag
                     }
                     if (lag > options.retention() * 8 / 10) {
-                        if (!group.equals(laggingGroup)) {
+                        if (!lagging) {
                             log.warn("Group {} of {} is {} entries behind, near the retention of ~{}: entries it has not read "
                                     + "will be trimmed away; add consumers or raise the retention", group, stream, lag,
                                     options.retention());
                         }
-                        laggingGroup = group;
-                    } else if (group.equals(laggingGroup)) {
-                        laggingGroup = null;
+                        lagging = true;
+                    } else if (lagging) {
+                        lagging = false;
                         log.info("Group {} of {} has caught up ({} entries behind)", group, stream, lag);
                     }
                 }
@@ -695,8 +697,6 @@ public final class RedisStreamsTransport implements Transport {
         }
     }
 
-    private volatile @Nullable String laggingGroup;
-
     /** The event in an entry: the field {@code event}, or the only field, or a usual name; else empty (undecodable). */
     static byte[] bodyOf(Map<byte[], byte[]> fields) {
         if (fields.size() == 1) {
@@ -730,9 +730,11 @@ public final class RedisStreamsTransport implements Transport {
         } catch (ExecutionException | TimeoutException | RedisException e) {
             return new Health(false, "Redis at " + endpoint.describe() + " does not answer: " + e.getMessage(), counters);
         }
-        String lagging = laggingGroup;
-        if (lagging != null) {
-            return new Health(false, "group " + lagging + " lags near the stream retention: unread entries may be trimmed", counters);
+        List<String> lagging = readers.stream().filter(r -> r.lagging).map(r -> r.group).distinct().sorted().toList();
+        if (!lagging.isEmpty()) {
+            return new Health(false, (lagging.size() == 1 ? "group " + lagging.get(0) + " lags"
+                    : "groups " + String.join(", ", lagging) + " lag") + " near the stream retention: unread entries may be trimmed",
+                    counters);
         }
         return new Health(true, "connected to " + endpoint.describe() + " (streams)", counters);
     }
