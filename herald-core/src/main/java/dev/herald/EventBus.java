@@ -215,8 +215,10 @@ public interface EventBus extends AutoCloseable {
 
     /**
      * Whether the bus works now: running, and its transport connected and verified end to end.
+     * Cheap and free of I/O (the values are the last ones observed), so it may be read often,
+     * by probes and gauges.
      *
-     * @return the verdict
+     * @return the verdict, with the transport's values
      */
     Health health();
 

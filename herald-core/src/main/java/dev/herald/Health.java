@@ -1,44 +1,63 @@
 package dev.herald;
 
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Whether a bus can do its job now, from {@link EventBus#health()}: for readiness probes and
- * dashboards.
+ * Whether a bus can do its job now, from {@link EventBus#health()}: for readiness probes,
+ * dashboards and metrics. Reading it does no I/O: the values are the last ones the bus and its
+ * transport's own loops (a heartbeat, a reader) observed.
  *
  * <p>A Redis bus is down while it is disconnected, or when its heartbeat, sent through Redis on
- * its own subscription, has not come back in time ("deaf" subscription). Immutable.
+ * its own subscription, has not come back in time ("deaf" subscription). Values of one transport
+ * are in {@link #transport()}: {@code health.transport(PubSubHealth.class)} (package
+ * {@code dev.herald.redis}) for example. Immutable.
  *
+ * @param state the bus's lifecycle state; a bus that is not {@link BusState#RUNNING} is down
  * @param up whether the bus is running and its transport works end to end
- * @param detail a one-line explanation, such as {@code "heartbeat not received for 12 s"}
- * @param counters numbers behind the verdict, such as {@code reconnects} or {@code missedEvents}
+ * @param detail a one-line explanation, such as {@code "no heartbeat through ... for 12000 ms"}
+ * @param transport the transport's own verdict and values, also while the bus is not running
  */
-public record Health(boolean up, String detail, Map<String, Long> counters) {
+public record Health(BusState state, boolean up, String detail, TransportHealth transport) {
 
-    /** Validates and copies. */
+    /** Validates. */
     public Health {
+        Objects.requireNonNull(state, "state");
         Objects.requireNonNull(detail, "detail");
-        counters = Map.copyOf(counters);
+        Objects.requireNonNull(transport, "transport");
+        if (up && state != BusState.RUNNING) {
+            throw new IllegalArgumentException("a bus that is " + state + " cannot be up");
+        }
     }
 
     /**
-     * A healthy verdict.
+     * Events this bus's subscriber missed, counted by its transport (Redis Pub/Sub: from the
+     * publishers' sequence numbers; see {@link TransportHealth#missedEvents()}).
      *
-     * @param detail the explanation
-     * @return health that is up
+     * @return the count since the bus was built; 0 for transports that miss nothing
      */
-    public static Health up(String detail) {
-        return new Health(true, detail, Map.of());
+    public long missedEvents() {
+        return transport.missedEvents();
     }
 
     /**
-     * An unhealthy verdict.
+     * The consumer groups this bus reads, with their backlog (durable transports).
      *
-     * @param detail the explanation
-     * @return health that is down
+     * @return one per group; empty for transports without groups
      */
-    public static Health down(String detail) {
-        return new Health(false, detail, Map.of());
+    public List<ConsumerGroupHealth> groups() {
+        return transport.groups();
+    }
+
+    /**
+     * The transport's values, if it is of the given kind.
+     *
+     * @param type the kind, such as {@code PubSubHealth.class} or {@code StreamsHealth.class}
+     * @param <T> the kind
+     * @return the transport's health as that kind, or empty for another transport
+     */
+    public <T extends TransportHealth> Optional<T> transport(Class<T> type) {
+        return type.isInstance(transport) ? Optional.of(type.cast(transport)) : Optional.empty();
     }
 }

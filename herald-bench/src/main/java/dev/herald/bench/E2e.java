@@ -248,7 +248,7 @@ final class E2e {
                             Thread.currentThread().interrupt();
                         }
                         if (ThreadCpu.enabled()) {
-                            subscribers.forEach(b -> System.err.println("health " + b.health().counters()));
+                            subscribers.forEach(b -> System.err.println("health " + b.health().transport()));
                         }
                         return subscribers.stream().mapToLong(RedisEventBus::missedEvents).max().orElse(0);
                     });

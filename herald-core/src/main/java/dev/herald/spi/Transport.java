@@ -1,5 +1,6 @@
 package dev.herald.spi;
 
+import dev.herald.TransportHealth;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -61,12 +62,15 @@ public interface Transport {
     }
 
     /**
-     * Whether the transport works now, end to end.
+     * Whether the transport works now, end to end, with the values behind the verdict. Called
+     * from any thread, also before {@link #start()} and after {@link #close(Duration)} (the bus
+     * then reports itself down but still shows these values); it must not block nor do I/O:
+     * return what the transport's own loops last observed.
      *
-     * @return the verdict; by default up
+     * @return the verdict; by default up, with no values
      */
-    default dev.herald.Health health() {
-        return dev.herald.Health.up(toString());
+    default TransportHealth health() {
+        return new TransportHealth.Basic(true, toString());
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Without it, a bus on that client cannot pause reads: it logs a warning once, reports
- * {@code readPausing} 0 in {@code health().counters()}, and when handlers fall behind by more
+ * {@link PubSubHealth#canPauseReads()} false in its health, and when handlers fall behind by more
  * than the subscriber buffer, further events are discarded and counted ({@code discardedEvents},
  * {@code missedEvents}). The customizer puts one small handler first in each connection's Netty
  * pipeline that notes which connection is reading; it changes nothing else, and other

@@ -58,7 +58,7 @@ import java.util.concurrent.CompletableFuture;
  * Redis Pub/Sub delivers an event to the subscribers connected when it is published, and keeps
  * nothing. Events published while a bus is stopped, or while its connection is down, are missed:
  * Herald counts them (publishers number their events, and a gap is logged and shown in
- * {@link #health()} as {@code missedEvents}) but cannot recover them. Where every event counts,
+ * {@link #missedEvents()}, and in {@link #health()}) but cannot recover them. Where every event counts,
  * use Streams mode.
  *
  * <h2>Slow handlers</h2>
@@ -74,7 +74,7 @@ import java.util.concurrent.CompletableFuture;
  * discarded and counted too.) A bus built from a URI can always pause its reads; a bus on a
  * {@code RedisClient} passed in can only if the client's {@code ClientResources} carry
  * {@link HeraldNetty#customizer()}: otherwise it logs a warning at {@code start()}, reports
- * {@code readPausing} 0 in {@link #health()}'s counters, and once the buffer is full discards
+ * {@link PubSubHealth#canPauseReads()} false in {@link #health()}, and once the buffer is full discards
  * (and counts) instead of pausing. For handlers slower than the publish rate, raise the
  * handler's concurrency, or use Streams.
  *
@@ -152,13 +152,14 @@ public final class RedisEventBus implements EventBus {
     }
 
     /**
-     * Events this bus's subscriber missed while disconnected or cut off, counted from the
-     * publishers' sequence numbers.
+     * Pub/Sub mode: events this bus's subscriber missed while disconnected or cut off, counted
+     * from the publishers' sequence numbers; also after a shutdown. Reads the last known count:
+     * no I/O.
      *
-     * @return the count
+     * @return the count; 0 in Streams mode, which misses nothing
      */
     public long missedEvents() {
-        return health().counters().getOrDefault("missedEvents", 0L);
+        return health().missedEvents();
     }
 
     /**

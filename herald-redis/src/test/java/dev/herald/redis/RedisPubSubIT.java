@@ -1,6 +1,7 @@
 package dev.herald.redis;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static dev.herald.redis.TransportHealths.pubSubHealth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -189,7 +190,7 @@ class RedisPubSubIT {
         publisher.start();
 
         publishAll(publisher, 0, 10_000);
-        eventually().until(() -> ((RedisEventBus) subscriber).health().counters().get("receivedEvents") == 10_000);
+        eventually().until(() -> pubSubHealth(subscriber).receivedEvents() == 10_000);
         ShutdownReport report = subscriber.shutdown(Duration.ofSeconds(2));
 
         assertThat(report.completedInTime()).isFalse();
@@ -250,7 +251,7 @@ class RedisPubSubIT {
         publisher.start();
 
         publishAll(publisher, 0, 500);
-        eventually().until(() -> ((RedisEventBus) subscriber).health().counters().get("receivedEvents") == 500);
+        eventually().until(() -> pubSubHealth(subscriber).receivedEvents() == 500);
         ShutdownReport report = subscriber.shutdown(Duration.ofSeconds(30));
 
         assertThat(report.completedInTime()).isTrue();
@@ -282,7 +283,7 @@ class RedisPubSubIT {
         eventually().until(() -> seen.size() == 15);
         assertThat(seen).doesNotContainAnyElementsOf(range(10, 35));
         assertThat(subscriber.missedEvents()).isEqualTo(25);
-        assertThat(subscriber.health().counters().get("reconnects")).isGreaterThanOrEqualTo(1L);
+        assertThat(pubSubHealth(subscriber).reconnects()).isGreaterThanOrEqualTo(1L);
         assertThat(seen.size() + subscriber.missedEvents()).as("received + missed = published").isEqualTo(40);
     }
 
@@ -315,18 +316,18 @@ class RedisPubSubIT {
         publisher.start();
 
         publishLarge(publisher, 0, 6000);
-        eventually().until(() -> subscriber.health().counters().get("readPauses") >= 1);
+        eventually().until(() -> pubSubHealth(subscriber).readPauses() >= 1);
         // up all through several heartbeat timeouts (500 ms here): paused is not deaf
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
                 .until(() -> subscriber.health().up());
         assertThat(subscriber.health().detail()).contains("reading paused");
-        assertThat(subscriber.health().counters().get("receivedEvents")).isLessThan(6000);
+        assertThat(pubSubHealth(subscriber).receivedEvents()).isLessThan(6000);
         release.countDown();
 
         eventually().until(() -> seen.size() == 6000);
-        assertThat(subscriber.health().counters().get("discardedEvents")).isZero();
+        assertThat(pubSubHealth(subscriber).discardedEvents()).isZero();
         assertThat(subscriber.missedEvents()).isZero();
-        assertThat(subscriber.health().counters().get("reconnects")).isZero();
+        assertThat(pubSubHealth(subscriber).reconnects()).isZero();
         eventually().until(() -> subscriber.stats().handled() == 6000);
         assertThat(subscriber.stats().deadLettered()).isZero();
         assertThat(subscriber.health().up()).isTrue();
@@ -343,7 +344,7 @@ class RedisPubSubIT {
         EventBus publisher = track(builder(redis.uri()).build());
         publisher.start();
         publishLarge(publisher, 0, 6000);
-        eventually().until(() -> subscriber.health().counters().get("readPauses") >= 1);
+        eventually().until(() -> pubSubHealth(subscriber).readPauses() >= 1);
 
         long start = System.nanoTime();
         stuck.cancel(); // without reading again, UNSUBSCRIBE's reply would wait for the 60 s command timeout
@@ -383,9 +384,9 @@ class RedisPubSubIT {
                 published += 2000;
             }
             assertThat(raw.sync().clientList()).doesNotContain(" sub=2 ");
-            assertThat(subscriber.health().counters().get("reconnects")).as("not noticed while not reading").isZero();
+            assertThat(pubSubHealth(subscriber).reconnects()).as("not noticed while not reading").isZero();
             release.countDown();
-            eventually().until(() -> subscriber.health().counters().get("reconnects") >= 1 && subscriber.health().up());
+            eventually().until(() -> pubSubHealth(subscriber).reconnects() >= 1 && subscriber.health().up());
             publishLarge(publisher, published, 1); // the next event shows the gap
             int total = published + 1;
 
@@ -423,7 +424,7 @@ class RedisPubSubIT {
                 .containsPattern("name=herald-sub-[^ ]+ .* sub=2 ");
         publishAll(bus, 10, 5);
         eventually().until(() -> seen.containsAll(range(10, 15)));
-        assertThat(bus.health().counters().get("reconnects")).isGreaterThanOrEqualTo(1L);
+        assertThat(pubSubHealth(bus).reconnects()).isGreaterThanOrEqualTo(1L);
         assertThat(seen.size() + bus.missedEvents()).as("received + missed = published").isEqualTo(15);
     }
 
@@ -486,7 +487,7 @@ class RedisPubSubIT {
         assertThat(handled).containsExactly("f0", "f1", "f2", "f3", "f4", "f5", "f6");
         assertThat(bus.deadLetters().size()).isZero();
         assertThat(((RedisEventBus) bus).missedEvents()).isZero();
-        assertThat(bus.health().counters().get("missedEvents")).isZero();
+        assertThat(pubSubHealth(bus).missedEvents()).isZero();
     }
 
     private static void redisCli(java.nio.file.Path cli, String... args) throws Exception {

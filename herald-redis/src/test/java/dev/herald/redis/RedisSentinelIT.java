@@ -1,5 +1,6 @@
 package dev.herald.redis;
 
+import static dev.herald.redis.TransportHealths.pubSubHealth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -92,7 +93,7 @@ class RedisSentinelIT {
             CompletableFuture<?> duringFailover = b.publisher().publish(new Ping(10)); // waits, then goes to the new master
             eventually().until(() -> masterPort(d.sentinel()) == d.replica().port());
             duringFailover.join();
-            eventually().until(() -> b.subscriber().health().up() && b.subscriber().health().counters().get("reconnects") >= 1);
+            eventually().until(() -> b.subscriber().health().up() && pubSubHealth(b.subscriber()).reconnects() >= 1);
             publishAll(b.publisher(), 11, 10);
 
             eventually().until(() -> b.handled().containsAll(IntStream.range(11, 21).boxed().toList()));

@@ -1,5 +1,6 @@
 package dev.herald.redis;
 
+import static dev.herald.redis.TransportHealths.streamsHealth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,12 +8,14 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.herald.ConsumerGroupHealth;
 import dev.herald.DeadLetter;
 import dev.herald.DomainEvent;
 import dev.herald.Envelope;
 import dev.herald.EventBus;
 import dev.herald.EventHandler;
 import dev.herald.EventType;
+import dev.herald.Health;
 import dev.herald.RetryPolicy;
 import dev.herald.ShutdownReport;
 import dev.herald.Subscription;
@@ -47,6 +50,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -276,20 +280,31 @@ class RedisStreamsIT {
         assertThat(other.get()).isEqualTo(11);
     }
 
-    @Test
-    void aGroupLaggingNearTheRetentionIsReportedAndRecovers() throws Exception {
+    /**
+     * A bus whose handlers, each blocked until {@code release}, let their groups lag near a
+     * retention of 1000 entries; skipped on Redis before 7, which reports no group lag.
+     */
+    private RedisEventBus laggingBehind(java.util.concurrent.CountDownLatch release, String... handlers) {
         RedisServer redis = redis(RedisServer.builder());
         String version = raw(redis).info("server").lines().filter(l -> l.startsWith("redis_version:")).findFirst().orElse("");
         org.junit.jupiter.api.Assumptions.assumeTrue(!version.startsWith("redis_version:6"),
                 "Redis before 7 (" + version + ") reports no group lag in XINFO GROUPS");
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         RedisEventBus bus = track(streams(redis, "laggard").streamRetention(1000).readBatch(10)
                 .visibilityTimeout(Duration.ofMillis(200)).build());
-        bus.subscribe(Job.class, dev.herald.SubscriptionOptions.named("stuck").withQueueCapacity(1), e -> release.await());
+        for (String handler : handlers) {
+            bus.subscribe(Job.class, dev.herald.SubscriptionOptions.named(handler).withQueueCapacity(1), e -> release.await());
+        }
         bus.start();
         EventBus publisher = track(streams(redis, "shop").streamRetention(1000).build());
         publisher.start();
         publish(publisher, 0, 950);
+        return bus;
+    }
+
+    @Test
+    void aGroupLaggingNearTheRetentionIsReportedAndRecovers() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        RedisEventBus bus = laggingBehind(release, "stuck");
 
         eventually().until(() -> !bus.health().up());
         assertThat(bus.health().detail()).contains("laggard:stuck").contains("retention");
@@ -299,30 +314,48 @@ class RedisStreamsIT {
     }
 
     @Test
-    void twoGroupsLaggingNearTheRetentionAreBothReported() throws Exception {
+    void healthAsksRedisNothingAndSaysWhenRedisStopsAnswering() {
         RedisServer redis = redis(RedisServer.builder());
-        String version = raw(redis).info("server").lines().filter(l -> l.startsWith("redis_version:")).findFirst().orElse("");
-        org.junit.jupiter.api.Assumptions.assumeTrue(!version.startsWith("redis_version:6"),
-                "Redis before 7 (" + version + ") reports no group lag in XINFO GROUPS");
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        RedisEventBus bus = track(streams(redis, "laggard").streamRetention(1000).readBatch(10)
-                .visibilityTimeout(Duration.ofMillis(200)).build());
-        bus.subscribe(Job.class, dev.herald.SubscriptionOptions.named("stuck-a").withQueueCapacity(1), e -> release.await());
-        bus.subscribe(Job.class, dev.herald.SubscriptionOptions.named("stuck-b").withQueueCapacity(1), e -> release.await());
+        RedisEventBus bus = track(streams(redis, "probed").build());
+        bus.subscribe(Job.class, "any", e -> { });
         bus.start();
-        EventBus publisher = track(streams(redis, "shop").streamRetention(1000).build());
-        publisher.start();
-        publish(publisher, 0, 950);
+        eventually().until(() -> bus.health().up());
+        AtomicLong slowestNanos = new AtomicLong();
+
+        raw(redis).clientPause(3000); // every client's commands wait, PING included
+
+        eventually().until(() -> {
+            long start = System.nanoTime();
+            Health health = bus.health();
+            slowestNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+            return !health.up() && health.detail().contains("does not answer");
+        });
+        assertThat(Duration.ofNanos(slowestNanos.get())).as("health waits for no reply").isLessThan(Duration.ofMillis(500));
+        eventually().until(() -> bus.health().up());
+    }
+
+    @Test
+    void twoGroupsLaggingNearTheRetentionAreBothReported() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        RedisEventBus bus = laggingBehind(release, "stuck-a", "stuck-b");
 
         eventually().until(() -> !bus.health().up());
         // both, and for longer than one check of the lag (every 100 ms here)
         for (int i = 0; i < 5; i++) {
             assertThat(bus.health().detail()).contains("laggard:stuck-a").contains("laggard:stuck-b");
+            assertThat(streamsHealth(bus).laggingGroups()).extracting(ConsumerGroupHealth::group)
+                    .containsExactly("laggard:stuck-a", "laggard:stuck-b");
             Thread.sleep(100);
         }
+        assertThat(bus.health().groups()).allSatisfy(group -> {
+            assertThat(group.eventType()).isEqualTo("it.job");
+            assertThat(group.lag().orElse(0)).isGreaterThan(800);
+            assertThat(group.pending().orElse(0)).isPositive();
+        });
 
         release.countDown();
         eventually().until(() -> bus.health().up());
+        assertThat(streamsHealth(bus).laggingGroups()).isEmpty();
     }
 
     @Test

@@ -20,10 +20,12 @@ import dev.herald.DomainEvent;
 import dev.herald.Envelope;
 import dev.herald.EventBus;
 import dev.herald.EventHandler;
+import dev.herald.Health;
 import dev.herald.Metadata;
 import dev.herald.ShutdownReport;
 import dev.herald.Subscription;
 import dev.herald.SubscriptionOptions;
+import dev.herald.TransportHealth;
 import dev.herald.spi.BusSettings;
 import dev.herald.spi.DeadLetterStore;
 import dev.herald.spi.Transport;
@@ -459,12 +461,13 @@ public final class TransportEventBus implements EventBus {
     }
 
     @Override
-    public dev.herald.Health health() {
+    public Health health() {
         BusState current = state.get();
+        TransportHealth of = transport.health();
         if (current != BusState.RUNNING) {
-            return dev.herald.Health.down("the bus is " + current.name().toLowerCase());
+            return new Health(current, false, "the bus is " + current.name().toLowerCase(), of);
         }
-        return transport.health();
+        return new Health(current, of.up(), of.detail(), of);
     }
 
     @Override

@@ -7,7 +7,7 @@ import dev.herald.redis.internal.SocketReads;
 
 import dev.herald.redis.internal.KeysByType;
 
-import dev.herald.Health;
+import dev.herald.redis.PubSubHealth;
 import dev.herald.redis.RedisKeys;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
@@ -163,7 +163,7 @@ public final class RedisPubSubTransport implements Transport {
             log.warn("Cannot pause reading from {} when handlers fall behind: the RedisClient's ClientResources lack "
                     + "HeraldNetty.customizer() (or its listeners are not called within the socket's read, as with "
                     + "publishOnScheduler), so beyond the subscriber buffer further events are discarded and counted "
-                    + "(discardedEvents, missedEvents); health reports readPausing=0. Build the client with "
+                    + "(discardedEvents, missedEvents); health reports canPauseReads=false. Build the client with "
                     + "ClientResources.builder().nettyCustomizer(HeraldNetty.customizer()), or pass a URI", endpoint.describe());
         }
     }
@@ -469,44 +469,33 @@ public final class RedisPubSubTransport implements Transport {
     }
 
     @Override
-    public Health health() {
-        long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeartbeatNanos);
-        Map<String, Long> counters = Map.of(
-                "reconnects", reconnects.sum(),
-                "missedEvents", gaps.missed(),
-                "discardedEvents", intake.discarded(),
-                "publishRetries", sender.retries(),
-                "heartbeatAgeMillis", silentMillis,
-                "bufferedEvents", (long) intake.buffered(),
-                "receivedEvents", intake.received(),
-                "readPauses", intake.pauses(),
-                "readPausing", reads.learnt() ? 1L : 0L);
+    public PubSubHealth health() {
+        long silentNanos = System.nanoTime() - lastHeartbeatNanos;
+        long silentMillis = TimeUnit.NANOSECONDS.toMillis(silentNanos);
+        boolean paused = intake.readsPaused();
+        long timeout = options.heartbeatTimeout().toNanos();
+        boolean late = deaf || !paused && silentNanos > timeout && System.nanoTime() - intake.resumedNanos() > timeout;
+        int buffered = intake.buffered();
+        String detail;
+        boolean up = false;
         if (closed) {
-            return new Health(false, "closed", counters);
+            detail = "closed";
+        } else if (disconnected()) {
+            detail = "disconnected from " + endpoint.describe() + "; reconnecting";
+        } else if (!heardSinceReconnect) {
+            detail = "reconnected to " + endpoint.describe() + "; waiting for the first heartbeat through the new subscription";
+        } else if (paused) {
+            up = true;
+            detail = "connected to " + endpoint.describe() + "; reading paused while handlers catch up (" + buffered
+                    + " events buffered; Redis holds what follows up to its client-output-buffer-limit pubsub)";
+        } else if (late) {
+            detail = "no heartbeat through " + endpoint.describe() + " for " + silentMillis + " ms: subscription deaf, resubscribing";
+        } else {
+            up = true;
+            detail = "connected to " + endpoint.describe() + ", heartbeat " + silentMillis + " ms ago";
         }
-        if (disconnected()) {
-            return new Health(false, "disconnected from " + endpoint.describe() + "; reconnecting", counters);
-        }
-        if (!heardSinceReconnect) {
-            return new Health(false, "reconnected to " + endpoint.describe()
-                    + "; waiting for the first heartbeat through the new subscription", counters);
-        }
-        if (intake.readsPaused()) {
-            return new Health(true, "connected to " + endpoint.describe() + "; reading paused while handlers catch up ("
-                    + intake.buffered() + " events buffered; Redis holds what follows up to its client-output-buffer-limit pubsub)",
-                    counters);
-        }
-        if (deaf || silentMillis > options.heartbeatTimeout().toMillis() && System.nanoTime() - intake.resumedNanos()
-                > options.heartbeatTimeout().toNanos()) {
-            return new Health(false, "no heartbeat through " + endpoint.describe() + " for " + silentMillis
-                    + " ms: subscription deaf, resubscribing", counters);
-        }
-        return new Health(true, "connected to " + endpoint.describe() + ", heartbeat " + silentMillis + " ms ago", counters);
-    }
-
-    /** Events missed while disconnected or cut off, counted from publisher sequence numbers. */
-    public long missedEvents() {
-        return gaps.missed();
+        return new PubSubHealth(up, detail, reconnects.sum(), gaps.missed(), intake.discarded(), sender.retries(),
+                Duration.ofNanos(silentNanos), late, buffered, intake.received(), intake.pauses(), paused, reads.learnt());
     }
 
     // ------------------------------------------------------------------ close

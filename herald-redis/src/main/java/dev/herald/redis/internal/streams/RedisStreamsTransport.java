@@ -6,9 +6,10 @@ import dev.herald.redis.internal.ReliableSender;
 
 import dev.herald.redis.internal.KeysByType;
 
-import dev.herald.Health;
+import dev.herald.ConsumerGroupHealth;
 import dev.herald.internal.bus.BusThreads;
 import dev.herald.redis.RedisKeys;
+import dev.herald.redis.StreamsHealth;
 import dev.herald.spi.Delivery;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
@@ -29,8 +30,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -74,6 +77,10 @@ public final class RedisStreamsTransport implements Transport {
     private static final String FIELD = RedisKeys.STREAM_FIELD;
     private static final byte[] FIELD_BYTES = FIELD.getBytes(StandardCharsets.UTF_8);
     private static final List<String> OTHER_FIELDS = List.of("data", "payload", "message", "body", "value", "json");
+    /** How often {@link #probe()} asks Redis whether it answers. */
+    private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+    /** A probe unanswered for longer makes the transport unhealthy. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     /**
      * Options of the transport.
@@ -115,6 +122,10 @@ public final class RedisStreamsTransport implements Transport {
     private final XAddArgs addArgs;
     private final KeysByType streams;
     private volatile @Nullable String lastError;
+    /** When the outstanding {@link #probe()} was sent; 0 while none is. */
+    private volatile long probeSentNanos;
+    /** Why the last probe failed; null if it was answered. */
+    private volatile @Nullable String probeFailure;
     private volatile boolean closed;
     private @Nullable StatefulRedisConnection<byte[], byte[]> commands;
     /** XADD only: auto-flush off, flushed in batches by the sender. */
@@ -166,6 +177,7 @@ public final class RedisStreamsTransport implements Transport {
             throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": "
                     + RedisEndpoint.rootMessage(e), e);
         }
+        scheduler.scheduleWithFixedDelay(this::probe, 0, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -187,7 +199,7 @@ public final class RedisStreamsTransport implements Transport {
         }
         InHand fresh = new InHand();
         InHand earlier = inHand.putIfAbsent(group, fresh); // null: the group's first reader in this run
-        Reader reader = new Reader(stream, group, listener, earlier != null ? earlier : fresh, earlier == null);
+        Reader reader = new Reader(eventType, stream, group, listener, earlier != null ? earlier : fresh, earlier == null);
         readers.add(reader);
         reader.start();
         startLagChecks();
@@ -196,7 +208,7 @@ public final class RedisStreamsTransport implements Transport {
 
     private final java.util.concurrent.atomic.AtomicBoolean lagChecks = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** Warns (and reports unhealthy) when a group's lag nears the stream's retention. */
+    /** Records each group's lag and pending entries; warns (and reports unhealthy) when a lag nears the stream's retention. */
     private void startLagChecks() {
         if (lagChecks.compareAndSet(false, true)) {
             long every = Math.max(100, options.visibilityTimeout().toMillis() / 2);
@@ -257,6 +269,7 @@ public final class RedisStreamsTransport implements Transport {
 
     /** One handler's reader: claims abandoned entries, reads new ones, hands them over. */
     private final class Reader implements Runnable {
+        private final String eventType;
         private final String stream;
         private final byte[] streamKey;
         private final String group;
@@ -274,15 +287,16 @@ public final class RedisStreamsTransport implements Transport {
         private boolean takingBack;
         /** The last of them handed over, so that a retry after a Redis error hands none twice. */
         private @Nullable String takenBackUpTo;
-        /** Whether {@link #checkLag} last saw its group's lag near the stream's retention. */
-        private volatile boolean lagging;
+        /** The group's lag and pending entries, as {@link #checkLag} last saw them. */
+        private volatile ConsumerGroupHealth lastChecked;
 
         /**
          * @param takesBack whether this reader takes back what an earlier run under this instance
          *     id left pending: the first reader of its group in this transport, before anything of
          *     this run can be pending with this consumer
          */
-        Reader(String stream, String group, DeliveryListener listener, InHand held, boolean takesBack) {
+        Reader(String eventType, String stream, String group, DeliveryListener listener, InHand held, boolean takesBack) {
+            this.eventType = eventType;
             this.stream = stream;
             this.streamKey = bytes(stream);
             this.group = group;
@@ -290,6 +304,7 @@ public final class RedisStreamsTransport implements Transport {
             this.listener = listener;
             this.held = held;
             this.takingBack = takesBack;
+            this.lastChecked = new ConsumerGroupHealth(eventType, group, OptionalLong.empty(), OptionalLong.empty(), false);
             this.acks = new AckBatcher(stream, group, () -> commands, commandsLoop);
             ackBatchers.add(acks);
             this.thread = BusThreads.newThread(options.threadFactory(), "herald-reader-" + group, this);
@@ -574,7 +589,11 @@ public final class RedisStreamsTransport implements Transport {
             }
         }
 
-        /** On the transport's scheduler: the reader itself may be waiting for room in a full queue. */
+        /**
+         * Records its group's lag and pending entries ({@code XINFO GROUPS}), and warns (the bus
+         * reports itself unhealthy) while the lag nears the stream's retention. On the transport's
+         * scheduler: the reader itself may be waiting for room in a full queue.
+         */
         void checkLag(io.lettuce.core.api.async.RedisAsyncCommands<byte[], byte[]> redis) {
             try {
                 // never waits long: this thread also schedules publish retries
@@ -589,19 +608,9 @@ public final class RedisStreamsTransport implements Transport {
                     }
                     Object name = map.get("name");
                     String groupName = name instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(name);
-                    if (!groupName.equals(group) || !(map.get("lag") instanceof Long lag)) {
-                        continue; // Redis before 7 reports no lag
-                    }
-                    if (lag > options.retention() * 8 / 10) {
-                        if (!lagging) {
-                            log.warn("Group {} of {} is {} entries behind, near the retention of ~{}: entries it has not read "
-                                    + "will be trimmed away; add consumers or raise the retention", group, stream, lag,
-                                    options.retention());
-                        }
-                        lagging = true;
-                    } else if (lagging) {
-                        lagging = false;
-                        log.info("Group {} of {} has caught up ({} entries behind)", group, stream, lag);
+                    if (groupName.equals(group)) {
+                        checked(map.get("lag") instanceof Long lag ? OptionalLong.of(lag) : OptionalLong.empty(), // none before Redis 7
+                                map.get("pending") instanceof Long pending ? OptionalLong.of(pending) : OptionalLong.empty());
                     }
                 }
             } catch (InterruptedException e) {
@@ -609,6 +618,19 @@ public final class RedisStreamsTransport implements Transport {
             } catch (ExecutionException | TimeoutException | RedisException e) {
                 log.debug("XINFO GROUPS {} failed", stream, e);
             }
+        }
+
+        private void checked(OptionalLong lag, OptionalLong pending) {
+            boolean wasLagging = lastChecked.lagging();
+            boolean lagging = lag.isPresent() ? lag.getAsLong() > options.retention() * 8 / 10 : wasLagging;
+            if (lagging && !wasLagging) {
+                log.warn("Group {} of {} is {} entries behind, near the retention of ~{}: entries it has not read "
+                        + "will be trimmed away; add consumers or raise the retention", group, stream, lag.getAsLong(),
+                        options.retention());
+            } else if (!lagging && wasLagging) {
+                log.info("Group {} of {} has caught up ({} entries behind)", group, stream, lag.getAsLong());
+            }
+            lastChecked = new ConsumerGroupHealth(eventType, group, lag, pending, lagging);
         }
     }
 
@@ -712,31 +734,50 @@ public final class RedisStreamsTransport implements Transport {
     }
 
     @Override
-    public Health health() {
-        Map<String, Long> counters = Map.of("claimedEntries", claimed.sum(), "readErrors", readErrors.sum(),
-                "publishRetries", sender.retries(), "readers", (long) readers.size());
-        if (closed) {
-            return new Health(false, "closed", counters);
+    public StreamsHealth health() {
+        Map<String, ConsumerGroupHealth> groups = new LinkedHashMap<>();
+        for (Reader r : readers) {
+            groups.putIfAbsent(r.group, r.lastChecked); // readers of one group see the same
         }
+        List<String> lagging = groups.values().stream().filter(ConsumerGroupHealth::lagging).map(ConsumerGroupHealth::group)
+                .sorted().toList();
+        String detail;
+        boolean up = false;
         StatefulRedisConnection<byte[], byte[]> c = commands;
-        if (c == null || !c.isOpen()) {
-            return new Health(false, "not connected to " + endpoint.describe(), counters);
+        long sent = probeSentNanos;
+        String failure = probeFailure;
+        if (closed) {
+            detail = "closed";
+        } else if (c == null || !c.isOpen()) {
+            detail = "not connected to " + endpoint.describe();
+        } else if (sent != 0 && System.nanoTime() - sent > PROBE_TIMEOUT.toNanos()) {
+            detail = "Redis at " + endpoint.describe() + " does not answer: no reply to PING for "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent) + " ms";
+        } else if (failure != null) {
+            detail = "Redis at " + endpoint.describe() + " does not answer: " + failure;
+        } else if (!lagging.isEmpty()) {
+            detail = (lagging.size() == 1 ? "group " + lagging.get(0) + " lags" : "groups " + String.join(", ", lagging) + " lag")
+                    + " near the stream retention: unread entries may be trimmed";
+        } else {
+            up = true;
+            detail = "connected to " + endpoint.describe() + " (streams)";
         }
-        try {
-            c.async().ping().get(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Health(false, "interrupted", counters);
-        } catch (ExecutionException | TimeoutException | RedisException e) {
-            return new Health(false, "Redis at " + endpoint.describe() + " does not answer: " + e.getMessage(), counters);
+        return new StreamsHealth(up, detail, claimed.sum(), readErrors.sum(), sender.retries(), readers.size(),
+                List.copyOf(groups.values()));
+    }
+
+    /** Asks Redis whether it answers, one PING at a time, for {@link #health()} to read the outcome without I/O. */
+    private void probe() {
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (c == null || closed || probeSentNanos != 0) {
+            return;
         }
-        List<String> lagging = readers.stream().filter(r -> r.lagging).map(r -> r.group).distinct().sorted().toList();
-        if (!lagging.isEmpty()) {
-            return new Health(false, (lagging.size() == 1 ? "group " + lagging.get(0) + " lags"
-                    : "groups " + String.join(", ", lagging) + " lag") + " near the stream retention: unread entries may be trimmed",
-                    counters);
-        }
-        return new Health(true, "connected to " + endpoint.describe() + " (streams)", counters);
+        long sent = System.nanoTime();
+        probeSentNanos = sent != 0 ? sent : 1;
+        c.async().ping().whenComplete((pong, failure) -> {
+            probeFailure = failure != null ? RedisEndpoint.rootMessage(failure) : null;
+            probeSentNanos = 0;
+        });
     }
 
     /** Waits until the stopped readers handed over everything they read (the listener queues or parks it). */

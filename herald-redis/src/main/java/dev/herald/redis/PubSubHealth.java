@@ -1,0 +1,39 @@
+package dev.herald.redis;
+
+import dev.herald.TransportHealth;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The health of a {@link RedisEventBus.Mode#PUBSUB} bus's transport, from
+ * {@code bus.health().transport(PubSubHealth.class)}: its verdict and the values behind it, as its
+ * heartbeat and intake last saw them. Counts are since the bus was built. Immutable.
+ *
+ * @param up whether the subscription works end to end
+ * @param detail a one-line explanation of the verdict
+ * @param reconnects times the connections to Redis came back after a loss
+ * @param missedEvents events published that this subscriber never received (a gap in a publisher's
+ *     sequence numbers: while disconnected, cut off by Redis, or discarded by a full buffer)
+ * @param discardedEvents events that arrived while the subscriber buffer was full, discarded
+ * @param publishRetries publishes sent again after a failure
+ * @param heartbeatAge time since the last heartbeat came back through the subscription
+ * @param heartbeatLate whether that heartbeat is later than the timeout while reads were not
+ *     paused: the subscription may be deaf, and is being resubscribed
+ * @param bufferedEvents events in the subscriber buffer, between Redis and the handlers' queues
+ * @param receivedEvents events received from Redis
+ * @param readPauses times reading from Redis paused while handlers caught up
+ * @param readsPaused whether reading is paused now
+ * @param canPauseReads whether reading can pause at all: false for a bus on a {@code RedisClient}
+ *     without {@link HeraldNetty#customizer()}, which discards (and counts) events instead once
+ *     its buffer is full
+ */
+public record PubSubHealth(boolean up, String detail, long reconnects, long missedEvents, long discardedEvents,
+        long publishRetries, Duration heartbeatAge, boolean heartbeatLate, int bufferedEvents, long receivedEvents,
+        long readPauses, boolean readsPaused, boolean canPauseReads) implements TransportHealth {
+
+    /** Validates. */
+    public PubSubHealth {
+        Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(heartbeatAge, "heartbeatAge");
+    }
+}

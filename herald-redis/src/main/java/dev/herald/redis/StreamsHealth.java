@@ -1,0 +1,43 @@
+package dev.herald.redis;
+
+import dev.herald.ConsumerGroupHealth;
+import dev.herald.TransportHealth;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The health of a {@link RedisEventBus.Mode#STREAMS} bus's transport, from
+ * {@code bus.health().transport(StreamsHealth.class)}: its verdict and the values behind it, as
+ * its readers and its periodic checks (a {@code PING} each second, {@code XINFO GROUPS} every
+ * half visibility timeout) last saw them. Counts are since the bus was built. Immutable.
+ *
+ * @param up whether Redis answers and no group lags near the stream retention
+ * @param detail a one-line explanation of the verdict
+ * @param claimedEntries entries taken over from the pending list (left by a stopped consumer,
+ *     lost on the way, or by an earlier run of this instance)
+ * @param readErrors reads that failed, and were retried
+ * @param publishRetries publishes sent again after a failure
+ * @param readers handlers' readers running
+ * @param groups each group read, by type then group, with its lag and pending entries
+ */
+public record StreamsHealth(boolean up, String detail, long claimedEntries, long readErrors, long publishRetries,
+        int readers, List<ConsumerGroupHealth> groups) implements TransportHealth {
+
+    /** Validates, sorts and copies. */
+    public StreamsHealth {
+        Objects.requireNonNull(detail, "detail");
+        groups = groups.stream()
+                .sorted(Comparator.comparing(ConsumerGroupHealth::eventType).thenComparing(ConsumerGroupHealth::group))
+                .toList();
+    }
+
+    /**
+     * The groups so far behind that the stream's retention may trim entries they have not read.
+     *
+     * @return those of {@link #groups()} that are {@link ConsumerGroupHealth#lagging() lagging}
+     */
+    public List<ConsumerGroupHealth> laggingGroups() {
+        return groups.stream().filter(ConsumerGroupHealth::lagging).toList();
+    }
+}
