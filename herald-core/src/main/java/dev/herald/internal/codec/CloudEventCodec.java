@@ -28,11 +28,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * CloudEvents 1.0 in JSON structured mode: one UTF-8 JSON object per message.
  *
- * <p>Attributes written: {@code specversion}, the extensions {@code publisherid} and
- * {@code publisherseq} (first, so that a subscriber finds them by a short scan), {@code id},
- * {@code source}, {@code type}, {@code time} (RFC 3339, UTC), {@code datacontenttype}
- * ({@code application/json}), {@code subject}, the extensions {@code correlationid},
- * {@code causationid} and the envelope's headers, then {@code data}.
+ * <p>Attributes written, in the order and form {@link WireLayout} describes: {@code specversion},
+ * the extensions {@code publisherid} and {@code publisherseq} (first, so that a subscriber finds
+ * them without a parse), {@code id}, {@code source}, {@code type}, {@code time} (RFC 3339, UTC),
+ * {@code datacontenttype} ({@code application/json}), {@code subject}, the extensions
+ * {@code correlationid}, {@code causationid} and the envelope's headers, then {@code data}.
  *
  * <p>Speed: the attributes are written byte by byte (those that repeat from event to event are
  * copied from the previous event's bytes), and Jackson writes only the data, long ASCII strings in
@@ -42,11 +42,6 @@ import org.jspecify.annotations.Nullable;
  * Thread-safe.
  */
 public final class CloudEventCodec {
-
-    public static final String SPEC_VERSION = "1.0";
-    public static final String CONTENT_TYPE = "application/json";
-    public static final String PUBLISHER_ID = "publisherid";
-    public static final String PUBLISHER_SEQ = "publisherseq";
 
     private final ObjectMapper mapper;
     private final int maxMessageSize;
@@ -107,29 +102,29 @@ public final class CloudEventCodec {
         out.inUse = true;
         try {
             // the attributes are written here, byte by byte; Jackson writes only the data
-            out.ascii(SPEC_VERSION_OPENING);
+            out.ascii(WireLayout.OPENING);
             if (publisherId != null) { // first, so that a subscriber's scan for them is short
-                out.repeatedAttribute(Output.PUBLISHER, PUBLISHER_ID, publisherId);
+                out.repeatedAttribute(Output.PUBLISHER, WireLayout.PUBLISHER_ID, publisherId);
                 out.ascii(PUBLISHER_SEQ_NAME);
                 out.number(publisherSeq);
             }
             int idStart = out.size;
-            out.attribute("id", envelope.id());
+            out.attribute(WireLayout.ID, envelope.id());
             int idEnd = out.size;
-            out.repeatedAttribute(Output.SOURCE, "source", envelope.source());
-            out.repeatedAttribute(Output.TYPE, "type", envelope.type());
+            out.repeatedAttribute(Output.SOURCE, WireLayout.SOURCE, envelope.source());
+            out.repeatedAttribute(Output.TYPE, WireLayout.TYPE, envelope.type());
             if (envelope.time() != null) {
-                out.attribute("time", Rfc3339.format(envelope.time()));
+                out.attribute(WireLayout.TIME, Rfc3339.format(envelope.time()));
             }
-            out.ascii(CONTENT_TYPE_ATTRIBUTE);
-            out.attributeIfPresent("subject", envelope.subject());
+            out.ascii(WireLayout.CONTENT_TYPE_ATTRIBUTE);
+            out.attributeIfPresent(WireLayout.SUBJECT, envelope.subject());
             if (envelope.correlationId() != null && envelope.correlationId() == envelope.id()) {
                 out.ascii(CORRELATION_ID_NAME); // a new correlation starts with the event: its id, already written
                 out.copy(idStart + ID_NAME.length, idEnd);
             } else {
-                out.attributeIfPresent("correlationid", envelope.correlationId());
+                out.attributeIfPresent(WireLayout.CORRELATION_ID, envelope.correlationId());
             }
-            out.attributeIfPresent("causationid", envelope.causationId());
+            out.attributeIfPresent(WireLayout.CAUSATION_ID, envelope.causationId());
             for (Map.Entry<String, String> header : envelope.headers().entrySet()) {
                 out.attribute(header.getKey(), header.getValue());
             }
@@ -152,16 +147,10 @@ public final class CloudEventCodec {
 
     private static final JsonStringEncoder STRINGS =
             JsonStringEncoder.getInstance();
-    private static final byte[] SPEC_VERSION_OPENING = ascii("{\"specversion\":\"" + SPEC_VERSION + "\"");
-    private static final byte[] PUBLISHER_SEQ_NAME = ascii(",\"" + PUBLISHER_SEQ + "\":");
-    private static final byte[] ID_NAME = ascii(",\"id\":");
-    private static final byte[] CONTENT_TYPE_ATTRIBUTE = ascii(",\"datacontenttype\":\"" + CONTENT_TYPE + "\"");
-    private static final byte[] CORRELATION_ID_NAME = ascii(",\"correlationid\":");
-    private static final byte[] DATA_NAME = ascii(",\"data\":");
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
-    }
+    private static final byte[] PUBLISHER_SEQ_NAME = WireLayout.member(WireLayout.PUBLISHER_SEQ);
+    private static final byte[] ID_NAME = WireLayout.member(WireLayout.ID);
+    private static final byte[] CORRELATION_ID_NAME = WireLayout.member(WireLayout.CORRELATION_ID);
+    private static final byte[] DATA_NAME = WireLayout.member(WireLayout.DATA);
 
     /** Each thread encodes into its own growing buffer: one copy out per event, no segment list. */
     private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
@@ -378,17 +367,17 @@ public final class CloudEventCodec {
             while ((name = p.nextFieldName()) != null) {
                 JsonToken value = p.nextToken();
                 switch (name) {
-                    case "specversion" -> a.specVersion = attribute(p, value, name, true, repeats, 0);
-                    case "id" -> a.id = attribute(p, value, name, true, null, 0);
-                    case "source" -> a.source = attribute(p, value, name, true, repeats, 1);
-                    case "type" -> a.type = attribute(p, value, name, true, repeats, 2);
-                    case "time" -> a.time = attribute(p, value, name, false, null, 0);
-                    case "datacontenttype" -> a.contentType = attribute(p, value, name, false, repeats, 3);
-                    case "subject" -> a.subject = attribute(p, value, name, false, null, 0);
-                    case "correlationid" -> a.correlationId = attribute(p, value, name, false, null, 0);
-                    case "causationid" -> a.causationId = attribute(p, value, name, false, null, 0);
-                    case "dataschema" -> p.skipChildren();
-                    case "data" -> {
+                    case WireLayout.SPECVERSION -> a.specVersion = attribute(p, value, name, true, repeats, 0);
+                    case WireLayout.ID -> a.id = attribute(p, value, name, true, null, 0);
+                    case WireLayout.SOURCE -> a.source = attribute(p, value, name, true, repeats, 1);
+                    case WireLayout.TYPE -> a.type = attribute(p, value, name, true, repeats, 2);
+                    case WireLayout.TIME -> a.time = attribute(p, value, name, false, null, 0);
+                    case WireLayout.DATA_CONTENT_TYPE -> a.contentType = attribute(p, value, name, false, repeats, 3);
+                    case WireLayout.SUBJECT -> a.subject = attribute(p, value, name, false, null, 0);
+                    case WireLayout.CORRELATION_ID -> a.correlationId = attribute(p, value, name, false, null, 0);
+                    case WireLayout.CAUSATION_ID -> a.causationId = attribute(p, value, name, false, null, 0);
+                    case WireLayout.DATA_SCHEMA -> p.skipChildren();
+                    case WireLayout.DATA -> {
                         if (dataClass != null && a.type != null && a.type.equals(expectedType)) {
                             a.data = bound(p, value, raw, dataClass, 0);
                             if (a.data == null) {
@@ -398,14 +387,14 @@ public final class CloudEventCodec {
                             a.data = dataOf(p, value, raw, 0);
                         }
                     }
-                    case "data_base64" -> {
+                    case WireLayout.DATA_BASE64 -> {
                         a.base64 = true;
                         p.skipChildren();
                     }
                     default -> {
                         if (value != JsonToken.VALUE_NULL) {
                             a.headers = Extensions.put(a.headers, name, !value.isScalarValue() ? new String(json(p), StandardCharsets.UTF_8)
-                                    : value == JsonToken.VALUE_STRING && name.equals(PUBLISHER_ID)
+                                    : value == JsonToken.VALUE_STRING && name.equals(WireLayout.PUBLISHER_ID)
                                             ? repeated(p, repeats, 4) : p.getText());
                         }
                     }
@@ -422,8 +411,8 @@ public final class CloudEventCodec {
 
     /** The attributes checked as CloudEvents 1.0 requires, made into an event. */
     private static IncomingEvent checked(UncheckedAttributes a) throws InvalidMessageException {
-        String specVersion = required(a.specVersion, "specversion");
-        if (!SPEC_VERSION.equals(specVersion)) {
+        String specVersion = required(a.specVersion, WireLayout.SPECVERSION);
+        if (!WireLayout.SPEC_VERSION.equals(specVersion)) {
             throw new InvalidMessageException(Reason.UNDECODABLE,
                     "unsupported specversion '" + specVersion + "': Herald reads CloudEvents 1.0 (\"specversion\":\"1.0\")");
         }
@@ -622,7 +611,7 @@ public final class CloudEventCodec {
     }
 
     private static boolean isJson(String contentType) {
-        if (contentType.equals(CONTENT_TYPE)) {
+        if (contentType.equals(WireLayout.CONTENT_TYPE)) {
             return true; // what Herald writes: no splitting per event
         }
         String base = contentType.split(";", 2)[0].trim().toLowerCase();

@@ -41,8 +41,14 @@ class PlainAttributeScannerTest {
     }
 
     private void assertSameEitherWay(String message, boolean plain) throws Exception {
-        byte[] raw = message.getBytes(UTF_8);
-        for (Class<?> dataClass : new Class<?>[] {null, Item.class}) {
+        assertSameEitherWay(message.getBytes(UTF_8), plain, Item.class);
+    }
+
+    /** Whether the shortcut read the message (for one of the two ways of decoding). */
+    private boolean assertSameEitherWay(byte[] raw, boolean plain, Class<?> itemClass) throws Exception {
+        String message = new String(raw, UTF_8);
+        boolean anyTaken = false;
+        for (Class<?> dataClass : new Class<?>[] {null, itemClass}) {
             String expectedType = dataClass == null ? null : "test.item";
             String parsed = outcome(() -> codec.decodeParsed(raw, expectedType, dataClass));
             assertThat(outcome(() -> codec.decode(raw, expectedType, dataClass))).as(message).isEqualTo(parsed);
@@ -60,7 +66,22 @@ class PlainAttributeScannerTest {
             if (taken[0]) {
                 assertThat(scanned).as(message).isEqualTo(parsed);
             }
+            anyTaken |= taken[0];
         }
+        return anyTaken;
+    }
+
+    @Test
+    void generatedDocumentsHostileOrNotReadTheSameEitherWay() throws Exception {
+        GeneratedDocuments documents = new GeneratedDocuments(16);
+        int taken = 0;
+        int count = 5_000;
+        for (int i = 0; i < count; i++) {
+            if (assertSameEitherWay(documents.next(), false, GeneratedDocuments.Item.class)) {
+                taken++;
+            }
+        }
+        assertThat(taken).as("documents the shortcut read").isGreaterThan(count / 25);
     }
 
     @Test

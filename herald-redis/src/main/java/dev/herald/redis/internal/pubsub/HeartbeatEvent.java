@@ -1,8 +1,8 @@
 package dev.herald.redis.internal.pubsub;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import dev.herald.internal.codec.CloudEventCodec;
 import dev.herald.internal.codec.UuidV7;
+import dev.herald.internal.codec.WireLayout;
 import dev.herald.redis.RedisKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,9 +29,9 @@ final class HeartbeatEvent {
     private final UuidV7 ids;
 
     HeartbeatEvent(String source, String instanceId, Clock clock) {
-        this.head = "{\"specversion\":\"" + CloudEventCodec.SPEC_VERSION + "\",\"id\":\"";
+        this.head = "{\"specversion\":\"" + WireLayout.SPEC_VERSION + "\",\"id\":\"";
         this.dataHead = "\",\"source\":\"" + escaped(source) + "\",\"type\":\"" + RedisKeys.HEARTBEAT_TYPE
-                + "\",\"datacontenttype\":\"" + CloudEventCodec.CONTENT_TYPE + "\",\"data\":{\"instance\":\""
+                + "\",\"datacontenttype\":\"" + WireLayout.CONTENT_TYPE + "\",\"data\":{\"instance\":\""
                 + escaped(instanceId) + "\",\"seq\":";
         this.clock = clock;
         this.ids = new UuidV7(clock, ThreadLocalRandom::current);

@@ -1,118 +1,133 @@
 package dev.herald.redis.internal.pubsub;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.herald.internal.codec.WireLayout;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * Finds the publisher id and sequence number in a Herald message without parsing the JSON, on
- * the subscriber's event loop: Herald's encoder writes {@code publisherid} and
- * {@code publisherseq} among the attributes, before {@code data}. A key found inside
- * {@code data} (another producer's payload) does not count. Messages from other producers simply
- * have none. Not thread-safe: one instance per reading thread.
+ * Finds the publisher id and sequence number ({@code publisherid}, {@code publisherseq}) of a
+ * message, on the subscriber's event loop. A message that opens as Herald's encoder writes a
+ * stamped message ({@link WireLayout}) is read from its opening alone, without a JSON parser: the
+ * rest of it is not looked at. Any other message is read with Jackson's streaming parser, which
+ * reports the top-level attributes a full parse of the message reports (a key inside
+ * {@code data} or another nested value does not count; of a repeated key, the last counts), and
+ * nothing for a message that is not a JSON object. Not thread-safe: one instance per reading
+ * thread.
  */
 final class PublisherStampReader {
 
-    private static final byte[] ID_KEY = "\"publisherid\":\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] SEQ_KEY = "\"publisherseq\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DATA_KEY = "\"data\":".getBytes(StandardCharsets.US_ASCII);
-    /** How Herald's encoder starts a message: the publisher id then comes at once, with no data before it. */
-    private static final byte[] HERALD_OPENING = "{\"specversion\":\"1.0\",\"publisherid\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final JsonFactory JSON = new JsonFactory();
 
-    /** The last message read: where its publisher id is, and its number. */
-    byte[] message;
+    /** The last message read, or the publisher id's UTF-8 bytes: where its publisher id is. */
+    private byte[] idSource = new byte[0];
     /** Whether the last message read had a publisher id but a number that is not one Herald writes. */
     boolean malformed;
-    int idStart;
-    int idEnd;
+    private int idStart;
+    private int idEnd;
     long sequence;
 
     /**
-     * Reads a message; false if it carries no stamp of ours, or one whose number is not a
-     * decimal {@code long} (then {@link #malformed} is set).
+     * Reads a message; false if it carries no stamp, or one whose number is not a whole number
+     * from 0 to {@link Long#MAX_VALUE} (then {@link #malformed} is set).
      */
     boolean read(byte[] message) {
         malformed = false;
-        int start;
-        if (startsWith(message, 0, HERALD_OPENING)) {
-            start = HERALD_OPENING.length; // no search: most messages come from Herald
-        } else {
-            int id = indexOf(message, ID_KEY, 0, message.length);
-            if (id < 0 || indexOf(message, DATA_KEY, 0, id) >= 0) {
-                return false;
-            }
-            start = id + ID_KEY.length;
+        return readOpening(message) || readParsed(message);
+    }
+
+    /** The stamp in Herald's own opening: {@code {"specversion":"1.0","publisherid":"<id>","publisherseq":<n>,}. */
+    private boolean readOpening(byte[] message) {
+        int start = WireLayout.publisherIdStart(message);
+        if (start < 0) {
+            return false;
         }
         int end = start;
         while (end < message.length && message[end] != '"') {
-            if (message[end] == '\\') {
-                return false; // escaped ids are not ours
+            if (message[end] == '\\' || (message[end] >= 0 && message[end] < 0x20)) {
+                return false; // not as Herald writes an id: the parser decides
             }
             end++;
         }
-        if (end >= message.length) {
+        int i = end < message.length ? WireLayout.publisherSeqStart(message, end) : -1;
+        if (i < 0 || message[i] < '0' || message[i] > '9' || message[i] == '0' && i + 1 < message.length && message[i + 1] != ',') {
             return false;
         }
-        int seq;
-        if (end + 1 < message.length && message[end + 1] == ',' && startsWith(message, end + 2, SEQ_KEY)) {
-            seq = end + 2; // where Herald writes it
-        } else {
-            seq = indexOf(message, SEQ_KEY, 0, message.length);
-            if (seq < 0 || indexOf(message, DATA_KEY, 0, seq) >= 0) {
-                return false;
-            }
-        }
         long value = 0;
-        int i = seq + SEQ_KEY.length;
-        int digits = 0;
-        while (i < message.length && message[i] >= '0' && message[i] <= '9') {
+        for (; i < message.length && message[i] >= '0' && message[i] <= '9'; i++) {
             int digit = message[i] - '0';
             if (value > (Long.MAX_VALUE - digit) / 10) {
-                malformed = true; // past the long range: no publisher of ours numbers so far
                 return false;
             }
             value = value * 10 + digit;
-            i++;
-            digits++;
         }
-        if (digits == 0 || i < message.length && !endsNumber(message[i])) {
-            malformed = true; // a string, a fraction, a negative number: not a stamp of ours
+        if (i >= message.length || message[i] != ',') {
             return false;
         }
-        this.message = message;
-        this.idStart = start;
-        this.idEnd = end;
-        this.sequence = value;
+        stamp(message, start, end, value);
         return true;
     }
 
-    private static boolean endsNumber(byte b) {
-        return b == ',' || b == '}' || b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    /** The stamp among the top-level attributes, as a JSON parser reads them. */
+    private boolean readParsed(byte[] message) {
+        String id = null;
+        boolean seqSeen = false;
+        long seq = -1;
+        try (JsonParser p = JSON.createParser(message)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            String name;
+            while ((name = p.nextFieldName()) != null) {
+                JsonToken value = p.nextToken();
+                if (name.equals(WireLayout.PUBLISHER_ID)) {
+                    id = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                } else if (name.equals(WireLayout.PUBLISHER_SEQ)) {
+                    seqSeen = true;
+                    seq = value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                            && p.getLongValue() >= 0 ? p.getLongValue() : -1;
+                }
+                p.skipChildren(); // an object or array: what is inside does not count
+            }
+            if (p.nextToken() != null) {
+                return false; // trailing content: not a message
+            }
+        } catch (IOException e) {
+            return false; // not JSON: the decoder dead-letters it
+        }
+        if (id == null || !seqSeen) {
+            return false;
+        }
+        if (seq < 0) {
+            malformed = true; // a string, a fraction, a negative or too large number: not a stamp of ours
+            return false;
+        }
+        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+        stamp(idBytes, 0, idBytes.length, seq);
+        return true;
     }
 
-    /** Whether the last message read has this publisher id. */
+    private void stamp(byte[] source, int start, int end, long seq) {
+        this.idSource = source;
+        this.idStart = start;
+        this.idEnd = end;
+        this.sequence = seq;
+    }
+
+    /** Whether the last message read has this publisher id (UTF-8). */
     boolean idEquals(byte[] id) {
-        return java.util.Arrays.equals(message, idStart, idEnd, id, 0, id.length);
+        return Arrays.equals(idSource, idStart, idEnd, id, 0, id.length);
     }
 
+    /** The last message's publisher id, UTF-8. */
     byte[] idBytes() {
-        return java.util.Arrays.copyOfRange(message, idStart, idEnd);
+        return Arrays.copyOfRange(idSource, idStart, idEnd);
     }
 
     String id() {
-        return new String(message, idStart, idEnd - idStart, StandardCharsets.UTF_8);
-    }
-
-    private static boolean startsWith(byte[] haystack, int at, byte[] needle) {
-        return at + needle.length <= haystack.length
-                && java.util.Arrays.equals(haystack, at, at + needle.length, needle, 0, needle.length);
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle, int from, int to) {
-        byte first = needle[0];
-        for (int i = from; i <= to - needle.length; i++) {
-            if (haystack[i] == first && startsWith(haystack, i, needle)) {
-                return i;
-            }
-        }
-        return -1;
+        return new String(idSource, idStart, idEnd - idStart, StandardCharsets.UTF_8);
     }
 }
