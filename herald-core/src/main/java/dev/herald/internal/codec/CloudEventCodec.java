@@ -118,7 +118,7 @@ public final class CloudEventCodec {
             }
             out.ascii(WireLayout.CONTENT_TYPE_ATTRIBUTE);
             out.attributeIfPresent(WireLayout.SUBJECT, envelope.subject());
-            if (envelope.correlationId() != null && envelope.correlationId() == envelope.id()) {
+            if (envelope.id().equals(envelope.correlationId())) {
                 out.ascii(CORRELATION_ID_NAME); // a new correlation starts with the event: its id, already written
                 out.copy(idStart + ID_NAME.length, idEnd);
             } else {

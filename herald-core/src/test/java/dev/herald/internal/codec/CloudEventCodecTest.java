@@ -397,6 +397,16 @@ class CloudEventCodecTest {
         }
     }
 
+    @Test
+    void aCorrelationIdEqualToTheIdIsWrittenAlikeWhetherOrNotItIsTheSameString() {
+        for (String id : new String[] {"id-1", "caf\u00e9 \"quoted\"\n"}) {
+            Envelope<Object> same = new Envelope<>(id, "t.one", "s", null, id, null, null, Map.of(), new Simple("n", 1));
+            Envelope<Object> equal = new Envelope<>(id, "t.one", "s", null, new String(id), null, null, Map.of(), new Simple("n", 1));
+            assertThat(new String(codec.encode(equal, "p", 1), UTF_8))
+                    .isEqualTo(new String(codec.encode(same, "p", 1), UTF_8));
+        }
+    }
+
     record Nested(String name) {
     }
 
