@@ -97,7 +97,7 @@ public final class CloudEventCodec {
     public byte[] encode(Envelope<?> envelope, @Nullable String publisherId, long publisherSeq) {
         Output reused = perThreadBuffers ? OUTPUT.get() : null;
         // a payload serializer that itself encodes (publishes) must not write into our buffer
-        Output out = reused == null || reused.inUse ? new Output() : reused;
+        Output out = reused == null || reused.inUse ? new Output(lastSize, false) : reused;
         out.reset();
         out.inUse = true;
         try {
@@ -142,6 +142,9 @@ public final class CloudEventCodec {
         } finally {
             out.inUse = false;
         }
+        if (out.size != lastSize) {
+            lastSize = out.size; // the next event is likely as long: its buffer then fits it, no copy
+        }
         return out.toByteArray();
     }
 
@@ -153,17 +156,27 @@ public final class CloudEventCodec {
     private static final byte[] DATA_NAME = WireLayout.member(WireLayout.DATA);
 
     /** Each thread encodes into its own growing buffer: one copy out per event, no segment list. */
-    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
+    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(() -> new Output(2048, true));
+
+    /** The length of the last event encoded (written by any thread: only a hint). */
+    private int lastSize = 1024;
 
     private static final class Output extends java.io.OutputStream {
         private static final int KEEP_AT_MOST = 64 * 1024;
-        private byte[] buffer = new byte[2048];
+        private byte[] buffer;
         private int size;
         boolean inUse;
+        /** Whether this buffer is kept for the next event (else it is handed out as the message when it fits exactly). */
+        private final boolean kept;
+
+        Output(int capacity, boolean kept) {
+            this.buffer = new byte[Math.max(capacity, 64)];
+            this.kept = kept;
+        }
 
         void reset() {
             size = 0;
-            if (buffer.length > KEEP_AT_MOST) {
+            if (kept && buffer.length > KEEP_AT_MOST) {
                 buffer = new byte[2048]; // one huge event must not pin its buffer to the thread
             }
         }
@@ -188,7 +201,7 @@ public final class CloudEventCodec {
         }
 
         byte[] toByteArray() {
-            return Arrays.copyOf(buffer, size);
+            return !kept && size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
         }
 
         /** Bytes known to be plain ASCII needing no escapes (our own attribute names). */
@@ -234,6 +247,10 @@ public final class CloudEventCodec {
          * source and instance id, an event class's type): its bytes are then copied, not encoded.
          */
         void repeatedAttribute(int slot, String name, String value) {
+            if (!kept) {
+                attribute(name, value);
+                return;
+            }
             if (value == lastValues[slot]) {
                 ascii(lastEncoded[slot]);
                 return;
