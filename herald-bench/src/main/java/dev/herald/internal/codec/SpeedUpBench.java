@@ -117,36 +117,19 @@ public class SpeedUpBench {
     }
 
     @Benchmark
-    public Event decodeNoScanner() throws InvalidMessageException {
-        return herald.payload(herald.decodeParsed(encoded, TYPE, Event.class), Event.class);
-    }
-
-    @Benchmark
     public Event decodeNoThreadLocals() throws InvalidMessageException {
         return noThreadLocals.payload(noThreadLocals.decode(encoded, TYPE, Event.class), Event.class);
     }
 
     @Benchmark
     public Event decodePlain() throws InvalidMessageException {
-        return plain.payload(plain.decodeParsed(encoded, TYPE, Event.class), Event.class);
+        return plain.payload(plain.decode(encoded, TYPE, Event.class), Event.class);
     }
 
     @Benchmark
     public Event decodeSdkJsonFormat() throws IOException {
         CloudEvent e = sdk.deserialize(sdkEncoded);
         return sdkMapper.readValue(e.getData().toBytes(), Event.class);
-    }
-
-    // the attributes alone (the data skipped): the scanner's own share
-
-    @Benchmark
-    public IncomingEvent attributesScanner() throws InvalidMessageException {
-        return herald.decode(encoded);
-    }
-
-    @Benchmark
-    public IncomingEvent attributesParser() throws InvalidMessageException {
-        return herald.decodeParsed(encoded, null, null);
     }
 
     // the time attribute

@@ -28,10 +28,7 @@ public final class SpeedUpCpuTime {
         SpeedUpBench b = new SpeedUpBench();
         b.setUp();
         Map<String, Callable<Object>> cases = new LinkedHashMap<>();
-        cases.put("attributesParser", b::attributesParser);
-        cases.put("attributesScanner", b::attributesScanner);
         cases.put("decodeHerald", b::decodeHerald);
-        cases.put("decodeNoScanner", b::decodeNoScanner);
         cases.put("decodeNoThreadLocals", b::decodeNoThreadLocals);
         cases.put("decodePlain", b::decodePlain);
         cases.put("decodeSdkJsonFormat", b::decodeSdkJsonFormat);

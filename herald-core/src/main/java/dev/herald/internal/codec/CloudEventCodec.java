@@ -36,10 +36,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Speed: the attributes are written byte by byte (those that repeat from event to event are
  * copied from the previous event's bytes), and Jackson writes only the data, long ASCII strings in
- * one copy ({@link AsciiStringSerializer}). Reading, a message in the plain form Herald writes is
- * read by {@link PlainAttributeScanner} and only its data by Jackson; any other message by
- * Jackson's streaming parser, which decides what is valid. Both give the same result.
- * Thread-safe.
+ * one copy ({@link AsciiStringSerializer}). Reading, Jackson's streaming parser reads the
+ * attributes and passes over the data, which it binds to the handler's class in the same pass
+ * where it can. Thread-safe.
  */
 public final class CloudEventCodec {
 
@@ -103,7 +102,7 @@ public final class CloudEventCodec {
         try {
             // the attributes are written here, byte by byte; Jackson writes only the data
             out.ascii(WireLayout.OPENING);
-            if (publisherId != null) { // first, so that a subscriber's scan for them is short
+            if (publisherId != null) { // first: a subscriber reads them from the opening (WireLayout)
                 out.repeatedAttribute(Output.PUBLISHER, WireLayout.PUBLISHER_ID, publisherId);
                 out.ascii(PUBLISHER_SEQ_NAME);
                 out.number(publisherSeq);
@@ -320,53 +319,7 @@ public final class CloudEventCodec {
             throw new InvalidMessageException(Reason.TOO_LARGE,
                     "message of " + raw.length + " bytes is larger than the limit of " + maxMessageSize + " bytes (maxMessageSize)");
         }
-        UncheckedAttributes a = scanned(raw, expectedType, dataClass);
-        if (a == null) {
-            a = parse(raw, expectedType, dataClass); // not in the plain form: the JSON parser decides
-        }
-        return checked(a);
-    }
-
-    /** The message read by the shortcut alone, or null where that does not apply (for tests: both ways agree). */
-    @Nullable IncomingEvent decodeScanned(byte[] raw, @Nullable String expectedType, @Nullable Class<?> dataClass)
-            throws InvalidMessageException {
-        UncheckedAttributes a = scanned(raw, expectedType, dataClass);
-        return a == null ? null : checked(a);
-    }
-
-    /** The message read by the JSON parser alone (for tests: both ways agree). */
-    IncomingEvent decodeParsed(byte[] raw, @Nullable String expectedType, @Nullable Class<?> dataClass)
-            throws InvalidMessageException {
         return checked(parse(raw, expectedType, dataClass));
-    }
-
-    private @Nullable UncheckedAttributes scanned(byte[] raw, @Nullable String expectedType, @Nullable Class<?> dataClass) {
-        try {
-            return (perThreadBuffers ? SCANNERS.get() : new PlainAttributeScanner()).scan(raw, expectedType, dataClass, dataReader);
-        } catch (IOException | RuntimeException e) {
-            return null; // the parser's path reports what is wrong
-        }
-    }
-
-    /** One reader of the data for every scan: no lambda made per message. */
-    private final PlainAttributeScanner.DataReader dataReader = this::dataAt;
-
-    /** Per thread, the shortcut for messages in the plain form Herald writes. */
-    private static final ThreadLocal<PlainAttributeScanner> SCANNERS = ThreadLocal.withInitial(PlainAttributeScanner::new);
-
-    /** For {@link PlainAttributeScanner}: the data at {@code start}, bound as {@link #decode(byte[], String, Class)} says. */
-    private PlainAttributeScanner.@Nullable DataRead dataAt(byte[] raw, int start, @Nullable String type,
-            @Nullable String expectedType, @Nullable Class<?> dataClass) throws IOException {
-        try (JsonParser p = mapper.getFactory().createParser(raw, start, raw.length - start)) {
-            JsonToken value = p.nextToken();
-            DataSlice data = dataClass != null && type != null && type.equals(expectedType)
-                    ? bound(p, value, raw, dataClass, start)
-                    : dataOf(p, value, raw, start);
-            if (data == null) {
-                return null; // the data does not fit: the parser's path says why
-            }
-            return new PlainAttributeScanner.DataRead(data, start + (int) p.currentLocation().getByteOffset());
-        }
     }
 
     /** Reads a message's attributes with the JSON parser: any valid CloudEvent, and a clear error for anything else. */
@@ -396,12 +349,12 @@ public final class CloudEventCodec {
                     case WireLayout.DATA_SCHEMA -> p.skipChildren();
                     case WireLayout.DATA -> {
                         if (dataClass != null && a.type != null && a.type.equals(expectedType)) {
-                            a.data = bound(p, value, raw, dataClass, 0);
+                            a.data = bound(p, value, raw, dataClass);
                             if (a.data == null) {
                                 return parse(raw, null, null); // the data does not fit: payload() says why
                             }
                         } else {
-                            a.data = dataOf(p, value, raw, 0);
+                            a.data = dataOf(p, value, raw);
                         }
                     }
                     case WireLayout.DATA_BASE64 -> {
@@ -454,11 +407,11 @@ public final class CloudEventCodec {
      * The data's place in the message. An object or array (every Herald event) is skipped over,
      * not copied, and parsed once, into its class, by {@link #payload}; a scalar is re-encoded.
      */
-    private DataSlice dataOf(JsonParser p, JsonToken value, byte[] raw, int base) throws IOException {
+    private DataSlice dataOf(JsonParser p, JsonToken value, byte[] raw) throws IOException {
         if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-            long start = base + p.currentTokenLocation().getByteOffset();
+            long start = p.currentTokenLocation().getByteOffset();
             p.skipChildren();
-            long end = base + p.currentLocation().getByteOffset();
+            long end = p.currentLocation().getByteOffset();
             if (start >= 0 && end > start && end <= raw.length) {
                 return new DataSlice(raw, (int) start, (int) (end - start), null);
             }
@@ -471,14 +424,14 @@ public final class CloudEventCodec {
      * The data bound to {@code dataClass} while the parser passes over it, with its place in the
      * message; null if it does not fit the class.
      */
-    private @Nullable DataSlice bound(JsonParser p, JsonToken value, byte[] raw, Class<?> dataClass, int base) {
+    private @Nullable DataSlice bound(JsonParser p, JsonToken value, byte[] raw, Class<?> dataClass) {
         if (value != JsonToken.START_OBJECT && value != JsonToken.START_ARRAY) {
             return null;
         }
         try {
-            long start = base + p.currentTokenLocation().getByteOffset();
+            long start = p.currentTokenLocation().getByteOffset();
             Object parsed = readers.get(dataClass).readValue(p);
-            long end = base + p.currentLocation().getByteOffset();
+            long end = p.currentLocation().getByteOffset();
             if (parsed == null || start < 0 || end <= start || end > raw.length) {
                 return null;
             }

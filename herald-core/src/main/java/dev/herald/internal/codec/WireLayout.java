@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The one owner of the layout of the JSON that Herald's encoder writes: the attribute names, the
  * order in which {@link CloudEventCodec#encode} writes them, and the opening bytes of a message.
- * The encoder writes from these constants; {@link PlainAttributeScanner} recognizes attributes by
- * them; herald-redis's {@code PublisherStampReader} finds the publisher's stamp at the place
+ * The encoder writes from these constants; the decoder recognizes attributes by them;
+ * herald-redis's {@code PublisherStampReader} finds the publisher's stamp at the place
  * {@link #publisherIdStart} and {@link #publisherSeqStart} give. Anything that reads Herald's
  * bytes by position asks this class, so that a change of the layout is made here once.
  *

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -17,6 +18,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.jackson.JsonFormat;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
@@ -395,6 +397,49 @@ class CloudEventCodecTest {
             assertThat(in.correlationId()).isEqualTo(id);
             assertThat(in.headers()).containsEntry("publisherid", publishers[i]).containsEntry("publisherseq", Integer.toString(i));
         }
+    }
+
+    @Test
+    void generatedMessagesHostileOrNotDecodeAsAFullParseReadsThemOrFailWithAReason() throws Exception {
+        ObjectMapper strictJson = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+        GeneratedDocuments documents = new GeneratedDocuments(16);
+        int decoded = 0;
+        for (int i = 0; i < 5_000; i++) {
+            byte[] raw = documents.next();
+            String shown = new String(raw, UTF_8);
+            JsonNode tree;
+            try {
+                tree = strictJson.readTree(raw);
+            } catch (IOException e) {
+                tree = null;
+            }
+            IncomingEvent in;
+            try {
+                in = i % 2 == 0 ? codec.decode(raw) : codec.decode(raw, GeneratedDocuments.TYPE, GeneratedDocuments.Item.class);
+            } catch (InvalidMessageException e) {
+                assertThat(e.reason()).isIn(Reason.UNDECODABLE, Reason.TOO_LARGE);
+                continue;
+            }
+            decoded++;
+            assertThat(tree).as(shown).isNotNull();
+            assertThat(in.id()).as(shown).isEqualTo(tree.get("id").textValue());
+            assertThat(in.type()).as(shown).isEqualTo(tree.get("type").textValue());
+            assertThat(in.source()).as(shown).isEqualTo(tree.get("source").textValue());
+            DataSlice data = in.data();
+            assertThat(strictJson.readTree(data.bytes(), data.offset(), data.length())).as(shown).isEqualTo(tree.get("data"));
+            for (Map.Entry<String, String> header : in.headers().entrySet()) {
+                JsonNode value = tree.get(header.getKey());
+                if (value.isNumber()) {
+                    assertThat(new BigDecimal(header.getValue())).as(shown).isEqualByComparingTo(value.decimalValue());
+                } else if (value.isContainerNode()) {
+                    assertThat(strictJson.readTree(header.getValue())).as(shown).isEqualTo(value);
+                } else {
+                    assertThat(header.getValue()).as(shown).isEqualTo(value.asText());
+                }
+            }
+        }
+        assertThat(decoded).isGreaterThan(500);
     }
 
     @Test
