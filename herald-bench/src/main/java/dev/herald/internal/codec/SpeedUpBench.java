@@ -46,8 +46,6 @@ public class SpeedUpBench {
 
     private CloudEventCodec herald;
     private CloudEventCodec noAscii;
-    private CloudEventCodec noThreadLocals;
-    private CloudEventCodec plain;
     private final ObjectMapper sdkMapper = JsonMapper.builder().findAndAddModules().build();
     private final JsonFormat sdk = new JsonFormat();
     private Envelope<Event> envelope;
@@ -57,10 +55,8 @@ public class SpeedUpBench {
     /** Prepares the codecs and one event. */
     @Setup
     public void setUp() {
-        herald = new CloudEventCodec(null, 1024 * 1024, true, true);
-        noAscii = new CloudEventCodec(null, 1024 * 1024, false, true);
-        noThreadLocals = new CloudEventCodec(null, 1024 * 1024, true, false);
-        plain = new CloudEventCodec(null, 1024 * 1024, false, false);
+        herald = new CloudEventCodec(null, 1024 * 1024, true);
+        noAscii = new CloudEventCodec(null, 1024 * 1024, false);
         envelope = new Envelope<>("01a21868-0087-7000-ac48-ddc610d3d77a", TYPE, "bench", TIME,
                 "01a21868-0087-7000-ac48-ddc610d3d77a", null, null, Map.of(),
                 new Event(42, 1_234_567_890_123L, "x".repeat(1024 - 390)));
@@ -95,16 +91,6 @@ public class SpeedUpBench {
     }
 
     @Benchmark
-    public byte[] encodeNoThreadLocals() {
-        return noThreadLocals.encode(envelope, "publisher-1", 1);
-    }
-
-    @Benchmark
-    public byte[] encodePlain() {
-        return plain.encode(envelope, "publisher-1", 1);
-    }
-
-    @Benchmark
     public byte[] encodeSdkJsonFormat() {
         return sdk.serialize(sdkEvent());
     }
@@ -114,16 +100,6 @@ public class SpeedUpBench {
     @Benchmark
     public Event decodeHerald() throws InvalidMessageException {
         return herald.payload(herald.decode(encoded, TYPE, Event.class), Event.class);
-    }
-
-    @Benchmark
-    public Event decodeNoThreadLocals() throws InvalidMessageException {
-        return noThreadLocals.payload(noThreadLocals.decode(encoded, TYPE, Event.class), Event.class);
-    }
-
-    @Benchmark
-    public Event decodePlain() throws InvalidMessageException {
-        return plain.payload(plain.decode(encoded, TYPE, Event.class), Event.class);
     }
 
     @Benchmark

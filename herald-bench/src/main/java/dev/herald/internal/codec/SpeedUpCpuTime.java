@@ -29,13 +29,9 @@ public final class SpeedUpCpuTime {
         b.setUp();
         Map<String, Callable<Object>> cases = new LinkedHashMap<>();
         cases.put("decodeHerald", b::decodeHerald);
-        cases.put("decodeNoThreadLocals", b::decodeNoThreadLocals);
-        cases.put("decodePlain", b::decodePlain);
         cases.put("decodeSdkJsonFormat", b::decodeSdkJsonFormat);
         cases.put("encodeHerald", b::encodeHerald);
         cases.put("encodeNoAsciiStrings", b::encodeNoAsciiStrings);
-        cases.put("encodeNoThreadLocals", b::encodeNoThreadLocals);
-        cases.put("encodePlain", b::encodePlain);
         cases.put("encodeSdkJsonFormat", b::encodeSdkJsonFormat);
         cases.put("timeFormatInstantToString", b::timeFormatInstantToString);
         cases.put("timeFormatIsoInstant", b::timeFormatIsoInstant);

@@ -34,8 +34,8 @@ import org.jspecify.annotations.Nullable;
  * {@code datacontenttype} ({@code application/json}), {@code subject}, the extensions
  * {@code correlationid}, {@code causationid} and the envelope's headers, then {@code data}.
  *
- * <p>Speed: the attributes are written byte by byte (those that repeat from event to event are
- * copied from the previous event's bytes), and Jackson writes only the data, long ASCII strings in
+ * <p>Speed: the attributes are written byte by byte into a buffer made for the event (as long as
+ * the last event: usually no copy), and Jackson writes only the data, long ASCII strings in
  * one copy ({@link AsciiStringSerializer}). Reading, Jackson's streaming parser reads the
  * attributes and passes over the data, which it binds to the handler's class in the same pass
  * where it can. Thread-safe.
@@ -44,17 +44,17 @@ public final class CloudEventCodec {
 
     private final ObjectMapper mapper;
     private final int maxMessageSize;
-    private final boolean perThreadBuffers;
+    /** The length of the last event encoded, by any thread: only a hint for the next one's buffer. */
+    private int lastSize = 1024;
 
     public CloudEventCodec(@Nullable ObjectMapper userMapper, int maxMessageSize) {
-        this(userMapper, maxMessageSize, true, true);
+        this(userMapper, maxMessageSize, true);
     }
 
     /** For the benchmark of each speed-up against its plain alternative (SpeedUpBench). */
-    CloudEventCodec(@Nullable ObjectMapper userMapper, int maxMessageSize, boolean asciiStrings, boolean perThreadBuffers) {
+    CloudEventCodec(@Nullable ObjectMapper userMapper, int maxMessageSize, boolean asciiStrings) {
         this.mapper = configure(userMapper, asciiStrings);
         this.maxMessageSize = maxMessageSize;
-        this.perThreadBuffers = perThreadBuffers;
     }
 
     private static ObjectMapper configure(@Nullable ObjectMapper userMapper, boolean asciiStrings) {
@@ -94,24 +94,20 @@ public final class CloudEventCodec {
      * @throws IllegalArgumentException if the payload cannot be serialized
      */
     public byte[] encode(Envelope<?> envelope, @Nullable String publisherId, long publisherSeq) {
-        Output reused = perThreadBuffers ? OUTPUT.get() : null;
-        // a payload serializer that itself encodes (publishes) must not write into our buffer
-        Output out = reused == null || reused.inUse ? new Output(lastSize, false) : reused;
-        out.reset();
-        out.inUse = true;
+        Output out = new Output(lastSize);
         try {
             // the attributes are written here, byte by byte; Jackson writes only the data
             out.ascii(WireLayout.OPENING);
             if (publisherId != null) { // first: a subscriber reads them from the opening (WireLayout)
-                out.repeatedAttribute(Output.PUBLISHER, WireLayout.PUBLISHER_ID, publisherId);
+                out.attribute(WireLayout.PUBLISHER_ID, publisherId);
                 out.ascii(PUBLISHER_SEQ_NAME);
                 out.number(publisherSeq);
             }
             int idStart = out.size;
             out.attribute(WireLayout.ID, envelope.id());
             int idEnd = out.size;
-            out.repeatedAttribute(Output.SOURCE, WireLayout.SOURCE, envelope.source());
-            out.repeatedAttribute(Output.TYPE, WireLayout.TYPE, envelope.type());
+            out.attribute(WireLayout.SOURCE, envelope.source());
+            out.attribute(WireLayout.TYPE, envelope.type());
             if (envelope.time() != null) {
                 out.attribute(WireLayout.TIME, Rfc3339.format(envelope.time()));
             }
@@ -138,8 +134,6 @@ public final class CloudEventCodec {
                     + " (type '" + envelope.type() + "') cannot be serialized to JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
-        } finally {
-            out.inUse = false;
         }
         if (out.size != lastSize) {
             lastSize = out.size; // the next event is likely as long: its buffer then fits it, no copy
@@ -154,30 +148,13 @@ public final class CloudEventCodec {
     private static final byte[] CORRELATION_ID_NAME = WireLayout.member(WireLayout.CORRELATION_ID);
     private static final byte[] DATA_NAME = WireLayout.member(WireLayout.DATA);
 
-    /** Each thread encodes into its own growing buffer: one copy out per event, no segment list. */
-    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(() -> new Output(2048, true));
-
-    /** The length of the last event encoded (written by any thread: only a hint). */
-    private int lastSize = 1024;
-
+    /** One event's bytes, in a buffer made for it. */
     private static final class Output extends java.io.OutputStream {
-        private static final int KEEP_AT_MOST = 64 * 1024;
         private byte[] buffer;
         private int size;
-        boolean inUse;
-        /** Whether this buffer is kept for the next event (else it is handed out as the message when it fits exactly). */
-        private final boolean kept;
 
-        Output(int capacity, boolean kept) {
+        Output(int capacity) {
             this.buffer = new byte[Math.max(capacity, 64)];
-            this.kept = kept;
-        }
-
-        void reset() {
-            size = 0;
-            if (kept && buffer.length > KEEP_AT_MOST) {
-                buffer = new byte[2048]; // one huge event must not pin its buffer to the thread
-            }
         }
 
         @Override
@@ -200,7 +177,7 @@ public final class CloudEventCodec {
         }
 
         byte[] toByteArray() {
-            return !kept && size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
+            return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
         }
 
         /** Bytes known to be plain ASCII needing no escapes (our own attribute names). */
@@ -232,32 +209,6 @@ public final class CloudEventCodec {
             if (value != null) {
                 attribute(name, value);
             }
-        }
-
-        static final int PUBLISHER = 0;
-        static final int SOURCE = 1;
-        static final int TYPE = 2;
-        /** Per slot, the last value written (compared by identity) and its whole encoded attribute. */
-        private final String[] lastValues = new String[3];
-        private final byte[][] lastEncoded = new byte[3][];
-
-        /**
-         * An attribute whose value is usually the very string of the previous event (the bus's
-         * source and instance id, an event class's type): its bytes are then copied, not encoded.
-         */
-        void repeatedAttribute(int slot, String name, String value) {
-            if (!kept) {
-                attribute(name, value);
-                return;
-            }
-            if (value == lastValues[slot]) {
-                ascii(lastEncoded[slot]);
-                return;
-            }
-            int start = size;
-            attribute(name, value);
-            lastEncoded[slot] = Arrays.copyOfRange(buffer, start, size);
-            lastValues[slot] = value;
         }
 
         /** {@code ,"name":"value"}, the value escaped as JSON requires. */
@@ -326,7 +277,6 @@ public final class CloudEventCodec {
     private UncheckedAttributes parse(byte[] raw, @Nullable String expectedType, @Nullable Class<?> dataClass)
             throws InvalidMessageException {
         UncheckedAttributes a = new UncheckedAttributes();
-        String[] repeats = perThreadBuffers ? REPEATS.get() : new String[5];
         try (JsonParser p = mapper.getFactory().createParser(raw)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
@@ -337,15 +287,15 @@ public final class CloudEventCodec {
             while ((name = p.nextFieldName()) != null) {
                 JsonToken value = p.nextToken();
                 switch (name) {
-                    case WireLayout.SPECVERSION -> a.specVersion = attribute(p, value, name, true, repeats, 0);
-                    case WireLayout.ID -> a.id = attribute(p, value, name, true, null, 0);
-                    case WireLayout.SOURCE -> a.source = attribute(p, value, name, true, repeats, 1);
-                    case WireLayout.TYPE -> a.type = attribute(p, value, name, true, repeats, 2);
-                    case WireLayout.TIME -> a.time = attribute(p, value, name, false, null, 0);
-                    case WireLayout.DATA_CONTENT_TYPE -> a.contentType = attribute(p, value, name, false, repeats, 3);
-                    case WireLayout.SUBJECT -> a.subject = attribute(p, value, name, false, null, 0);
-                    case WireLayout.CORRELATION_ID -> a.correlationId = attribute(p, value, name, false, null, 0);
-                    case WireLayout.CAUSATION_ID -> a.causationId = attribute(p, value, name, false, null, 0);
+                    case WireLayout.SPECVERSION -> a.specVersion = attribute(p, value, name, true);
+                    case WireLayout.ID -> a.id = attribute(p, value, name, true);
+                    case WireLayout.SOURCE -> a.source = attribute(p, value, name, true);
+                    case WireLayout.TYPE -> a.type = attribute(p, value, name, true);
+                    case WireLayout.TIME -> a.time = attribute(p, value, name, false);
+                    case WireLayout.DATA_CONTENT_TYPE -> a.contentType = attribute(p, value, name, false);
+                    case WireLayout.SUBJECT -> a.subject = attribute(p, value, name, false);
+                    case WireLayout.CORRELATION_ID -> a.correlationId = attribute(p, value, name, false);
+                    case WireLayout.CAUSATION_ID -> a.causationId = attribute(p, value, name, false);
                     case WireLayout.DATA_SCHEMA -> p.skipChildren();
                     case WireLayout.DATA -> {
                         if (dataClass != null && a.type != null && a.type.equals(expectedType)) {
@@ -363,9 +313,8 @@ public final class CloudEventCodec {
                     }
                     default -> {
                         if (value != JsonToken.VALUE_NULL) {
-                            a.headers = Extensions.put(a.headers, name, !value.isScalarValue() ? new String(json(p), StandardCharsets.UTF_8)
-                                    : value == JsonToken.VALUE_STRING && name.equals(WireLayout.PUBLISHER_ID)
-                                            ? repeated(p, repeats, 4) : p.getText());
+                            a.headers = Extensions.put(a.headers, name,
+                                    value.isScalarValue() ? p.getText() : new String(json(p), StandardCharsets.UTF_8));
                         }
                     }
                 }
@@ -531,8 +480,8 @@ public final class CloudEventCodec {
     }
 
     /** A CloudEvents attribute: a string; null (or absent) allowed only where not required. */
-    private @Nullable String attribute(JsonParser p, JsonToken value, String name, boolean required,
-            String @Nullable [] repeats, int slot) throws IOException, InvalidMessageException {
+    private @Nullable String attribute(JsonParser p, JsonToken value, String name, boolean required)
+            throws IOException, InvalidMessageException {
         if (value == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -544,34 +493,9 @@ public final class CloudEventCodec {
             }
             return shown;
         }
-        return repeats != null ? repeated(p, repeats, slot) : p.getText();
+        return p.getText();
     }
 
-    /**
-     * Per thread, the last value read of attributes that repeat from event to event (source,
-     * type, the publisher's id): a value equal to it is returned as that same string, without
-     * making a new one.
-     */
-    private static final ThreadLocal<String[]> REPEATS = ThreadLocal.withInitial(() -> new String[5]);
-
-    private static String repeated(JsonParser p, String[] repeats, int slot) throws IOException {
-        char[] chars = p.getTextCharacters();
-        int offset = p.getTextOffset();
-        int length = p.getTextLength();
-        String last = repeats[slot];
-        if (last != null && last.length() == length) {
-            int i = 0;
-            while (i < length && last.charAt(i) == chars[offset + i]) {
-                i++;
-            }
-            if (i == length) {
-                return last;
-            }
-        }
-        String text = new String(chars, offset, length);
-        repeats[slot] = text;
-        return text;
-    }
 
     private static String required(@Nullable String value, String name) throws InvalidMessageException {
         if (value == null) {
