@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a long plain-ASCII string value as its bytes, in one copy, instead of Jackson's
- * character-by-character escaping: the same output, measured at about 40% less time for the
- * data of a 1 KB event. A string that is short, not ASCII, or holds a character JSON escapes
+ * character-by-character escaping: the same output, in clearly less time for an event with a
+ * long string (SpeedUpBench; docs/BENCHMARKS.md, "Hand-written speed-ups"). A string that is short, not ASCII, or holds a character JSON escapes
  * (control characters, {@code "}, {@code \}, and {@code /} where the mapper escapes forward
  * slashes) is written by Jackson as before, as is everything when the generator has custom
  * character escapes, escapes ASCII characters, or is not Jackson's UTF-8 JSON generator.

@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <p>A message Herald writes is one JSON object, without whitespace, its attributes in the order
  * of {@link #ORDER} (each optional one left out when absent; the envelope's headers after
- * {@code causationid}), starting with {@code {"specversion":"1.0"} and, when the publisher stamps
+ * {@code causationid}), starting with <code>&#123;"specversion":"1.0"</code> and, when the publisher stamps
  * it, {@code ,"publisherid":"<id>","publisherseq":<number>} at once after that. Thread-safe
  * (constants and stateless methods).
  */
@@ -47,7 +47,7 @@ public final class WireLayout {
     public static final List<String> ORDER = List.of(SPECVERSION, PUBLISHER_ID, PUBLISHER_SEQ, ID, SOURCE, TYPE, TIME,
             DATA_CONTENT_TYPE, SUBJECT, CORRELATION_ID, CAUSATION_ID, DATA);
 
-    /** {@code {"specversion":"1.0"}: how every message Herald writes starts. */
+    /** <code>&#123;"specversion":"1.0"</code>: how every message Herald writes starts. */
     static final byte[] OPENING = ascii("{\"" + SPECVERSION + "\":\"" + SPEC_VERSION + "\"");
     /** {@code ,"datacontenttype":"application/json"}: the one attribute whose value is always the same. */
     static final byte[] CONTENT_TYPE_ATTRIBUTE = ascii(",\"" + DATA_CONTENT_TYPE + "\":\"" + CONTENT_TYPE + "\"");

@@ -39,7 +39,7 @@ final class PublisherStampReader {
         return readOpening(message) || readParsed(message);
     }
 
-    /** The stamp in Herald's own opening: {@code {"specversion":"1.0","publisherid":"<id>","publisherseq":<n>,}. */
+    /** The stamp in Herald's own opening: <code>&#123;"specversion":"1.0","publisherid":"ID","publisherseq":N,</code>. */
     private boolean readOpening(byte[] message) {
         int start = WireLayout.publisherIdStart(message);
         if (start < 0) {
