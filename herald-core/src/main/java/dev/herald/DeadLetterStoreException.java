@@ -1,5 +1,7 @@
 package dev.herald;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The dead-letter store could not be read or written: thrown by {@link DeadLetterQueue}'s methods
  * when, for example, Redis is unreachable. The message names the store's endpoint and the cause,
@@ -18,7 +20,7 @@ public class DeadLetterStoreException extends RuntimeException {
      * @param message what failed, on which endpoint, and why
      * @param cause the underlying exception
      */
-    public DeadLetterStoreException(String message, Throwable cause) {
+    public DeadLetterStoreException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 

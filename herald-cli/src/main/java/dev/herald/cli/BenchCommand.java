@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -210,7 +211,7 @@ final class BenchCommand {
             Arrays.sort(measured);
             long deliveredAt = got > 0 ? lastReceipt.get() : published;
             return new Result(published - start, deliveredAt - start, got, duplicates.get(), events - got,
-                    subscriber.missedEvents(), failed.get(), firstFailure.get(), measured);
+                    subscriber.missedEvents(), failed.get(), Objects.requireNonNull(firstFailure.get()), measured);
         } finally {
             if (publisher != null) {
                 publisher.shutdown(Duration.ofSeconds(10));

@@ -1,5 +1,7 @@
 package dev.herald.redis;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A publish that Redis did not accept: unreachable past the publish timeout, or an error from
  * Redis. The message names the endpoint, the channel and the cause. The event may or may not
@@ -15,7 +17,7 @@ public final class RedisPublishException extends RuntimeException {
      * @param message what failed, naming the endpoint
      * @param cause the underlying error, or {@code null}
      */
-    public RedisPublishException(String message, Throwable cause) {
+    public RedisPublishException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,14 +1,15 @@
 package dev.herald.testkit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.herald.BusState;
-import dev.herald.DeadLetter.Reason;
 import dev.herald.DeadLetter;
+import dev.herald.DeadLetter.Reason;
 import dev.herald.Envelope;
 import dev.herald.EventBus;
 import dev.herald.EventBusBuilder;
@@ -486,10 +487,10 @@ public abstract class TransportConformanceSuite {
             Map<String, Envelope<PaymentTaken>> byPayment = followUps.stream()
                     .collect(Collectors.toMap(e -> e.payload().paymentId(), e -> e));
             Envelope<OrderPlaced> first = orders.stream().filter(o -> o.payload().orderId().equals("1")).findFirst().orElseThrow();
-            assertThat(byPayment.get("pay-1").correlationId()).isEqualTo("flow-1");
-            assertThat(byPayment.get("pay-1").causationId()).isEqualTo(first.id());
-            assertThat(byPayment.get("pay-2").correlationId()).isEqualTo(uncorrelated.id());
-            assertThat(byPayment.get("pay-2").causationId()).isEqualTo(uncorrelated.id());
+            assertThat(requireNonNull(byPayment.get("pay-1")).correlationId()).isEqualTo("flow-1");
+            assertThat(requireNonNull(byPayment.get("pay-1")).causationId()).isEqualTo(first.id());
+            assertThat(requireNonNull(byPayment.get("pay-2")).correlationId()).isEqualTo(uncorrelated.id());
+            assertThat(requireNonNull(byPayment.get("pay-2")).causationId()).isEqualTo(uncorrelated.id());
             assertAccounted(bus, 2, 2);
         }
 
@@ -824,7 +825,7 @@ public abstract class TransportConformanceSuite {
             assertThat(bus.deadLetters().list(100)).hasSize(3).allSatisfy(d -> {
                 assertThat(d.reason()).isEqualTo(Reason.TOO_LARGE);
                 assertThat(d.handler()).as("one handler's name: the one that met it first").isIn("first", "second");
-                assertThat(d.error()).contains("also " + (d.handler().equals("first") ? "second" : "first"));
+                assertThat(d.error()).contains("also " + (requireNonNull(d.handler()).equals("first") ? "second" : "first"));
                 assertThat(d.eventType()).isEqualTo(type);
                 assertThat(d.rawMessage()).hasSizeLessThanOrEqualTo(cap);
                 assertThat(d.rawMessageLength()).isEqualTo(size);
@@ -969,11 +970,11 @@ public abstract class TransportConformanceSuite {
             publisher.start();
             publishAll(publisher, numbered(400));
 
-            eventually().until(() -> calls.get() >= 800 && seen.get("audit-1").size() == 400);
+            eventually().until(() -> calls.get() >= 800 && requireNonNull(seen.get("audit-1")).size() == 400);
             Set<Long> billing = new HashSet<>(seen.get("billing-1"));
             billing.addAll(seen.get("billing-2"));
             assertThat(billing).as("billing handled every event once between its two instances").hasSize(400);
-            assertThat(seen.get("billing-1").size() + seen.get("billing-2").size()).as("no event twice").isEqualTo(400);
+            assertThat(requireNonNull(seen.get("billing-1")).size() + requireNonNull(seen.get("billing-2")).size()).as("no event twice").isEqualTo(400);
             assertThat(seen.get("billing-1")).as("both instances took part").isNotEmpty();
             assertThat(seen.get("billing-2")).isNotEmpty();
         }

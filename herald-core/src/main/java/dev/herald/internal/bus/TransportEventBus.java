@@ -1,18 +1,5 @@
 package dev.herald.internal.bus;
 
-import dev.herald.internal.codec.CloudEventCodec;
-import dev.herald.internal.codec.EventTypeRegistry;
-import dev.herald.internal.codec.IncomingEvent;
-import dev.herald.internal.codec.UuidV7;
-import dev.herald.internal.deadletter.BusDeadLetterQueue;
-import dev.herald.internal.deadletter.DeadLetterWriter;
-import dev.herald.internal.dispatch.ActiveOperations;
-import dev.herald.internal.dispatch.ActiveSubscription;
-import dev.herald.internal.dispatch.HandlerPipeline;
-import dev.herald.internal.dispatch.HandlerWorkers;
-import dev.herald.internal.dispatch.HandlingContext;
-import dev.herald.internal.dispatch.RetryingInvoker;
-
 import dev.herald.BusState;
 import dev.herald.BusStats;
 import dev.herald.DeadLetterQueue;
@@ -26,6 +13,18 @@ import dev.herald.ShutdownReport;
 import dev.herald.Subscription;
 import dev.herald.SubscriptionOptions;
 import dev.herald.TransportHealth;
+import dev.herald.internal.codec.CloudEventCodec;
+import dev.herald.internal.codec.EventTypeRegistry;
+import dev.herald.internal.codec.IncomingEvent;
+import dev.herald.internal.codec.UuidV7;
+import dev.herald.internal.deadletter.BusDeadLetterQueue;
+import dev.herald.internal.deadletter.DeadLetterWriter;
+import dev.herald.internal.dispatch.ActiveOperations;
+import dev.herald.internal.dispatch.ActiveSubscription;
+import dev.herald.internal.dispatch.HandlerPipeline;
+import dev.herald.internal.dispatch.HandlerWorkers;
+import dev.herald.internal.dispatch.HandlingContext;
+import dev.herald.internal.dispatch.RetryingInvoker;
 import dev.herald.spi.BusSettings;
 import dev.herald.spi.DeadLetterStore;
 import dev.herald.spi.Transport;
@@ -36,16 +35,17 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.random.RandomGenerator;
 import java.util.function.DoubleSupplier;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,7 +125,7 @@ public final class TransportEventBus implements EventBus {
         inFlightPublishes.enter();
         boolean permit = false;
         try {
-            BusState current = state.get();
+            BusState current = state();
             if (current != BusState.RUNNING && !(current == BusState.STOPPING && context != null)) {
                 throw new IllegalStateException(current == BusState.NEW
                         ? "cannot publish: the bus is not started; call start() first"
@@ -160,7 +160,7 @@ public final class TransportEventBus implements EventBus {
                 inFlightPublishes.exit();
                 if (failure != null) {
                     counters.publishFailed.increment();
-                    throw failure instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(failure);
+                    throw failure instanceof RuntimeException re ? re : new CompletionException(failure);
                 }
                 counters.published.increment();
                 return envelope;
@@ -225,7 +225,7 @@ public final class TransportEventBus implements EventBus {
             EventHandler<E> handler) {
         lifecycle.lock();
         try {
-            BusState current = state.get();
+            BusState current = state();
             if (current == BusState.STOPPING || current == BusState.TERMINATED) {
                 throw new IllegalStateException("cannot subscribe to '" + eventType + "': the bus is "
                         + current.name().toLowerCase());
@@ -286,7 +286,7 @@ public final class TransportEventBus implements EventBus {
     public void start() {
         lifecycle.lock();
         try {
-            BusState current = state.get();
+            BusState current = state();
             if (current == BusState.RUNNING) {
                 return;
             }
@@ -457,12 +457,12 @@ public final class TransportEventBus implements EventBus {
 
     @Override
     public BusState state() {
-        return state.get();
+        return Objects.requireNonNull(state.get()); // never set to null
     }
 
     @Override
     public Health health() {
-        BusState current = state.get();
+        BusState current = state();
         TransportHealth of = transport.health();
         if (current != BusState.RUNNING) {
             return new Health(current, false, "the bus is " + current.name().toLowerCase(), of);
@@ -483,6 +483,6 @@ public final class TransportEventBus implements EventBus {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + settings.source() + ", " + settings.instanceId() + ", " + state.get() + "]";
+        return getClass().getSimpleName() + "[" + settings.source() + ", " + settings.instanceId() + ", " + state() + "]";
     }
 }

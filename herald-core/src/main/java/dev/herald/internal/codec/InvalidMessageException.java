@@ -1,6 +1,7 @@
 package dev.herald.internal.codec;
 
 import dev.herald.DeadLetter;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** A received message that cannot be handled; becomes a dead letter with {@link #reason()}. */
@@ -15,6 +16,12 @@ public final class InvalidMessageException extends Exception {
 
     public InvalidMessageException(DeadLetter.Reason reason, String message) {
         this(reason, message, null);
+    }
+
+    /** Never null: every constructor takes a message. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 
     public DeadLetter.Reason reason() {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * RFC 3339 timestamps for the CloudEvents {@code time} attribute, without a
@@ -80,7 +81,7 @@ final class Rfc3339 {
     }
 
     /** {@code yyyy-MM-ddTHH:mm:ss[.fraction](Z|+HH:mm|-HH:mm)}, or null to let the formatter decide. */
-    private static Instant parseFast(String s) {
+    private static @Nullable Instant parseFast(String s) {
         int len = s.length();
         if (len < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
                 || s.charAt(16) != ':') {

@@ -1,16 +1,15 @@
 package dev.herald.internal.dispatch;
 
+import dev.herald.DeadLetter;
+import dev.herald.DeadLetter.Reason;
+import dev.herald.EventHandler;
+import dev.herald.RetryPolicy;
 import dev.herald.internal.bus.BusCounters;
 import dev.herald.internal.codec.CloudEventCodec;
 import dev.herald.internal.codec.EventTypeRegistry;
 import dev.herald.internal.codec.IncomingEvent;
 import dev.herald.internal.codec.InvalidMessageException;
 import dev.herald.internal.deadletter.DeadLetterWriter;
-
-import dev.herald.DeadLetter;
-import dev.herald.DeadLetter.Reason;
-import dev.herald.EventHandler;
-import dev.herald.RetryPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

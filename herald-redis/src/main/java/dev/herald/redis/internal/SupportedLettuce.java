@@ -65,7 +65,7 @@ public final class SupportedLettuce {
 
     static void check(@Nullable String version) {
         Matcher m = version == null ? null : MAJOR_MINOR.matcher(version);
-        if (m == null || !m.find()) {
+        if (version == null || m == null || !m.find()) {
             log.debug("The version of lettuce-core on the class path is not known ({}); assuming a supported one", version);
             return;
         }

@@ -1,15 +1,13 @@
 package dev.herald.redis.internal.streams;
 
-import dev.herald.redis.internal.EventLoops;
-import dev.herald.redis.internal.RedisEndpoint;
-import dev.herald.redis.internal.ReliableSender;
-
-import dev.herald.redis.internal.KeysByType;
-
 import dev.herald.ConsumerGroupHealth;
 import dev.herald.internal.bus.BusThreads;
 import dev.herald.redis.RedisKeys;
 import dev.herald.redis.StreamsHealth;
+import dev.herald.redis.internal.EventLoops;
+import dev.herald.redis.internal.KeysByType;
+import dev.herald.redis.internal.RedisEndpoint;
+import dev.herald.redis.internal.ReliableSender;
 import dev.herald.spi.Delivery;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
@@ -24,6 +22,7 @@ import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +42,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -206,7 +207,7 @@ public final class RedisStreamsTransport implements Transport {
         return reader::stop;
     }
 
-    private final java.util.concurrent.atomic.AtomicBoolean lagChecks = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean lagChecks = new AtomicBoolean();
 
     /** Records each group's lag and pending entries; warns (and reports unhealthy) when a lag nears the stream's retention. */
     private void startLagChecks() {
@@ -432,7 +433,7 @@ public final class RedisStreamsTransport implements Transport {
                     readErrors.increment();
                     lastError = RedisEndpoint.rootMessage(e);
                     if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
-                        recreateGroup(connection.sync());
+                        recreateGroup(Objects.requireNonNull(connection, "connection").sync()); // NOGROUP came from it
                     } else {
                         log.warn("Reading {} for group {} failed: {}; retrying in {} ms", stream, group, lastError, backoff);
                     }
@@ -594,7 +595,7 @@ public final class RedisStreamsTransport implements Transport {
          * reports itself unhealthy) while the lag nears the stream's retention. On the transport's
          * scheduler: the reader itself may be waiting for room in a full queue.
          */
-        void checkLag(io.lettuce.core.api.async.RedisAsyncCommands<byte[], byte[]> redis) {
+        void checkLag(RedisAsyncCommands<byte[], byte[]> redis) {
             try {
                 // never waits long: this thread also schedules publish retries
                 for (Object info : redis.xinfoGroups(streamKey).get(1, TimeUnit.SECONDS)) {
