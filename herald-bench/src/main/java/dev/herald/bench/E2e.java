@@ -1,6 +1,5 @@
 package dev.herald.bench;
 
-import dev.herald.EventBus;
 import dev.herald.RetryPolicy;
 import dev.herald.SubscriptionOptions;
 import dev.herald.redis.RedisCleanup;
@@ -33,7 +32,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Pipeline;
 
 /** One measured run of each variant: Herald and the raw clients, on the same Redis, payload and load. */

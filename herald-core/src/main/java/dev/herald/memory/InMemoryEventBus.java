@@ -12,6 +12,7 @@ import dev.herald.Metadata;
 import dev.herald.ShutdownReport;
 import dev.herald.Subscription;
 import dev.herald.SubscriptionOptions;
+import dev.herald.spi.BusSettings;
 import dev.herald.spi.TransportBus;
 import java.time.Duration;
 import java.util.Objects;
@@ -152,7 +153,7 @@ public final class InMemoryEventBus implements EventBus {
             return this;
         }
 
-        private dev.herald.spi.BusSettings busSettings() {
+        private BusSettings busSettings() {
             return settings();
         }
 

@@ -1,6 +1,5 @@
 package dev.herald.memory;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,8 +18,8 @@ import dev.herald.spi.DeadLetterStore;
 import dev.herald.spi.Delivery;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
-import dev.herald.spi.TransportFeatures;
 import dev.herald.spi.TransportBus;
+import dev.herald.spi.TransportFeatures;
 import dev.herald.spi.TransportSubscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

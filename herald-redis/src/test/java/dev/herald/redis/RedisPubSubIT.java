@@ -1,7 +1,7 @@
 package dev.herald.redis;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static dev.herald.redis.TransportHealths.pubSubHealth;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

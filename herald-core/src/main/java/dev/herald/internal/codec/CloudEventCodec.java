@@ -2,10 +2,9 @@ package dev.herald.internal.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -18,6 +17,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.herald.DeadLetter.Reason;
 import dev.herald.Envelope;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -149,7 +149,7 @@ public final class CloudEventCodec {
     private static final byte[] DATA_NAME = WireLayout.member(WireLayout.DATA);
 
     /** One event's bytes, in a buffer made for it. */
-    private static final class Output extends java.io.OutputStream {
+    private static final class Output extends OutputStream {
         private byte[] buffer;
         private int size;
 

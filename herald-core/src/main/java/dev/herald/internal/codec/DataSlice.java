@@ -1,5 +1,7 @@
 package dev.herald.internal.codec;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where an event's {@code data} sits: a slice of the received message (not a copy), parsed
  * into the handler's class only when the handler runs.
@@ -9,5 +11,5 @@ package dev.herald.internal.codec;
  * @param length its length in bytes
  * @param parsed the data already bound to the class of the handler it was decoded for, or null
  */
-public record DataSlice(byte[] bytes, int offset, int length, @org.jspecify.annotations.Nullable Object parsed) {
+public record DataSlice(byte[] bytes, int offset, int length, @Nullable Object parsed) {
 }

@@ -1,10 +1,9 @@
 package dev.herald.internal.deadletter;
 
-import dev.herald.internal.dispatch.ActiveSubscription;
-
 import dev.herald.BusState;
 import dev.herald.DeadLetter;
 import dev.herald.DeadLetterQueue;
+import dev.herald.internal.dispatch.ActiveSubscription;
 import dev.herald.spi.DeadLetterStore;
 import java.util.List;
 import java.util.NoSuchElementException;

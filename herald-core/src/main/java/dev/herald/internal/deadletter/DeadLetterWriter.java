@@ -1,14 +1,13 @@
 package dev.herald.internal.deadletter;
 
+import dev.herald.DeadLetter;
+import dev.herald.DeadLetter.Reason;
 import dev.herald.internal.bus.BusCounters;
 import dev.herald.internal.codec.CloudEventCodec;
 import dev.herald.internal.codec.IncomingEvent;
 import dev.herald.internal.codec.InvalidMessageException;
 import dev.herald.internal.dispatch.HandlerTask;
 import dev.herald.internal.dispatch.RetryingInvoker;
-
-import dev.herald.DeadLetter;
-import dev.herald.DeadLetter.Reason;
 import dev.herald.spi.DeadLetterStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,8 +1,7 @@
 package dev.herald.internal.dispatch;
 
-import dev.herald.internal.bus.BusCounters;
-
 import dev.herald.Subscription;
+import dev.herald.internal.bus.BusCounters;
 import dev.herald.spi.Delivery;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;

@@ -1,8 +1,7 @@
 package dev.herald.internal.dispatch;
 
-import dev.herald.internal.codec.IncomingEvent;
-
 import dev.herald.DeadLetter;
+import dev.herald.internal.codec.IncomingEvent;
 import dev.herald.spi.Delivery;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,7 +1,6 @@
 package dev.herald.internal.dispatch;
 
 import dev.herald.internal.codec.IncomingEvent;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;

@@ -1,12 +1,11 @@
 package dev.herald.internal.dispatch;
 
-import dev.herald.internal.bus.BusCounters;
-import dev.herald.internal.codec.IncomingEvent;
-
 import dev.herald.Envelope;
 import dev.herald.EventHandler;
 import dev.herald.RetryPolicy;
 import dev.herald.Sleeper;
+import dev.herald.internal.bus.BusCounters;
+import dev.herald.internal.codec.IncomingEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

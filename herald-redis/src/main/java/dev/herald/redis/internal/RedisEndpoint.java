@@ -6,9 +6,11 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.NettyCustomizer;
@@ -20,8 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -77,7 +79,7 @@ public final class RedisEndpoint {
         c.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
                 // no Lettuce timer per command: Herald bounds its publishes itself (ReliableSender),
                 // and synchronous calls still wait at most the URI's timeout
-                .timeoutOptions(io.lettuce.core.TimeoutOptions.builder().timeoutCommands(false).build())
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
                 .build());
         return c;
     }
@@ -92,13 +94,13 @@ public final class RedisEndpoint {
      *
      * @return the connection, and whether it is named
      */
-    public io.lettuce.core.pubsub.StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub(String clientName) {
+    public StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub(String clientName) {
         if (uriText != null) {
             RedisURI named = RedisURI.create(uriText); // a copy with everything, Sentinel nodes included
             named.setClientName(clientName);
-            return client.connectPubSub(io.lettuce.core.codec.ByteArrayCodec.INSTANCE, named);
+            return client.connectPubSub(ByteArrayCodec.INSTANCE, named);
         }
-        return client.connectPubSub(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
+        return client.connectPubSub(ByteArrayCodec.INSTANCE);
     }
 
     /** Whether {@link #connectPubSub(String)} names the connection. */

@@ -1,7 +1,5 @@
 package dev.herald.redis.internal;
 
-import dev.herald.redis.internal.pubsub.RedisPubSubTransport;
-
 import static dev.herald.redis.TransportHealths.pubSubHealth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -13,6 +11,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.herald.redis.HeraldNetty;
 import dev.herald.redis.RedisEventBus;
+import dev.herald.redis.internal.pubsub.RedisPubSubTransport;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;

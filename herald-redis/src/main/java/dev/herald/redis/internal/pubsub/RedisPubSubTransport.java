@@ -1,14 +1,12 @@
 package dev.herald.redis.internal.pubsub;
 
+import dev.herald.redis.PubSubHealth;
+import dev.herald.redis.RedisKeys;
 import dev.herald.redis.internal.EventLoops;
+import dev.herald.redis.internal.KeysByType;
 import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.redis.internal.ReliableSender;
 import dev.herald.redis.internal.SocketReads;
-
-import dev.herald.redis.internal.KeysByType;
-
-import dev.herald.redis.PubSubHealth;
-import dev.herald.redis.RedisKeys;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
 import dev.herald.spi.TransportFeatures;
@@ -25,9 +23,11 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -103,7 +103,7 @@ public final class RedisPubSubTransport implements Transport {
      * Our connections (publisher, subscriber) that are down: the bus is disconnected until both
      * are back, whichever comes back first.
      */
-    private final java.util.Set<RedisChannelHandler<?, ?>> down = ConcurrentHashMap.newKeySet();
+    private final Set<RedisChannelHandler<?, ?>> down = ConcurrentHashMap.newKeySet();
     /** False from a reconnect of the subscriber until a heartbeat came through it. */
     private volatile boolean heardSinceReconnect = true;
     private volatile boolean closed;
@@ -453,7 +453,7 @@ public final class RedisPubSubTransport implements Transport {
         if (s == null || closed || !s.isOpen()) {
             return; // while it reconnects, Lettuce resubscribes it itself; a SUBSCRIBE queued meanwhile only races that
         }
-        List<byte[]> all = new java.util.ArrayList<>();
+        List<byte[]> all = new ArrayList<>();
         all.add(channel(heartbeatChannel));
         subscribeLock.lock();
         try {

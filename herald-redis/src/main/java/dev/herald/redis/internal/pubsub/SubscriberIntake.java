@@ -1,13 +1,11 @@
 package dev.herald.redis.internal.pubsub;
 
+import dev.herald.internal.bus.BusThreads;
+import dev.herald.redis.internal.EventLoopBatchRunner;
 import dev.herald.redis.internal.EventLoops;
 import dev.herald.redis.internal.SocketReads;
-
-import dev.herald.redis.internal.EventLoopBatchRunner;
-
 import dev.herald.spi.Delivery;
 import dev.herald.spi.DeliveryListener;
-import dev.herald.internal.bus.BusThreads;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,6 +14,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -80,9 +80,9 @@ final class SubscriberIntake {
     private final int pauseAtMessages;
     private volatile SocketReads reads = SocketReads.NONE;
     /** Set after reads were paused, cleared before they resume: a resume always follows its pause. */
-    private final java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean paused = new AtomicBoolean();
     /** While positive (an unsubscribe awaits its reply), reads are never paused. */
-    private final java.util.concurrent.atomic.AtomicInteger readsNeeded = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger readsNeeded = new AtomicInteger();
     private final LongAdder pauses = new LongAdder();
     private volatile long resumedNanos = System.nanoTime();
 

@@ -1,12 +1,12 @@
 package dev.herald.redis.internal.streams;
 
 import dev.herald.redis.internal.EventLoopBatchRunner;
-
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -46,7 +46,7 @@ final class AckBatcher {
 
     /** Sends what was handed in so far before returning; before the connection closes. */
     void flush() {
-        sending.drainHere(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+        sending.drainHere(TimeUnit.SECONDS.toNanos(1));
     }
 
     private void send() {

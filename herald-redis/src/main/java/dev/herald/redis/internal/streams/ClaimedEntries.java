@@ -1,8 +1,8 @@
 package dev.herald.redis.internal.streams;
 
 import io.lettuce.core.Consumer;
-import io.lettuce.core.Limit;
 import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;

@@ -1,9 +1,7 @@
 package dev.herald.redis.internal.streams;
 
-import dev.herald.redis.internal.EventLoops;
-
 import dev.herald.redis.internal.EventLoopBatchRunner;
-
+import dev.herald.redis.internal.EventLoops;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;

@@ -1,6 +1,5 @@
 package dev.herald.redis.internal.pubsub;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,5 @@
 package dev.herald.redis.internal.pubsub;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.StreamReadFeature;

@@ -1,13 +1,11 @@
 package dev.herald.redis.internal.pubsub;
 
-import dev.herald.redis.internal.EventLoops;
-import dev.herald.redis.internal.SocketReads;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.internal.bus.BusThreads;
+import dev.herald.redis.internal.EventLoops;
+import dev.herald.redis.internal.SocketReads;
 import dev.herald.spi.DeliveryListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,11 +1,9 @@
 package dev.herald.redis.internal.streams;
 
-import dev.herald.redis.internal.EventLoops;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.redis.internal.EventLoops;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KillArgs;

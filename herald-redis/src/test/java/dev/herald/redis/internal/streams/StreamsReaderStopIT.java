@@ -1,6 +1,5 @@
 package dev.herald.redis.internal.streams;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
