@@ -211,10 +211,10 @@ public final class HandlerPipeline<E> {
         if (toStore.isEmpty()) {
             return;
         }
-        List<DeadLetter> letters = deadLetters.parked(toStore, handlerName, attempts);
+        List<@Nullable DeadLetter> letters = deadLetters.parked(toStore, handlerName, attempts);
         for (int i = 0; i < toStore.size(); i++) {
             HandlerTask work = toStore.get(i);
-            DeadLetter letter = letters.get(i);
+            @Nullable DeadLetter letter = letters.get(i);
             if (work.parkedAs(letter) && work.event != null) {
                 deadLetters.unpark(letter, handlerName, work.event.id()); // the handler succeeded while it was being parked
             }
