@@ -335,9 +335,9 @@ public final class CloudEventCodec {
             throw new InvalidMessageException(Reason.UNDECODABLE,
                     "unsupported specversion '" + specVersion + "': Herald reads CloudEvents 1.0 (\"specversion\":\"1.0\")");
         }
-        String id = required(a.id, "id");
-        String source = required(a.source, "source");
-        String type = required(a.type, "type");
+        String id = required(a.id, WireLayout.ID);
+        String source = required(a.source, WireLayout.SOURCE);
+        String type = required(a.type, WireLayout.TYPE);
         Instant parsedTime = parseTime(a.time);
         if (a.contentType != null && !isJson(a.contentType)) {
             throw new InvalidMessageException(Reason.UNDECODABLE, "datacontenttype '" + a.contentType

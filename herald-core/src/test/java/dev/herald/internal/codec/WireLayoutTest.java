@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.Metadata;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -65,5 +66,13 @@ class WireLayoutTest {
         assertThat(WireLayout.publisherIdStart("{\"specversion\":\"1.0\",\"id\":\"x\"}".getBytes(UTF_8))).isEqualTo(-1);
         assertThat(WireLayout.publisherIdStart("{ \"specversion\":\"1.0\",\"publisherid\":\"p\"}".getBytes(UTF_8))).isEqualTo(-1);
         assertThat(WireLayout.publisherIdStart("{\"specversion\":\"1.0\",\"publisherid\":\"".getBytes(UTF_8))).isEqualTo(-1);
+    }
+
+    @Test
+    void theNamesMetadataReservesAreTheAttributesOfTheLayout() {
+        assertThat(Metadata.RESERVED_NAMES).containsExactlyInAnyOrder(WireLayout.SPECVERSION, WireLayout.ID,
+                WireLayout.SOURCE, WireLayout.TYPE, WireLayout.TIME, WireLayout.DATA_CONTENT_TYPE,
+                WireLayout.DATA_SCHEMA, WireLayout.SUBJECT, WireLayout.DATA, WireLayout.DATA_BASE64,
+                WireLayout.CORRELATION_ID, WireLayout.CAUSATION_ID, WireLayout.PUBLISHER_ID, WireLayout.PUBLISHER_SEQ);
     }
 }

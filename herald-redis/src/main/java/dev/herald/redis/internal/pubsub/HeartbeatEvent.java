@@ -23,24 +23,35 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class HeartbeatEvent {
 
+    /** Up to the id's value. */
     private final String head;
-    private final String dataHead;
+    /** From the id's closing quote to the time's value. */
+    private final String middle;
+    /** From the time's closing quote to the heartbeat's sequence number. */
+    private final String tail;
     private final Clock clock;
     private final UuidV7 ids;
 
     HeartbeatEvent(String source, String instanceId, Clock clock) {
-        this.head = "{\"specversion\":\"" + WireLayout.SPEC_VERSION + "\",\"id\":\"";
-        this.dataHead = "\",\"source\":\"" + escaped(source) + "\",\"type\":\"" + RedisKeys.HEARTBEAT_TYPE
-                + "\",\"datacontenttype\":\"" + WireLayout.CONTENT_TYPE + "\",\"data\":{\"instance\":\""
-                + escaped(instanceId) + "\",\"seq\":";
+        // the attributes in WireLayout.ORDER, as Herald's encoder writes them
+        this.head = "{" + name(WireLayout.SPECVERSION) + "\"" + WireLayout.SPEC_VERSION + "\"," + name(WireLayout.ID) + "\"";
+        this.middle = "\"," + name(WireLayout.SOURCE) + "\"" + escaped(source) + "\","
+                + name(WireLayout.TYPE) + "\"" + RedisKeys.HEARTBEAT_TYPE + "\"," + name(WireLayout.TIME) + "\"";
+        this.tail = "\"," + name(WireLayout.DATA_CONTENT_TYPE) + "\"" + WireLayout.CONTENT_TYPE + "\","
+                + name(WireLayout.DATA) + "{\"instance\":\"" + escaped(instanceId) + "\",\"seq\":";
         this.clock = clock;
         this.ids = new UuidV7(clock, ThreadLocalRandom::current);
     }
 
     /** The heartbeat with this sequence number, as UTF-8 JSON. */
     byte[] encode(long seq) {
-        String json = head + ids.next() + "\",\"time\":\"" + clock.instant() + dataHead + seq + "}}";
+        String json = head + ids.next() + middle + clock.instant() + tail + seq + "}}";
         return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code "name":} */
+    private static String name(String attribute) {
+        return "\"" + attribute + "\":";
     }
 
     private static String escaped(String text) {

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.internal.codec.WireLayout;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HeartbeatEventTest {
@@ -31,5 +34,15 @@ class HeartbeatEventTest {
         assertThat(second.get("data").get("seq").asLong()).isEqualTo(2);
         assertThat(first.get("id").asText()).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
                 .isNotEqualTo(second.get("id").asText());
+    }
+
+    @Test
+    void aHeartbeatWritesItsAttributesInTheWireLayoutsOrder() throws Exception {
+        HeartbeatEvent heartbeats = new HeartbeatEvent("orders", "instance-1", Clock.systemUTC());
+
+        List<String> names = new ArrayList<>();
+        json.readTree(heartbeats.encode(1)).fieldNames().forEachRemaining(names::add);
+
+        assertThat(names).isEqualTo(WireLayout.ORDER.stream().filter(names::contains).toList());
     }
 }
