@@ -24,5 +24,8 @@ public record ConsumerGroupHealth(String eventType, String group, OptionalLong l
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(lag, "lag");
         Objects.requireNonNull(pending, "pending");
+        if (lag.orElse(0) < 0 || pending.orElse(0) < 0) {
+            throw new IllegalArgumentException("lag and pending cannot be negative: lag " + lag + ", pending " + pending);
+        }
     }
 }

@@ -29,6 +29,9 @@ public record Health(BusState state, boolean up, String detail, TransportHealth 
         if (up && state != BusState.RUNNING) {
             throw new IllegalArgumentException("a bus that is " + state + " cannot be up");
         }
+        if (up && !transport.up()) {
+            throw new IllegalArgumentException("a bus whose transport is down cannot be up: " + transport.detail());
+        }
     }
 
     /**

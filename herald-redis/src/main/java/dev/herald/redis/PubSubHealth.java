@@ -35,5 +35,11 @@ public record PubSubHealth(boolean up, String detail, long reconnects, long miss
     public PubSubHealth {
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(heartbeatAge, "heartbeatAge");
+        if (reconnects < 0 || missedEvents < 0 || discardedEvents < 0 || publishRetries < 0 || bufferedEvents < 0
+                || receivedEvents < 0 || readPauses < 0) {
+            throw new IllegalArgumentException("counts cannot be negative: " + reconnects + ", " + missedEvents + ", "
+                    + discardedEvents + ", " + publishRetries + ", " + bufferedEvents + ", " + receivedEvents + ", "
+                    + readPauses);
+        }
     }
 }

@@ -27,6 +27,11 @@ public record StreamsHealth(boolean up, String detail, long claimedEntries, long
     /** Validates, sorts and copies. */
     public StreamsHealth {
         Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(groups, "groups");
+        if (claimedEntries < 0 || readErrors < 0 || publishRetries < 0 || readers < 0) {
+            throw new IllegalArgumentException("counts cannot be negative: claimedEntries " + claimedEntries
+                    + ", readErrors " + readErrors + ", publishRetries " + publishRetries + ", readers " + readers);
+        }
         groups = groups.stream()
                 .sorted(Comparator.comparing(ConsumerGroupHealth::eventType).thenComparing(ConsumerGroupHealth::group))
                 .toList();
