@@ -10,17 +10,17 @@ import java.util.Objects;
  * transport (encoding, dispatch, retry, dead letters, shutdown); the transport moves bytes.
  *
  * <pre>{@code
- * public final class MyEventBus implements EventBus {
- *     private final EventBus bus;
- *
- *     MyEventBus(BusSettings settings) {
- *         this.bus = TransportBus.create(settings, new MyTransport(), new MyDeadLetterStore());
+ * public final class MyBusBuilder extends EventBusBuilder<MyBusBuilder> {
+ *     @Override
+ *     public EventBus build() {
+ *         // settings(): the common options (source, retry, timeouts, thread factory...), validated
+ *         return TransportBus.create(settings(), new MyTransport(), new MyDeadLetterStore());
  *     }
- *     // each EventBus method: bus.method(...)
  * }
  * }</pre>
  *
- * <p>Prove a transport with the conformance suite in herald-testkit. Thread-safe (stateless).
+ * <p>Prove a transport with the conformance suite in herald-testkit; the README's "Writing a
+ * transport" has a whole example. Thread-safe (stateless).
  */
 public final class TransportBus {
 

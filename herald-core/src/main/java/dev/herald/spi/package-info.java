@@ -3,8 +3,9 @@
  *
  * <p>A transport moves opaque messages (CloudEvents JSON) between topics (one per event type)
  * and listeners (one per handler); the bus does everything else: encoding, dispatch, retry,
- * dead letters, shutdown. Users of Herald do not need this package; authors of transports do,
- * and prove their transport with the conformance suite in herald-testkit.
+ * dead letters, shutdown. Users of Herald do not need this package; authors of transports do:
+ * {@link dev.herald.spi.TransportBus} builds a bus over their transport, and the conformance
+ * suite in herald-testkit proves it.
  */
 @NullMarked
 package dev.herald.spi;

@@ -1,6 +1,6 @@
 /**
- * Herald on Redis: {@link dev.herald.redis.RedisEventBus}, with Redis Pub/Sub as the transport
- * and a Redis stream as the dead-letter queue, on the Lettuce client.
+ * Herald on Redis: {@link dev.herald.redis.RedisEventBus}, with Redis Pub/Sub or Redis Streams as
+ * the transport and a Redis stream as the dead-letter queue, on the Lettuce client.
  */
 @NullMarked
 package dev.herald.redis;

@@ -48,7 +48,7 @@ public final class EventTypeRegistry {
      * The beginning of the type names reserved for Herald's control traffic, such as the Pub/Sub
      * heartbeat ({@code herald.heartbeat}): no event of the user's is published or handled under one.
      */
-    public static final String RESERVED_PREFIX = "herald.";
+    private static final String RESERVED_PREFIX = "herald.";
 
     /**
      * Rejects a type name that cannot name a channel or stream, or that begins with

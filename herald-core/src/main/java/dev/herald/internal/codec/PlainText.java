@@ -9,9 +9,8 @@ import java.nio.ByteOrder;
  * character, a byte of a multi-byte character (not ASCII), a quote or a backslash (and, when
  * asked, a forward slash, which a generator may escape). Thirty-two bytes per step, as four
  * eight-byte words tested together (SWAR: each test is exact for a word as a whole, and the
- * block or word that has such a byte is then looked at byte by byte): on a 600-byte string,
- * measured at about 1.3 times the speed of testing one word per step and twice that of a byte
- * loop. Thread-safe (stateless).
+ * block or word that has such a byte is then looked at byte by byte); what it gains is in
+ * docs/BENCHMARKS.md. Thread-safe (stateless).
  */
 final class PlainText {
 

@@ -134,7 +134,7 @@ public final class HandlerWorkers {
     /**
      * Before parking, yields for a few microseconds: under load the next batch is usually on its
      * way, and parking costs a context switch here plus a wake-up call on the producer's thread
-     * (measured: about a tenth of the worker's time at 200k events/s). Yielding, unlike spinning,
+     * (see docs/BENCHMARKS.md). Yielding, unlike spinning,
      * leaves the core to the producer on a small machine.
      */
     private static @Nullable HandlerTask awaitWork(BlockingQueue<HandlerTask> queue) {

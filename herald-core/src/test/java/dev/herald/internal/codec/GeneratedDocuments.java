@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.herald.Envelope;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class GeneratedDocuments {
             default -> assembled().getBytes(UTF_8);
         };
         return switch (random.nextInt(10)) {
-            case 0 -> java.util.Arrays.copyOf(doc, random.nextInt(doc.length + 1)); // cut short
+            case 0 -> Arrays.copyOf(doc, random.nextInt(doc.length + 1)); // cut short
             case 1 -> {
                 byte[] changed = doc.clone();
                 if (changed.length > 0) {
@@ -212,7 +213,7 @@ public final class GeneratedDocuments {
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
