@@ -71,7 +71,13 @@ class RedisStreamsIT {
     public record Job(int n) implements DomainEvent {
     }
 
+    /** A second type, whose handlers may share names with {@link Job}'s. */
+    @EventType("it.task")
+    public record Task(int n) implements DomainEvent {
+    }
+
     private static final String JOBS = "herald:stream:it.job";
+    private static final String TASKS = "herald:stream:it.task";
     private static final Pattern NUMBER = Pattern.compile("\"n\":(\\d+)");
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -285,12 +291,19 @@ class RedisStreamsIT {
      * retention of 1000 entries; skipped on Redis before 7, which reports no group lag.
      */
     private RedisEventBus laggingBehind(java.util.concurrent.CountDownLatch release, String... handlers) {
+        return laggingBehind(release, bus -> { }, handlers);
+    }
+
+    /** As {@link #laggingBehind(CountDownLatch, String...)}, with {@code first} subscribing before the blocked handlers. */
+    private RedisEventBus laggingBehind(java.util.concurrent.CountDownLatch release,
+            java.util.function.Consumer<RedisEventBus> first, String... handlers) {
         RedisServer redis = redis(RedisServer.builder());
         String version = raw(redis).info("server").lines().filter(l -> l.startsWith("redis_version:")).findFirst().orElse("");
         org.junit.jupiter.api.Assumptions.assumeTrue(!version.startsWith("redis_version:6"),
                 "Redis before 7 (" + version + ") reports no group lag in XINFO GROUPS");
         RedisEventBus bus = track(streams(redis, "laggard").streamRetention(1000).readBatch(10)
                 .visibilityTimeout(Duration.ofMillis(200)).build());
+        first.accept(bus);
         for (String handler : handlers) {
             bus.subscribe(Job.class, dev.herald.SubscriptionOptions.named(handler).withQueueCapacity(1), e -> release.await());
         }
@@ -357,6 +370,23 @@ class RedisStreamsIT {
         release.countDown();
         eventually().until(() -> bus.health().up());
         assertThat(streamsHealth(bus).laggingGroups()).isEmpty();
+    }
+
+    @Test
+    void ofTwoSameNamedGroupsOnTwoStreamsTheLaggingOneIsReportedAndBothAreListed() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // "same" on tasks keeps up; "same" on jobs is blocked: two groups laggard:same, one per stream
+        RedisEventBus bus = laggingBehind(release, b -> b.subscribe(Task.class, "same", e -> { }), "same");
+
+        eventually().until(() -> !bus.health().up());
+        assertThat(bus.health().detail()).contains("laggard:same of " + JOBS).doesNotContain(TASKS);
+        assertThat(streamsHealth(bus).laggingGroups()).extracting(ConsumerGroupHealth::eventType).containsExactly("it.job");
+        assertThat(bus.health().groups()).extracting(ConsumerGroupHealth::eventType, ConsumerGroupHealth::group)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("it.job", "laggard:same"),
+                        org.assertj.core.groups.Tuple.tuple("it.task", "laggard:same"));
+
+        release.countDown();
+        eventually().until(() -> bus.health().up());
     }
 
     @Test

@@ -268,12 +268,20 @@ public final class RedisStreamsTransport implements Transport {
         return c;
     }
 
+    /**
+     * A consumer group on its stream: handler names are unique within a type only, so groups of
+     * one name can be read on two streams, and each is a group of its own.
+     */
+    private record StreamGroup(String stream, String group) {
+    }
+
     /** One handler's reader: claims abandoned entries, reads new ones, hands them over. */
     private final class Reader implements Runnable {
         private final String eventType;
         private final String stream;
         private final byte[] streamKey;
         private final String group;
+        private final StreamGroup streamGroup;
         private final Consumer<byte[]> consumer;
         private final DeliveryListener listener;
         private final Thread thread;
@@ -301,6 +309,7 @@ public final class RedisStreamsTransport implements Transport {
             this.stream = stream;
             this.streamKey = bytes(stream);
             this.group = group;
+            this.streamGroup = new StreamGroup(stream, group);
             this.consumer = Consumer.from(bytes(group), bytes(options.instanceId()));
             this.listener = listener;
             this.held = held;
@@ -736,12 +745,12 @@ public final class RedisStreamsTransport implements Transport {
 
     @Override
     public StreamsHealth health() {
-        Map<String, ConsumerGroupHealth> groups = new LinkedHashMap<>();
+        Map<StreamGroup, ConsumerGroupHealth> groups = new LinkedHashMap<>();
         for (Reader r : readers) {
-            groups.putIfAbsent(r.group, r.lastChecked); // readers of one group see the same
+            groups.putIfAbsent(r.streamGroup, r.lastChecked); // readers of one group see the same
         }
-        List<String> lagging = groups.values().stream().filter(ConsumerGroupHealth::lagging).map(ConsumerGroupHealth::group)
-                .sorted().toList();
+        List<String> lagging = groups.entrySet().stream().filter(g -> g.getValue().lagging())
+                .map(g -> g.getKey().group() + " of " + g.getKey().stream()).sorted().toList();
         String detail;
         boolean up = false;
         StatefulRedisConnection<byte[], byte[]> c = commands;
