@@ -659,6 +659,28 @@ class RedisStreamsIT {
         assertThat(restarted.deadLetters().size()).isZero();
     }
 
+    @Test
+    void sameNamedHandlersOfTwoTypesRestartedUnderTheirInstanceIdBothTakeBackWhatTheyLeftPending() {
+        RedisServer redis = redis(RedisServer.builder());
+        RedisCommands<String, String> raw = raw(redis);
+        // its earlier run read five jobs and five tasks, in two groups ledger:book, and died before acknowledging any
+        EventBus publisher = publishFiveReadBy("ledger-0", redis, raw);
+        raw.xgroupCreate(XReadArgs.StreamOffset.from(TASKS, "$"), "ledger:book", XGroupCreateArgs.Builder.mkstream());
+        IntStream.range(0, 5).mapToObj(n -> publisher.publish(new Task(n))).toList().forEach(CompletableFuture::join);
+        assertThat(raw.xreadgroup(Consumer.from("ledger:book", "ledger-0"), XReadArgs.StreamOffset.lastConsumed(TASKS)))
+                .hasSize(5);
+
+        Set<String> handled = ConcurrentHashMap.newKeySet();
+        EventBus restarted = track(streams(redis, "ledger").instanceId("ledger-0")
+                .visibilityTimeout(Duration.ofMinutes(5)).build()); // no other instance would take them in time
+        restarted.subscribe(Job.class, "book", e -> handled.add("job " + e.payload().n()));
+        restarted.subscribe(Task.class, "book", e -> handled.add("task " + e.payload().n()));
+        restarted.start();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 10
+                && raw.xpending(JOBS, "ledger:book").getCount() == 0 && raw.xpending(TASKS, "ledger:book").getCount() == 0);
+    }
+
     // ------------------------------------------------------------------ cancel and subscribe again
 
     @Test

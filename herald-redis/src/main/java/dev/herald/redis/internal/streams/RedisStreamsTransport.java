@@ -111,8 +111,8 @@ public final class RedisStreamsTransport implements Transport {
     /** The event loop of {@link #commands}, learnt from XACK replies; acknowledgements are sent from it. */
     private final ReplyLoop commandsLoop;
     private final List<Reader> readers = new CopyOnWriteArrayList<>();
-    /** Per group, the entries handed over and not acknowledged; its first reader takes back what an earlier run left. */
-    private final Map<String, InHand> inHand = new ConcurrentHashMap<>();
+    /** Per group on its stream, the entries handed over and not acknowledged; its first reader takes back what an earlier run left. */
+    private final Map<StreamGroup, InHand> inHand = new ConcurrentHashMap<>();
     /** Every reader's, also of readers stopped since: their last acknowledgements are sent before closing. */
     private final List<AckBatcher> ackBatchers = new CopyOnWriteArrayList<>();
     private final StartRecorder starts;
@@ -199,7 +199,7 @@ public final class RedisStreamsTransport implements Transport {
                     + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
         }
         InHand fresh = new InHand();
-        InHand earlier = inHand.putIfAbsent(group, fresh); // null: the group's first reader in this run
+        InHand earlier = inHand.putIfAbsent(new StreamGroup(stream, group), fresh); // null: the group's first reader in this run
         Reader reader = new Reader(eventType, stream, group, listener, earlier != null ? earlier : fresh, earlier == null);
         readers.add(reader);
         reader.start();
