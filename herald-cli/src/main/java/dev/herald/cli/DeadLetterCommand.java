@@ -6,6 +6,7 @@ import dev.herald.internal.codec.EventTypeRegistry;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.redis.RedisKeys;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.PrintStream;
@@ -121,6 +122,15 @@ final class DeadLetterCommand {
         return 0;
     }
 
+    /** Whether any consumer group reads the stream; false when the stream does not exist either. */
+    private static boolean hasConsumerGroups(StatefulRedisConnection<byte[], byte[]> c, String stream) {
+        try {
+            return !c.sync().xinfoGroups(bytes(stream)).isEmpty();
+        } catch (RedisCommandExecutionException noSuchStream) { // "ERR no such key"
+            return false;
+        }
+    }
+
     private int replay(DeadLetterQueue letters, String id, RedisOptions redis) {
         Optional<DeadLetter> found = letters.get(id);
         if (found.isEmpty()) {
@@ -154,6 +164,12 @@ final class DeadLetterCommand {
         try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
             if (redis.mode() == RedisEventBus.Mode.STREAMS) {
                 String stream = RedisKeys.stream(redis.prefix(), type);
+                if (!hasConsumerGroups(c, stream)) {
+                    out.println("no consumer group reads " + stream + " yet: dead letter " + id + " is kept (a group"
+                            + " created later starts at new events and would never read it; start the service in"
+                            + " Streams mode first, which creates its groups, then replay)");
+                    return 1;
+                }
                 String entry = c.sync().xadd(bytes(stream), bytes(RedisKeys.STREAM_FIELD), letter.rawMessage());
                 out.println("replayed dead letter " + id + " to stream " + stream + " as entry " + entry
                         + ": every consumer group of the stream (every handler of every service) reads it");

@@ -8,6 +8,8 @@ import dev.herald.EventType;
 import dev.herald.RetryPolicy;
 import dev.herald.redis.RedisEventBus;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
@@ -182,6 +184,7 @@ class DeadLetterCommandTest extends RedisCommandTestBase {
         }
 
         String parkedAgain = storeWithoutType(failed.rawMessage());
+        createGroup("cli:stream:cli.order");
         Run r = run("dlq", "replay", parkedAgain, "--mode", "streams", "--redis", redis.uri(), "--prefix", "cli");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("to stream cli:stream:cli.order as entry ");
@@ -190,6 +193,17 @@ class DeadLetterCommandTest extends RedisCommandTestBase {
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             assertThat(c.sync().xlen("cli:stream:cli.order")).isEqualTo(1);
             c.sync().del("cli:stream:cli.order");
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /** A consumer group on the stream, as a Streams service's subscription creates one. */
+    private void createGroup(String stream) {
+        RedisClient client = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            c.sync().xgroupCreate(XReadArgs.StreamOffset.from(stream, "$"), "cli:service",
+                    XGroupCreateArgs.Builder.mkstream());
         } finally {
             client.shutdown();
         }
@@ -212,13 +226,19 @@ class DeadLetterCommandTest extends RedisCommandTestBase {
     }
 
     @Test
-    void replayInPubSubModeKeepsTheDeadLetterWhenNobodyListensAndStreamsModeAppendsToTheStream() {
+    void replayKeepsTheDeadLetterWhenNobodyListensOrNoGroupReadsAndAppendsToAStreamAGroupReads() {
         DeadLetter failed = stored().get(0);
         Run r = run("dlq", "replay", failed.id(), "--redis", redis.uri(), "--prefix", "cli");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out()).contains("nobody is subscribed to cli:cli.order").contains("is kept");
         assertThat(stored()).extracting(DeadLetter::id).contains(failed.id());
 
+        r = run("dlq", "replay", failed.id(), "--mode", "streams", "--redis", redis.uri(), "--prefix", "cli");
+        assertThat(r.exitCode()).as("no consumer group reads the stream yet").isEqualTo(1);
+        assertThat(r.out()).contains("no consumer group reads cli:stream:cli.order yet").contains("is kept");
+        assertThat(stored()).extracting(DeadLetter::id).contains(failed.id());
+
+        createGroup("cli:stream:cli.order");
         r = run("dlq", "replay", failed.id(), "--mode", "streams", "--redis", redis.uri(), "--prefix", "cli");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("to stream cli:stream:cli.order as entry ");
