@@ -99,8 +99,12 @@ class ThirdPartyTransportConformanceTest extends TransportConformanceSuite {
         @Override
         public void close(Duration timeout) {
         }
+
+        @Override
+        public String toString() {
+            return "loopback";
+        }
     }
-    // README-EXAMPLE-END
 
     /** Dead letters in a sorted map: their ids are time-ordered, so iteration is oldest first. */
     static final class MapDeadLetterStore implements DeadLetterStore {
@@ -139,4 +143,5 @@ class ThirdPartyTransportConformanceTest extends TransportConformanceSuite {
             return n;
         }
     }
+    // README-EXAMPLE-END
 }
