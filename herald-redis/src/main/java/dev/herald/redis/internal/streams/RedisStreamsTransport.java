@@ -151,7 +151,7 @@ public final class RedisStreamsTransport implements Transport {
     }
 
     /** The consumer group of a handler. */
-    public static String groupOf(String source, String handlerName) {
+    private static String groupOf(String source, String handlerName) {
         return source + ":" + handlerName;
     }
 
