@@ -28,6 +28,8 @@ final class GapDetector {
     private static final long MAX_PLAUSIBLE_RATE = 10_000_000;
     /** Bad stamps are logged one by one up to this many, then at DEBUG. */
     private static final int BAD_STAMPS_LOGGED_AT_WARN = 20;
+    /** Late arrivals are logged one by one up to this many, then at DEBUG. */
+    private static final int LATE_ARRIVALS_LOGGED_AT_INFO = 20;
 
     private static final class Stream {
         long highest;
@@ -40,6 +42,7 @@ final class GapDetector {
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final AtomicLong missed = new AtomicLong();
     private final AtomicLong badStamps = new AtomicLong();
+    private final AtomicLong lateArrivals = new AtomicLong();
     private final PublisherStampReader stamp = new PublisherStampReader();
     /** The stream of the last event: most events come from the publisher and channel of the one before. */
     private String lastChannel = "";
@@ -91,7 +94,7 @@ final class GapDetector {
         if (seq == s.highest + 1) {
             s.highest = seq;
         } else {
-            arrivedLate(s, seq);
+            arrivedLate(s, seq, channel);
         }
         return 0;
     }
@@ -112,7 +115,7 @@ final class GapDetector {
         }
     }
 
-    private void arrivedLate(Stream s, long seq) {
+    private void arrivedLate(Stream s, long seq, String channel) {
         Map.Entry<Long, Long> gap = s.gaps.floorEntry(seq);
         if (gap == null || gap.getValue() < seq) {
             return; // a duplicate, not a gap
@@ -124,7 +127,15 @@ final class GapDetector {
         if (seq < gap.getValue()) {
             s.gaps.put(seq + 1, gap.getValue());
         }
-        missed.decrementAndGet();
+        long now = missed.decrementAndGet();
+        // the WARN about the gap said "missed": say it was not, or an operator sees a loss that did not happen
+        if (lateArrivals.incrementAndGet() <= LATE_ARRIVALS_LOGGED_AT_INFO) {
+            log.info("Event number {} on channel '{}' from publisher {} arrived late, after it was counted as missed: "
+                    + "it is delivered and no longer counted (missed events now {})", seq, channel, stamp.id(), now);
+        } else {
+            log.debug("Event number {} on channel '{}' from publisher {} arrived late: no longer counted as missed",
+                    seq, channel, stamp.id());
+        }
     }
 
     /** Counts an event that arrived but that some handlers could not be given (a full buffer). */

@@ -2,8 +2,13 @@ package dev.herald.redis.internal.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class GapDetectorTest {
 
@@ -43,6 +48,30 @@ class GapDetectorTest {
         assertThat(gaps.observe("c", event("p", 10))).isEqualTo(3);
         gaps.observe("c", event("p", 11));
         assertThat(gaps.missed()).isEqualTo(3);
+    }
+
+    @Test
+    void anEventCountedMissedThatArrivesLateIsLoggedAsNotMissedAfterAll() {
+        Logger logger = (Logger) LoggerFactory.getLogger(GapDetector.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        Level level = logger.getLevel();
+        logger.setLevel(Level.INFO);
+        try {
+            GapDetector gaps = new GapDetector();
+            gaps.observe("c", event("p", 1));
+            gaps.observe("c", event("p", 3)); // 2 missing: a WARN
+            gaps.observe("c", event("p", 2)); // late, as a publish retried across a Redis restart can be
+            assertThat(gaps.missed()).isZero();
+            assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(m -> assertThat(m).contains("Missed 1 event(s)"))
+                    .anySatisfy(m -> assertThat(m).contains("Event number 2 on channel 'c' from publisher p arrived late")
+                            .contains("no longer counted (missed events now 0)"));
+        } finally {
+            logger.setLevel(level);
+            logger.detachAppender(appender);
+        }
     }
 
     @Test
