@@ -69,8 +69,8 @@ final class DeadLetterCommand {
                 DeadLetterQueue letters = bus.deadLetters();
                 return switch (sub) {
                     case "list" -> list(letters, limit);
-                    case "show" -> show(letters, words.get(1));
-                    case "delete" -> delete(letters, words.get(1));
+                    case "show" -> show(letters, words.get(1), redis.prefix());
+                    case "delete" -> delete(letters, words.get(1), redis.prefix());
                     case "replay" -> replay(letters, words.get(1), redis);
                     default -> purge(letters, redis.prefix());
                 };
@@ -90,10 +90,10 @@ final class DeadLetterCommand {
         return 0;
     }
 
-    private int show(DeadLetterQueue letters, String id) {
+    private int show(DeadLetterQueue letters, String id, String prefix) {
         Optional<DeadLetter> found = letters.get(id);
         if (found.isEmpty()) {
-            return notFound(id);
+            return notFound(id, prefix);
         }
         DeadLetter d = found.get();
         out.println("id:            " + d.id());
@@ -114,9 +114,9 @@ final class DeadLetterCommand {
         return 0;
     }
 
-    private int delete(DeadLetterQueue letters, String id) {
+    private int delete(DeadLetterQueue letters, String id, String prefix) {
         if (!letters.delete(id)) {
-            return notFound(id);
+            return notFound(id, prefix);
         }
         out.println("deleted dead letter " + id);
         return 0;
@@ -132,9 +132,10 @@ final class DeadLetterCommand {
     }
 
     private int replay(DeadLetterQueue letters, String id, RedisOptions redis) {
+        String prefix = redis.prefix();
         Optional<DeadLetter> found = letters.get(id);
         if (found.isEmpty()) {
-            return notFound(id);
+            return notFound(id, prefix);
         }
         DeadLetter letter = found.get();
         if (letter.truncated()) {
@@ -192,8 +193,10 @@ final class DeadLetterCommand {
         return 0;
     }
 
-    private int notFound(String id) {
-        out.println("no dead letter with id '" + id + "' (ids are listed by: herald dlq list)");
+    private int notFound(String id, String prefix) {
+        String under = prefix.equals(RedisEventBus.Builder.DEFAULT_PREFIX) ? "" : " --prefix " + prefix;
+        out.println("no dead letter with id '" + id + "' under prefix '" + prefix + "' (ids are listed by: herald dlq list"
+                + under + ")");
         return 1;
     }
 

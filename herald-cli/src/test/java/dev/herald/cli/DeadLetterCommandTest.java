@@ -86,7 +86,8 @@ class DeadLetterCommandTest extends RedisCommandTestBase {
         assertThat(stored()).hasSize(1);
         r = run("dlq", "delete", undecodable.id(), "--redis", redis.uri(), "--prefix", "cli");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.out()).contains("no dead letter with id '" + undecodable.id() + "'");
+        assertThat(r.out()).contains("no dead letter with id '" + undecodable.id() + "'")
+                .contains("herald dlq list --prefix cli)");
         r = run("dlq", "show", "0-1", "--redis", redis.uri(), "--prefix", "cli");
         assertThat(r.exitCode()).isEqualTo(1);
 
