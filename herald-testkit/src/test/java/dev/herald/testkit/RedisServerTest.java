@@ -3,36 +3,18 @@ package dev.herald.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 
 class RedisServerTest {
 
     /** Sends one command in RESP and returns the first line of the reply. */
     static String call(int port, String... args) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(5000);
-            StringBuilder cmd = new StringBuilder("*" + args.length + "\r\n");
-            for (String a : args) {
-                cmd.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
-            }
-            OutputStream out = socket.getOutputStream();
-            out.write(cmd.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            int c;
-            while ((c = in.read()) != -1 && c != '\n') {
-                if (c != '\r') {
-                    line.write(c);
-                }
-            }
-            return line.toString(StandardCharsets.UTF_8);
+        try {
+            return Resp.firstLine(port, args);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
