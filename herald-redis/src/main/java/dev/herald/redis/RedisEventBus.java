@@ -21,6 +21,7 @@ import dev.herald.spi.BusSettings;
 import dev.herald.spi.Transport;
 import dev.herald.spi.TransportBus;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -141,9 +142,24 @@ public final class RedisEventBus implements EventBus {
     }
 
     /**
+     * A builder on a Redis Cluster client the caller owns (and closes): the bus works on the
+     * cluster, in either mode, with the same API (see "Redis Cluster" above). Enable Lettuce's
+     * topology refresh on the client ({@code ClusterClientOptions.topologyRefreshOptions}) so that
+     * its own commands follow a failover or resharding quickly; Herald asks for a refresh itself
+     * whenever it sees one.
+     *
+     * @param cluster the Lettuce cluster client, for example {@code RedisClusterClient.create("redis://node1:7000")}
+     * @return a new builder
+     */
+    public static Builder builder(RedisClusterClient cluster) {
+        return new Builder(RedisEndpoint.shared(Objects.requireNonNull(cluster, "cluster")));
+    }
+
+    /**
      * A builder on a client the bus makes from a URI and shuts down with it.
      *
-     * @param uri for example {@code "redis://localhost:6379"} or {@code "rediss://user:pw@host:6380/0"}
+     * @param uri for example {@code "redis://localhost:6379"}, {@code "rediss://user:pw@host:6380/0"}, or
+     *     for a Redis Cluster {@code "redis-cluster://node1:7000,node2:7000"}
      * @return a new builder
      * @throws IllegalArgumentException if the URI is not a Redis URI
      */
@@ -479,16 +495,25 @@ public final class RedisEventBus implements EventBus {
             requireOptionsOfMode();
             SupportedLettuce.require();
             BusSettings settings = settings();
-            Transport transport = mode == Mode.STREAMS
-                    ? new RedisStreamsTransport(endpoint, new RedisStreamsTransport.Options(prefix, settings.source(),
-                            settings.instanceId(), settings.publishTimeout(), streamRetention, readBatch,
-                            Duration.ofMillis(200), visibilityTimeout, deliveryLimit, startFrom, settings.threadFactory()))
-                    : new RedisPubSubTransport(endpoint, new RedisPubSubTransport.Options(prefix,
-                            settings.source(), settings.instanceId(), settings.clock(), settings.publishTimeout(), heartbeatInterval,
-                            heartbeatTimeout, bufferMessages, bufferBytes, settings.threadFactory()));
+            Transport transport = transport(settings);
             RedisDeadLetterStore store = new RedisDeadLetterStore(endpoint, RedisKeys.deadLetters(prefix), deadLetterRetention,
                     settings.publishTimeout());
             return new Parts(settings, transport, store, endpoint);
+        }
+
+        private Transport transport(BusSettings settings) {
+            if (mode == Mode.STREAMS) {
+                return new RedisStreamsTransport(endpoint, new RedisStreamsTransport.Options(prefix, settings.source(),
+                        settings.instanceId(), settings.publishTimeout(), streamRetention, readBatch,
+                        Duration.ofMillis(200), visibilityTimeout, deliveryLimit, startFrom, settings.threadFactory()));
+            }
+            RedisPubSubTransport.Options options = new RedisPubSubTransport.Options(prefix, settings.source(),
+                    settings.instanceId(), settings.clock(), settings.publishTimeout(), heartbeatInterval, heartbeatTimeout,
+                    bufferMessages, bufferBytes, settings.threadFactory());
+            if (endpoint.isCluster()) {
+                throw new IllegalStateException("Pub/Sub mode on Redis Cluster is being built (sharded Pub/Sub)");
+            }
+            return new RedisPubSubTransport(endpoint, options);
         }
 
         /**

@@ -1,6 +1,5 @@
 package dev.herald.redis.internal;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -21,13 +20,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class PublishFlusher {
 
-    private final Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection;
+    private final Supplier<@Nullable RedisConnection> connection;
     private final AtomicInteger unflushed = new AtomicInteger();
     private final EventLoopBatchRunner flush;
     private final EventLoops loops;
     private volatile @Nullable EventLoop eventLoop;
 
-    PublishFlusher(Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection, EventLoops loops) {
+    PublishFlusher(Supplier<@Nullable RedisConnection> connection, EventLoops loops) {
         this.connection = connection;
         this.loops = loops;
         this.flush = new EventLoopBatchRunner(this::flushCommands, () -> unflushed.get() > 0, () -> eventLoop);
@@ -58,7 +57,7 @@ final class PublishFlusher {
 
     private void flushCommands() {
         unflushed.set(0);
-        StatefulRedisConnection<byte[], byte[]> c = connection.get();
+        RedisConnection c = connection.get();
         if (c != null) {
             c.flushCommands();
         }

@@ -9,8 +9,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.AsyncCommand;
@@ -55,7 +54,7 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
     private final byte[] key;
     private final long retention;
     private final Duration timeout;
-    private volatile @Nullable StatefulRedisConnection<byte[], byte[]> connection;
+    private volatile @Nullable RedisConnection connection;
     /** Held while the shared connection is made: a lock, not a monitor, since connecting waits for Redis. */
     private final ReentrantLock connecting = new ReentrantLock();
     private volatile boolean closed;
@@ -71,20 +70,20 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
     }
 
     private <T> T call(String action, Duration wait,
-            Function<RedisAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
-        return onConnection(action, wait, (redis, end) -> await(command.apply(redis), end));
+            Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+        return onConnection(action, wait, (c, end) -> await(command.apply(c.async()), end));
     }
 
     /** Runs commands on the shared connection, or a fresh one; connecting and answers all within {@code wait}. */
     private <T> T onConnection(String action, Duration wait, Commands<T> work) {
         long end = System.nanoTime() + wait.toNanos();
         try {
-            StatefulRedisConnection<byte[], byte[]> c = closed ? null : connection(end);
+            RedisConnection c = closed ? null : connection(end);
             if (c == null || !c.isOpen()) {
                 // after the bus shut down, or while Lettuce reconnects (a command would wait in its queue)
-                return endpoint.withTemporaryConnection(left(end), t -> work.run(t.async(), end));
+                return endpoint.withTemporaryConnection(left(end), t -> work.run(t, end));
             }
-            return work.run(c.async(), end);
+            return work.run(c, end);
         } catch (RedisException e) {
             throw new DeadLetterStoreException("cannot " + action + " " + keyName() + " on " + endpoint.describe() + ": "
                     + RedisEndpoint.rootMessage(e), e);
@@ -93,15 +92,15 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
 
     /** Commands to run on a connection, answered by a deadline (System.nanoTime()). */
     private interface Commands<T> {
-        T run(RedisAsyncCommands<byte[], byte[]> redis, long endNanos);
+        T run(RedisConnection connection, long endNanos);
     }
 
     private static Duration left(long endNanos) {
         return Duration.ofNanos(Math.max(0, endNanos - System.nanoTime()));
     }
 
-    private StatefulRedisConnection<byte[], byte[]> connection(long endNanos) {
-        StatefulRedisConnection<byte[], byte[]> c = connection;
+    private RedisConnection connection(long endNanos) {
+        RedisConnection c = connection;
         if (c == null) {
             connecting.lock();
             try {
@@ -167,13 +166,13 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
         long delay = 20;
         while (true) {
             try {
-                return onConnection("store dead letters in", left(deadline), (redis, end) -> {
+                return onConnection("store dead letters in", left(deadline), (connection, end) -> {
                     List<AsyncCommand<byte[], byte[], String>> sent = new ArrayList<>(letters.size());
                     for (DeadLetter letter : letters) {
                         sent.add(new AsyncCommand<>(new Command<>(CommandType.XADD,
                                 new StatusOutput<>(ByteArrayCodec.INSTANCE), xadd(letter))));
                     }
-                    redis.getStatefulConnection().dispatch(sent); // one write for the lot
+                    connection.stateful().dispatch(sent); // one write for the lot (on a cluster, each to its slot's master)
                     return DeadLetterStore.storeEach(indexes, i -> letters.get(i).withId(await(sent.get(i), end)));
                 });
             } catch (DeadLetterStoreException e) {
@@ -269,7 +268,7 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
     /** Closes the shared connection; later calls use a short-lived one. */
     public void close() {
         closed = true;
-        StatefulRedisConnection<byte[], byte[]> c = connection;
+        RedisConnection c = connection;
         if (c != null) {
             c.close();
         }

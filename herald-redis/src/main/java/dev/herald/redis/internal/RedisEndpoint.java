@@ -1,13 +1,20 @@
 package dev.herald.redis.internal;
 
 import dev.herald.internal.bus.BusThreads;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -17,6 +24,9 @@ import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.util.concurrent.Future;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -24,54 +34,112 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Redis server a bus talks to: the Lettuce client (the user's, or one Herald made from a URI
- * and owns), and a description of the endpoint for messages, never with the password.
+ * The Redis a bus talks to: one server (or a Sentinel-watched master) or a Redis Cluster, through
+ * the Lettuce client (the user's, or one Herald made from a URI and owns), and a description of
+ * the endpoint for messages, never with the password.
+ *
+ * <p>On a cluster, command connections route each keyed command to its slot's master
+ * ({@link RedisConnection}); what must stay on one node (a sharded subscription, a blocking
+ * stream read) uses a plain connection to that node ({@link #connectToNode}), which does not
+ * reconnect by itself: its user finds the slot's owner again ({@link #masterOf(byte[])}) after
+ * asking for a topology refresh ({@link #topologyMayHaveChanged()}).
  */
 public final class RedisEndpoint {
 
-    private final RedisClient client;
+    /** How often Herald's own cluster client reloads the topology besides Lettuce's adaptive triggers. */
+    private static final Duration PERIODIC_TOPOLOGY_REFRESH = Duration.ofSeconds(5);
+    /** At most one topology refresh Herald asks for in this time. */
+    private static final long REFRESH_AT_MOST_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private final @Nullable RedisClient client;
+    private final @Nullable RedisClusterClient cluster;
     private final @Nullable ClientResources ownedResources;
     private final @Nullable RedisURI uri;
     /** The URI as given, to parse again for a named copy (RedisURI's builder copy drops Sentinel nodes). */
     private final @Nullable String uriText;
+    /** Herald's own cluster client: the nodes it was given. */
+    private final List<RedisURI> seeds;
     private volatile @Nullable String address;
     private volatile boolean shutDown;
+    private final ReentrantLock nodeClientLock = new ReentrantLock();
+    /** Cluster: plain connections to one node, on the cluster client's resources; made when first needed. */
+    private @Nullable RedisClient nodeClient;
+    private final AtomicLong lastRefreshNanos = new AtomicLong(System.nanoTime() - REFRESH_AT_MOST_EVERY_NANOS);
 
-    private RedisEndpoint(RedisClient client, @Nullable ClientResources ownedResources, @Nullable RedisURI uri,
-            @Nullable String uriText) {
+    private RedisEndpoint(@Nullable RedisClient client, @Nullable RedisClusterClient cluster,
+            @Nullable ClientResources ownedResources, @Nullable RedisURI uri, @Nullable String uriText, List<RedisURI> seeds) {
         this.client = client;
+        this.cluster = cluster;
         this.ownedResources = ownedResources;
         this.uri = uri;
         this.uriText = uriText;
+        this.seeds = List.copyOf(seeds);
     }
 
     /** A client the user made and owns: Herald never shuts it down. */
     public static RedisEndpoint shared(RedisClient client) {
-        return new RedisEndpoint(client, null, null, null);
+        return new RedisEndpoint(client, null, null, null, null, List.of());
+    }
+
+    /** A cluster client the user made and owns: Herald never shuts it down. */
+    public static RedisEndpoint shared(RedisClusterClient cluster) {
+        return new RedisEndpoint(null, cluster, null, null, null, List.of());
     }
 
     /**
      * A client Herald makes from a URI and shuts down with the bus: RESP2 (cheaper Pub/Sub
      * decoding), no per-command timer, reconnect delays from 10 ms doubling up to 1 s, and
-     * {@link ReadingChannels} installed, so that the subscriber's reads can be paused.
+     * {@link ReadingChannels} installed, so that the subscriber's reads can be paused. A
+     * {@code redis-cluster://} or {@code rediss-cluster://} URI makes a Redis Cluster client
+     * ({@link ClusterUri}), which also reloads the topology every few seconds and whenever
+     * Lettuce sees a redirection or a node it cannot reach.
      */
     public static RedisEndpoint owned(String uri) {
-        RedisURI parsed;
+        ClientResources resources = null;
         try {
-            parsed = RedisURI.create(uri);
+            if (ClusterUri.isCluster(uri)) {
+                List<RedisURI> nodes = ClusterUri.parse(uri);
+                resources = newResources();
+                RedisClusterClient c = RedisClusterClient.create(resources, nodes);
+                c.setOptions(ClusterClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
+                        .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                .enablePeriodicRefresh(PERIODIC_TOPOLOGY_REFRESH)
+                                .enableAllAdaptiveRefreshTriggers()
+                                .adaptiveRefreshTriggersTimeout(Duration.ofMillis(REFRESH_AT_MOST_EVERY_NANOS / 1_000_000))
+                                .build())
+                        .build());
+                return new RedisEndpoint(null, c, resources, null, uri, nodes);
+            }
+            RedisURI parsed;
+            try {
+                parsed = RedisURI.create(uri);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("'" + mask(uri) + "' is not a Redis URI: use redis://[user:password@]host:port[/db],"
+                        + " rediss:// for TLS, redis-sentinel://[password@]host:port[,host:port...][/db]#master, or "
+                        + "redis-cluster://[user:password@]host:port[,host:port...] (" + e.getMessage() + ")", e);
+            }
+            resources = newResources();
+            return new RedisEndpoint(newClient(parsed, resources), null, resources, parsed, uri, List.of());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("'" + mask(uri) + "' is not a Redis URI: use redis://[user:password@]host:port[/db],"
-                    + " rediss:// for TLS, or redis-sentinel://[password@]host:port[,host:port...][/db]#master (" + e.getMessage() + ")", e);
+            if (resources != null) {
+                resources.shutdown(0, 0, TimeUnit.SECONDS);
+            }
+            throw e;
         }
-        ClientResources resources = ClientResources.builder()
+    }
+
+    private static ClientResources newResources() {
+        return ClientResources.builder()
                 .nettyCustomizer(new ReadingChannels(new NettyCustomizer() { }))
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
-        return new RedisEndpoint(newClient(parsed, resources), resources, parsed, uri);
     }
 
     private static RedisClient newClient(RedisURI uri, ClientResources resources) {
@@ -84,23 +152,154 @@ public final class RedisEndpoint {
         return c;
     }
 
-    public RedisClient client() {
-        return client;
+    /** Whether this is a Redis Cluster. */
+    public boolean isCluster() {
+        return cluster != null;
+    }
+
+    /** The client's resources: its event loops, for batches on them. */
+    public ClientResources resources() {
+        return lettuce().getResources();
+    }
+
+    private AbstractRedisClient lettuce() {
+        return client != null ? client : Objects.requireNonNull(cluster, "cluster");
+    }
+
+    /** Listens to the connect and disconnect events of every connection of the client. */
+    public void addListener(RedisConnectionStateListener listener) {
+        lettuce().addListener(listener);
+        RedisClient nodes = nodeClientIfMade();
+        if (nodes != null) {
+            nodes.addListener(listener);
+        }
+    }
+
+    public void removeListener(RedisConnectionStateListener listener) {
+        lettuce().removeListener(listener);
+        RedisClient nodes = nodeClientIfMade();
+        if (nodes != null) {
+            nodes.removeListener(listener);
+        }
+    }
+
+    /** A command connection: to the server, or to the whole cluster, routed by slot. */
+    public RedisConnection connect() {
+        return client != null ? RedisConnection.of(client.connect(ByteArrayCodec.INSTANCE))
+                : RedisConnection.of(Objects.requireNonNull(cluster, "cluster").connect(ByteArrayCodec.INSTANCE));
     }
 
     /**
-     * Opens a Pub/Sub connection; with Herald's own client it carries a client name (restored
-     * on every reconnect), by which its subscriptions can be checked in {@code CLIENT LIST}.
-     *
-     * @return the connection, and whether it is named
+     * A connection of its own for commands on {@code key} that must stay on one server (a blocking
+     * read): to the server; on a cluster, a plain connection to the master that owns the key's
+     * slot now, which does not reconnect by itself (a {@code MOVED} reply or a closed connection
+     * says to find the owner again).
+     */
+    public StatefulRedisConnection<byte[], byte[]> connectFor(byte[] key) {
+        if (client != null) {
+            return client.connect(ByteArrayCodec.INSTANCE);
+        }
+        return connectToNode(masterOf(key));
+    }
+
+    /** Cluster: a plain connection to one node, which does not reconnect by itself. */
+    public StatefulRedisConnection<byte[], byte[]> connectToNode(RedisClusterNode node) {
+        return nodeClient().connect(ByteArrayCodec.INSTANCE, node.getUri());
+    }
+
+    /** Cluster: a plain Pub/Sub connection to one node, named, which does not reconnect by itself. */
+    public StatefulRedisPubSubConnection<byte[], byte[]> connectPubSubToNode(RedisClusterNode node, String clientName) {
+        RedisURI named = RedisURI.builder(node.getUri()).build();
+        named.setClientName(clientName);
+        return nodeClient().connectPubSub(ByteArrayCodec.INSTANCE, named);
+    }
+
+    /** Cluster: the master that owns a key's slot, as the client last saw the topology (no I/O once loaded). */
+    public RedisClusterNode masterOf(byte[] key) {
+        return masterOfSlot(SlotHash.getSlot(key));
+    }
+
+    /** Cluster: the master that owns a slot, as the client last saw the topology. */
+    public RedisClusterNode masterOfSlot(int slot) {
+        RedisClusterNode owner = requireCluster().getPartitions().getMasterBySlot(slot);
+        if (owner == null) {
+            throw new RedisConnectionException("no master of slot " + slot + " is known in " + describe());
+        }
+        return owner;
+    }
+
+    /** Cluster: the masters, as the client last saw the topology. */
+    public List<RedisClusterNode> masters() {
+        List<RedisClusterNode> masters = new ArrayList<>();
+        for (RedisClusterNode node : requireCluster().getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
+                    && !node.getSlots().isEmpty()) {
+                masters.add(node);
+            }
+        }
+        return masters;
+    }
+
+    /**
+     * Cluster: asks the client to reload the topology, in the background, at most once every
+     * 250 ms: after a redirection, a node that went away or a subscription the server ended.
+     */
+    public void topologyMayHaveChanged() {
+        RedisClusterClient c = cluster;
+        long now = System.nanoTime();
+        long last = lastRefreshNanos.get();
+        if (c != null && !shutDown && now - last >= REFRESH_AT_MOST_EVERY_NANOS && lastRefreshNanos.compareAndSet(last, now)) {
+            c.refreshPartitionsAsync().exceptionally(e -> null);
+        }
+    }
+
+    private RedisClusterClient requireCluster() {
+        RedisClusterClient c = cluster;
+        if (c == null) {
+            throw new IllegalStateException("not a Redis Cluster: " + describe());
+        }
+        return c;
+    }
+
+    private @Nullable RedisClient nodeClientIfMade() {
+        nodeClientLock.lock();
+        try {
+            return nodeClient;
+        } finally {
+            nodeClientLock.unlock();
+        }
+    }
+
+    /** The client of plain node connections: the cluster client's resources and options, without reconnects. */
+    private RedisClient nodeClient() {
+        RedisClusterClient c = requireCluster();
+        nodeClientLock.lock();
+        try {
+            RedisClient made = nodeClient;
+            if (made == null) {
+                made = RedisClient.create(c.getResources());
+                made.setOptions(c.getOptions().mutate().autoReconnect(false).build());
+                nodeClient = made;
+            }
+            return made;
+        } finally {
+            nodeClientLock.unlock();
+        }
+    }
+
+    /**
+     * Opens a Pub/Sub connection to the server; with Herald's own client it carries a client
+     * name (restored on every reconnect), by which its subscriptions can be checked in
+     * {@code CLIENT LIST}.
      */
     public StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub(String clientName) {
+        RedisClient c = Objects.requireNonNull(client, "Pub/Sub on one server needs a RedisClient");
         if (uriText != null) {
             RedisURI named = RedisURI.create(uriText); // a copy with everything, Sentinel nodes included
             named.setClientName(clientName);
-            return client.connectPubSub(ByteArrayCodec.INSTANCE, named);
+            return c.connectPubSub(ByteArrayCodec.INSTANCE, named);
         }
-        return client.connectPubSub(ByteArrayCodec.INSTANCE);
+        return c.connectPubSub(ByteArrayCodec.INSTANCE);
     }
 
     /** Whether {@link #connectPubSub(String)} names the connection. */
@@ -115,19 +314,28 @@ public final class RedisEndpoint {
 
     /** The endpoint for messages: scheme, host(s), port(s), database and master, never credentials. */
     public String describe() {
-        if (uri != null) {
-            String database = uri.getDatabase() != 0 ? "/" + uri.getDatabase() : "";
-            if (!uri.getSentinels().isEmpty()) {
+        if (cluster != null) {
+            if (!seeds.isEmpty()) {
+                return ClusterUri.describe(seeds);
+            }
+            String a = address;
+            return a != null ? "the Redis Cluster of the given RedisClusterClient (last at " + a + ")"
+                    : "the Redis Cluster of the given RedisClusterClient";
+        }
+        RedisURI u = uri;
+        if (u != null) {
+            String database = u.getDatabase() != 0 ? "/" + u.getDatabase() : "";
+            if (!u.getSentinels().isEmpty()) {
                 StringBuilder nodes = new StringBuilder();
-                for (RedisURI sentinel : uri.getSentinels()) {
+                for (RedisURI sentinel : u.getSentinels()) {
                     nodes.append(nodes.length() == 0 ? "" : ",").append(sentinel.getHost()).append(':').append(sentinel.getPort());
                 }
-                return (uri.isSsl() ? "rediss-sentinel://" : "redis-sentinel://") + nodes + database + "#" + uri.getSentinelMasterId();
+                return (u.isSsl() ? "rediss-sentinel://" : "redis-sentinel://") + nodes + database + "#" + u.getSentinelMasterId();
             }
-            if (uri.getSocket() != null) {
-                return "redis-socket://" + uri.getSocket() + database;
+            if (u.getSocket() != null) {
+                return "redis-socket://" + u.getSocket() + database;
             }
-            return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort() + database;
+            return (u.isSsl() ? "rediss://" : "redis://") + u.getHost() + ":" + u.getPort() + database;
         }
         String a = address;
         return a != null ? "redis at " + a : "the Redis of the given RedisClient";
@@ -138,16 +346,17 @@ public final class RedisEndpoint {
      * access after the bus shut down, or while the shared connection reconnects. Uses a fresh
      * client when Herald's own was shut down with the bus (shut down in turn without waiting).
      */
-    <T> T withTemporaryConnection(Duration within, Function<StatefulRedisConnection<byte[], byte[]>, T> work) {
-        if (shutDown && uri != null) {
-            RedisClient temporary = RedisClient.create(uri);
-            try (StatefulRedisConnection<byte[], byte[]> c = connect(temporary, uri, within)) {
+    <T> T withTemporaryConnection(Duration within, Function<RedisConnection, T> work) {
+        if (shutDown && ownedResources != null) {
+            AbstractRedisClient temporary = cluster != null ? RedisClusterClient.create(seeds)
+                    : RedisClient.create(Objects.requireNonNull(uri, "uri"));
+            try (RedisConnection c = connect(temporary, uri, within)) {
                 return work.apply(c);
             } finally {
                 temporary.shutdownAsync(0, 2, TimeUnit.SECONDS);
             }
         }
-        try (StatefulRedisConnection<byte[], byte[]> c = connect(client, uri, within)) {
+        try (RedisConnection c = connect(lettuce(), uri, within)) {
             return work.apply(c);
         }
     }
@@ -157,27 +366,31 @@ public final class RedisEndpoint {
      * by default) is too long for a shutdown's deadline. A connection that comes too late is
      * closed when it comes.
      */
-    StatefulRedisConnection<byte[], byte[]> connect(Duration within) {
-        return connect(client, uri, within);
+    RedisConnection connect(Duration within) {
+        return connect(lettuce(), uri, within);
     }
 
     /**
-     * Connects asynchronously, with no thread of its own: Herald's own client with its URI; a
-     * user's client, whose URI is not known, on a thread of its resources' executors.
+     * Connects asynchronously, with no thread of its own: a single-server client of Herald's own
+     * with its URI, a cluster client as it is; a user's single-server client, whose URI is not
+     * known, on a thread of its resources' executors.
      */
-    private static StatefulRedisConnection<byte[], byte[]> connect(RedisClient client, @Nullable RedisURI uri,
-            Duration within) {
+    private static RedisConnection connect(AbstractRedisClient client, @Nullable RedisURI uri, Duration within) {
         long end = System.nanoTime() + within.toNanos();
-        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connecting;
-        if (uri != null) {
-            connecting = client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+        CompletableFuture<RedisConnection> connecting;
+        if (client instanceof RedisClusterClient c) {
+            connecting = c.connectAsync(ByteArrayCodec.INSTANCE).thenApply(RedisConnection::of);
+        } else if (uri != null) {
+            connecting = ((RedisClient) client).connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture()
+                    .thenApply(RedisConnection::of);
         } else {
-            CompletableFuture<StatefulRedisConnection<byte[], byte[]>> made = new CompletableFuture<>();
-            Future<StatefulRedisConnection<byte[], byte[]>> task = client.getResources().eventExecutorGroup()
-                    .submit(() -> client.connect(ByteArrayCodec.INSTANCE));
+            RedisClient c = (RedisClient) client;
+            CompletableFuture<RedisConnection> made = new CompletableFuture<>();
+            Future<StatefulRedisConnection<byte[], byte[]>> task = c.getResources().eventExecutorGroup()
+                    .submit(() -> c.connect(ByteArrayCodec.INSTANCE));
             task.addListener(done -> {
                 if (task.isSuccess()) {
-                    made.complete(task.getNow());
+                    made.complete(RedisConnection.of(task.getNow()));
                 } else {
                     made.completeExceptionally(task.cause());
                 }
@@ -187,7 +400,7 @@ public final class RedisEndpoint {
         try {
             return BoundedWait.get(connecting, end); // through interrupts: a connection half made would leak
         } catch (TimeoutException e) {
-            connecting.thenAccept(StatefulRedisConnection::close);
+            connecting.thenAccept(RedisConnection::close);
             throw new RedisConnectionException("no connection within " + within.toMillis() + " ms");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -195,11 +408,15 @@ public final class RedisEndpoint {
         }
     }
 
-    /** Shuts down the client if Herald owns it. */
+    /** Shuts down Herald's node connections' client, and the client if Herald owns it. */
     public void shutdown() {
+        RedisClient nodes = nodeClientIfMade();
+        if (nodes != null) {
+            nodes.shutdown(Duration.ZERO, Duration.ofSeconds(2)); // shares the resources: leaves them running
+        }
         if (ownedResources != null && !shutDown) {
             shutDown = true;
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            lettuce().shutdown(Duration.ZERO, Duration.ofSeconds(2));
             ownedResources.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }

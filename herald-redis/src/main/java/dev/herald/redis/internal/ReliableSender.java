@@ -2,8 +2,7 @@ package dev.herald.redis.internal;
 
 import dev.herald.redis.RedisPublishException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +31,7 @@ public final class ReliableSender {
     private final RedisEndpoint endpoint;
     private final Duration timeout;
     private final ScheduledExecutorService scheduler;
-    private final Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection;
+    private final Supplier<@Nullable RedisConnection> connection;
     private final BooleanSupplier closed;
     private final @Nullable PublishFlusher flusher;
     private final LongAdder retries = new LongAdder();
@@ -46,7 +45,7 @@ public final class ReliableSender {
      *     these find
      */
     public ReliableSender(RedisEndpoint endpoint, Duration timeout, ScheduledExecutorService scheduler,
-            Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection, BooleanSupplier closed, @Nullable EventLoops batching) {
+            Supplier<@Nullable RedisConnection> connection, BooleanSupplier closed, @Nullable EventLoops batching) {
         this.endpoint = endpoint;
         this.timeout = timeout;
         this.scheduler = scheduler;
@@ -56,15 +55,15 @@ public final class ReliableSender {
         scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    public CompletableFuture<Void> send(String target, Function<RedisAsyncCommands<byte[], byte[]>, RedisFuture<?>> command) {
+    public CompletableFuture<Void> send(String target, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<?>> command) {
         CompletableFuture<Void> result = new CompletableFuture<>();
         attempt(target, command, result, System.nanoTime() + timeout.toNanos(), 1, null);
         return result;
     }
 
-    private void attempt(String target, Function<RedisAsyncCommands<byte[], byte[]>, RedisFuture<?>> command,
+    private void attempt(String target, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<?>> command,
             CompletableFuture<Void> result, long deadline, int attempt, @Nullable Throwable previous) {
-        StatefulRedisConnection<byte[], byte[]> c = connection.get();
+        RedisConnection c = connection.get();
         // not c.isOpen(): that is false while Lettuce reconnects, and then the command must wait, not fail
         if (c == null || closed.getAsBoolean()) {
             result.completeExceptionally(new RedisPublishException("cannot publish to " + target + " on "

@@ -4,6 +4,7 @@ import dev.herald.redis.PubSubHealth;
 import dev.herald.redis.RedisKeys;
 import dev.herald.redis.internal.EventLoops;
 import dev.herald.redis.internal.KeysByType;
+import dev.herald.redis.internal.RedisConnection;
 import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.redis.internal.ReliableSender;
 import dev.herald.redis.internal.SocketReads;
@@ -15,8 +16,6 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
@@ -109,9 +108,9 @@ public final class RedisPubSubTransport implements Transport {
     private volatile boolean closed;
     private volatile boolean clientListDenied;
     /** Heartbeats and CLIENT LIST. */
-    private @Nullable StatefulRedisConnection<byte[], byte[]> publisher;
+    private @Nullable RedisConnection publisher;
     /** Events only: auto-flush off, flushed in batches by the sender. */
-    private @Nullable StatefulRedisConnection<byte[], byte[]> publishing;
+    private @Nullable RedisConnection publishing;
     private @Nullable StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
 
     private final RedisConnectionStateListener connectionEvents = new RedisConnectionStateListener() {
@@ -150,7 +149,7 @@ public final class RedisPubSubTransport implements Transport {
         this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
                 options.threadFactory(), "herald-intake-" + options.instanceId());
         this.scheduler = RedisEndpoint.scheduler(options.threadFactory(), "herald-redis-" + options.instanceId());
-        this.loops = new EventLoops(endpoint.client().getResources());
+        this.loops = new EventLoops(endpoint.resources());
         this.reads = SocketReads.learnable();
         this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
     }
@@ -174,7 +173,8 @@ public final class RedisPubSubTransport implements Transport {
 
     private boolean isOurs(RedisChannelHandler<?, ?> connection) {
         // not the events connection: its reconnects say nothing about what the subscriber hears
-        return connection == publisher || connection == subscriber;
+        RedisConnection p = publisher;
+        return p != null && connection == p.stateful() || connection == subscriber;
     }
 
     @Override
@@ -184,10 +184,10 @@ public final class RedisPubSubTransport implements Transport {
 
     @Override
     public void start() {
-        endpoint.client().addListener(connectionEvents);
+        endpoint.addListener(connectionEvents);
         try {
-            publisher = endpoint.client().connect(ByteArrayCodec.INSTANCE);
-            StatefulRedisConnection<byte[], byte[]> events = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+            publisher = endpoint.connect();
+            RedisConnection events = endpoint.connect();
             events.setAutoFlushCommands(false);
             publishing = events;
             StatefulRedisPubSubConnection<byte[], byte[]> sub = endpoint.connectPubSub(subscriberName());
@@ -206,7 +206,7 @@ public final class RedisPubSubTransport implements Transport {
             sub.sync().subscribe(channel(heartbeatChannel));
         } catch (RedisException e) {
             closeConnections();
-            endpoint.client().removeListener(connectionEvents);
+            endpoint.removeListener(connectionEvents);
             throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
         }
         intake.start(reads, loops);
@@ -389,7 +389,7 @@ public final class RedisPubSubTransport implements Transport {
                     verifySubscriptions(); // CLIENT LIST costs Redis O(clients): not every heartbeat
                 }
             }
-            StatefulRedisConnection<byte[], byte[]> p = publisher;
+            RedisConnection p = publisher;
             if (p != null && !closed) {
                 p.async().publish(channel(heartbeatChannel), heartbeatEvent.encode(heartbeatsSent.incrementAndGet()));
             }
@@ -406,7 +406,7 @@ public final class RedisPubSubTransport implements Transport {
      * covers the connection as a whole.
      */
     private void verifySubscriptions() {
-        StatefulRedisConnection<byte[], byte[]> p = publisher;
+        RedisConnection p = publisher;
         if (p == null || closed || disconnected() || clientListDenied || !endpoint.namesConnections()) {
             return;
         }
@@ -509,7 +509,7 @@ public final class RedisPubSubTransport implements Transport {
         scheduler.shutdownNow();
         intake.stop();
         closeConnections();
-        endpoint.client().removeListener(connectionEvents);
+        endpoint.removeListener(connectionEvents);
         loops.release();
         long missed = gaps.missed();
         if (missed > 0 || intake.discarded() > 0) {

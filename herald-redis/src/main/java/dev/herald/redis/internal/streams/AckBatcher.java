@@ -1,7 +1,7 @@
 package dev.herald.redis.internal.streams;
 
+import dev.herald.redis.internal.RedisConnection;
 import dev.herald.redis.internal.EventLoopBatchRunner;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +25,12 @@ final class AckBatcher {
 
     private final byte[] stream;
     private final byte[] group;
-    private final Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection;
+    private final Supplier<@Nullable RedisConnection> connection;
     private final ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
     private final ReplyLoop loop;
     private final EventLoopBatchRunner sending;
 
-    AckBatcher(String stream, String group, Supplier<@Nullable StatefulRedisConnection<byte[], byte[]>> connection,
+    AckBatcher(String stream, String group, Supplier<@Nullable RedisConnection> connection,
             ReplyLoop loop) {
         this.stream = stream.getBytes(StandardCharsets.UTF_8);
         this.group = group.getBytes(StandardCharsets.UTF_8);
@@ -55,7 +55,7 @@ final class AckBatcher {
         while (batch.size() < MAX_IDS && (id = ids.poll()) != null) {
             batch.add(id);
         }
-        StatefulRedisConnection<byte[], byte[]> c = connection.get();
+        RedisConnection c = connection.get();
         if (!batch.isEmpty() && c != null && c.isOpen()) {
             loop.learnFrom(c.async().xack(stream, group, batch.toArray(new String[0])));
         }

@@ -1,5 +1,6 @@
 package dev.herald.redis.internal.streams;
 
+import dev.herald.redis.internal.RedisConnection;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.Limit;
@@ -11,8 +12,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XPendingArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.models.stream.PendingMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,7 +77,7 @@ final class ClaimedEntries {
      *     entry of ours finished just now is not mistaken for one lost
      * @throws RedisCommandTimeoutException if Redis does not answer within the connection's timeout
      */
-    static Page abandoned(StatefulRedisConnection<byte[], byte[]> connection, byte[] stream, Consumer<byte[]> us,
+    static Page abandoned(RedisConnection connection, byte[] stream, Consumer<byte[]> us,
             Duration minIdle, @Nullable String after, int count, InHand inHand, Runnable acksSent) {
         List<PendingMessage> pending = connection.sync().xpending(stream,
                 XPendingArgs.Builder.xpending(us.getGroup(), rangeAfter(after), Limit.from(count)).idle(minIdle));
@@ -96,7 +96,7 @@ final class ClaimedEntries {
         if (abandoned.stream().anyMatch(ours)) {
             acksSent.run(); // one of ours acknowledged just now is pending no more: the claim below skips it
         }
-        RedisAsyncCommands<byte[], byte[]> redis = connection.async();
+        RedisClusterAsyncCommands<byte[], byte[]> redis = connection.async();
         String[] ids = abandoned.stream().map(PendingMessage::getId).toArray(String[]::new);
         RedisFuture<List<StreamMessage<byte[], byte[]>>> claim = redis.xclaim(stream, us,
                 XClaimArgs.Builder.minIdleTime(minIdle).justid(), ids);
@@ -127,7 +127,7 @@ final class ClaimedEntries {
      * @param count how many pending entries to look at
      * @throws RedisCommandTimeoutException if Redis does not answer within the connection's timeout
      */
-    static Page leftByEarlierRun(StatefulRedisConnection<byte[], byte[]> connection, byte[] stream,
+    static Page leftByEarlierRun(RedisConnection connection, byte[] stream,
             Consumer<byte[]> us, @Nullable String after, int count) {
         List<PendingMessage> pending = connection.sync().xpending(stream,
                 XPendingArgs.Builder.xpending(us, rangeAfter(after), Limit.from(count)));
@@ -149,7 +149,7 @@ final class ClaimedEntries {
     }
 
     /** One {@code XRANGE id id} per entry, pipelined; exact where one range would also return entries others hold. */
-    private static List<RedisFuture<List<StreamMessage<byte[], byte[]>>>> bodies(RedisAsyncCommands<byte[], byte[]> redis,
+    private static List<RedisFuture<List<StreamMessage<byte[], byte[]>>>> bodies(RedisClusterAsyncCommands<byte[], byte[]> redis,
             byte[] stream, List<PendingMessage> pending) {
         List<RedisFuture<List<StreamMessage<byte[], byte[]>>>> bodies = new ArrayList<>(pending.size());
         for (PendingMessage p : pending) {
@@ -162,7 +162,7 @@ final class ClaimedEntries {
         return new Entry(pending.getId(), body.isEmpty() ? null : body.get(0).getBody(), pending.getRedeliveryCount());
     }
 
-    private static void await(StatefulRedisConnection<byte[], byte[]> connection, @Nullable Future<?> claim,
+    private static void await(RedisConnection connection, @Nullable Future<?> claim,
             List<? extends Future<?>> bodies) {
         List<Future<?>> all = new ArrayList<>(bodies.size() + 1);
         if (claim != null) {

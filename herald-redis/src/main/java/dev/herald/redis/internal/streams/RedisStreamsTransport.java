@@ -6,6 +6,7 @@ import dev.herald.redis.RedisKeys;
 import dev.herald.redis.StreamsHealth;
 import dev.herald.redis.internal.EventLoops;
 import dev.herald.redis.internal.KeysByType;
+import dev.herald.redis.internal.RedisConnection;
 import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.redis.internal.ReliableSender;
 import dev.herald.spi.Delivery;
@@ -21,10 +22,8 @@ import io.lettuce.core.UnblockType;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,9 +127,9 @@ public final class RedisStreamsTransport implements Transport {
     /** Why the last probe failed; null if it was answered. */
     private volatile @Nullable String probeFailure;
     private volatile boolean closed;
-    private @Nullable StatefulRedisConnection<byte[], byte[]> commands;
+    private @Nullable RedisConnection commands;
     /** XADD only: auto-flush off, flushed in batches by the sender. */
-    private @Nullable StatefulRedisConnection<byte[], byte[]> publishing;
+    private @Nullable RedisConnection publishing;
 
     public RedisStreamsTransport(RedisEndpoint endpoint, Options options) {
         this.endpoint = endpoint;
@@ -138,7 +137,7 @@ public final class RedisStreamsTransport implements Transport {
         this.addArgs = XAddArgs.Builder.maxlen(options.retention()).approximateTrimming();
         this.streams = new KeysByType(type -> RedisKeys.stream(options.prefix(), type));
         this.scheduler = RedisEndpoint.scheduler(options.threadFactory(), "herald-streams-" + options.instanceId());
-        this.loops = new EventLoops(endpoint.client().getResources());
+        this.loops = new EventLoops(endpoint.resources());
         this.commandsLoop = new ReplyLoop(loops);
         this.starts = new StartRecorder(endpoint.describe());
         this.recheckAfterNanos = options.visibilityTimeout().toNanos() / 2;
@@ -162,10 +161,10 @@ public final class RedisStreamsTransport implements Transport {
     @Override
     public void start() {
         try {
-            StatefulRedisConnection<byte[], byte[]> c = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+            RedisConnection c = endpoint.connect();
             commands = c;
             c.sync().ping();
-            StatefulRedisConnection<byte[], byte[]> events = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+            RedisConnection events = endpoint.connect();
             events.setAutoFlushCommands(false);
             publishing = events;
         } catch (RedisException e) {
@@ -191,7 +190,7 @@ public final class RedisStreamsTransport implements Transport {
     public TransportSubscription subscribe(String eventType, String handlerName, DeliveryListener listener) {
         String stream = RedisKeys.stream(options.prefix(), eventType);
         String group = groupOf(options.source(), handlerName);
-        StatefulRedisConnection<byte[], byte[]> c = requireCommands();
+        RedisConnection c = requireCommands();
         try {
             createGroup(c.sync(), stream, group, options.startFrom());
         } catch (RedisException e) {
@@ -214,7 +213,7 @@ public final class RedisStreamsTransport implements Transport {
         if (lagChecks.compareAndSet(false, true)) {
             long every = Math.max(100, options.visibilityTimeout().toMillis() / 2);
             scheduler.scheduleWithFixedDelay(() -> {
-                StatefulRedisConnection<byte[], byte[]> c = commands;
+                RedisConnection c = commands;
                 if (c == null || closed) {
                     return;
                 }
@@ -226,7 +225,7 @@ public final class RedisStreamsTransport implements Transport {
     }
 
     /** Creates the group if it is not there; true if it was created. */
-    static boolean createGroup(RedisCommands<byte[], byte[]> redis, String stream, String group, String from) {
+    static boolean createGroup(RedisClusterCommands<byte[], byte[]> redis, String stream, String group, String from) {
         try {
             redis.xgroupCreate(XReadArgs.StreamOffset.from(bytes(stream), from), bytes(group), XGroupCreateArgs.Builder.mkstream());
             return true;
@@ -253,15 +252,15 @@ public final class RedisStreamsTransport implements Transport {
         if (from.toEpochMilli() <= 0) {
             id = "0";
         }
-        RedisCommands<byte[], byte[]> redis = requireCommands().sync();
+        RedisClusterCommands<byte[], byte[]> redis = requireCommands().sync();
         if (!createGroup(redis, stream, group, id)) {
             redis.xgroupSetid(XReadArgs.StreamOffset.from(bytes(stream), id), bytes(group));
         }
         log.info("Group {} of {} will read again from {} (entry id after {})", group, stream, from, id);
     }
 
-    private StatefulRedisConnection<byte[], byte[]> requireCommands() {
-        StatefulRedisConnection<byte[], byte[]> c = commands;
+    private RedisConnection requireCommands() {
+        RedisConnection c = commands;
         if (c == null) {
             throw new IllegalStateException("the Redis Streams transport is not started");
         }
@@ -287,7 +286,7 @@ public final class RedisStreamsTransport implements Transport {
         private final Thread thread;
         private volatile boolean running = true;
         /** The connection it reads on, and that connection's CLIENT ID (-1 if unknown): to unblock its read when it stops. */
-        private volatile @Nullable StatefulRedisConnection<byte[], byte[]> reading;
+        private volatile @Nullable RedisConnection reading;
         private volatile long readingClientId = -1;
         private long nextClaimNanos;
         private final AckBatcher acks;
@@ -361,12 +360,12 @@ public final class RedisStreamsTransport implements Transport {
          * received, and its entries stay pending for another instance.
          */
         private void unblock(long withinNanos) {
-            StatefulRedisConnection<byte[], byte[]> r = reading;
+            RedisConnection r = reading;
             if (r == null || !r.isOpen()) {
                 return;
             }
             long id = readingClientId;
-            StatefulRedisConnection<byte[], byte[]> c = commands;
+            RedisConnection c = commands;
             if (id >= 0 && c != null && c.isOpen()) {
                 try {
                     c.async().clientUnblock(id, UnblockType.TIMEOUT).get(withinNanos, TimeUnit.NANOSECONDS);
@@ -382,7 +381,7 @@ public final class RedisStreamsTransport implements Transport {
         }
 
         /** The CLIENT ID of a reader's connection, asked once per connection; -1 if Redis does not tell. */
-        private long clientId(StatefulRedisConnection<byte[], byte[]> connection) {
+        private long clientId(RedisConnection connection) {
             try {
                 Long id = connection.sync().clientId();
                 return id != null ? id : -1;
@@ -404,16 +403,16 @@ public final class RedisStreamsTransport implements Transport {
 
         private void readUntilStopped() {
             XReadArgs read = XReadArgs.Builder.count(options.batch()).block(options.block());
-            StatefulRedisConnection<byte[], byte[]> connection = null;
+            RedisConnection connection = null;
             long backoff = 10;
             while (running) {
                 try {
                     if (connection == null || !connection.isOpen()) {
-                        connection = endpoint.client().connect(ByteArrayCodec.INSTANCE);
+                        connection = RedisConnection.of(endpoint.connectFor(streamKey));
                         readingClientId = clientId(connection);
                         reading = connection;
                     }
-                    RedisCommands<byte[], byte[]> redis = connection.sync();
+                    RedisClusterCommands<byte[], byte[]> redis = connection.sync();
                     if (takingBack) {
                         takeBackEarlierRun(connection);
                     }
@@ -467,7 +466,7 @@ public final class RedisStreamsTransport implements Transport {
          * so that nothing Redis accepted after the loss is skipped. What the stream still holds
          * from before the loss (if it outlived the group) is delivered again.
          */
-        private void recreateGroup(RedisCommands<byte[], byte[]> redis) {
+        private void recreateGroup(RedisClusterCommands<byte[], byte[]> redis) {
             try {
                 if (createGroup(redis, stream, group, "0")) {
                     log.warn("Consumer group {} of {} was gone: Redis lost its data (restarted without persistence, FLUSHALL, "
@@ -499,7 +498,7 @@ public final class RedisStreamsTransport implements Transport {
          * that died on a poison entry also left its batch neighbours pending, never started). The
          * counter goes up only when the handler starts on the entry ({@link Entry#handlerStarting}).
          */
-        private void claim(StatefulRedisConnection<byte[], byte[]> connection) throws InterruptedException {
+        private void claim(RedisConnection connection) throws InterruptedException {
             String after = null;
             do {
                 ClaimedEntries.Page page = ClaimedEntries.abandoned(connection, streamKey, consumer,
@@ -519,7 +518,7 @@ public final class RedisStreamsTransport implements Transport {
          * same consumer) read and did not finish: nothing of this run is pending with this
          * consumer yet, and no other consumer claims them before the visibility timeout.
          */
-        private void takeBackEarlierRun(StatefulRedisConnection<byte[], byte[]> connection) throws InterruptedException {
+        private void takeBackEarlierRun(RedisConnection connection) throws InterruptedException {
             while (running && takingBack) {
                 ClaimedEntries.Page page = ClaimedEntries.leftByEarlierRun(connection, streamKey, consumer, takenBackUpTo,
                         options.batch());
@@ -577,7 +576,7 @@ public final class RedisStreamsTransport implements Transport {
          *     Redis could not be asked (the start then does not count)
          */
         boolean recordStart(String id, int count) {
-            StatefulRedisConnection<byte[], byte[]> c = commands;
+            RedisConnection c = commands;
             if (c == null) {
                 return true;
             }
@@ -604,7 +603,7 @@ public final class RedisStreamsTransport implements Transport {
          * reports itself unhealthy) while the lag nears the stream's retention. On the transport's
          * scheduler: the reader itself may be waiting for room in a full queue.
          */
-        void checkLag(RedisAsyncCommands<byte[], byte[]> redis) {
+        void checkLag(RedisClusterAsyncCommands<byte[], byte[]> redis) {
             try {
                 // never waits long: this thread also schedules publish retries
                 for (Object info : redis.xinfoGroups(streamKey).get(1, TimeUnit.SECONDS)) {
@@ -753,7 +752,7 @@ public final class RedisStreamsTransport implements Transport {
                 .map(g -> g.getKey().group() + " of " + g.getKey().stream()).sorted().toList();
         String detail;
         boolean up = false;
-        StatefulRedisConnection<byte[], byte[]> c = commands;
+        RedisConnection c = commands;
         long sent = probeSentNanos;
         String failure = probeFailure;
         if (closed) {
@@ -778,7 +777,7 @@ public final class RedisStreamsTransport implements Transport {
 
     /** Asks Redis whether it answers, one PING at a time, for {@link #health()} to read the outcome without I/O. */
     private void probe() {
-        StatefulRedisConnection<byte[], byte[]> c = commands;
+        RedisConnection c = commands;
         if (c == null || closed || probeSentNanos != 0) {
             return;
         }
@@ -832,7 +831,7 @@ public final class RedisStreamsTransport implements Transport {
         for (AckBatcher a : ackBatchers) {
             a.flush();
         }
-        StatefulRedisConnection<byte[], byte[]> c = commands;
+        RedisConnection c = commands;
         if (c != null) {
             try {
                 // replies come in order: once this PING is answered, every XACK sent before it is done

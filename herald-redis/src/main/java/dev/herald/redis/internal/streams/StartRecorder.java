@@ -1,5 +1,6 @@
 package dev.herald.redis.internal.streams;
 
+import dev.herald.redis.internal.RedisConnection;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -9,8 +10,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XPendingArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.models.stream.PendingMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -71,7 +71,7 @@ final class StartRecorder {
      *     consumer took it over, or it was acknowledged
      * @throws RedisCommandTimeoutException if Redis does not answer within the connection's timeout
      */
-    boolean record(StatefulRedisConnection<byte[], byte[]> connection, byte[] stream, Consumer<byte[]> us,
+    boolean record(RedisConnection connection, byte[] stream, Consumer<byte[]> us,
             String id, int starts) {
         if (!scriptingRefused.get()) {
             try {
@@ -91,7 +91,7 @@ final class StartRecorder {
         return byClaim(connection.sync(), stream, us, id, starts);
     }
 
-    private boolean byScript(RedisCommands<byte[], byte[]> redis, byte[] stream, Consumer<byte[]> us, String id,
+    private boolean byScript(RedisClusterCommands<byte[], byte[]> redis, byte[] stream, Consumer<byte[]> us, String id,
             int starts) {
         byte[][] args = {us.getGroup(), bytes(id), us.getName(), bytes(Integer.toString(starts))};
         String sha = digest;
@@ -107,14 +107,14 @@ final class StartRecorder {
         return recorded != null && recorded == 1L;
     }
 
-    private String load(RedisCommands<byte[], byte[]> redis) {
+    private String load(RedisClusterCommands<byte[], byte[]> redis) {
         String sha = redis.scriptLoad(SCRIPT);
         digest = sha;
         return sha;
     }
 
     /** Without scripting: the owner check, then the claim, not atomic. */
-    private static boolean byClaim(RedisCommands<byte[], byte[]> redis, byte[] stream, Consumer<byte[]> us, String id,
+    private static boolean byClaim(RedisClusterCommands<byte[], byte[]> redis, byte[] stream, Consumer<byte[]> us, String id,
             int starts) {
         List<PendingMessage> pending = redis.xpending(stream,
                 XPendingArgs.Builder.xpending(us.getGroup(), Range.create(id, id), Limit.from(1)));

@@ -1,0 +1,50 @@
+package dev.herald.redis.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lettuce.core.RedisURI;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClusterUriTest {
+
+    @Test
+    void onlyTheClusterSchemesNameACluster() {
+        assertThat(ClusterUri.isCluster("redis-cluster://a:7000")).isTrue();
+        assertThat(ClusterUri.isCluster("REDISS-CLUSTER://a:7000")).isTrue();
+        assertThat(ClusterUri.isCluster("redis://a:7000")).isFalse();
+        assertThat(ClusterUri.isCluster("redis-sentinel://a:26379#m")).isFalse();
+    }
+
+    @Test
+    void everyNodeGetsTheCredentialsTlsAndOptions() {
+        List<RedisURI> nodes = ClusterUri.parse("rediss-cluster://app:s3cret@a:7000,b:7001?timeout=5s");
+        assertThat(nodes).extracting(RedisURI::getHost).containsExactly("a", "b");
+        assertThat(nodes).extracting(RedisURI::getPort).containsExactly(7000, 7001);
+        for (RedisURI node : nodes) {
+            assertThat(node.isSsl()).isTrue();
+            assertThat(node.getUsername()).isEqualTo("app");
+            assertThat(new String(node.getPassword())).isEqualTo("s3cret");
+            assertThat(node.getTimeout().getSeconds()).isEqualTo(5);
+        }
+        assertThat(ClusterUri.describe(nodes)).isEqualTo("rediss-cluster://a:7000,b:7001");
+    }
+
+    @Test
+    void aBadNodeIsNamedWithTheFormAndNeverThePassword() {
+        assertThatThrownBy(() -> ClusterUri.parse("redis-cluster://:pw@a:7000,b"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'b' is not host:port")
+                .hasMessageContaining("redis-cluster://[user:password@]host:port[,host:port...]")
+                .hasMessageNotContaining("pw@");
+        assertThatThrownBy(() -> ClusterUri.parse("redis-cluster://a:70x0"))
+                .hasMessageContaining("the port of 'a:70x0' is not a number");
+        assertThatThrownBy(() -> ClusterUri.parse("redis-cluster://a:99999"))
+                .hasMessageContaining("not between 1 and 65535");
+        assertThatThrownBy(() -> ClusterUri.parse("redis-cluster://a:7000/2"))
+                .hasMessageContaining("a cluster has no database to choose: remove '/2'");
+        assertThatThrownBy(() -> ClusterUri.parse("redis-cluster://"))
+                .hasMessageContaining("'' is not host:port");
+    }
+}
