@@ -152,6 +152,11 @@ public final class RedisEndpoint {
         return c;
     }
 
+    /** The single-server client (for tests in this package). */
+    RedisClient client() {
+        return Objects.requireNonNull(client, "not a single-server endpoint");
+    }
+
     /** Whether this is a Redis Cluster. */
     public boolean isCluster() {
         return cluster != null;

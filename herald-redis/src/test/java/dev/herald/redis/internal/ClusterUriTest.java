@@ -3,6 +3,7 @@ package dev.herald.redis.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,9 @@ class ClusterUriTest {
         assertThat(nodes).extracting(RedisURI::getPort).containsExactly(7000, 7001);
         for (RedisURI node : nodes) {
             assertThat(node.isSsl()).isTrue();
-            assertThat(node.getUsername()).isEqualTo("app");
-            assertThat(new String(node.getPassword())).isEqualTo("s3cret");
+            RedisCredentials credentials = node.getCredentialsProvider().resolveCredentials().block();
+            assertThat(credentials.getUsername()).isEqualTo("app");
+            assertThat(new String(credentials.getPassword())).isEqualTo("s3cret");
             assertThat(node.getTimeout().getSeconds()).isEqualTo(5);
         }
         assertThat(ClusterUri.describe(nodes)).isEqualTo("rediss-cluster://a:7000,b:7001");

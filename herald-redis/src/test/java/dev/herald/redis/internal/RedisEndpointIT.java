@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.RedisConnectionException;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -18,7 +17,7 @@ class RedisEndpointIT {
     void aConnectionIsOpenedWithinItsTime() {
         try (RedisServer redis = RedisServer.start()) {
             RedisEndpoint endpoint = RedisEndpoint.owned(redis.uri());
-            try (StatefulRedisConnection<byte[], byte[]> c = endpoint.connect(Duration.ofSeconds(5))) {
+            try (RedisConnection c = endpoint.connect(Duration.ofSeconds(5))) {
                 assertThat(c.sync().ping()).isEqualTo("PONG");
             } finally {
                 endpoint.shutdown();
