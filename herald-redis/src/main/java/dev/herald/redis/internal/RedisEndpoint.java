@@ -152,9 +152,9 @@ public final class RedisEndpoint {
         return c;
     }
 
-    /** The single-server client (for tests in this package). */
+    /** The client of one server (for tests in this package); fails on a cluster. */
     RedisClient client() {
-        return Objects.requireNonNull(client, "not a single-server endpoint");
+        return Objects.requireNonNull(client, "client of one server");
     }
 
     /** Whether this is a Redis Cluster. */
