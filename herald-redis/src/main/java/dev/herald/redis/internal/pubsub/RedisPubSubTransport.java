@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +32,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -52,9 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class RedisPubSubTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(RedisPubSubTransport.class);
-    private static final DeliveryListener[] NONE = new DeliveryListener[0];
-    /** How often an unsubscribe that waits for its reply checks that the connection is still up. */
-    private static final long REPLY_POLL_MILLIS = 50;
     /** Besides after each reconnect, subscriptions are checked in CLIENT LIST every this many heartbeats. */
     private static final int VERIFY_EVERY_HEARTBEATS = 15;
 
@@ -157,16 +152,6 @@ public final class RedisPubSubTransport implements Transport {
     /** How long after start the subscriber's socket must be known, else a WARN says reads cannot pause. */
     private static final Duration READS_LEARNT_WITHIN = Duration.ofSeconds(1);
 
-    private void warnIfReadsCannotPause() {
-        if (!reads.learnt() && !closed) {
-            log.warn("Cannot pause reading from {} when handlers fall behind: the RedisClient's ClientResources lack "
-                    + "HeraldNetty.customizer() (or its listeners are not called within the socket's read, as with "
-                    + "publishOnScheduler), so beyond the subscriber buffer further events are discarded and counted "
-                    + "(discardedEvents, missedEvents); health reports canPauseReads=false. Build the client with "
-                    + "ClientResources.builder().nettyCustomizer(HeraldNetty.customizer()), or pass a URI", endpoint.describe());
-        }
-    }
-
     private String subscriberName() {
         return options.prefix() + "-sub-" + options.instanceId();
     }
@@ -211,33 +196,19 @@ public final class RedisPubSubTransport implements Transport {
         }
         intake.start(reads, loops);
         // the subscribe confirmation taught the socket, unless the client cannot show it: said once, a moment later
-        scheduler.schedule(this::warnIfReadsCannotPause, READS_LEARNT_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> SubscriberIntake.warnIfReadsCannotPause(log, reads, endpoint, closed),
+                READS_LEARNT_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
         startedNanos = System.nanoTime();
         lastHeartbeatNanos = startedNanos;
         long every = options.heartbeatInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::heartbeat, 0, every, TimeUnit.MILLISECONDS);
     }
 
-    /** A channel's name and its bytes as they arrive: most messages come on the channel of the one before. */
-    private record ChannelName(byte[] bytes, String name) {
-    }
-
-    /**
-     * The channel of the last message: one immutable pair, so that a reconnect that moves the
-     * connection to another event loop thread can only miss it, never read half of it.
-     */
-    private ChannelName lastChannel = new ChannelName(new byte[0], "");
+    private final ChannelNames names = new ChannelNames();
 
     /** On Lettuce's event loop: no blocking, no decoding. */
     private void receive(byte[] channel, byte[] message) {
-        ChannelName last = lastChannel;
-        String name;
-        if (Arrays.equals(channel, last.bytes())) {
-            name = last.name(); // no new string, and its hash (for the lookups below) already known
-        } else {
-            name = new String(channel, StandardCharsets.UTF_8);
-            lastChannel = new ChannelName(channel, name);
-        }
+        String name = names.of(channel);
         if (name.equals(heartbeatChannel)) {
             lastHeartbeatNanos = System.nanoTime();
             heardSinceReconnect = true;
@@ -272,10 +243,8 @@ public final class RedisPubSubTransport implements Transport {
         String channel = channelOf(eventType);
         subscribeLock.lock();
         try {
-            DeliveryListener[] before = listeners.getOrDefault(channel, NONE);
-            DeliveryListener[] after = Arrays.copyOf(before, before.length + 1);
-            after[before.length] = listener;
-            listeners.put(channel, after);
+            DeliveryListener[] before = listeners.getOrDefault(channel, Listeners.NONE);
+            listeners.put(channel, Listeners.with(before, listener));
             if (before.length == 0) {
                 try {
                     requireSubscriber().sync().subscribe(channel(channel)); // returns once Redis confirmed it
@@ -294,8 +263,8 @@ public final class RedisPubSubTransport implements Transport {
     private void cancel(String channel, DeliveryListener listener) {
         subscribeLock.lock();
         try {
-            DeliveryListener[] list = listeners.getOrDefault(channel, NONE);
-            if (!Arrays.asList(list).contains(listener)) {
+            DeliveryListener[] list = listeners.getOrDefault(channel, Listeners.NONE);
+            if (!Listeners.contains(list, listener)) {
                 return;
             }
             // Redis answers in order: once it confirms UNSUBSCRIBE (or a PING, while other handlers
@@ -305,7 +274,10 @@ public final class RedisPubSubTransport implements Transport {
             if (s != null && s.isOpen()) {
                 intake.holdReads(); // the reply must come even while a handler is stuck
                 try {
-                    awaitReply(s, list.length == 1 ? s.async().unsubscribe(channel(channel)) : s.async().ping());
+                    RedisFuture<?> reply = list.length == 1 ? s.async().unsubscribe(channel(channel)) : s.async().ping();
+                    if (!Replies.await(reply, s::isOpen, options.publishTimeout())) {
+                        log.debug("No reply from {} to unsubscribing; the connection is down or slow", endpoint.describe());
+                    }
                 } catch (RuntimeException | ExecutionException e) {
                     // a RedisException, or Lettuce misreading a reply on a RESP2 Pub/Sub connection
                     // (lettuce#2400: "No enum constant ...PubSubOutput.Type.pong"): either way the
@@ -315,35 +287,9 @@ public final class RedisPubSubTransport implements Transport {
                     intake.releaseReads();
                 }
             }
-            listeners.put(channel, Arrays.stream(list).filter(l -> l != listener).toArray(DeliveryListener[]::new));
+            listeners.put(channel, Listeners.without(list, listener));
         } finally {
             subscribeLock.unlock();
-        }
-    }
-
-    /**
-     * Waits for Redis's reply to a command on the subscriber connection, but not for a connection
-     * that went down (a shutdown must keep its deadline while Redis is unreachable, and Lettuce
-     * would hold the command for the reconnect), and at most the publish timeout.
-     */
-    private void awaitReply(StatefulRedisPubSubConnection<byte[], byte[]> s, RedisFuture<?> reply) throws ExecutionException {
-        long end = System.nanoTime() + options.publishTimeout().toNanos();
-        try {
-            while (true) {
-                try {
-                    reply.get(REPLY_POLL_MILLIS, TimeUnit.MILLISECONDS);
-                    return;
-                } catch (TimeoutException e) {
-                    if (!s.isOpen() || System.nanoTime() - end > 0) {
-                        reply.cancel(false);
-                        log.debug("No reply from {} to unsubscribing; the connection is down or slow", endpoint.describe());
-                        return;
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            reply.cancel(false);
         }
     }
 
@@ -370,9 +316,7 @@ public final class RedisPubSubTransport implements Transport {
         try {
             long now = System.nanoTime();
             long silentNanos = now - lastHeartbeatNanos;
-            long timeout = options.heartbeatTimeout().toNanos();
-            // while reads wait for the handlers, heartbeats wait in Redis with the events: not deaf
-            boolean late = silentNanos > timeout && !intake.readsPaused() && now - intake.resumedNanos() > timeout;
+            boolean late = intake.late(lastHeartbeatNanos, now, options.heartbeatTimeout());
             if (late && !deaf) {
                 deaf = true;
                 log.warn("No heartbeat came back through {} for {} ms: the subscription may be deaf; resubscribing",
@@ -470,11 +414,11 @@ public final class RedisPubSubTransport implements Transport {
 
     @Override
     public PubSubHealth health() {
-        long silentNanos = System.nanoTime() - lastHeartbeatNanos;
+        long now = System.nanoTime();
+        long silentNanos = now - lastHeartbeatNanos;
         long silentMillis = TimeUnit.NANOSECONDS.toMillis(silentNanos);
         boolean paused = intake.readsPaused();
-        long timeout = options.heartbeatTimeout().toNanos();
-        boolean late = deaf || !paused && silentNanos > timeout && System.nanoTime() - intake.resumedNanos() > timeout;
+        boolean late = deaf || intake.late(lastHeartbeatNanos, now, options.heartbeatTimeout());
         int buffered = intake.buffered();
         String detail;
         boolean up = false;

@@ -3,6 +3,7 @@ package dev.herald.redis.internal.pubsub;
 import dev.herald.internal.bus.BusThreads;
 import dev.herald.redis.internal.EventLoopBatchRunner;
 import dev.herald.redis.internal.EventLoops;
+import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.redis.internal.SocketReads;
 import dev.herald.spi.Delivery;
 import dev.herald.spi.DeliveryListener;
@@ -317,9 +318,28 @@ final class SubscriberIntake {
         return paused.get();
     }
 
-    /** When reads last resumed (or the intake was made), by {@link System#nanoTime()}. */
-    long resumedNanos() {
-        return resumedNanos;
+    /**
+     * Warns, once a subscriber connection had time to confirm a subscription, that reads cannot
+     * pause where its socket was not learnt: a user's client without {@code HeraldNetty.customizer()}.
+     */
+    static void warnIfReadsCannotPause(Logger log, SocketReads reads, RedisEndpoint endpoint, boolean closed) {
+        if (!reads.learnt() && !closed) {
+            log.warn("Cannot pause reading from {} when handlers fall behind: the client's ClientResources lack "
+                    + "HeraldNetty.customizer() (or its listeners are not called within the socket's read, as with "
+                    + "publishOnScheduler), so beyond the subscriber buffer further events are discarded and counted "
+                    + "(discardedEvents, missedEvents); health reports canPauseReads=false. Build the client with "
+                    + "ClientResources.builder().nettyCustomizer(HeraldNetty.customizer()), or pass a URI", endpoint.describe());
+        }
+    }
+
+    /**
+     * Whether a heartbeat last heard at {@code heardNanos} is late at {@code nowNanos}: silent for
+     * longer than {@code timeout} while reads were not paused. While reads wait for the handlers,
+     * heartbeats wait in Redis with the events: that is no deafness.
+     */
+    boolean late(long heardNanos, long nowNanos, Duration timeout) {
+        long t = timeout.toNanos();
+        return nowNanos - heardNanos > t && !readsPaused() && nowNanos - resumedNanos > t;
     }
 
     /** How often reading was paused. */
