@@ -70,6 +70,8 @@ public final class RedisEndpoint {
     private final ReentrantLock nodeClientLock = new ReentrantLock();
     /** Cluster: plain connections to one node, on the cluster client's resources; made when first needed. */
     private @Nullable RedisClient nodeClient;
+    /** The connection listeners added, for the node client when it is made. Guarded by {@link #nodeClientLock}. */
+    private final List<RedisConnectionStateListener> listeners = new ArrayList<>();
     private final AtomicLong lastRefreshNanos = new AtomicLong(System.nanoTime() - REFRESH_AT_MOST_EVERY_NANOS);
 
     private RedisEndpoint(@Nullable RedisClient client, @Nullable RedisClusterClient cluster,
@@ -171,20 +173,34 @@ public final class RedisEndpoint {
         return client != null ? client : Objects.requireNonNull(cluster, "cluster");
     }
 
-    /** Listens to the connect and disconnect events of every connection of the client. */
+    /**
+     * Listens to the connect and disconnect events of every connection of the client, and on a
+     * cluster of every plain node connection ({@link #connectToNode}, {@link #connectPubSubToNode}),
+     * also of those made later.
+     */
     public void addListener(RedisConnectionStateListener listener) {
         lettuce().addListener(listener);
-        RedisClient nodes = nodeClientIfMade();
-        if (nodes != null) {
-            nodes.addListener(listener);
+        nodeClientLock.lock();
+        try {
+            listeners.add(listener);
+            if (nodeClient != null) {
+                nodeClient.addListener(listener);
+            }
+        } finally {
+            nodeClientLock.unlock();
         }
     }
 
     public void removeListener(RedisConnectionStateListener listener) {
         lettuce().removeListener(listener);
-        RedisClient nodes = nodeClientIfMade();
-        if (nodes != null) {
-            nodes.removeListener(listener);
+        nodeClientLock.lock();
+        try {
+            listeners.remove(listener);
+            if (nodeClient != null) {
+                nodeClient.removeListener(listener);
+            }
+        } finally {
+            nodeClientLock.unlock();
         }
     }
 
@@ -284,6 +300,7 @@ public final class RedisEndpoint {
             if (made == null) {
                 made = RedisClient.create(c.getResources());
                 made.setOptions(c.getOptions().mutate().autoReconnect(false).build());
+                listeners.forEach(made::addListener);
                 nodeClient = made;
             }
             return made;
@@ -384,7 +401,9 @@ public final class RedisEndpoint {
         long end = System.nanoTime() + within.toNanos();
         CompletableFuture<RedisConnection> connecting;
         if (client instanceof RedisClusterClient c) {
-            connecting = c.connectAsync(ByteArrayCodec.INSTANCE).thenApply(RedisConnection::of);
+            // connectAsync needs the topology loaded, which a temporary client has not
+            connecting = c.refreshPartitionsAsync().toCompletableFuture()
+                    .thenCompose(loaded -> c.connectAsync(ByteArrayCodec.INSTANCE)).thenApply(RedisConnection::of);
         } else if (uri != null) {
             connecting = ((RedisClient) client).connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture()
                     .thenApply(RedisConnection::of);
