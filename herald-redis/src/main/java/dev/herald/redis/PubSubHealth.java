@@ -2,7 +2,10 @@ package dev.herald.redis;
 
 import dev.herald.TransportHealth;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The health of a {@link RedisEventBus.Mode#PUBSUB} bus's transport, from
@@ -11,12 +14,15 @@ import java.util.Objects;
  *
  * @param up whether the subscription works end to end
  * @param detail a one-line explanation of the verdict
- * @param reconnects times the connections to Redis came back after a loss
+ * @param reconnects times the connections to Redis came back after a loss; on a Redis Cluster, times
+ *     a shard channel was subscribed again at its master after a loss (a failover, a moved slot,
+ *     a deaf subscription)
  * @param missedEvents events published that this subscriber never received (a gap in a publisher's
  *     sequence numbers: while disconnected, cut off by Redis, or discarded by a full buffer)
  * @param discardedEvents events that arrived while the subscriber buffer was full, discarded
  * @param publishRetries publishes sent again after a failure
- * @param heartbeatAge time since the last heartbeat came back through the subscription
+ * @param heartbeatAge time since the last heartbeat came back through the subscription; on a Redis
+ *     Cluster, the longest such time of the shard channels subscribed
  * @param heartbeatLate whether that heartbeat is later than the timeout while reads were not
  *     paused: the subscription may be deaf, and is being resubscribed
  * @param bufferedEvents events in the subscriber buffer, between Redis and the handlers' queues
@@ -26,15 +32,21 @@ import java.util.Objects;
  * @param canPauseReads whether reading can pause at all: false for a bus on a {@code RedisClient}
  *     without {@link HeraldNetty#customizer()}, which discards (and counts) events instead once
  *     its buffer is full
+ * @param channelsDown on a Redis Cluster, the shard channels that are not live now, each with why:
+ *     not subscribed at the master of its slot, or no heartbeat through it since it was subscribed
+ *     again; empty when all are live, and always on one server, where one connection carries every
+ *     channel and {@code detail} says how it is
  */
 public record PubSubHealth(boolean up, String detail, long reconnects, long missedEvents, long discardedEvents,
         long publishRetries, Duration heartbeatAge, boolean heartbeatLate, int bufferedEvents, long receivedEvents,
-        long readPauses, boolean readsPaused, boolean canPauseReads) implements TransportHealth {
+        long readPauses, boolean readsPaused, boolean canPauseReads, Map<String, String> channelsDown)
+        implements TransportHealth {
 
-    /** Validates. */
+    /** Validates, and copies {@code channelsDown}. */
     public PubSubHealth {
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(heartbeatAge, "heartbeatAge");
+        channelsDown = Collections.unmodifiableMap(new TreeMap<>(channelsDown));
         if (reconnects < 0 || missedEvents < 0 || discardedEvents < 0 || publishRetries < 0 || bufferedEvents < 0
                 || receivedEvents < 0 || readPauses < 0) {
             throw new IllegalArgumentException("counts cannot be negative: " + reconnects + ", " + missedEvents + ", "

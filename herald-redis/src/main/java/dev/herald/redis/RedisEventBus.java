@@ -16,6 +16,7 @@ import dev.herald.redis.internal.RedisDeadLetterStore;
 import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.redis.internal.SupportedLettuce;
 import dev.herald.redis.internal.pubsub.RedisPubSubTransport;
+import dev.herald.redis.internal.pubsub.ShardedPubSubTransport;
 import dev.herald.redis.internal.streams.RedisStreamsTransport;
 import dev.herald.spi.BusSettings;
 import dev.herald.spi.Transport;
@@ -510,10 +511,7 @@ public final class RedisEventBus implements EventBus {
             RedisPubSubTransport.Options options = new RedisPubSubTransport.Options(prefix, settings.source(),
                     settings.instanceId(), settings.clock(), settings.publishTimeout(), heartbeatInterval, heartbeatTimeout,
                     bufferMessages, bufferBytes, settings.threadFactory());
-            if (endpoint.isCluster()) {
-                throw new IllegalStateException("Pub/Sub mode on Redis Cluster is being built (sharded Pub/Sub)");
-            }
-            return new RedisPubSubTransport(endpoint, options);
+            return endpoint.isCluster() ? new ShardedPubSubTransport(endpoint, options) : new RedisPubSubTransport(endpoint, options);
         }
 
         /**

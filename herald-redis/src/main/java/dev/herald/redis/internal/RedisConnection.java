@@ -5,7 +5,11 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A command connection to one Redis server or to a Redis Cluster, with the commands both have
@@ -40,6 +44,28 @@ public final class RedisConnection implements AutoCloseable {
 
     public RedisClusterCommands<byte[], byte[]> sync() {
         return sync;
+    }
+
+    /**
+     * On a cluster: opens this connection's connection to every master now, waiting for them if
+     * asked (a master that cannot be reached is left to the first command). Lettuce opens a
+     * master's connection on the first command for it, and writes the commands that came
+     * meanwhile in reverse order; opened before, they keep theirs. Nothing on one server.
+     */
+    public void connectToMasters(boolean await) {
+        if (stateful instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) {
+            List<CompletableFuture<?>> opening = new ArrayList<>();
+            for (RedisClusterNode node : cluster.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
+                        && !node.getSlots().isEmpty()) {
+                    // by address, as Lettuce keys the connections it routes a slot's commands to
+                    opening.add(cluster.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()));
+                }
+            }
+            if (await) {
+                CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).handle((ok, failure) -> null).join();
+            }
+        }
     }
 
     /** The Lettuce connection, to tell it from others in connection events. */

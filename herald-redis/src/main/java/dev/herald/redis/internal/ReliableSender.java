@@ -22,11 +22,18 @@ import org.jspecify.annotations.Nullable;
  * while Redis is unreachable, Lettuce keeps the command and reconnects with backoff; a command
  * that fails is tried again with backoff; at the publish timeout the future fails with a
  * {@link RedisPublishException} naming the endpoint. Nothing waits forever.
+ *
+ * <p>On a Redis Cluster, Lettuce keeps a command for a master that failed until that master
+ * comes back, which it may never do: a command sent with its key ({@link #send(String, byte[], Function)})
+ * is cancelled and sent again once the topology names another master for the key's slot, and
+ * one that waits long asks for a topology refresh.
  */
 public final class ReliableSender {
 
     private static final long SWEEP_MILLIS = 20;
     private static final int FULL_SWEEP_EVERY = 5;
+    /** A command on a cluster unanswered for this long asks for a topology refresh. */
+    private static final long REFRESH_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final RedisEndpoint endpoint;
     private final Duration timeout;
@@ -57,11 +64,21 @@ public final class ReliableSender {
 
     public CompletableFuture<Void> send(String target, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<?>> command) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        attempt(target, command, result, System.nanoTime() + timeout.toNanos(), 1, null);
+        attempt(target, null, command, result, System.nanoTime() + timeout.toNanos(), 1, null);
         return result;
     }
 
-    private void attempt(String target, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<?>> command,
+    /**
+     * Sends a command on one key; on a cluster, it follows the key's slot to another master while
+     * it waits (see above).
+     */
+    public CompletableFuture<Void> send(String target, byte[] key, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<?>> command) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        attempt(target, endpoint.isCluster() ? key : null, command, result, System.nanoTime() + timeout.toNanos(), 1, null);
+        return result;
+    }
+
+    private void attempt(String target, byte @Nullable [] key, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<?>> command,
             CompletableFuture<Void> result, long deadline, int attempt, @Nullable Throwable previous) {
         RedisConnection c = connection.get();
         // not c.isOpen(): that is false while Lettuce reconnects, and then the command must wait, not fail
@@ -71,6 +88,7 @@ public final class ReliableSender {
             return;
         }
         RedisFuture<?> sent;
+        String master = key != null ? masterOf(key) : null; // as Lettuce routes it now
         try {
             sent = command.apply(c.async());
         } catch (RuntimeException e) {
@@ -81,7 +99,7 @@ public final class ReliableSender {
         if (flusher != null) {
             flusher.sent();
         }
-        pending.add(new Pending(sent, deadline, () -> {
+        pending.add(new Pending(sent, deadline, key, master, System.nanoTime(), () -> {
             result.completeExceptionally(new RedisPublishException("publish to " + target + " on " + endpoint.describe()
                     + " was not accepted within the publish timeout of " + timeout + " (is Redis reachable?)"
                     + (previous != null ? "; last error: " + RedisEndpoint.rootMessage(previous) : ""),
@@ -103,7 +121,7 @@ public final class ReliableSender {
             long delay = Math.min(1000, 10L << Math.min(attempt - 1, 7));
             if (!scheduler.isShutdown() && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) < deadline) {
                 retries.increment();
-                scheduler.schedule(() -> attempt(target, command, result, deadline, attempt + 1, cause), delay,
+                scheduler.schedule(() -> attempt(target, key, command, result, deadline, attempt + 1, cause), delay,
                         TimeUnit.MILLISECONDS);
             } else {
                 result.completeExceptionally(new RedisPublishException("publish to " + target + " on "
@@ -147,11 +165,33 @@ public final class ReliableSender {
             } else if (now - p.deadline() >= 0) {
                 it.remove();
                 p.onTimeout().run();
+            } else if (p.key() != null && p.master() != null) {
+                String master = masterOf(p.key());
+                if (master != null && !master.equals(p.master())) {
+                    it.remove();
+                    p.command().cancel(false); // not sent while Lettuce holds it for the failed master: tried again
+                } else if (now - p.sentNanos() > REFRESH_AFTER_NANOS) {
+                    endpoint.topologyMayHaveChanged();
+                }
             }
         }
     }
 
-    private record Pending(RedisFuture<?> command, long deadline, Runnable onTimeout) {
+    /** The node id of the key's master as the client last loaded the topology; null if none is known. */
+    private @Nullable String masterOf(byte[] key) {
+        try {
+            return endpoint.masterOf(key).getNodeId();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * @param key on a cluster, the command's key, else null
+     * @param master the node id of the key's master when it was sent
+     */
+    private record Pending(RedisFuture<?> command, long deadline, byte @Nullable [] key, @Nullable String master, long sentNanos,
+            Runnable onTimeout) {
     }
 
     public long retries() {

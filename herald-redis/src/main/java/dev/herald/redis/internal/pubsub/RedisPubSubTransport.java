@@ -439,7 +439,7 @@ public final class RedisPubSubTransport implements Transport {
             detail = "connected to " + endpoint.describe() + ", heartbeat " + silentMillis + " ms ago";
         }
         return new PubSubHealth(up, detail, reconnects.sum(), gaps.missed(), intake.discarded(), sender.retries(),
-                Duration.ofNanos(silentNanos), late, buffered, intake.received(), intake.pauses(), paused, reads.learnt());
+                Duration.ofNanos(silentNanos), late, buffered, intake.received(), intake.pauses(), paused, reads.learnt(), Map.of());
     }
 
     // ------------------------------------------------------------------ close

@@ -1,0 +1,728 @@
+package dev.herald.redis.internal.pubsub;
+
+import dev.herald.redis.PubSubHealth;
+import dev.herald.redis.RedisKeys;
+import dev.herald.redis.internal.EventLoops;
+import dev.herald.redis.internal.KeysByType;
+import dev.herald.redis.internal.RedisConnection;
+import dev.herald.redis.internal.RedisEndpoint;
+import dev.herald.redis.internal.ReliableSender;
+import dev.herald.redis.internal.SocketReads;
+import dev.herald.spi.DeliveryListener;
+import dev.herald.spi.Transport;
+import dev.herald.spi.TransportFeatures;
+import dev.herald.spi.TransportSubscription;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+
+/**
+ * Sharded Pub/Sub on a Redis Cluster: one shard channel per event type ({@code <prefix>:<type>},
+ * the names of one server), published with SPUBLISH, which Lettuce routes to the master of the
+ * channel's slot, and subscribed with SSUBSCRIBE on a plain Pub/Sub connection to that master:
+ * one connection per master in use, none while nothing is subscribed.
+ *
+ * <p>Lettuce does not follow a sharded subscription when its slot moves (lettuce#3213); this
+ * transport does. A channel's subscription is lost when Redis ends it ({@code sunsubscribe},
+ * after its slot migrated), when the connection to its master closes (a failover), or when its
+ * heartbeat is late (a deaf subscription); each time, and every heartbeat while anything is
+ * amiss, the transport asks for a topology refresh and, on its own thread, subscribes the
+ * channel at the master the topology names, before it unsubscribes it elsewhere. A channel's
+ * messages are taken only from the connection where Redis confirmed it last, so an old master
+ * that comes back as a replica never delivers one twice; a connection left with no channel is
+ * closed.
+ *
+ * <p>Heartbeat per shard: for each channel the bus publishes a heartbeat on
+ * {@link RedisKeys#shardHeartbeat}, in the channel's slot, subscribed with it on the same
+ * connection, so each shard subscription is checked end to end. Health is down while a channel is
+ * not subscribed at its master, or no heartbeat came through it since it was subscribed again
+ * (its first subscription counts as live once Redis confirmed it); the detail and
+ * {@link PubSubHealth#channelsDown()} name those channels. Events published meanwhile are counted
+ * as missed from the publishers' sequence numbers, as on one server.
+ *
+ * <p>Reading pauses while handlers catch up, as on one server: one {@link SocketReads} learns
+ * the socket of every node connection and pauses them all. Thread-safe.
+ */
+public final class ShardedPubSubTransport implements Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(ShardedPubSubTransport.class);
+    /** The first wait before subscribing again after a failed attempt; it doubles up to {@link #RETRY_AT_MOST}. */
+    private static final Duration RETRY_FIRST = Duration.ofMillis(50);
+    private static final Duration RETRY_AT_MOST = Duration.ofMillis(500);
+    /** How long after the first node connection its socket must be known, else a WARN says reads cannot pause. */
+    private static final Duration READS_LEARNT_WITHIN = Duration.ofSeconds(1);
+
+    private final RedisEndpoint endpoint;
+    private final RedisPubSubTransport.Options options;
+    private final HeartbeatEvent heartbeatEvent;
+    private final KeysByType keys;
+    /** The channels listened on, by name; added and removed under {@link #lock}. */
+    private final Map<String, ShardChannel> channels = new ConcurrentHashMap<>();
+    /** The same channels by the name of their heartbeat channel. */
+    private final Map<String, ShardChannel> byHeartbeat = new ConcurrentHashMap<>();
+    /** A connection per master in use, by node id; changed under {@link #lock}. */
+    private final Map<String, NodeSubscriber> nodes = new ConcurrentHashMap<>();
+    private final GapDetector gaps = new GapDetector();
+    private final SubscriberIntake intake;
+    private final EventLoops loops;
+    /** The sockets of every node connection, learnt from their {@code ssubscribed} callbacks. */
+    private final SocketReads reads;
+    /** Heartbeats and the sender's sweeps: never blocks. */
+    private final ScheduledExecutorService scheduler;
+    /** Subscribing at the masters: waits for Redis, under {@link #lock}. */
+    private final ScheduledExecutorService subscriber;
+    private final ReliableSender sender;
+    private final NodeSubscriber.Events events = new Events();
+    /**
+     * Held while channels and connections change and Redis confirms it; a lock, not a monitor,
+     * since that waits for Redis (and would pin a virtual thread's carrier on Java 21 to 23).
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** When the next run of {@link #followSlots()} is due, by {@link System#nanoTime()}; 0 if none is scheduled. */
+    private final AtomicLong nextFollowNanos = new AtomicLong();
+    private final AtomicBoolean readsCheckScheduled = new AtomicBoolean();
+    private final AtomicLong heartbeatsSent = new AtomicLong();
+    private final LongAdder resubscribed = new LongAdder();
+    /** Only the subscriber thread changes it. */
+    private Duration retryAfter = RETRY_FIRST;
+    private volatile boolean started;
+    private volatile @Nullable Disposable topologyChanges;
+    private volatile boolean closed;
+    /** Heartbeats. */
+    private @Nullable RedisConnection publisher;
+    /** Events only: auto-flush off, flushed in batches by the sender. */
+    private @Nullable RedisConnection publishing;
+
+    private final RedisConnectionStateListener connectionEvents = new RedisConnectionStateListener() {
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            endpoint.connectedTo(address);
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            for (NodeSubscriber node : nodes.values()) {
+                if (node.owns(connection)) {
+                    lostConnection(node);
+                }
+            }
+        }
+    };
+
+    /**
+     * @throws IllegalArgumentException if the instance id has '{' or '}', which would put the
+     *     heartbeats in other slots than their channels
+     */
+    public ShardedPubSubTransport(RedisEndpoint endpoint, RedisPubSubTransport.Options options) {
+        if (options.instanceId().indexOf('{') >= 0 || options.instanceId().indexOf('}') >= 0) {
+            throw new IllegalArgumentException("instanceId '" + options.instanceId() + "' has '{' or '}', which on Redis "
+                    + "Cluster would put its heartbeats in other hash slots than their channels: use one without braces");
+        }
+        this.endpoint = endpoint;
+        this.options = options;
+        this.heartbeatEvent = new HeartbeatEvent(options.source(), options.instanceId(), options.clock());
+        this.keys = new KeysByType(type -> RedisKeys.channel(options.prefix(), type));
+        this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
+                options.threadFactory(), "herald-intake-" + options.instanceId());
+        this.scheduler = RedisEndpoint.scheduler(options.threadFactory(), "herald-redis-" + options.instanceId());
+        this.subscriber = RedisEndpoint.scheduler(options.threadFactory(), "herald-shards-" + options.instanceId());
+        this.loops = new EventLoops(endpoint.resources());
+        this.reads = SocketReads.learnable();
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
+    }
+
+    @Override
+    public TransportFeatures features() {
+        return TransportFeatures.BROADCAST;
+    }
+
+    @Override
+    public void start() {
+        endpoint.addListener(connectionEvents);
+        try {
+            RedisConnection heartbeats = endpoint.connect(); // loads the topology
+            publisher = heartbeats;
+            RedisConnection events = endpoint.connect();
+            events.setAutoFlushCommands(false);
+            publishing = events;
+            heartbeats.connectToMasters(true);
+            events.connectToMasters(true);
+        } catch (RedisException e) {
+            closeConnections();
+            endpoint.removeListener(connectionEvents);
+            throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
+        }
+        intake.start(reads, loops);
+        // a new topology (from Lettuce's refreshes or ours) is followed at once
+        topologyChanges = endpoint.resources().eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
+                .subscribe(changed -> {
+                    followIn(Duration.ZERO);
+                    connectToMasters(); // a new master's first publishes keep their order
+                });
+        started = true;
+        long every = options.heartbeatInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void connectToMasters() {
+        RedisConnection p = publisher;
+        RedisConnection events = publishing;
+        if (p != null && events != null && !closed) {
+            p.connectToMasters(false);
+            events.connectToMasters(false);
+        }
+    }
+
+    private String subscriberName() {
+        return options.prefix() + "-sub-" + options.instanceId();
+    }
+
+    // ------------------------------------------------------------------ publish
+
+    @Override
+    public CompletableFuture<Void> publish(String eventType, byte[] message) {
+        KeysByType.Key channel = keys.of(eventType);
+        return sender.send(channel.name(), channel.bytes(), redis -> redis.spublish(channel.bytes(), message));
+    }
+
+    // ------------------------------------------------------------------ receive
+
+    /** What the node connections tell, on their event loops. */
+    private final class Events implements NodeSubscriber.Events {
+
+        @Override
+        public void message(NodeSubscriber from, String channel, byte[] body) {
+            ShardChannel c = channels.get(channel);
+            if (c != null) {
+                DeliveryListener[] targets = c.listeners();
+                if (c.deliversFrom(from) && targets.length > 0) {
+                    intake.offer(channel, body, targets);
+                }
+                return;
+            }
+            ShardChannel beating = byHeartbeat.get(channel);
+            if (beating != null) {
+                beating.heardAt(from, System.nanoTime());
+            }
+        }
+
+        @Override
+        public void subscribed(NodeSubscriber at, String channel) {
+            ShardChannel c = channels.get(channel);
+            if (c != null) {
+                c.confirmedAt(at, System.nanoTime());
+            }
+        }
+
+        @Override
+        public void unsubscribed(NodeSubscriber at, String channel) {
+            ShardChannel c = channels.get(channel);
+            if (c != null && c.wanted() && c.lostAt(at, at + " ended the subscription (its slot moved)")) {
+                log.info("{} ended the subscription to {}: its slot moved; subscribing at its new master", at, channel);
+                follow();
+            }
+        }
+    }
+
+    private void lostConnection(NodeSubscriber node) {
+        List<ShardChannel> lost = new ArrayList<>();
+        for (ShardChannel c : channels.values()) {
+            if (c.lostAt(node, "the connection to " + node + " closed")) {
+                lost.add(c);
+            }
+        }
+        if (!lost.isEmpty() && !closed) {
+            log.warn("Lost the connection to {} of {}, which served {}; subscribing at their masters again. Events "
+                    + "published meanwhile are missed, and counted", node, endpoint.describe(), lost);
+            follow();
+        }
+    }
+
+    // ------------------------------------------------------------------ subscribe
+
+    @Override
+    public TransportSubscription subscribe(String eventType, String group, DeliveryListener listener) {
+        String name = RedisKeys.channel(options.prefix(), eventType);
+        ShardChannel c;
+        lock.lock();
+        try {
+            c = channels.get(name);
+            if (c == null) {
+                c = new ShardChannel(name, RedisKeys.shardHeartbeat(options.prefix(), options.instanceId(), eventType));
+                c.listeners(new DeliveryListener[] {listener});
+                channels.put(name, c);
+                byHeartbeat.put(c.heartbeat, c);
+                try {
+                    subscribeAtMaster(c);
+                } catch (RuntimeException e) {
+                    forget(c);
+                    throw new IllegalStateException("cannot subscribe to " + name + " on " + endpoint.describe() + ": "
+                            + RedisEndpoint.rootMessage(e), e);
+                }
+            } else {
+                c.listeners(Listeners.with(c.listeners(), listener));
+            }
+        } finally {
+            lock.unlock();
+        }
+        ShardChannel subscribed = c;
+        return () -> cancel(subscribed, listener);
+    }
+
+    /** Subscribes a new channel at its master and returns once Redis confirmed it, trying again within the publish timeout. */
+    private void subscribeAtMaster(ShardChannel c) {
+        long deadline = System.nanoTime() + options.publishTimeout().toNanos();
+        while (true) {
+            RuntimeException failure;
+            try {
+                NodeSubscriber node = connectionTo(endpoint.masterOfSlot(c.slot));
+                c.subscribingAt(node);
+                if (node.await(node.subscribe(c), remaining(deadline))) {
+                    return;
+                }
+                failure = new RedisException("no confirmation of SSUBSCRIBE " + c + " from " + node);
+            } catch (ExecutionException e) {
+                failure = new RedisException(RedisEndpoint.rootMessage(causeOf(e)), causeOf(e));
+            } catch (RedisException e) {
+                failure = e;
+            }
+            if (closed || System.nanoTime() - deadline > 0) {
+                throw failure;
+            }
+            endpoint.topologyMayHaveChanged();
+            try {
+                TimeUnit.MILLISECONDS.sleep(RETRY_AT_MOST.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure;
+            }
+        }
+    }
+
+    private static Throwable causeOf(ExecutionException e) {
+        Throwable cause = e.getCause();
+        return cause != null ? cause : e;
+    }
+
+    private static Duration remaining(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    /** The connection to a master, opened if there is none. */
+    private NodeSubscriber connectionTo(RedisClusterNode master) {
+        NodeSubscriber known = nodes.get(master.getNodeId());
+        if (known != null && known.isOpen()) {
+            return known;
+        }
+        if (closed) {
+            throw new RedisException("the transport is closed");
+        }
+        NodeSubscriber made = NodeSubscriber.open(endpoint, master, subscriberName(), reads, events);
+        nodes.put(made.nodeId(), made);
+        if (closed) { // close() may have looked at the connections before this one was there
+            nodes.remove(made.nodeId(), made);
+            made.close();
+            throw new RedisException("the transport is closed");
+        }
+        if (known != null) {
+            lostConnection(known);
+        }
+        if (readsCheckScheduled.compareAndSet(false, true)) {
+            // its first confirmation teaches the socket, unless the client cannot show it: said once, a moment later
+            scheduler.schedule(() -> SubscriberIntake.warnIfReadsCannotPause(log, reads, endpoint, closed),
+                    READS_LEARNT_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return made;
+    }
+
+    private void cancel(ShardChannel c, DeliveryListener listener) {
+        lock.lock();
+        try {
+            DeliveryListener[] list = c.listeners();
+            if (!Listeners.contains(list, listener)) {
+                return;
+            }
+            boolean last = list.length == 1;
+            if (last) {
+                c.unwanted(); // Redis's sunsubscribe is no loss now
+            }
+            // Redis answers in order: once it confirms SUNSUBSCRIBE (or SSUBSCRIBE again, while other
+            // handlers stay), every message it pushed before has reached the intake, with this
+            // listener among its targets. Only then is the listener removed.
+            NodeSubscriber at = c.at();
+            if (at != null && at.isOpen()) {
+                intake.holdReads(); // the confirmation must come even while a handler is stuck
+                try {
+                    if (!at.await(last ? at.unsubscribe(c) : at.subscribe(c), options.publishTimeout())) {
+                        log.debug("No confirmation from {} of unsubscribing {}; the connection is down or slow", at, c);
+                    }
+                } catch (RuntimeException | ExecutionException e) {
+                    log.debug("Unsubscribing {} at {} failed; the subscription goes away anyway", c, at, e);
+                } finally {
+                    intake.releaseReads();
+                }
+            }
+            c.listeners(Listeners.without(list, listener));
+            if (last) {
+                forget(c);
+                closeIdleConnections();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void forget(ShardChannel c) {
+        channels.remove(c.name, c);
+        byHeartbeat.remove(c.heartbeat, c);
+    }
+
+    /** For tests: the connection a type's channel is subscribed on now, if it is. */
+    @Nullable StatefulRedisPubSubConnection<byte[], byte[]> connectionOf(String eventType) {
+        ShardChannel c = channels.get(RedisKeys.channel(options.prefix(), eventType));
+        NodeSubscriber at = c != null ? c.at() : null;
+        return at != null ? at.connection() : null;
+    }
+
+    @Override
+    public void awaitDelivered(Duration timeout) throws InterruptedException {
+        intake.flush(timeout);
+    }
+
+    // ------------------------------------------------------------------ following the slots
+
+    /** Asks for a topology refresh and a pass of {@link #followSlots()} soon. */
+    private void follow() {
+        endpoint.topologyMayHaveChanged();
+        followIn(RETRY_FIRST);
+    }
+
+    /** Has {@link #followSlots()} run in {@code delay}, unless a run is due before that. */
+    private void followIn(Duration delay) {
+        long due = System.nanoTime() + delay.toNanos();
+        while (!closed) {
+            long pending = nextFollowNanos.get();
+            if (pending != 0 && pending - due <= 0) {
+                return;
+            }
+            if (nextFollowNanos.compareAndSet(pending, due)) {
+                try {
+                    subscriber.schedule(() -> {
+                        if (nextFollowNanos.compareAndSet(due, 0)) { // else another run came due first, or will
+                            followSlots();
+                        }
+                    }, delay.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (RuntimeException e) { // closing
+                    nextFollowNanos.set(0);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * On the subscriber thread: subscribes every channel that is not subscribed at the master
+     * its slot has now (as the client last loaded the topology), or whose heartbeat is late;
+     * unsubscribes it where it was; closes connections left with no channel. Goes again, after
+     * a topology refresh, until every channel is in place.
+     */
+    private void followSlots() {
+        if (closed) {
+            return;
+        }
+        boolean settled;
+        lock.lock();
+        try {
+            settled = placeChannels();
+        } catch (RuntimeException e) {
+            log.warn("Subscribing the shard channels at their masters failed; trying again", e);
+            settled = false;
+        } finally {
+            lock.unlock();
+        }
+        if (settled) {
+            retryAfter = RETRY_FIRST;
+        } else {
+            endpoint.topologyMayHaveChanged();
+            followIn(retryAfter);
+            retryAfter = retryAfter.multipliedBy(2).compareTo(RETRY_AT_MOST) > 0 ? RETRY_AT_MOST : retryAfter.multipliedBy(2);
+        }
+    }
+
+    /** A channel being subscribed at {@code node}; {@code again} where it is subscribed already but deaf. */
+    private record Placing(ShardChannel channel, NodeSubscriber node, @Nullable NodeSubscriber before, boolean again,
+            CompletableFuture<Void> confirmed) {
+    }
+
+    /** Under the lock. Whether every channel is subscribed at its master now. */
+    private boolean placeChannels() {
+        for (NodeSubscriber node : nodes.values()) {
+            if (!node.isOpen()) {
+                nodes.remove(node.nodeId(), node);
+                lostConnection(node);
+            }
+        }
+        boolean settled = true;
+        List<Placing> placing = new ArrayList<>();
+        for (ShardChannel c : channels.values()) {
+            if (!c.wanted()) {
+                continue;
+            }
+            NodeSubscriber at = c.at();
+            try {
+                RedisClusterNode master = endpoint.masterOfSlot(c.slot);
+                if (at != null && at.serves(master) && !c.resubscribeWanted()) {
+                    continue;
+                }
+                NodeSubscriber node = connectionTo(master);
+                boolean again = c.resubscribeWanted() && at == node;
+                c.subscribingAt(node);
+                c.resubscribe(false);
+                placing.add(new Placing(c, node, at, again, node.subscribe(c)));
+            } catch (RedisException e) {
+                log.debug("Cannot subscribe {} at its master yet: {}", c, RedisEndpoint.rootMessage(e));
+                settled = false;
+            }
+        }
+        Duration wait = options.heartbeatTimeout().compareTo(options.publishTimeout()) < 0 ? options.heartbeatTimeout()
+                : options.publishTimeout();
+        for (Placing p : placing) {
+            try {
+                if (!p.node().await(p.confirmed(), wait)) {
+                    settled = false;
+                    continue;
+                }
+            } catch (ExecutionException e) {
+                log.debug("{} refused SSUBSCRIBE {}: {}", p.node(), p.channel(), RedisEndpoint.rootMessage(causeOf(e)));
+                settled = false;
+                continue;
+            }
+            NodeSubscriber before = p.before();
+            if (before != p.node() || p.again()) {
+                resubscribed.increment();
+                log.info("Subscribed to {} {}at {}{}; healthy again once a heartbeat comes through", p.channel(),
+                        p.again() ? "again " : "", p.node(), before != null && before != p.node() ? " (was at " + before + ")" : "");
+                if (before != null && before != p.node() && before.isOpen()) {
+                    before.unsubscribe(p.channel()); // its messages are no longer taken from there anyway
+                }
+            }
+            sendHeartbeat(p.channel()); // shortens the time down
+        }
+        closeIdleConnections();
+        if (settled) {
+            for (ShardChannel c : channels.values()) {
+                settled &= !c.wanted() || c.at() != null;
+            }
+        }
+        return settled;
+    }
+
+    /** Under the lock: closes the connections that serve no channel. */
+    private void closeIdleConnections() {
+        for (NodeSubscriber node : nodes.values()) {
+            boolean used = false;
+            for (ShardChannel c : channels.values()) {
+                used |= c.at() == node;
+            }
+            if (!used) {
+                nodes.remove(node.nodeId(), node);
+                node.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ heartbeat and health
+
+    /**
+     * On the scheduler: finds channels that are not subscribed at their master (as the topology
+     * last seen has it) or whose heartbeat is late, and has them followed; a channel still late
+     * a heartbeat timeout after it was subscribed again gets a new connection. Then publishes a
+     * heartbeat for each channel subscribed.
+     */
+    private void heartbeat() {
+        try {
+            long now = System.nanoTime();
+            boolean amiss = false;
+            for (ShardChannel c : channels.values()) {
+                NodeSubscriber at = c.at();
+                if (!c.wanted()) {
+                    continue;
+                }
+                if (at == null || !at.isOpen() || !servesSlot(at, c)) {
+                    amiss = true;
+                    continue;
+                }
+                if (!intake.late(c.lastSignNanos(), now, options.heartbeatTimeout())) {
+                    if (c.onTime()) {
+                        log.info("Heartbeat through {} at {} is back: the subscription works again", c, at);
+                    }
+                    continue;
+                }
+                long lateSince = c.lateSince(now);
+                if (lateSince == now) {
+                    log.warn("No heartbeat came back through {} at {} for {} ms: the subscription may be deaf; subscribing again",
+                            c, at, TimeUnit.NANOSECONDS.toMillis(now - c.lastSignNanos()));
+                    c.resubscribe(true);
+                    amiss = true;
+                } else if (now - lateSince > options.heartbeatTimeout().toNanos()) {
+                    log.warn("Still no heartbeat through {} at {}: replacing the connection", c, at);
+                    c.onTime(); // late again from now, once the new connection is in place
+                    at.close(); // its channels are lost, and subscribed again on a new connection
+                    amiss = true;
+                }
+            }
+            if (amiss) {
+                follow();
+            }
+            for (ShardChannel c : channels.values()) {
+                NodeSubscriber at = c.at();
+                if (c.wanted() && at != null && at.isOpen()) {
+                    sendHeartbeat(c);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("Heartbeat failed", e);
+        }
+    }
+
+    /** Whether the topology last seen has {@code node} serve the channel's slot; no I/O. */
+    private boolean servesSlot(NodeSubscriber node, ShardChannel c) {
+        try {
+            return node.serves(endpoint.masterOfSlot(c.slot));
+        } catch (RedisException e) { // no master known for the slot
+            return false;
+        }
+    }
+
+    private void sendHeartbeat(ShardChannel c) {
+        RedisConnection p = publisher;
+        if (p != null && !closed) {
+            p.async().spublish(c.heartbeatBytes, heartbeatEvent.encode(heartbeatsSent.incrementAndGet()));
+        }
+    }
+
+    @Override
+    public PubSubHealth health() {
+        long now = System.nanoTime();
+        boolean paused = intake.readsPaused();
+        Map<String, String> down = new TreeMap<>();
+        long oldestSign = now;
+        boolean late = false;
+        int live = 0;
+        for (ShardChannel c : channels.values()) {
+            NodeSubscriber at = c.at();
+            if (!c.wanted()) {
+                continue;
+            }
+            if (at == null) {
+                down.put(c.name, "not subscribed: " + c.lost() + "; subscribing at its master");
+                continue;
+            }
+            oldestSign = Math.min(oldestSign, c.lastSignNanos());
+            if (intake.late(c.lastSignNanos(), now, options.heartbeatTimeout())) {
+                late = true;
+                down.put(c.name, "no heartbeat through " + at + " for "
+                        + TimeUnit.NANOSECONDS.toMillis(now - c.lastSignNanos()) + " ms: deaf, subscribing again");
+            } else if (!c.heard()) {
+                down.put(c.name, "subscribed again at " + at + ", waiting for the first heartbeat through it");
+            } else {
+                live++;
+            }
+        }
+        int buffered = intake.buffered();
+        String detail;
+        boolean up = false;
+        if (closed) {
+            detail = "closed";
+        } else if (!started) {
+            detail = "not started";
+        } else if (!down.isEmpty()) {
+            StringBuilder why = new StringBuilder();
+            down.forEach((channel, what) -> why.append(why.length() == 0 ? "" : "; ").append(channel).append(": ").append(what));
+            detail = down.size() + " of " + (live + down.size()) + " shard channel(s) on " + endpoint.describe()
+                    + " not live: " + why;
+        } else if (paused) {
+            up = true;
+            detail = live + " shard channel(s) live on " + endpoint.describe() + "; reading paused while handlers catch up ("
+                    + buffered + " events buffered; Redis holds what follows up to its client-output-buffer-limit pubsub)";
+        } else {
+            up = true;
+            detail = live == 0 ? "connected to " + endpoint.describe() + "; no subscriptions"
+                    : live + " shard channel(s) live on " + nodes.size() + " master(s) of " + endpoint.describe()
+                            + ", the oldest heartbeat " + TimeUnit.NANOSECONDS.toMillis(now - oldestSign) + " ms ago";
+        }
+        return new PubSubHealth(up, detail, resubscribed.sum(), gaps.missed(), intake.discarded(), sender.retries(),
+                Duration.ofNanos(now - oldestSign), late, buffered, intake.received(), intake.pauses(), paused, reads.learnt(),
+                down);
+    }
+
+    // ------------------------------------------------------------------ close
+
+    @Override
+    public void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Disposable changes = topologyChanges;
+        if (changes != null) {
+            changes.dispose();
+        }
+        scheduler.shutdownNow();
+        subscriber.shutdownNow();
+        try {
+            subscriber.awaitTermination(Math.min(timeout.toMillis(), 2000), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        intake.stop();
+        closeConnections();
+        endpoint.removeListener(connectionEvents);
+        loops.release();
+        long missed = gaps.missed();
+        if (missed > 0 || intake.discarded() > 0) {
+            log.warn("Pub/Sub subscriber of {} missed {} event(s) in all ({} discarded by its full buffer)",
+                    endpoint.describe(), missed, intake.discarded());
+        }
+    }
+
+    private void closeConnections() {
+        for (NodeSubscriber node : nodes.values()) {
+            node.close();
+        }
+        nodes.clear();
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (publishing != null) {
+            publishing.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "redis-sharded-pubsub " + endpoint.describe();
+    }
+}
