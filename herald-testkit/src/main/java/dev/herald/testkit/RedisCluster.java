@@ -39,6 +39,8 @@ public final class RedisCluster implements AutoCloseable {
 
     private static final Duration NODE_TIMEOUT = Duration.ofMillis(1000);
     private static final int MIGRATE_BATCH = 100;
+    /** Ports a node is started on at most, for one whose cluster bus port is free. */
+    private static final int BUS_PORT_ATTEMPTS = 5;
 
     private final List<RedisServer> nodes;
     private final Duration timeout;
@@ -249,14 +251,7 @@ public final class RedisCluster implements AutoCloseable {
         try {
             int total = b.masters * (1 + b.replicasPerMaster);
             for (int i = 0; i < total; i++) {
-                started.add(RedisServer.builder()
-                        .config("cluster-enabled yes")
-                        .config("cluster-config-file nodes.conf")
-                        .config("cluster-node-timeout " + NODE_TIMEOUT.toMillis())
-                        .config("cluster-replica-validity-factor 0")
-                        .config("cluster-allow-replica-migration no")
-                        .config("repl-diskless-sync-delay 0")
-                        .start());
+                started.add(startNode());
             }
             RedisCluster cluster = new RedisCluster(started, b.timeout);
             cluster.join(b.masters, b.replicasPerMaster);
@@ -266,6 +261,30 @@ public final class RedisCluster implements AutoCloseable {
                 n.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Starts a node; on other ports if its cluster bus port, its port + 10000, which nobody
+     * checked, is taken (by another program, or a client's ephemeral port) or out of range.
+     */
+    private static RedisServer startNode() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return RedisServer.builder()
+                        .config("cluster-enabled yes")
+                        .config("cluster-config-file nodes.conf")
+                        .config("cluster-node-timeout " + NODE_TIMEOUT.toMillis())
+                        .config("cluster-replica-validity-factor 0")
+                        .config("cluster-allow-replica-migration no")
+                        .config("repl-diskless-sync-delay 0")
+                        .start();
+            } catch (IllegalStateException e) {
+                String message = String.valueOf(e.getMessage());
+                if (attempt >= BUS_PORT_ATTEMPTS || !message.contains("(cluster)") && !message.contains("cluster bus")) {
+                    throw e;
+                }
+            }
         }
     }
 
