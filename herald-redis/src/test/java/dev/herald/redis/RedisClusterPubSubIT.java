@@ -1,0 +1,435 @@
+package dev.herald.redis;
+
+import static dev.herald.redis.TransportHealths.pubSubHealth;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.DomainEvent;
+import dev.herald.EventBus;
+import dev.herald.EventType;
+import dev.herald.testkit.RedisCluster;
+import dev.herald.testkit.RedisServer;
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pub/Sub on a real Redis Cluster: sharded channels spread over the masters, and subscriptions
+ * that follow their slot through a failover, a slot migration and a killed connection, counting
+ * what they missed meanwhile.
+ */
+class RedisClusterPubSubIT {
+
+    @EventType("it.cluster.order-placed")
+    record OrderPlaced(int n) implements DomainEvent {
+    }
+
+    @EventType("it.cluster.payment-taken")
+    record PaymentTaken(int n) implements DomainEvent {
+    }
+
+    @EventType("it.cluster.parcel-sent")
+    record ParcelSent(int n) implements DomainEvent {
+    }
+
+    @EventType("it.cluster.invoice-sent")
+    record InvoiceSent(int n) implements DomainEvent {
+    }
+
+    private static final String ORDERS = "herald:it.cluster.order-placed";
+
+    private final List<EventBus> buses = new ArrayList<>();
+    /** Closed before the buses shut down. */
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    /** Closed after the buses shut down. */
+    private final List<AutoCloseable> clients = new ArrayList<>();
+
+    private RedisCluster cluster;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        for (EventBus bus : buses) {
+            bus.shutdown(Duration.ofSeconds(5));
+        }
+        for (AutoCloseable c : clients) {
+            c.close();
+        }
+        if (cluster != null) {
+            cluster.close(); // after the buses, which would otherwise see their masters go
+        }
+    }
+
+    private RedisCluster start(RedisCluster.Builder builder) {
+        cluster = builder.start();
+        return cluster;
+    }
+
+    private static String uri(RedisCluster cluster) {
+        return "redis-cluster://" + String.join(",", cluster.uris().stream().map(u -> u.substring("redis://".length())).toList());
+    }
+
+    private RedisEventBus bus(RedisCluster cluster) {
+        RedisEventBus bus = RedisEventBus.builder(uri(cluster)).heartbeat(Duration.ofMillis(100), Duration.ofMillis(500))
+                .publishTimeout(Duration.ofSeconds(30)).build();
+        buses.add(bus);
+        return bus;
+    }
+
+    private static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20));
+    }
+
+    private static void publishAll(EventBus bus, int count, IntFunction<DomainEvent> event) {
+        List<CompletableFuture<?>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            futures.add(bus.publish(event.apply(i)));
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+    }
+
+    @Test
+    void eventTypesSpreadOverTheMastersAndEveryHandlerOfEveryInstanceReceivesEveryEventOnHeraldsClientAndAUsers() {
+        RedisCluster cluster = start(RedisCluster.builder().masters(3));
+        Map<String, IntFunction<DomainEvent>> types = Map.of("it.cluster.order-placed", OrderPlaced::new,
+                "it.cluster.payment-taken", PaymentTaken::new, "it.cluster.parcel-sent", ParcelSent::new,
+                "it.cluster.invoice-sent", InvoiceSent::new);
+        Set<RedisServer> masters = new HashSet<>();
+        types.keySet().forEach(type -> masters.add(cluster.masterOf("herald:" + type)));
+        assertThat(masters).as("masters of the four channels").hasSizeGreaterThanOrEqualTo(2);
+
+        Map<String, Set<String>> received = new ConcurrentHashMap<>();
+        for (String instance : List.of("a", "b")) {
+            EventBus bus;
+            if (instance.equals("a")) {
+                bus = bus(cluster); // Herald's own client: RESP2
+            } else { // a user's client with Lettuce's defaults: RESP3, no topology refresh of its own
+                RedisClusterClient client = RedisClusterClient.create(cluster.uris().stream().map(RedisURI::create).toList());
+                clients.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+                bus = RedisEventBus.builder(client).build();
+                buses.add(bus);
+            }
+            for (String handler : List.of("mail", "audit")) {
+                for (String type : types.keySet()) {
+                    Set<String> seen = ConcurrentHashMap.newKeySet();
+                    received.put(instance + "/" + handler + "/" + type, seen);
+                    bus.subscribe(type, handler + "-" + type, e -> seen.add(e.id()));
+                }
+            }
+            bus.start();
+            assertThat(bus.health().up()).as("health right after start: %s", bus.health()).isTrue();
+        }
+        EventBus publisher = bus(cluster);
+        publisher.start();
+
+        types.values().forEach(event -> publishAll(publisher, 500, event));
+
+        eventually().until(() -> received.values().stream().allMatch(s -> s.size() == 500));
+        assertThat(received).hasSize(16);
+        for (EventBus bus : buses.subList(0, 2)) {
+            assertThat(bus.stats().handled()).isEqualTo(2 * 4 * 500);
+            assertThat(((RedisEventBus) bus).missedEvents()).isZero();
+            assertThat(pubSubHealth(bus).detail()).contains("4 shard channel(s) live on " + masters.size() + " master(s)");
+        }
+    }
+
+    /** Lettuce opens a master's connection on its first command and writes what waited for it in reverse order. */
+    @Test
+    void aPublishersFirstEventsOfEachTypeArriveInTheOrderPublished() {
+        RedisCluster cluster = start(RedisCluster.builder().masters(3));
+        Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+        EventBus subscriber = bus(cluster);
+        subscriber.subscribe(OrderPlaced.class, e -> seen.computeIfAbsent("orders", k -> new ArrayList<>()).add(e.payload().n()));
+        subscriber.subscribe(PaymentTaken.class, e -> seen.computeIfAbsent("payments", k -> new ArrayList<>()).add(e.payload().n()));
+        subscriber.subscribe(ParcelSent.class, e -> seen.computeIfAbsent("parcels", k -> new ArrayList<>()).add(e.payload().n()));
+        subscriber.start();
+        EventBus publisher = bus(cluster);
+        publisher.start();
+
+        List<CompletableFuture<?>> futures = new ArrayList<>();
+        for (int i = 0; i < 300; i++) { // no wait between types: the first of each go out together
+            futures.add(publisher.publish(new OrderPlaced(i)));
+            futures.add(publisher.publish(new PaymentTaken(i)));
+            futures.add(publisher.publish(new ParcelSent(i)));
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+
+        eventually().until(() -> seen.size() == 3 && seen.values().stream().allMatch(l -> l.size() == 300));
+        seen.forEach((type, numbers) -> assertThat(numbers).as(type).isSorted());
+    }
+
+    @Test
+    void theSubscriptionFollowsAFailoverByItselfAndCountsWhatItMissed() throws Exception {
+        RedisCluster cluster = start(RedisCluster.builder().masters(3).replicasPerMaster(1));
+        RedisEventBus subscriber = bus(cluster);
+        Set<Integer> handled = ConcurrentHashMap.newKeySet();
+        subscriber.subscribe(OrderPlaced.class, e -> handled.add(e.payload().n()));
+        subscriber.start();
+        EventBus publisher = bus(cluster);
+        publisher.start();
+        RedisServer master = cluster.masterOf(ORDERS);
+
+        HealthLog health = HealthLog.of(subscriber);
+        Flow flow = Flow.start(publisher, OrderPlaced::new);
+        closeables.add(flow);
+        closeables.add(health);
+        eventually().until(() -> handled.size() >= 100);
+
+        RedisServer promoted = cluster.killMaster(master);
+        int atPromotion = flow.sent();
+        eventually().until(() -> handled.stream().anyMatch(n -> n > atPromotion + 200)); // delivery resumed by itself
+        flow.stop();
+        eventually().until(() -> pubSubHealth(subscriber).up());
+        health.close();
+
+        assertThat(cluster.masterOf(ORDERS)).isEqualTo(promoted);
+        assertThat(health.sawDown(ORDERS)).as("health down naming the channel while it moved: %s", health).isTrue();
+        assertThat(pubSubHealth(subscriber).reconnects()).isPositive();
+        assertThat(flow.failed()).as("publishes that failed, the first: %s", flow.firstFailure()).isZero();
+        assertAccounted(subscriber, handled, flow.completed());
+    }
+
+    @Test
+    void theSubscriptionFollowsAMovedSlotAndCountsWhatItMissed() throws Exception {
+        RedisCluster cluster = start(RedisCluster.builder().masters(3));
+        RedisEventBus subscriber = bus(cluster);
+        Set<Integer> handled = ConcurrentHashMap.newKeySet();
+        subscriber.subscribe(OrderPlaced.class, e -> handled.add(e.payload().n()));
+        subscriber.start();
+        EventBus publisher = bus(cluster);
+        publisher.start();
+        RedisServer from = cluster.masterOf(ORDERS);
+        RedisServer to = cluster.masters().stream().filter(m -> !m.equals(from)).findFirst().orElseThrow();
+
+        HealthLog health = HealthLog.of(subscriber);
+        Flow flow = Flow.start(publisher, OrderPlaced::new);
+        closeables.add(flow);
+        closeables.add(health);
+        eventually().until(() -> handled.size() >= 100);
+
+        cluster.moveSlot(cluster.slotOf(ORDERS), to);
+        int atMove = flow.sent();
+        eventually().until(() -> handled.stream().anyMatch(n -> n > atMove + 200)); // it follows the slot
+        flow.stop();
+        eventually().until(() -> pubSubHealth(subscriber).up());
+        health.close();
+
+        assertThat(cluster.masterOf(ORDERS)).isEqualTo(to);
+        assertThat(subscriptionsOn(to)).as("shard subscriptions on the new master").isEqualTo(2); // channel + heartbeat
+        assertThat(subscriptionsOn(from)).as("shard subscriptions left on the old master").isZero();
+        assertThat(health.sawDown(ORDERS)).as("health down naming the channel while it moved: %s", health).isTrue();
+        assertThat(pubSubHealth(subscriber).reconnects()).isEqualTo(1);
+        assertThat(flow.failed()).as("publishes that failed, the first: %s", flow.firstFailure()).isZero();
+        assertAccounted(subscriber, handled, flow.completed());
+    }
+
+    @Test
+    void aKilledShardConnectionIsFoundHealthNamesOnlyItsChannelsAndTheyComeBack() throws Exception {
+        RedisCluster cluster = start(RedisCluster.builder().masters(3));
+        String payments = "herald:it.cluster.payment-taken";
+        String parcels = "herald:it.cluster.parcel-sent";
+        String other = cluster.masterOf(payments).equals(cluster.masterOf(ORDERS)) ? parcels : payments;
+        assertThat(cluster.masterOf(other)).as("another master than the orders'").isNotEqualTo(cluster.masterOf(ORDERS));
+        IntFunction<DomainEvent> otherEvent = other.equals(payments) ? PaymentTaken::new : ParcelSent::new;
+
+        RedisEventBus subscriber = bus(cluster);
+        Set<Integer> orders = ConcurrentHashMap.newKeySet();
+        Set<Integer> others = ConcurrentHashMap.newKeySet();
+        subscriber.subscribe(OrderPlaced.class, e -> orders.add(e.payload().n()));
+        if (other.equals(payments)) {
+            subscriber.subscribe(PaymentTaken.class, e -> others.add(e.payload().n()));
+        } else {
+            subscriber.subscribe(ParcelSent.class, e -> others.add(e.payload().n()));
+        }
+        subscriber.start();
+        EventBus publisher = bus(cluster);
+        publisher.start();
+
+        HealthLog health = HealthLog.of(subscriber);
+        Flow orderFlow = Flow.start(publisher, OrderPlaced::new);
+        Flow otherFlow = Flow.start(publisher, otherEvent);
+        closeables.add(orderFlow);
+        closeables.add(otherFlow);
+        closeables.add(health);
+        eventually().until(() -> orders.size() >= 100 && others.size() >= 100);
+
+        int atKill = orderFlow.sent();
+        killSubscriberConnection(cluster.masterOf(ORDERS));
+        eventually().until(() -> orders.stream().anyMatch(n -> n > atKill + 200));
+        orderFlow.stop();
+        otherFlow.stop();
+        eventually().until(() -> pubSubHealth(subscriber).up());
+        health.close();
+
+        assertThat(health.sawDown(ORDERS)).as("health down naming the orders' channel: %s", health).isTrue();
+        assertThat(health.sawDown(other)).as("health never names the channel on the other master: %s", health).isFalse();
+        assertThat(orderFlow.failed() + otherFlow.failed()).as("publishes that failed").isZero();
+        assertAccounted(subscriber, orders, orderFlow.completed());
+        assertThat(others).as("the other master's channel lost nothing").hasSize(otherFlow.completed());
+    }
+
+    /**
+     * Handled (distinct events: a publish tried again after its reply was lost in the failover can
+     * arrive twice) + counted missed = published, once the last events arrived.
+     */
+    private static void assertAccounted(RedisEventBus subscriber, Set<Integer> handled, int published) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(handled.size() + subscriber.missedEvents())
+                .as("handled %d + missed %d = published %d", handled.size(), subscriber.missedEvents(), published)
+                .isEqualTo(published));
+        assertThat(subscriber.stats().deadLettered()).isZero();
+    }
+
+    /** The shard channels Herald's subscriber connection has on a node (CLIENT LIST field ssub). */
+    private static int subscriptionsOn(RedisServer node) {
+        String line = subscriberLine(node);
+        if (line == null) {
+            return 0;
+        }
+        String field = line.substring(line.indexOf(" ssub=") + 6);
+        return Integer.parseInt(field.substring(0, field.indexOf(' ')));
+    }
+
+    private static void killSubscriberConnection(RedisServer node) {
+        String line = subscriberLine(node);
+        assertThat(line).as("Herald's subscriber connection on " + node).isNotNull();
+        String id = line.substring(3, line.indexOf(' '));
+        withConnection(node, c -> c.sync().clientKill(KillArgs.Builder.id(Long.parseLong(id))));
+    }
+
+    private static String subscriberLine(RedisServer node) {
+        String clients = withConnection(node, c -> c.sync().clientList());
+        return clients.lines().filter(l -> l.contains(" name=herald-sub-")).findFirst().orElse(null);
+    }
+
+    private static <T> T withConnection(RedisServer node, java.util.function.Function<StatefulRedisConnection<String, String>, T> work) {
+        RedisClient client = RedisClient.create(node.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            return work.apply(c);
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    /** Publishes an event every 2 ms on a thread of its own, until stopped; counts what completed. */
+    static final class Flow implements AutoCloseable {
+
+        private final List<CompletableFuture<?>> futures = Collections.synchronizedList(new ArrayList<>());
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        private Flow(EventBus publisher, IntFunction<DomainEvent> event) {
+            thread = new Thread(() -> {
+                for (int n = 0; running; n++) {
+                    futures.add(publisher.publish(event.apply(n)));
+                    try {
+                        TimeUnit.MILLISECONDS.sleep(2);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "flow");
+        }
+
+        static Flow start(EventBus publisher, IntFunction<DomainEvent> event) {
+            Flow flow = new Flow(publisher, event);
+            flow.thread.start();
+            return flow;
+        }
+
+        int sent() {
+            return futures.size();
+        }
+
+        /** Stops publishing and waits for every publish to complete or fail. */
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).handle((ok, e) -> null).join();
+        }
+
+        int completed() {
+            return (int) futures.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
+        }
+
+        int failed() {
+            return (int) futures.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+        }
+
+        /** The first failure, for messages. */
+        String firstFailure() {
+            return futures.stream().filter(CompletableFuture::isCompletedExceptionally).findFirst()
+                    .map(f -> f.handle((ok, e) -> String.valueOf(e)).join()).orElse("none");
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+        }
+    }
+
+    /** Samples a bus's Pub/Sub health every few milliseconds on a thread of its own. */
+    static final class HealthLog implements AutoCloseable {
+
+        private final List<PubSubHealth> samples = Collections.synchronizedList(new ArrayList<>());
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        private HealthLog(EventBus bus) {
+            thread = new Thread(() -> {
+                while (running) {
+                    samples.add(pubSubHealth(bus));
+                    try {
+                        TimeUnit.MILLISECONDS.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "health-log");
+        }
+
+        static HealthLog of(EventBus bus) {
+            HealthLog log = new HealthLog(bus);
+            log.thread.start();
+            return log;
+        }
+
+        /** Whether a sample was down with the channel among those down, and named in the detail. */
+        boolean sawDown(String channel) {
+            synchronized (samples) {
+                return samples.stream().anyMatch(h -> !h.up() && h.channelsDown().containsKey(channel) && h.detail().contains(channel));
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join();
+        }
+
+        @Override
+        public String toString() {
+            synchronized (samples) {
+                return samples.stream().filter(h -> !h.up()).map(PubSubHealth::detail).distinct().limit(10).toList() + " of "
+                        + samples.size() + " samples";
+            }
+        }
+    }
+}
