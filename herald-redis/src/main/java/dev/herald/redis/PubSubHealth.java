@@ -30,8 +30,10 @@ import java.util.TreeMap;
  * @param readPauses times reading from Redis paused while handlers caught up
  * @param readsPaused whether reading is paused now
  * @param canPauseReads whether reading can pause at all: false for a bus on a {@code RedisClient}
- *     without {@link HeraldNetty#customizer()}, which discards (and counts) events instead once
- *     its buffer is full
+ *     (or {@code RedisClusterClient}) without {@link HeraldNetty#customizer()}, which discards (and
+ *     counts) events instead once its buffer is full; on a Redis Cluster also false until the
+ *     first subscription's connection confirmed it (one switch then pauses the connection to every
+ *     master)
  * @param channelsDown on a Redis Cluster, the shard channels that are not live now, each with why:
  *     not subscribed at the master of its slot, or no heartbeat through it since it was subscribed
  *     again; empty when all are live, and always on one server, where one connection carries every

@@ -84,12 +84,30 @@ import java.util.concurrent.CompletableFuture;
  * Lettuce 6.6 to 7.x (Spring Boot 3.5 manages 6.6, Spring Boot 4.0 6.8) and Jackson 2.15 or
  * a later 2.x; {@link Builder#build()} refuses an older one, naming the version found.
  *
+ * <h2>Redis Cluster</h2>
+ * The same API runs on a Redis Cluster; only the connection changes. In {@link Mode#PUBSUB} each
+ * type's channel {@code <prefix>:<type>} is a shard channel (sharded Pub/Sub, Redis 7 or later):
+ * published with {@code SPUBLISH}, it stays on the master that owns its hash slot, so the
+ * channels of many types spread over the masters, and each bus subscribes with
+ * {@code SSUBSCRIBE} on one connection per master it needs. Each subscribed type has its own
+ * heartbeat, on {@link RedisKeys#shardHeartbeat} in the type channel's slot, so every shard the
+ * bus listens on is checked end to end. At a failover (the connection to the master closes) or a
+ * resharding (Redis ends the subscription when the slot moves), the bus subscribes the channel
+ * again at the master that owns the slot now, on its own (Lettuce does not: lettuce#3213); so it
+ * does when a channel's heartbeat stays away. Until a heartbeat comes through the new
+ * subscription, {@link #health()} is down and names the channel
+ * ({@link PubSubHealth#channelsDown()}); events published meanwhile are missed, and counted in
+ * {@link #missedEvents()} as on one server. Publishes wait while the slot has no master and
+ * follow it to the new one within the publish timeout. On a cluster the instance id must have
+ * no '{' or '}'.
+ *
  * <h2>Connections</h2>
  * Anything Lettuce's {@code RedisURI} takes: {@code redis://user:password@host:port/db},
  * {@code rediss://} for TLS (for a private CA, build the {@code RedisClient} with
  * {@code ClientOptions.sslOptions(...)} and pass it to {@link #builder(RedisClient)}), Sentinel
  * ({@code redis-sentinel://host:26379[,host:26379...]#master}: the buses follow a failover to the
- * promoted replica). Redis Cluster is not supported yet.
+ * promoted replica), and Redis Cluster ({@link #builder(RedisClusterClient)}, or
+ * {@code redis-cluster://host:port[,host:port...]}, {@code rediss-cluster://} for TLS: see below).
  * A client passed in stays the caller's: the bus closes its own connections, never the client.
  * A bus built from a URI string owns its client and shuts it down with the bus.
  *
@@ -523,6 +541,8 @@ public final class RedisEventBus implements EventBus {
          *     {@code readBatch} and {@code startFrom} on a Pub/Sub bus; {@code heartbeat} or
          *     {@code subscriberBuffer} on a Streams bus), naming it; or if the Lettuce (below 6.6) or Jackson (below 2.15) on the
          *     class path is older than Herald supports, naming the version found
+         * @throws IllegalArgumentException for a Pub/Sub bus on a Redis Cluster whose instance id has
+         *     '{' or '}' (its heartbeats would hash to other slots than their channels)
          */
         @Override
         public RedisEventBus build() {

@@ -9,7 +9,8 @@ import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The heartbeat a Pub/Sub bus publishes on its own channel: a CloudEvent 1.0 in JSON structured
+ * The heartbeat a Pub/Sub bus publishes on its own channel (on a Redis Cluster, on one per
+ * subscribed type, in the type channel's slot): a CloudEvent 1.0 in JSON structured
  * mode of the reserved type {@value RedisKeys#HEARTBEAT_TYPE}, so that a consumer subscribed to
  * {@code <prefix>:*} in any language can read it like any event, for example
  * <pre>{@code

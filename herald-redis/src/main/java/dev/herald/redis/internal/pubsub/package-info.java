@@ -1,5 +1,6 @@
 /**
- * The Redis Pub/Sub transport: publishing, subscriber intake, heartbeats and gap detection.
+ * The Redis Pub/Sub transports, on one server and sharded on a Redis Cluster: publishing,
+ * subscriber intake, heartbeats and gap detection.
  *
  * <p>Herald's implementation, not API: classes here may change in any release. Depend on
  * {@code dev.herald} and {@code dev.herald.spi} instead.
