@@ -2,12 +2,9 @@ package dev.herald.redis.internal.pubsub;
 
 import dev.herald.redis.PubSubHealth;
 import dev.herald.redis.RedisKeys;
-import dev.herald.redis.internal.EventLoops;
 import dev.herald.redis.internal.KeysByType;
 import dev.herald.redis.internal.RedisConnection;
 import dev.herald.redis.internal.RedisEndpoint;
-import dev.herald.redis.internal.ReliableSender;
-import dev.herald.redis.internal.SocketReads;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
 import dev.herald.spi.TransportFeatures;
@@ -29,10 +26,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -68,7 +63,6 @@ public final class RedisPubSubTransport implements Transport {
     private final RedisEndpoint endpoint;
     private final Options options;
     private final String heartbeatChannel;
-    private final HeartbeatEvent heartbeatEvent;
     /**
      * Per channel, its listeners. Each array is replaced under {@link #subscribeLock}, never
      * written, so the event loop hands it on with each message without a copy or a lock.
@@ -76,15 +70,9 @@ public final class RedisPubSubTransport implements Transport {
     private final Map<String, DeliveryListener[]> listeners = new ConcurrentHashMap<>();
     private final Map<String, byte[]> channelBytes = new ConcurrentHashMap<>();
     private final KeysByType channels;
-    private final GapDetector gaps = new GapDetector();
-    private final SubscriberIntake intake;
-    private final EventLoops loops;
-    /** The subscriber's socket, learnt from its {@code subscribed} callbacks where the client allows. */
-    private final SocketReads reads;
-    private final ScheduledExecutorService scheduler;
+    /** The sender, the intake, the timer thread; the subscriber's socket is learnt from its {@code subscribed} callbacks. */
+    private final PubSubPlumbing plumbing;
     private final LongAdder reconnects = new LongAdder();
-    private final ReliableSender sender;
-    private final AtomicLong heartbeatsSent = new AtomicLong();
     /**
      * Held while the listeners of a channel change, and while Redis confirms it; a lock, not a
      * monitor, since that waits for Redis (and would pin a virtual thread's carrier on Java 21 to 23).
@@ -120,7 +108,7 @@ public final class RedisPubSubTransport implements Transport {
                     reconnects.increment();
                     log.info("Reconnected to {}; resubscribing, and verifying the subscriptions", endpoint.describe());
                     if (!closed) {
-                        scheduler.schedule(RedisPubSubTransport.this::verifySubscriptions, 50, TimeUnit.MILLISECONDS);
+                        plumbing.scheduler.schedule(RedisPubSubTransport.this::verifySubscriptions, 50, TimeUnit.MILLISECONDS);
                     }
                 }
             }
@@ -139,18 +127,9 @@ public final class RedisPubSubTransport implements Transport {
         this.endpoint = endpoint;
         this.options = options;
         this.heartbeatChannel = RedisKeys.heartbeat(options.prefix(), options.instanceId());
-        this.heartbeatEvent = new HeartbeatEvent(options.source(), options.instanceId(), options.clock());
         this.channels = new KeysByType(this::channelOf);
-        this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
-                options.threadFactory(), "herald-intake-" + options.instanceId());
-        this.scheduler = RedisEndpoint.scheduler(options.threadFactory(), "herald-redis-" + options.instanceId());
-        this.loops = new EventLoops(endpoint.resources());
-        this.reads = SocketReads.learnable();
-        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
+        this.plumbing = new PubSubPlumbing(endpoint, options, () -> publishing, () -> closed, log);
     }
-
-    /** How long after start the subscriber's socket must be known, else a WARN says reads cannot pause. */
-    private static final Duration READS_LEARNT_WITHIN = Duration.ofSeconds(1);
 
     private String subscriberName() {
         return options.prefix() + "-sub-" + options.instanceId();
@@ -185,7 +164,7 @@ public final class RedisPubSubTransport implements Transport {
 
                 @Override
                 public void subscribed(byte[] channel, long count) {
-                    reads.learn(); // within the read of the connection's socket, after each reconnect too
+                    plumbing.reads.learn(); // within the read of the connection's socket, after each reconnect too
                 }
             });
             sub.sync().subscribe(channel(heartbeatChannel));
@@ -194,14 +173,12 @@ public final class RedisPubSubTransport implements Transport {
             endpoint.removeListener(connectionEvents);
             throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
         }
-        intake.start(reads, loops);
-        // the subscribe confirmation taught the socket, unless the client cannot show it: said once, a moment later
-        scheduler.schedule(() -> SubscriberIntake.warnIfReadsCannotPause(log, reads, endpoint, closed),
-                READS_LEARNT_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        plumbing.start();
+        plumbing.warnLaterIfReadsCannotPause();
         startedNanos = System.nanoTime();
         lastHeartbeatNanos = startedNanos;
         long every = options.heartbeatInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::heartbeat, 0, every, TimeUnit.MILLISECONDS);
+        plumbing.scheduler.scheduleWithFixedDelay(this::heartbeat, 0, every, TimeUnit.MILLISECONDS);
     }
 
     private final ChannelNames names = new ChannelNames();
@@ -216,7 +193,7 @@ public final class RedisPubSubTransport implements Transport {
         }
         DeliveryListener[] targets = listeners.get(name);
         if (targets != null && targets.length > 0) {
-            intake.offer(name, message, targets);
+            plumbing.intake.offer(name, message, targets);
         }
     }
 
@@ -233,7 +210,7 @@ public final class RedisPubSubTransport implements Transport {
     @Override
     public CompletableFuture<Void> publish(String eventType, byte[] message) {
         KeysByType.Key channel = channels.of(eventType);
-        return sender.send(channel.name(), redis -> redis.publish(channel.bytes(), message));
+        return plumbing.sender.send(channel.name(), redis -> redis.publish(channel.bytes(), message));
     }
 
     // ------------------------------------------------------------------ subscribe
@@ -272,7 +249,7 @@ public final class RedisPubSubTransport implements Transport {
             // this listener among its targets. Only then is the listener removed.
             StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
             if (s != null && s.isOpen()) {
-                intake.holdReads(); // the reply must come even while a handler is stuck
+                plumbing.intake.holdReads(); // the reply must come even while a handler is stuck
                 try {
                     RedisFuture<?> reply = list.length == 1 ? s.async().unsubscribe(channel(channel)) : s.async().ping();
                     if (!Replies.await(reply, s::isOpen, options.publishTimeout())) {
@@ -284,7 +261,7 @@ public final class RedisPubSubTransport implements Transport {
                     // listener is removed below, and the connection closes with the transport
                     log.debug("Unsubscribing {} failed; the connection goes away anyway", channel, e);
                 } finally {
-                    intake.releaseReads();
+                    plumbing.intake.releaseReads();
                 }
             }
             listeners.put(channel, Listeners.without(list, listener));
@@ -295,7 +272,7 @@ public final class RedisPubSubTransport implements Transport {
 
     @Override
     public void awaitDelivered(Duration timeout) throws InterruptedException {
-        intake.flush(timeout);
+        plumbing.intake.flush(timeout);
     }
 
     private boolean disconnected() {
@@ -316,7 +293,7 @@ public final class RedisPubSubTransport implements Transport {
         try {
             long now = System.nanoTime();
             long silentNanos = now - lastHeartbeatNanos;
-            boolean late = intake.late(lastHeartbeatNanos, now, options.heartbeatTimeout());
+            boolean late = plumbing.intake.late(lastHeartbeatNanos, now, options.heartbeatTimeout());
             if (late && !deaf) {
                 deaf = true;
                 log.warn("No heartbeat came back through {} for {} ms: the subscription may be deaf; resubscribing",
@@ -329,13 +306,13 @@ public final class RedisPubSubTransport implements Transport {
                 if (late) {
                     resubscribe(); // never queued while disconnected: Lettuce resubscribes on reconnect itself
                 }
-                if (late || heartbeatsSent.get() % VERIFY_EVERY_HEARTBEATS == 0) {
+                if (late || plumbing.heartbeatsSent() % VERIFY_EVERY_HEARTBEATS == 0) {
                     verifySubscriptions(); // CLIENT LIST costs Redis O(clients): not every heartbeat
                 }
             }
             RedisConnection p = publisher;
             if (p != null && !closed) {
-                p.async().publish(channel(heartbeatChannel), heartbeatEvent.encode(heartbeatsSent.incrementAndGet()));
+                p.async().publish(channel(heartbeatChannel), plumbing.nextHeartbeat());
             }
         } catch (RuntimeException e) {
             log.debug("Heartbeat failed", e);
@@ -417,8 +394,9 @@ public final class RedisPubSubTransport implements Transport {
         long now = System.nanoTime();
         long silentNanos = now - lastHeartbeatNanos;
         long silentMillis = TimeUnit.NANOSECONDS.toMillis(silentNanos);
-        boolean paused = intake.readsPaused();
-        boolean late = deaf || intake.late(lastHeartbeatNanos, now, options.heartbeatTimeout());
+        PubSubPlumbing.Intake intake = plumbing.intakeNow();
+        boolean paused = intake.paused();
+        boolean late = deaf || plumbing.intake.late(lastHeartbeatNanos, now, options.heartbeatTimeout());
         int buffered = intake.buffered();
         String detail;
         boolean up = false;
@@ -438,8 +416,7 @@ public final class RedisPubSubTransport implements Transport {
             up = true;
             detail = "connected to " + endpoint.describe() + ", heartbeat " + silentMillis + " ms ago";
         }
-        return new PubSubHealth(up, detail, reconnects.sum(), gaps.missed(), intake.discarded(), sender.retries(),
-                Duration.ofNanos(silentNanos), late, buffered, intake.received(), intake.pauses(), paused, reads.learnt(), Map.of());
+        return plumbing.health(intake, up, detail, reconnects.sum(), Duration.ofNanos(silentNanos), late, Map.of());
     }
 
     // ------------------------------------------------------------------ close
@@ -450,16 +427,10 @@ public final class RedisPubSubTransport implements Transport {
             return;
         }
         closed = true;
-        scheduler.shutdownNow();
-        intake.stop();
+        plumbing.stop();
         closeConnections();
         endpoint.removeListener(connectionEvents);
-        loops.release();
-        long missed = gaps.missed();
-        if (missed > 0 || intake.discarded() > 0) {
-            log.warn("Pub/Sub subscriber of {} missed {} event(s) in all ({} discarded by its full buffer)",
-                    endpoint.describe(), missed, intake.discarded());
-        }
+        plumbing.release();
     }
 
     private void closeConnections() {

@@ -2,11 +2,9 @@ package dev.herald.redis.internal.pubsub;
 
 import dev.herald.redis.PubSubHealth;
 import dev.herald.redis.RedisKeys;
-import dev.herald.redis.internal.EventLoops;
 import dev.herald.redis.internal.KeysByType;
 import dev.herald.redis.internal.RedisConnection;
 import dev.herald.redis.internal.RedisEndpoint;
-import dev.herald.redis.internal.ReliableSender;
 import dev.herald.redis.internal.SocketReads;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
@@ -27,10 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -71,42 +66,28 @@ public final class ShardedPubSubTransport implements Transport {
     /** The first wait before subscribing again after a failed attempt; it doubles up to {@link #RETRY_AT_MOST}. */
     private static final Duration RETRY_FIRST = Duration.ofMillis(50);
     private static final Duration RETRY_AT_MOST = Duration.ofMillis(500);
-    /** How long after the first node connection its socket must be known, else a WARN says reads cannot pause. */
-    private static final Duration READS_LEARNT_WITHIN = Duration.ofSeconds(1);
+    /** How long close() waits at most for a subscription in progress to give up. */
+    private static final Duration CLOSE_WAITS_AT_MOST = Duration.ofSeconds(2);
 
     private final RedisEndpoint endpoint;
     private final RedisPubSubTransport.Options options;
-    private final HeartbeatEvent heartbeatEvent;
     private final KeysByType keys;
     /** The channels listened on, by name; added and removed under {@link #lock}. */
     private final Map<String, ShardChannel> channels = new ConcurrentHashMap<>();
     /** The same channels by the name of their heartbeat channel. */
     private final Map<String, ShardChannel> byHeartbeat = new ConcurrentHashMap<>();
-    /** A connection per master in use, by node id; changed under {@link #lock}. */
-    private final Map<String, NodeSubscriber> nodes = new ConcurrentHashMap<>();
-    private final GapDetector gaps = new GapDetector();
-    private final SubscriberIntake intake;
-    private final EventLoops loops;
-    /** The sockets of every node connection, learnt from their {@code ssubscribed} callbacks. */
-    private final SocketReads reads;
-    /** Heartbeats and the sender's sweeps: never blocks. */
-    private final ScheduledExecutorService scheduler;
-    /** Subscribing at the masters: waits for Redis, under {@link #lock}. */
-    private final ScheduledExecutorService subscriber;
-    private final ReliableSender sender;
-    private final NodeSubscriber.Events events = new Events();
+    /** The sender, the intake, the timer thread; every node connection's socket is learnt from its {@code ssubscribed} callbacks. */
+    private final PubSubPlumbing plumbing;
+    /** Subscribes channels at their masters on a thread of its own, which waits for Redis under {@link #lock}. */
+    private final Retrying following;
+    /** A connection per master in use; changed under {@link #lock}. */
+    private final ShardConnections nodes;
     /**
      * Held while channels and connections change and Redis confirms it; a lock, not a monitor,
      * since that waits for Redis (and would pin a virtual thread's carrier on Java 21 to 23).
      */
     private final ReentrantLock lock = new ReentrantLock();
-    /** When the next run of {@link #followSlots()} is due, by {@link System#nanoTime()}; 0 if none is scheduled. */
-    private final AtomicLong nextFollowNanos = new AtomicLong();
-    private final AtomicBoolean readsCheckScheduled = new AtomicBoolean();
-    private final AtomicLong heartbeatsSent = new AtomicLong();
     private final LongAdder resubscribed = new LongAdder();
-    /** Only the subscriber thread changes it. */
-    private Duration retryAfter = RETRY_FIRST;
     private volatile boolean started;
     private volatile @Nullable Disposable topologyChanges;
     private volatile boolean closed;
@@ -123,10 +104,9 @@ public final class ShardedPubSubTransport implements Transport {
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            for (NodeSubscriber node : nodes.values()) {
-                if (node.owns(connection)) {
-                    lostConnection(node);
-                }
+            NodeSubscriber node = nodes.owning(connection);
+            if (node != null) {
+                lostConnection(node);
             }
         }
     };
@@ -142,15 +122,12 @@ public final class ShardedPubSubTransport implements Transport {
         }
         this.endpoint = endpoint;
         this.options = options;
-        this.heartbeatEvent = new HeartbeatEvent(options.source(), options.instanceId(), options.clock());
         this.keys = new KeysByType(type -> RedisKeys.channel(options.prefix(), type));
-        this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
-                options.threadFactory(), "herald-intake-" + options.instanceId());
-        this.scheduler = RedisEndpoint.scheduler(options.threadFactory(), "herald-redis-" + options.instanceId());
-        this.subscriber = RedisEndpoint.scheduler(options.threadFactory(), "herald-shards-" + options.instanceId());
-        this.loops = new EventLoops(endpoint.resources());
-        this.reads = SocketReads.learnable();
-        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
+        this.plumbing = new PubSubPlumbing(endpoint, options, () -> publishing, () -> closed, log);
+        this.nodes = new ShardConnections(endpoint, options.prefix() + "-sub-" + options.instanceId(), plumbing.reads, new Events(),
+                () -> closed, this::lostConnection, plumbing::warnLaterIfReadsCannotPause);
+        this.following = new Retrying(RedisEndpoint.scheduler(options.threadFactory(), "herald-shards-" + options.instanceId()),
+                this::followSlots, endpoint::topologyMayHaveChanged, RETRY_FIRST, RETRY_AT_MOST);
     }
 
     @Override
@@ -174,16 +151,16 @@ public final class ShardedPubSubTransport implements Transport {
             endpoint.removeListener(connectionEvents);
             throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
         }
-        intake.start(reads, loops);
+        plumbing.start();
         // a new topology (from Lettuce's refreshes or ours) is followed at once
         topologyChanges = endpoint.resources().eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
                 .subscribe(changed -> {
-                    followIn(Duration.ZERO);
+                    following.request(Duration.ZERO);
                     connectToMasters(); // a new master's first publishes keep their order
                 });
         started = true;
         long every = options.heartbeatInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        plumbing.scheduler.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
     }
 
     private void connectToMasters() {
@@ -195,16 +172,12 @@ public final class ShardedPubSubTransport implements Transport {
         }
     }
 
-    private String subscriberName() {
-        return options.prefix() + "-sub-" + options.instanceId();
-    }
-
     // ------------------------------------------------------------------ publish
 
     @Override
     public CompletableFuture<Void> publish(String eventType, byte[] message) {
         KeysByType.Key channel = keys.of(eventType);
-        return sender.send(channel.name(), channel.bytes(), redis -> redis.spublish(channel.bytes(), message));
+        return plumbing.sender.send(channel.name(), channel.bytes(), redis -> redis.spublish(channel.bytes(), message));
     }
 
     // ------------------------------------------------------------------ receive
@@ -218,7 +191,7 @@ public final class ShardedPubSubTransport implements Transport {
             if (c != null) {
                 DeliveryListener[] targets = c.listeners();
                 if (c.deliversFrom(from) && targets.length > 0) {
-                    intake.offer(channel, body, targets);
+                    plumbing.intake.offer(channel, body, targets);
                 }
                 return;
             }
@@ -297,7 +270,7 @@ public final class ShardedPubSubTransport implements Transport {
         while (true) {
             RuntimeException failure;
             try {
-                NodeSubscriber node = connectionTo(endpoint.masterOfSlot(c.slot));
+                NodeSubscriber node = nodes.to(endpoint.masterOfSlot(c.slot));
                 c.subscribingAt(node);
                 if (node.await(node.subscribe(c), remaining(deadline))) {
                     return;
@@ -330,33 +303,6 @@ public final class ShardedPubSubTransport implements Transport {
         return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
     }
 
-    /** The connection to a master, opened if there is none. */
-    private NodeSubscriber connectionTo(RedisClusterNode master) {
-        NodeSubscriber known = nodes.get(master.getNodeId());
-        if (known != null && known.isOpen()) {
-            return known;
-        }
-        if (closed) {
-            throw new RedisException("the transport is closed");
-        }
-        NodeSubscriber made = NodeSubscriber.open(endpoint, master, subscriberName(), reads, events);
-        nodes.put(made.nodeId(), made);
-        if (closed) { // close() may have looked at the connections before this one was there
-            nodes.remove(made.nodeId(), made);
-            made.close();
-            throw new RedisException("the transport is closed");
-        }
-        if (known != null) {
-            lostConnection(known);
-        }
-        if (readsCheckScheduled.compareAndSet(false, true)) {
-            // its first confirmation teaches the socket, unless the client cannot show it: said once, a moment later
-            scheduler.schedule(() -> SubscriberIntake.warnIfReadsCannotPause(log, reads, endpoint, closed),
-                    READS_LEARNT_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        return made;
-    }
-
     private void cancel(ShardChannel c, DeliveryListener listener) {
         lock.lock();
         try {
@@ -373,7 +319,7 @@ public final class ShardedPubSubTransport implements Transport {
             // listener among its targets. Only then is the listener removed.
             NodeSubscriber at = c.at();
             if (at != null && at.isOpen()) {
-                intake.holdReads(); // the confirmation must come even while a handler is stuck
+                plumbing.intake.holdReads(); // the confirmation must come even while a handler is stuck
                 try {
                     if (!at.await(last ? at.unsubscribe(c) : at.subscribe(c), options.publishTimeout())) {
                         log.debug("No confirmation from {} of unsubscribing {}; the connection is down or slow", at, c);
@@ -381,13 +327,13 @@ public final class ShardedPubSubTransport implements Transport {
                 } catch (RuntimeException | ExecutionException e) {
                     log.debug("Unsubscribing {} at {} failed; the subscription goes away anyway", c, at, e);
                 } finally {
-                    intake.releaseReads();
+                    plumbing.intake.releaseReads();
                 }
             }
             c.listeners(Listeners.without(list, listener));
             if (last) {
                 forget(c);
-                closeIdleConnections();
+                nodes.closeUnused(this::inUse);
             }
         } finally {
             lock.unlock();
@@ -408,7 +354,7 @@ public final class ShardedPubSubTransport implements Transport {
 
     @Override
     public void awaitDelivered(Duration timeout) throws InterruptedException {
-        intake.flush(timeout);
+        plumbing.intake.flush(timeout);
     }
 
     // ------------------------------------------------------------------ following the slots
@@ -416,58 +362,28 @@ public final class ShardedPubSubTransport implements Transport {
     /** Asks for a topology refresh and a pass of {@link #followSlots()} soon. */
     private void follow() {
         endpoint.topologyMayHaveChanged();
-        followIn(RETRY_FIRST);
-    }
-
-    /** Has {@link #followSlots()} run in {@code delay}, unless a run is due before that. */
-    private void followIn(Duration delay) {
-        long due = System.nanoTime() + delay.toNanos();
-        while (!closed) {
-            long pending = nextFollowNanos.get();
-            if (pending != 0 && pending - due <= 0) {
-                return;
-            }
-            if (nextFollowNanos.compareAndSet(pending, due)) {
-                try {
-                    subscriber.schedule(() -> {
-                        if (nextFollowNanos.compareAndSet(due, 0)) { // else another run came due first, or will
-                            followSlots();
-                        }
-                    }, delay.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (RuntimeException e) { // closing
-                    nextFollowNanos.set(0);
-                }
-                return;
-            }
-        }
+        following.request(RETRY_FIRST);
     }
 
     /**
-     * On the subscriber thread: subscribes every channel that is not subscribed at the master
-     * its slot has now (as the client last loaded the topology), or whose heartbeat is late;
-     * unsubscribes it where it was; closes connections left with no channel. Goes again, after
-     * a topology refresh, until every channel is in place.
+     * On the following thread: subscribes every channel that is not subscribed at the master its
+     * slot has now (as the client last loaded the topology), or whose heartbeat is late;
+     * unsubscribes it where it was; closes connections left with no channel.
+     *
+     * @return whether every channel is in place; if not, it runs again after a topology refresh
      */
-    private void followSlots() {
+    private boolean followSlots() {
         if (closed) {
-            return;
+            return true;
         }
-        boolean settled;
         lock.lock();
         try {
-            settled = placeChannels();
+            return placeChannels();
         } catch (RuntimeException e) {
             log.warn("Subscribing the shard channels at their masters failed; trying again", e);
-            settled = false;
+            return false;
         } finally {
             lock.unlock();
-        }
-        if (settled) {
-            retryAfter = RETRY_FIRST;
-        } else {
-            endpoint.topologyMayHaveChanged();
-            followIn(retryAfter);
-            retryAfter = retryAfter.multipliedBy(2).compareTo(RETRY_AT_MOST) > 0 ? RETRY_AT_MOST : retryAfter.multipliedBy(2);
         }
     }
 
@@ -478,12 +394,7 @@ public final class ShardedPubSubTransport implements Transport {
 
     /** Under the lock. Whether every channel is subscribed at its master now. */
     private boolean placeChannels() {
-        for (NodeSubscriber node : nodes.values()) {
-            if (!node.isOpen()) {
-                nodes.remove(node.nodeId(), node);
-                lostConnection(node);
-            }
-        }
+        nodes.forgetClosed();
         boolean settled = true;
         List<Placing> placing = new ArrayList<>();
         for (ShardChannel c : channels.values()) {
@@ -493,10 +404,10 @@ public final class ShardedPubSubTransport implements Transport {
             NodeSubscriber at = c.at();
             try {
                 RedisClusterNode master = endpoint.masterOfSlot(c.slot);
-                if (at != null && at.serves(master) && !c.resubscribeWanted()) {
+                if (at != null && at.isOpen() && at.serves(master) && !c.resubscribeWanted()) {
                     continue;
                 }
-                NodeSubscriber node = connectionTo(master);
+                NodeSubscriber node = nodes.to(master);
                 boolean again = c.resubscribeWanted() && at == node;
                 c.subscribingAt(node);
                 c.resubscribe(false);
@@ -530,7 +441,7 @@ public final class ShardedPubSubTransport implements Transport {
             }
             sendHeartbeat(p.channel()); // shortens the time down
         }
-        closeIdleConnections();
+        nodes.closeUnused(this::inUse);
         if (settled) {
             for (ShardChannel c : channels.values()) {
                 settled &= !c.wanted() || c.at() != null;
@@ -539,18 +450,14 @@ public final class ShardedPubSubTransport implements Transport {
         return settled;
     }
 
-    /** Under the lock: closes the connections that serve no channel. */
-    private void closeIdleConnections() {
-        for (NodeSubscriber node : nodes.values()) {
-            boolean used = false;
-            for (ShardChannel c : channels.values()) {
-                used |= c.at() == node;
-            }
-            if (!used) {
-                nodes.remove(node.nodeId(), node);
-                node.close();
+    /** Whether a channel is subscribed on {@code node}. */
+    private boolean inUse(NodeSubscriber node) {
+        for (ShardChannel c : channels.values()) {
+            if (c.at() == node) {
+                return true;
             }
         }
+        return false;
     }
 
     // ------------------------------------------------------------------ heartbeat and health
@@ -574,7 +481,7 @@ public final class ShardedPubSubTransport implements Transport {
                     amiss = true;
                     continue;
                 }
-                if (!intake.late(c.lastSignNanos(), now, options.heartbeatTimeout())) {
+                if (!plumbing.intake.late(c.lastSignNanos(), now, options.heartbeatTimeout())) {
                     if (c.onTime()) {
                         log.info("Heartbeat through {} at {} is back: the subscription works again", c, at);
                     }
@@ -619,14 +526,14 @@ public final class ShardedPubSubTransport implements Transport {
     private void sendHeartbeat(ShardChannel c) {
         RedisConnection p = publisher;
         if (p != null && !closed) {
-            p.async().spublish(c.heartbeatBytes, heartbeatEvent.encode(heartbeatsSent.incrementAndGet()));
+            p.async().spublish(c.heartbeatBytes, plumbing.nextHeartbeat());
         }
     }
 
     @Override
     public PubSubHealth health() {
         long now = System.nanoTime();
-        boolean paused = intake.readsPaused();
+        PubSubPlumbing.Intake intake = plumbing.intakeNow();
         Map<String, String> down = new TreeMap<>();
         long oldestSign = now;
         boolean late = false;
@@ -641,7 +548,7 @@ public final class ShardedPubSubTransport implements Transport {
                 continue;
             }
             oldestSign = Math.min(oldestSign, c.lastSignNanos());
-            if (intake.late(c.lastSignNanos(), now, options.heartbeatTimeout())) {
+            if (plumbing.intake.late(c.lastSignNanos(), now, options.heartbeatTimeout())) {
                 late = true;
                 down.put(c.name, "no heartbeat through " + at + " for "
                         + TimeUnit.NANOSECONDS.toMillis(now - c.lastSignNanos()) + " ms: deaf, subscribing again");
@@ -651,7 +558,6 @@ public final class ShardedPubSubTransport implements Transport {
                 live++;
             }
         }
-        int buffered = intake.buffered();
         String detail;
         boolean up = false;
         if (closed) {
@@ -663,19 +569,17 @@ public final class ShardedPubSubTransport implements Transport {
             down.forEach((channel, what) -> why.append(why.length() == 0 ? "" : "; ").append(channel).append(": ").append(what));
             detail = down.size() + " of " + (live + down.size()) + " shard channel(s) on " + endpoint.describe()
                     + " not live: " + why;
-        } else if (paused) {
+        } else if (intake.paused()) {
             up = true;
             detail = live + " shard channel(s) live on " + endpoint.describe() + "; reading paused while handlers catch up ("
-                    + buffered + " events buffered; Redis holds what follows up to its client-output-buffer-limit pubsub)";
+                    + intake.buffered() + " events buffered; Redis holds what follows up to its client-output-buffer-limit pubsub)";
         } else {
             up = true;
             detail = live == 0 ? "connected to " + endpoint.describe() + "; no subscriptions"
                     : live + " shard channel(s) live on " + nodes.size() + " master(s) of " + endpoint.describe()
                             + ", the oldest heartbeat " + TimeUnit.NANOSECONDS.toMillis(now - oldestSign) + " ms ago";
         }
-        return new PubSubHealth(up, detail, resubscribed.sum(), gaps.missed(), intake.discarded(), sender.retries(),
-                Duration.ofNanos(now - oldestSign), late, buffered, intake.received(), intake.pauses(), paused, reads.learnt(),
-                down);
+        return plumbing.health(intake, up, detail, resubscribed.sum(), Duration.ofNanos(now - oldestSign), late, down);
     }
 
     // ------------------------------------------------------------------ close
@@ -690,29 +594,15 @@ public final class ShardedPubSubTransport implements Transport {
         if (changes != null) {
             changes.dispose();
         }
-        scheduler.shutdownNow();
-        subscriber.shutdownNow();
-        try {
-            subscriber.awaitTermination(Math.min(timeout.toMillis(), 2000), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        intake.stop();
+        following.stop(timeout.compareTo(CLOSE_WAITS_AT_MOST) < 0 ? timeout : CLOSE_WAITS_AT_MOST);
+        plumbing.stop();
         closeConnections();
         endpoint.removeListener(connectionEvents);
-        loops.release();
-        long missed = gaps.missed();
-        if (missed > 0 || intake.discarded() > 0) {
-            log.warn("Pub/Sub subscriber of {} missed {} event(s) in all ({} discarded by its full buffer)",
-                    endpoint.describe(), missed, intake.discarded());
-        }
+        plumbing.release();
     }
 
     private void closeConnections() {
-        for (NodeSubscriber node : nodes.values()) {
-            node.close();
-        }
-        nodes.clear();
+        nodes.closeAll();
         if (publisher != null) {
             publisher.close();
         }

@@ -3,7 +3,6 @@ package dev.herald.redis.internal.pubsub;
 import dev.herald.internal.bus.BusThreads;
 import dev.herald.redis.internal.EventLoopBatchRunner;
 import dev.herald.redis.internal.EventLoops;
-import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.redis.internal.SocketReads;
 import dev.herald.spi.Delivery;
 import dev.herald.spi.DeliveryListener;
@@ -316,20 +315,6 @@ final class SubscriberIntake {
     /** Whether reading from Redis is paused now, waiting for handlers. */
     boolean readsPaused() {
         return paused.get();
-    }
-
-    /**
-     * Warns, once a subscriber connection had time to confirm a subscription, that reads cannot
-     * pause where its socket was not learnt: a user's client without {@code HeraldNetty.customizer()}.
-     */
-    static void warnIfReadsCannotPause(Logger log, SocketReads reads, RedisEndpoint endpoint, boolean closed) {
-        if (!reads.learnt() && !closed) {
-            log.warn("Cannot pause reading from {} when handlers fall behind: the client's ClientResources lack "
-                    + "HeraldNetty.customizer() (or its listeners are not called within the socket's read, as with "
-                    + "publishOnScheduler), so beyond the subscriber buffer further events are discarded and counted "
-                    + "(discardedEvents, missedEvents); health reports canPauseReads=false. Build the client with "
-                    + "ClientResources.builder().nettyCustomizer(HeraldNetty.customizer()), or pass a URI", endpoint.describe());
-        }
     }
 
     /**
