@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.DomainEvent;
 import dev.herald.EventBus;
 import dev.herald.EventType;
+import dev.herald.SubscriptionOptions;
 import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.KillArgs;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.awaitility.core.ConditionFactory;
@@ -50,6 +52,15 @@ class RedisClusterPubSubIT {
 
     @EventType("it.cluster.invoice-sent")
     record InvoiceSent(int n) implements DomainEvent {
+    }
+
+    /** About 1.1 KB on the wire. */
+    @EventType("it.cluster.large-a")
+    record LargeA(int n, String pad) implements DomainEvent {
+    }
+
+    @EventType("it.cluster.large-b")
+    record LargeB(int n, String pad) implements DomainEvent {
     }
 
     private static final String ORDERS = "herald:it.cluster.order-placed";
@@ -174,6 +185,56 @@ class RedisClusterPubSubIT {
 
         eventually().until(() -> seen.size() == 3 && seen.values().stream().allMatch(l -> l.size() == 300));
         seen.forEach((type, numbers) -> assertThat(numbers).as(type).isSorted());
+    }
+
+    /**
+     * 2 x 3,000 events of ~1.1 KB (~7 MB) from two masters against a 4 MiB buffer and stuck
+     * handlers: reading pauses on both connections, the rest waits in Redis, nothing is lost.
+     */
+    @Test
+    void handlersThatStallPauseReadingFromEveryMasterAndLoseNothing() throws Exception {
+        RedisCluster cluster = start(RedisCluster.builder().masters(3));
+        assertThat(cluster.masterOf("herald:it.cluster.large-a")).as("two masters")
+                .isNotEqualTo(cluster.masterOf("herald:it.cluster.large-b"));
+        RedisEventBus subscriber = RedisEventBus.builder(uri(cluster)).heartbeat(Duration.ofMillis(100), Duration.ofMillis(500))
+                .subscriberBuffer(5000, 4L * 1024 * 1024).build();
+        buses.add(subscriber);
+        CountDownLatch release = new CountDownLatch(1);
+        Set<Integer> seenA = ConcurrentHashMap.newKeySet();
+        Set<Integer> seenB = ConcurrentHashMap.newKeySet();
+        subscriber.subscribe(LargeA.class, SubscriptionOptions.named("a").withQueueCapacity(4), e -> {
+            release.await();
+            seenA.add(e.payload().n());
+        });
+        subscriber.subscribe(LargeB.class, SubscriptionOptions.named("b").withQueueCapacity(4), e -> {
+            release.await();
+            seenB.add(e.payload().n());
+        });
+        subscriber.start();
+        EventBus publisher = bus(cluster);
+        publisher.start();
+
+        String pad = "x".repeat(900);
+        List<CompletableFuture<?>> futures = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            futures.add(publisher.publish(new LargeA(i, pad)));
+            futures.add(publisher.publish(new LargeB(i, pad)));
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        eventually().until(() -> pubSubHealth(subscriber).readPauses() >= 1);
+        // up all through several heartbeat timeouts: paused is not deaf, on either master
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> subscriber.health().up());
+        assertThat(subscriber.health().detail()).contains("reading paused");
+        assertThat(pubSubHealth(subscriber).canPauseReads()).isTrue();
+        release.countDown();
+
+        eventually().until(() -> seenA.size() == 3000 && seenB.size() == 3000);
+        assertThat(pubSubHealth(subscriber).discardedEvents()).isZero();
+        assertThat(subscriber.missedEvents()).isZero();
+        assertThat(pubSubHealth(subscriber).reconnects()).isZero();
+        eventually().until(() -> subscriber.stats().handled() == 6000);
+        assertThat(subscriber.health().up()).isTrue();
     }
 
     @Test
