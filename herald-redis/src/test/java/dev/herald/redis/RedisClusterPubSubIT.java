@@ -240,66 +240,65 @@ class RedisClusterPubSubIT {
     @Test
     void theSubscriptionFollowsAFailoverByItselfAndCountsWhatItMissed() throws Exception {
         RedisCluster cluster = start(RedisCluster.builder().masters(3).replicasPerMaster(1));
-        RedisEventBus subscriber = bus(cluster);
-        Set<Integer> handled = ConcurrentHashMap.newKeySet();
-        subscriber.subscribe(OrderPlaced.class, e -> handled.add(e.payload().n()));
-        subscriber.start();
-        EventBus publisher = bus(cluster);
-        publisher.start();
         RedisServer master = cluster.masterOf(ORDERS);
-
-        HealthLog health = HealthLog.of(subscriber);
-        Flow flow = Flow.start(publisher, OrderPlaced::new);
-        closeables.add(flow);
-        closeables.add(health);
-        eventually().until(() -> handled.size() >= 100);
+        Flowing orders = flowing(cluster);
 
         RedisServer promoted = cluster.killMaster(master);
-        int atPromotion = flow.sent();
-        eventually().until(() -> handled.stream().anyMatch(n -> n > atPromotion + 200)); // delivery resumed by itself
-        flow.stop();
-        eventually().until(() -> pubSubHealth(subscriber).up());
-        health.close();
+        orders.resumesAfter(orders.flow().sent());
 
         assertThat(cluster.masterOf(ORDERS)).isEqualTo(promoted);
-        assertThat(health.sawDown(ORDERS)).as("health down naming the channel while it moved: %s", health).isTrue();
-        assertThat(pubSubHealth(subscriber).reconnects()).isPositive();
-        assertThat(flow.failed()).as("publishes that failed, the first: %s", flow.firstFailure()).isZero();
-        assertAccounted(subscriber, handled, flow.completed());
+        assertThat(pubSubHealth(orders.subscriber()).reconnects()).isPositive();
+        orders.assertAccountedWhileTheChannelWasDown();
     }
 
     @Test
     void theSubscriptionFollowsAMovedSlotAndCountsWhatItMissed() throws Exception {
         RedisCluster cluster = start(RedisCluster.builder().masters(3));
+        RedisServer from = cluster.masterOf(ORDERS);
+        RedisServer to = cluster.masters().stream().filter(m -> !m.equals(from)).findFirst().orElseThrow();
+        Flowing orders = flowing(cluster);
+
+        cluster.moveSlot(cluster.slotOf(ORDERS), to);
+        orders.resumesAfter(orders.flow().sent());
+
+        assertThat(cluster.masterOf(ORDERS)).isEqualTo(to);
+        assertThat(subscriptionsOn(to)).as("shard subscriptions on the new master").isEqualTo(2); // channel + heartbeat
+        assertThat(subscriptionsOn(from)).as("shard subscriptions left on the old master").isZero();
+        assertThat(pubSubHealth(orders.subscriber()).reconnects()).isEqualTo(1);
+        orders.assertAccountedWhileTheChannelWasDown();
+    }
+
+    /** A subscriber of orders, a publisher of one every 2 ms, and the subscriber's health sampled, once 100 arrived. */
+    private Flowing flowing(RedisCluster cluster) {
         RedisEventBus subscriber = bus(cluster);
         Set<Integer> handled = ConcurrentHashMap.newKeySet();
         subscriber.subscribe(OrderPlaced.class, e -> handled.add(e.payload().n()));
         subscriber.start();
         EventBus publisher = bus(cluster);
         publisher.start();
-        RedisServer from = cluster.masterOf(ORDERS);
-        RedisServer to = cluster.masters().stream().filter(m -> !m.equals(from)).findFirst().orElseThrow();
-
         HealthLog health = HealthLog.of(subscriber);
         Flow flow = Flow.start(publisher, OrderPlaced::new);
         closeables.add(flow);
         closeables.add(health);
         eventually().until(() -> handled.size() >= 100);
+        return new Flowing(subscriber, handled, flow, health);
+    }
 
-        cluster.moveSlot(cluster.slotOf(ORDERS), to);
-        int atMove = flow.sent();
-        eventually().until(() -> handled.stream().anyMatch(n -> n > atMove + 200)); // it follows the slot
-        flow.stop();
-        eventually().until(() -> pubSubHealth(subscriber).up());
-        health.close();
+    private record Flowing(RedisEventBus subscriber, Set<Integer> handled, Flow flow, HealthLog health) {
 
-        assertThat(cluster.masterOf(ORDERS)).isEqualTo(to);
-        assertThat(subscriptionsOn(to)).as("shard subscriptions on the new master").isEqualTo(2); // channel + heartbeat
-        assertThat(subscriptionsOn(from)).as("shard subscriptions left on the old master").isZero();
-        assertThat(health.sawDown(ORDERS)).as("health down naming the channel while it moved: %s", health).isTrue();
-        assertThat(pubSubHealth(subscriber).reconnects()).isEqualTo(1);
-        assertThat(flow.failed()).as("publishes that failed, the first: %s", flow.firstFailure()).isZero();
-        assertAccounted(subscriber, handled, flow.completed());
+        /** Waits until events published after the fault arrive (by themselves), then stops and waits for health up. */
+        void resumesAfter(int sentAtFault) throws InterruptedException {
+            eventually().until(() -> handled.stream().anyMatch(n -> n > sentAtFault + 200));
+            flow.stop();
+            eventually().until(() -> pubSubHealth(subscriber).up());
+            health.close();
+        }
+
+        void assertAccountedWhileTheChannelWasDown() {
+            assertThat(health.sawDown(ORDERS)).as("health down naming the channel while it moved: %s", health).isTrue();
+            assertThat(flow.failed()).as("publishes that failed, the first: %s", flow.firstFailure()).isZero();
+            assertAccounted(subscriber, handled, flow.completed());
+        }
     }
 
     @Test

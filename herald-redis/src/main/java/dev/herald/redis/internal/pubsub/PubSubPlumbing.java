@@ -12,15 +12,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
  * What both Pub/Sub transports, on one server and on a cluster, are made of besides their
- * connections: the sender of their publishes (batched, retried), the subscriber intake with its
- * gap detector and the switch of its sockets' reads, the timer thread, the heartbeat's encoding,
- * and the values of the intake and sender that their health reports. Thread-safe.
+ * subscriber connections: the two command connections (heartbeats and checks; events, auto-flush
+ * off), the sender of their publishes (batched, retried), the subscriber intake with its gap
+ * detector and the switch of its sockets' reads, the timer thread, the heartbeat's encoding, and
+ * the values of the intake and sender that their health reports. Thread-safe.
  */
 final class PubSubPlumbing {
 
@@ -39,15 +39,15 @@ final class PubSubPlumbing {
     private final HeartbeatEvent heartbeat;
     private final AtomicLong heartbeatsSent = new AtomicLong();
     private final BooleanSupplier closed;
+    /** Heartbeats and checks. */
+    private volatile @Nullable RedisConnection commands;
+    /** Events only: auto-flush off, flushed in batches by the sender. */
+    private volatile @Nullable RedisConnection publishing;
     /** The transport's, for what it says through this. */
     private final Logger log;
 
-    /**
-     * @param publishing the connection events are published on, auto-flush off, while there is one
-     * @param closed whether the transport is closed
-     */
-    PubSubPlumbing(RedisEndpoint endpoint, RedisPubSubTransport.Options options, Supplier<@Nullable RedisConnection> publishing,
-            BooleanSupplier closed, Logger log) {
+    /** @param closed whether the transport is closed */
+    PubSubPlumbing(RedisEndpoint endpoint, RedisPubSubTransport.Options options, BooleanSupplier closed, Logger log) {
         this.endpoint = endpoint;
         this.closed = closed;
         this.log = log;
@@ -56,7 +56,43 @@ final class PubSubPlumbing {
                 options.threadFactory(), "herald-intake-" + options.instanceId());
         this.scheduler = RedisEndpoint.scheduler(options.threadFactory(), "herald-redis-" + options.instanceId());
         this.loops = new EventLoops(endpoint.resources());
-        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, publishing, closed, loops);
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, closed, loops);
+    }
+
+    /**
+     * Opens the command connections (on a cluster, to every master too: see
+     * {@link RedisConnection#connectToMasters}).
+     *
+     * @throws io.lettuce.core.RedisException if it cannot; what was opened is closed
+     */
+    void connect() {
+        try {
+            RedisConnection c = endpoint.connect();
+            commands = c;
+            RedisConnection events = endpoint.connect();
+            events.setAutoFlushCommands(false);
+            publishing = events;
+            c.connectToMasters(true);
+            events.connectToMasters(true);
+        } catch (RuntimeException e) {
+            closeConnections();
+            throw e;
+        }
+    }
+
+    /** On a cluster, after a topology change: opens the command connections' connections to new masters. */
+    void connectToMasters() {
+        RedisConnection c = commands;
+        RedisConnection events = publishing;
+        if (c != null && events != null && !closed.getAsBoolean()) {
+            c.connectToMasters(false);
+            events.connectToMasters(false);
+        }
+    }
+
+    /** The connection for heartbeats and checks, once connected. */
+    @Nullable RedisConnection commands() {
+        return commands;
     }
 
     /** Starts the intake. */
@@ -110,6 +146,17 @@ final class PubSubPlumbing {
     void stop() {
         scheduler.shutdownNow();
         intake.stop();
+    }
+
+    void closeConnections() {
+        RedisConnection c = commands;
+        if (c != null) {
+            c.close();
+        }
+        RedisConnection events = publishing;
+        if (events != null) {
+            events.close();
+        }
     }
 
     /** After the connections closed: gives back the event loops, and says what was missed in all. */

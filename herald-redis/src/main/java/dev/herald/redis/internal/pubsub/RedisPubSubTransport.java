@@ -90,10 +90,6 @@ public final class RedisPubSubTransport implements Transport {
     private volatile boolean heardSinceReconnect = true;
     private volatile boolean closed;
     private volatile boolean clientListDenied;
-    /** Heartbeats and CLIENT LIST. */
-    private @Nullable RedisConnection publisher;
-    /** Events only: auto-flush off, flushed in batches by the sender. */
-    private @Nullable RedisConnection publishing;
     private @Nullable StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
 
     private final RedisConnectionStateListener connectionEvents = new RedisConnectionStateListener() {
@@ -128,7 +124,7 @@ public final class RedisPubSubTransport implements Transport {
         this.options = options;
         this.heartbeatChannel = RedisKeys.heartbeat(options.prefix(), options.instanceId());
         this.channels = new KeysByType(this::channelOf);
-        this.plumbing = new PubSubPlumbing(endpoint, options, () -> publishing, () -> closed, log);
+        this.plumbing = new PubSubPlumbing(endpoint, options, () -> closed, log);
     }
 
     private String subscriberName() {
@@ -137,7 +133,7 @@ public final class RedisPubSubTransport implements Transport {
 
     private boolean isOurs(RedisChannelHandler<?, ?> connection) {
         // not the events connection: its reconnects say nothing about what the subscriber hears
-        RedisConnection p = publisher;
+        RedisConnection p = plumbing.commands(); // heartbeats and CLIENT LIST
         return p != null && connection == p.stateful() || connection == subscriber;
     }
 
@@ -150,10 +146,7 @@ public final class RedisPubSubTransport implements Transport {
     public void start() {
         endpoint.addListener(connectionEvents);
         try {
-            publisher = endpoint.connect();
-            RedisConnection events = endpoint.connect();
-            events.setAutoFlushCommands(false);
-            publishing = events;
+            plumbing.connect();
             StatefulRedisPubSubConnection<byte[], byte[]> sub = endpoint.connectPubSub(subscriberName());
             subscriber = sub;
             sub.addListener(new RedisPubSubAdapter<>() {
@@ -310,7 +303,7 @@ public final class RedisPubSubTransport implements Transport {
                     verifySubscriptions(); // CLIENT LIST costs Redis O(clients): not every heartbeat
                 }
             }
-            RedisConnection p = publisher;
+            RedisConnection p = plumbing.commands();
             if (p != null && !closed) {
                 p.async().publish(channel(heartbeatChannel), plumbing.nextHeartbeat());
             }
@@ -327,7 +320,7 @@ public final class RedisPubSubTransport implements Transport {
      * covers the connection as a whole.
      */
     private void verifySubscriptions() {
-        RedisConnection p = publisher;
+        RedisConnection p = plumbing.commands();
         if (p == null || closed || disconnected() || clientListDenied || !endpoint.namesConnections()) {
             return;
         }
@@ -437,12 +430,7 @@ public final class RedisPubSubTransport implements Transport {
         if (subscriber != null) {
             subscriber.close();
         }
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (publishing != null) {
-            publishing.close();
-        }
+        plumbing.closeConnections();
     }
 
     @Override

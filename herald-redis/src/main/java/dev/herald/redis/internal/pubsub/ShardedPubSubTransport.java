@@ -91,10 +91,6 @@ public final class ShardedPubSubTransport implements Transport {
     private volatile boolean started;
     private volatile @Nullable Disposable topologyChanges;
     private volatile boolean closed;
-    /** Heartbeats. */
-    private @Nullable RedisConnection publisher;
-    /** Events only: auto-flush off, flushed in batches by the sender. */
-    private @Nullable RedisConnection publishing;
 
     private final RedisConnectionStateListener connectionEvents = new RedisConnectionStateListener() {
         @Override
@@ -123,7 +119,7 @@ public final class ShardedPubSubTransport implements Transport {
         this.endpoint = endpoint;
         this.options = options;
         this.keys = new KeysByType(type -> RedisKeys.channel(options.prefix(), type));
-        this.plumbing = new PubSubPlumbing(endpoint, options, () -> publishing, () -> closed, log);
+        this.plumbing = new PubSubPlumbing(endpoint, options, () -> closed, log);
         this.nodes = new ShardConnections(endpoint, options.prefix() + "-sub-" + options.instanceId(), plumbing.reads, new Events(),
                 () -> closed, this::lostConnection, plumbing::warnLaterIfReadsCannotPause);
         this.following = new Retrying(RedisEndpoint.scheduler(options.threadFactory(), "herald-shards-" + options.instanceId()),
@@ -139,15 +135,8 @@ public final class ShardedPubSubTransport implements Transport {
     public void start() {
         endpoint.addListener(connectionEvents);
         try {
-            RedisConnection heartbeats = endpoint.connect(); // loads the topology
-            publisher = heartbeats;
-            RedisConnection events = endpoint.connect();
-            events.setAutoFlushCommands(false);
-            publishing = events;
-            heartbeats.connectToMasters(true);
-            events.connectToMasters(true);
+            plumbing.connect(); // loads the topology
         } catch (RedisException e) {
-            closeConnections();
             endpoint.removeListener(connectionEvents);
             throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
         }
@@ -156,20 +145,11 @@ public final class ShardedPubSubTransport implements Transport {
         topologyChanges = endpoint.resources().eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
                 .subscribe(changed -> {
                     following.request(Duration.ZERO);
-                    connectToMasters(); // a new master's first publishes keep their order
+                    plumbing.connectToMasters(); // a new master's first publishes keep their order
                 });
         started = true;
         long every = options.heartbeatInterval().toMillis();
         plumbing.scheduler.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    private void connectToMasters() {
-        RedisConnection p = publisher;
-        RedisConnection events = publishing;
-        if (p != null && events != null && !closed) {
-            p.connectToMasters(false);
-            events.connectToMasters(false);
-        }
     }
 
     // ------------------------------------------------------------------ publish
@@ -524,7 +504,7 @@ public final class ShardedPubSubTransport implements Transport {
     }
 
     private void sendHeartbeat(ShardChannel c) {
-        RedisConnection p = publisher;
+        RedisConnection p = plumbing.commands();
         if (p != null && !closed) {
             p.async().spublish(c.heartbeatBytes, plumbing.nextHeartbeat());
         }
@@ -596,19 +576,10 @@ public final class ShardedPubSubTransport implements Transport {
         }
         following.stop(timeout.compareTo(CLOSE_WAITS_AT_MOST) < 0 ? timeout : CLOSE_WAITS_AT_MOST);
         plumbing.stop();
-        closeConnections();
+        nodes.closeAll();
+        plumbing.closeConnections();
         endpoint.removeListener(connectionEvents);
         plumbing.release();
-    }
-
-    private void closeConnections() {
-        nodes.closeAll();
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (publishing != null) {
-            publishing.close();
-        }
     }
 
     @Override
