@@ -188,8 +188,9 @@ class RedisClusterPubSubIT {
     }
 
     /**
-     * 2 x 3,000 events of ~1.1 KB (~7 MB) from two masters against a 4 MiB buffer and stuck
-     * handlers: reading pauses on both connections, the rest waits in Redis, nothing is lost.
+     * 2 x 3,000 events of ~1.1 KB (~7 MB) from two masters against an 8 MiB buffer and stuck
+     * handlers: past 4 MiB (room for a read from each socket) reading pauses on both
+     * connections, the rest waits in Redis, nothing is lost.
      */
     @Test
     void handlersThatStallPauseReadingFromEveryMasterAndLoseNothing() throws Exception {
@@ -197,7 +198,7 @@ class RedisClusterPubSubIT {
         assertThat(cluster.masterOf("herald:it.cluster.large-a")).as("two masters")
                 .isNotEqualTo(cluster.masterOf("herald:it.cluster.large-b"));
         RedisEventBus subscriber = RedisEventBus.builder(uri(cluster)).heartbeat(Duration.ofMillis(100), Duration.ofMillis(500))
-                .subscriberBuffer(5000, 4L * 1024 * 1024).build();
+                .subscriberBuffer(10_000, 8L * 1024 * 1024).build();
         buses.add(subscriber);
         CountDownLatch release = new CountDownLatch(1);
         Set<Integer> seenA = ConcurrentHashMap.newKeySet();
@@ -227,6 +228,7 @@ class RedisClusterPubSubIT {
                 .until(() -> subscriber.health().up());
         assertThat(subscriber.health().detail()).contains("reading paused");
         assertThat(pubSubHealth(subscriber).canPauseReads()).isTrue();
+        assertThat(pubSubHealth(subscriber).receivedEvents()).isLessThan(6000);
         release.countDown();
 
         eventually().until(() -> seenA.size() == 3000 && seenB.size() == 3000);

@@ -75,6 +75,11 @@ public final class SocketReads {
         return learntOnce;
     }
 
+    /** How many sockets were learnt and not yet found closed: each can bring one read after a pause. */
+    public int sockets() {
+        return channels.size();
+    }
+
     /**
      * Stops reading from every socket learnt (what was read already is still decoded and handed on).
      *

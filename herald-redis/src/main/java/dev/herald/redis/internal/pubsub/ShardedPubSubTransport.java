@@ -231,6 +231,7 @@ public final class ShardedPubSubTransport implements Transport {
                     subscribeAtMaster(c);
                 } catch (RuntimeException e) {
                     forget(c);
+                    nodes.closeUnused(this::inUse);
                     throw new IllegalStateException("cannot subscribe to " + name + " on " + endpoint.describe() + ": "
                             + RedisEndpoint.rootMessage(e), e);
                 }

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * the handlers subscribed when it arrived, if they have room; otherwise the message waits here
  * for the intake thread, which hands it over in order, waiting while a handler's queue is full.
  *
- * <p>Backpressure: once this buffer is nearly full (leaving {@link #READ_BURST_BYTES} free, or
- * half of it when that is less), reading from the socket pauses ({@link SocketReads}), and it
+ * <p>Backpressure: once this buffer is nearly full (leaving {@link #READ_BURST_BYTES} free for
+ * each socket read, or half of it when that is less), reading from the sockets pauses
+ * ({@link SocketReads}), and it
  * resumes once the buffer is down to half of that. Meanwhile further messages wait in the kernel
  * and in Redis's output buffer for this client, so a handler's brief stall costs nothing. A
  * subscriber that stays behind is cut off by Redis at its {@code client-output-buffer-limit
@@ -74,10 +75,15 @@ final class SubscriberIntake {
     /**
      * Past this many buffered bytes or messages, reading pauses; at half of it, it resumes. Late:
      * the buffer should take what it can, since Redis's own buffer for a paused subscriber ends
-     * in a cut-off, which costs more events than the overflow of ours would.
+     * in a cut-off, which costs more events than the overflow of ours would. With several
+     * sockets (one per cluster master), each can bring a read after the pause: room is kept for
+     * each, up to half the buffer.
      */
-    private final long pauseAtBytes;
-    private final int pauseAtMessages;
+    private volatile long pauseAtBytes;
+    private volatile int pauseAtMessages;
+    private final int maxMessages;
+    /** The sockets {@link #pauseAtBytes} keeps room for. */
+    private volatile int roomFor;
     private volatile SocketReads reads = SocketReads.NONE;
     /** Set after reads were paused, cleared before they resume: a resume always follows its pause. */
     private final AtomicBoolean paused = new AtomicBoolean();
@@ -89,8 +95,8 @@ final class SubscriberIntake {
     SubscriberIntake(int maxMessages, long maxBytes, GapDetector gaps, ThreadFactory threadFactory, String name) {
         this.queue = new ArrayBlockingQueue<>(maxMessages);
         this.maxBytes = maxBytes;
-        this.pauseAtBytes = maxBytes - Math.min(maxBytes / 2, READ_BURST_BYTES);
-        this.pauseAtMessages = maxMessages - Math.min(maxMessages / 2, READ_BURST_MESSAGES);
+        this.maxMessages = maxMessages;
+        keepRoomFor(1);
         this.gaps = gaps;
         this.thread = BusThreads.newThread(threadFactory, name, this::run);
     }
@@ -180,10 +186,19 @@ final class SubscriberIntake {
             }
             return;
         }
+        if (reads.sockets() > roomFor) {
+            keepRoomFor(reads.sockets());
+        }
         long waiting = enqueued.incrementAndGet() - dispatched.get(); // not queue.size(): that takes the queue's lock
         if (waiting > pauseAtMessages || bufferedBytes.get() > pauseAtBytes) {
             pauseReads();
         }
+    }
+
+    private void keepRoomFor(int sockets) {
+        roomFor = sockets;
+        pauseAtBytes = maxBytes - Math.min(maxBytes / 2, READ_BURST_BYTES * sockets);
+        pauseAtMessages = maxMessages - Math.min(maxMessages / 2, READ_BURST_MESSAGES * sockets);
     }
 
     /** On the event loop. Pauses first, then says so: whoever resumes does it after this pause. */
