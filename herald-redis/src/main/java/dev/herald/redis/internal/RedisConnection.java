@@ -1,5 +1,7 @@
 package dev.herald.redis.internal;
 
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A command connection to one Redis server or to a Redis Cluster, with the commands both have
@@ -68,6 +71,30 @@ public final class RedisConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * The connection to one node, for keyless commands that must reach that node ({@code CLIENT
+     * UNBLOCK} of a client connected there, {@code WAIT} after writes sent there): on a cluster,
+     * the connection to it that Lettuce's routing uses for its slots (so a {@code WAIT} follows the
+     * writes routed there), connected if need be without blocking; on one server, this connection
+     * itself. Never to be closed by the caller: it belongs to this connection.
+     *
+     * @param node the node, as the cluster's topology names it; ignored on one server
+     * @return the connection, or a failed future if the node is not (or no longer) one of the cluster's
+     */
+    public CompletableFuture<StatefulRedisConnection<byte[], byte[]>> nodeConnection(@Nullable RedisURI node) {
+        if (stateful instanceof StatefulRedisConnection<byte[], byte[]> server) {
+            return CompletableFuture.completedFuture(server);
+        }
+        if (stateful instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster && node != null) {
+            try {
+                return cluster.getConnectionAsync(node.getHost(), node.getPort());
+            } catch (RedisException e) { // a node the topology does not know
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.failedFuture(new IllegalArgumentException("a node of the cluster is needed"));
+    }
+
     /** The Lettuce connection, to tell it from others in connection events. */
     public StatefulConnection<byte[], byte[]> stateful() {
         return stateful;
@@ -76,6 +103,11 @@ public final class RedisConnection implements AutoCloseable {
     /** How long a synchronous command waits for its answer. */
     public Duration getTimeout() {
         return stateful.getTimeout();
+    }
+
+    /** Sets how long a synchronous command waits for its answer. */
+    public void setTimeout(Duration timeout) {
+        stateful.setTimeout(timeout);
     }
 
     /** False while Lettuce reconnects, and once closed. */

@@ -394,7 +394,7 @@ public final class RedisEndpoint {
 
     /**
      * Connects asynchronously, with no thread of its own: a single-server client of Herald's own
-     * with its URI, a cluster client as it is; a user's single-server client, whose URI is not
+     * with its URI, a cluster client after loading its topology afresh; a user's single-server client, whose URI is not
      * known, on a thread of its resources' executors.
      */
     private static RedisConnection connect(AbstractRedisClient client, @Nullable RedisURI uri, Duration within) {

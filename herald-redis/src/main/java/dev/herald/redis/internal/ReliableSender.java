@@ -118,6 +118,7 @@ public final class ReliableSender {
                 return; // timed out already
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            endpoint.topologyMayHaveChanged(); // on a cluster: a failover or a moved slot, perhaps
             long delay = Math.min(1000, 10L << Math.min(attempt - 1, 7));
             if (!scheduler.isShutdown() && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) < deadline) {
                 retries.increment();

@@ -2,9 +2,11 @@ package dev.herald.redis.internal.streams;
 
 import dev.herald.redis.internal.RedisConnection;
 import dev.herald.redis.internal.EventLoopBatchRunner;
+import io.lettuce.core.RedisConnectionException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -47,6 +49,24 @@ final class AckBatcher {
     /** Sends what was handed in so far before returning; before the connection closes. */
     void flush() {
         sending.drainHere(TimeUnit.SECONDS.toNanos(1));
+    }
+
+    /**
+     * Sends what was handed in so far, then a command on the stream's key ({@code XLEN}) behind
+     * it: replies on a connection come in order, and on a cluster a command on the same key goes
+     * to the same master as the acknowledgements, so once it is answered every acknowledgement
+     * sent before it was carried out. A keyless command ({@code PING}) would prove nothing on a
+     * cluster: it may go to another node.
+     *
+     * @return the answer to that command; failed if there is no open connection
+     */
+    CompletableFuture<Long> flushAndConfirm() {
+        flush();
+        RedisConnection c = connection.get();
+        if (c == null || !c.isOpen()) {
+            return CompletableFuture.failedFuture(new RedisConnectionException("the commands connection is closed"));
+        }
+        return c.async().xlen(stream).toCompletableFuture();
     }
 
     private void send() {

@@ -16,7 +16,9 @@ import dev.herald.spi.TransportFeatures;
 import dev.herald.spi.TransportSubscription;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.UnblockType;
 import io.lettuce.core.XAddArgs;
@@ -24,6 +26,8 @@ import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +50,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 
 /**
  * Redis Streams: one stream per event type ({@code <prefix>:stream:<type>}), trimmed with
@@ -102,6 +107,12 @@ public final class RedisStreamsTransport implements Transport {
             ThreadFactory threadFactory) {
     }
 
+    /**
+     * On a cluster, how much longer than its block time a read may go unanswered before the
+     * reader takes its node for gone (a failover, a partition) and finds the stream's master again.
+     */
+    private static final Duration SILENT_NODE_MARGIN = Duration.ofSeconds(2);
+
     private final RedisEndpoint endpoint;
     private final Options options;
     private final ScheduledExecutorService scheduler;
@@ -130,6 +141,8 @@ public final class RedisStreamsTransport implements Transport {
     private @Nullable RedisConnection commands;
     /** XADD only: auto-flush off, flushed in batches by the sender. */
     private @Nullable RedisConnection publishing;
+    /** On a cluster, the subscription to topology changes. */
+    private volatile @Nullable Disposable topologyChanges;
 
     public RedisStreamsTransport(RedisEndpoint endpoint, Options options) {
         this.endpoint = endpoint;
@@ -167,6 +180,14 @@ public final class RedisStreamsTransport implements Transport {
             RedisConnection events = endpoint.connect();
             events.setAutoFlushCommands(false);
             publishing = events;
+            if (endpoint.isCluster()) {
+                // Lettuce writes the commands that wait for a master's connection being opened in
+                // reverse order: opened before, a master's first publishes keep theirs, also a new
+                // master's after a failover
+                events.connectToMasters(true);
+                topologyChanges = endpoint.resources().eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
+                        .subscribe(changed -> events.connectToMasters(false));
+            }
         } catch (RedisException e) {
             if (commands != null) {
                 commands.close();
@@ -274,6 +295,13 @@ public final class RedisStreamsTransport implements Transport {
     private record StreamGroup(String stream, String group) {
     }
 
+    /**
+     * A reader's connection, its {@code CLIENT ID} (-1 if Redis does not tell) and, on a cluster,
+     * the node it is connected to: what it takes to unblock the reader's read.
+     */
+    private record Reading(RedisConnection connection, long clientId, @Nullable RedisURI node) {
+    }
+
     /** One handler's reader: claims abandoned entries, reads new ones, hands them over. */
     private final class Reader implements Runnable {
         private final String eventType;
@@ -285,9 +313,8 @@ public final class RedisStreamsTransport implements Transport {
         private final DeliveryListener listener;
         private final Thread thread;
         private volatile boolean running = true;
-        /** The connection it reads on, and that connection's CLIENT ID (-1 if unknown): to unblock its read when it stops. */
-        private volatile @Nullable RedisConnection reading;
-        private volatile long readingClientId = -1;
+        /** The connection it reads on, with what it takes to unblock its read when it stops. */
+        private volatile @Nullable Reading reading;
         private long nextClaimNanos;
         private final AckBatcher acks;
         private final InHand held;
@@ -354,30 +381,54 @@ public final class RedisStreamsTransport implements Transport {
         }
 
         /**
-         * Ends a blocked read of the stopped reader with {@code CLIENT UNBLOCK} on the commands
-         * connection; where that is not possible (no CLIENT ID, a user without the ACL category
-         * {@code @connection}...), closes the reading connection: a reply lost with it was never
-         * received, and its entries stay pending for another instance.
+         * Ends a blocked read of the stopped reader with {@code CLIENT UNBLOCK}, sent to the node
+         * its connection is on (on a cluster, a keyless command on the commands connection would
+         * go to whichever node Lettuce picks); where that is not possible (no CLIENT ID, a user
+         * without the ACL category {@code @connection}, a node gone...), closes the reading
+         * connection: a reply lost with it was never received, and its entries stay pending for
+         * another instance.
          */
         private void unblock(long withinNanos) {
-            RedisConnection r = reading;
-            if (r == null || !r.isOpen()) {
+            Reading r = reading;
+            if (r == null || !r.connection().isOpen()) {
                 return;
             }
-            long id = readingClientId;
             RedisConnection c = commands;
-            if (id >= 0 && c != null && c.isOpen()) {
+            if (r.clientId() >= 0 && c != null && c.isOpen()) {
                 try {
-                    c.async().clientUnblock(id, UnblockType.TIMEOUT).get(withinNanos, TimeUnit.NANOSECONDS);
+                    c.nodeConnection(r.node())
+                            .thenCompose(node -> node.async().clientUnblock(r.clientId(), UnblockType.TIMEOUT))
+                            .get(withinNanos, TimeUnit.NANOSECONDS);
                     return;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 } catch (ExecutionException | TimeoutException | RedisException e) {
-                    log.debug("CLIENT UNBLOCK {} for the reader of group {} failed; closing its connection", id, group, e);
+                    log.debug("CLIENT UNBLOCK {} for the reader of group {} failed; closing its connection", r.clientId(),
+                            group, e);
                 }
             }
-            r.closeAsync();
+            r.connection().closeAsync();
+        }
+
+        /**
+         * Connects to the stream's server; on a cluster, to the master that owns the stream's slot
+         * now, with a bound on how long a command waits (a read, {@code BLOCK} included), so that
+         * a node that went silent does not hold the reader.
+         */
+        private RedisConnection connect() {
+            RedisURI node = null;
+            RedisConnection c;
+            if (endpoint.isCluster()) {
+                RedisClusterNode master = endpoint.masterOf(streamKey);
+                node = master.getUri();
+                c = RedisConnection.of(endpoint.connectToNode(master));
+                c.setTimeout(options.block().plus(SILENT_NODE_MARGIN));
+            } else {
+                c = RedisConnection.of(endpoint.connectFor(streamKey));
+            }
+            reading = new Reading(c, clientId(c), node);
+            return c;
         }
 
         /** The CLIENT ID of a reader's connection, asked once per connection; -1 if Redis does not tell. */
@@ -408,9 +459,10 @@ public final class RedisStreamsTransport implements Transport {
             while (running) {
                 try {
                     if (connection == null || !connection.isOpen()) {
-                        connection = RedisConnection.of(endpoint.connectFor(streamKey));
-                        readingClientId = clientId(connection);
-                        reading = connection;
+                        if (connection != null) {
+                            connection.close();
+                        }
+                        connection = connect();
                     }
                     RedisClusterCommands<byte[], byte[]> redis = connection.sync();
                     if (takingBack) {
@@ -444,6 +496,9 @@ public final class RedisStreamsTransport implements Transport {
                         recreateGroup(Objects.requireNonNull(connection, "connection").sync()); // NOGROUP came from it
                     } else {
                         log.warn("Reading {} for group {} failed: {}; retrying in {} ms", stream, group, lastError, backoff);
+                        if (endpoint.isCluster()) {
+                            connection = leaveNode(connection);
+                        }
                     }
                     sleep(backoff);
                     backoff = Math.min(backoff * 2, 1000);
@@ -458,6 +513,24 @@ public final class RedisStreamsTransport implements Transport {
             if (connection != null) {
                 connection.close();
             }
+        }
+
+        /**
+         * On a cluster, after a {@code MOVED} or {@code ASK} reply, a closed connection or a read
+         * unanswered (a failover, a slot migration, a node gone): closes the connection, which does
+         * not reconnect by itself, and asks for the topology again, so that the next attempt
+         * connects to the slot's master as it is now. A read whose reply was lost left its entries
+         * pending with this consumer and not in hand: they are claimed back after the visibility
+         * timeout, on whichever master holds the stream then.
+         *
+         * @return null: the connection to use now
+         */
+        private @Nullable RedisConnection leaveNode(@Nullable RedisConnection connection) {
+            endpoint.topologyMayHaveChanged();
+            if (connection != null) {
+                connection.closeAsync();
+            }
+            return null;
         }
 
         /**
@@ -559,11 +632,22 @@ public final class RedisStreamsTransport implements Transport {
 
         /**
          * Returns once every acknowledgement asked for so far was carried out by Redis: they go out
-         * on the commands connection, whose replies come in order.
+         * on the commands connection, whose replies come in order, and a command on the stream's key
+         * follows them to the same master ({@link AckBatcher#flushAndConfirm}).
          */
         private void awaitAcks() {
-            acks.flush();
-            requireCommands().sync().ping();
+            RedisConnection c = requireCommands();
+            try {
+                acks.flushAndConfirm().get(c.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RedisCommandInterruptedException(e);
+            } catch (TimeoutException e) {
+                throw new RedisCommandTimeoutException("no answer within " + c.getTimeout() + " to the acknowledgements of "
+                        + stream + " for group " + group);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RedisException re ? re : new RedisException(e.getCause());
+            }
         }
 
         /**
@@ -828,14 +912,17 @@ public final class RedisStreamsTransport implements Transport {
             Thread.currentThread().interrupt();
         }
         scheduler.shutdownNow();
-        for (AckBatcher a : ackBatchers) {
-            a.flush();
+        Disposable changes = topologyChanges;
+        if (changes != null) {
+            changes.dispose();
         }
         RedisConnection c = commands;
         if (c != null) {
+            // per stream, a command behind its acknowledgements: once answered, they are done
+            CompletableFuture<?>[] confirmed = ackBatchers.stream().map(AckBatcher::flushAndConfirm)
+                    .toArray(CompletableFuture<?>[]::new);
             try {
-                // replies come in order: once this PING is answered, every XACK sent before it is done
-                c.async().ping().get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                CompletableFuture.allOf(confirmed).get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException e) {
@@ -843,6 +930,8 @@ public final class RedisStreamsTransport implements Transport {
                         endpoint.describe());
             }
             c.close();
+        } else {
+            ackBatchers.forEach(AckBatcher::flush);
         }
         if (publishing != null) {
             publishing.close();

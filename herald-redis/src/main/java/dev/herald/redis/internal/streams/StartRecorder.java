@@ -13,9 +13,11 @@ import io.lettuce.core.XPendingArgs;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.models.stream.PendingMessage;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +32,12 @@ import org.slf4j.LoggerFactory;
  * than the visibility timeout. One command, on the rare paths only: entries taken from the pending
  * list, and entries read that waited long in the handler's queue.
  *
- * <p>The script is loaded once ({@code SCRIPT LOAD}) and run with {@code EVALSHA}, loaded again
- * when Redis forgot it (a restart, {@code SCRIPT FLUSH}). A Redis user without the ACL category
+ * <p>The script runs with {@code EVALSHA} of its SHA-1 digest (computed here, never asked of
+ * Redis) on the stream's key; where the node does not know it yet ({@code NOSCRIPT}: the first
+ * time, after a restart, {@code SCRIPT FLUSH}, or on a cluster a node that became the stream's
+ * master by a failover or a slot migration) it runs once with {@code EVAL} of its text, which also
+ * caches it on that node. {@code SCRIPT LOAD} is not used: being keyless, on a cluster it could
+ * reach another node than the stream's. A Redis user without the ACL category
  * {@code @scripting} (or with {@code EVAL} renamed away) gets a warning once, and starts are then
  * recorded with {@code XPENDING} and a plain {@code XCLAIM ... RETRYCOUNT}: two commands, and the
  * owner check is no longer atomic with the claim (another consumer claiming the entry between the
@@ -51,9 +57,10 @@ final class StartRecorder {
             return 1
             """;
 
+    /** The script's SHA-1 digest, in hex, as Redis names it. */
+    private static final String DIGEST = sha1Hex(SCRIPT);
+
     private final String endpoint;
-    /** The script's SHA1 digest once loaded; null until then. */
-    private volatile @Nullable String digest;
     private final AtomicBoolean scriptingRefused = new AtomicBoolean();
 
     /**
@@ -83,7 +90,7 @@ final class StartRecorder {
                 if (scriptingRefused.compareAndSet(false, true)) {
                     log.warn("Redis at {} refuses Lua scripts to this user ({}): starts of handlers on claimed entries "
                             + "are recorded with XPENDING and XCLAIM instead, whose owner check is not atomic; grant "
-                            + "the ACL category @scripting (EVALSHA, SCRIPT LOAD) to close that gap", endpoint,
+                            + "the ACL category @scripting (EVALSHA, EVAL) to close that gap", endpoint,
                             e.getMessage());
                 }
             }
@@ -93,24 +100,23 @@ final class StartRecorder {
 
     private boolean byScript(RedisClusterCommands<byte[], byte[]> redis, byte[] stream, Consumer<byte[]> us, String id,
             int starts) {
+        byte[][] keys = {stream};
         byte[][] args = {us.getGroup(), bytes(id), us.getName(), bytes(Integer.toString(starts))};
-        String sha = digest;
-        if (sha == null) {
-            sha = load(redis);
-        }
         Long recorded;
         try {
-            recorded = redis.evalsha(sha, ScriptOutputType.INTEGER, new byte[][] {stream}, args);
-        } catch (RedisNoScriptException e) { // Redis restarted, or SCRIPT FLUSH
-            recorded = redis.evalsha(load(redis), ScriptOutputType.INTEGER, new byte[][] {stream}, args);
+            recorded = redis.evalsha(DIGEST, ScriptOutputType.INTEGER, keys, args);
+        } catch (RedisNoScriptException e) { // not cached on this node yet: EVAL goes to the same one, by the key
+            recorded = redis.eval(SCRIPT, ScriptOutputType.INTEGER, keys, args);
         }
         return recorded != null && recorded == 1L;
     }
 
-    private String load(RedisClusterCommands<byte[], byte[]> redis) {
-        String sha = redis.scriptLoad(SCRIPT);
-        digest = sha;
-        return sha;
+    private static String sha1Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes(text)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-1", e);
+        }
     }
 
     /** Without scripting: the owner check, then the claim, not atomic. */
