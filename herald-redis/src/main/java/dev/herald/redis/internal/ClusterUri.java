@@ -1,6 +1,7 @@
 package dev.herald.redis.internal;
 
 import io.lettuce.core.RedisURI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,12 +13,20 @@ import java.util.Locale;
  * topology: one reachable node is enough, several survive one being down. Credentials and options
  * apply to every node; the options are those of {@code RedisURI} ({@code timeout},
  * {@code clientName}, {@code verifyPeer}...). There is no database: a cluster has only 0.
+ *
+ * <p>Without a {@code timeout} option, the nodes' timeout is {@link #DEFAULT_TIMEOUT} rather than
+ * Lettuce's 60 s: Lettuce's topology refresh waits that long for a node that accepts connections
+ * but does not answer (a frozen host, a master stopped rather than crashed), and until it ends the
+ * client does not learn that a replica took over.
  */
 public final class ClusterUri {
 
     private static final String PLAIN = "redis-cluster://";
     private static final String TLS = "rediss-cluster://";
     private static final String FORM = "redis-cluster://[user:password@]host:port[,host:port...] (rediss-cluster:// for TLS)";
+
+    /** The nodes' command and handshake timeout when the URI sets none. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     private ClusterUri() {
     }
@@ -69,13 +78,27 @@ public final class ClusterUri {
             if (port < 1 || port > 65535) {
                 throw invalid(uri, "the port of '" + node + "' is not between 1 and 65535");
             }
+            RedisURI parsed;
             try {
-                nodes.add(RedisURI.create((tls ? "rediss://" : "redis://") + credentials + node + query));
+                parsed = RedisURI.create((tls ? "rediss://" : "redis://") + credentials + node + query);
             } catch (RuntimeException e) {
                 throw invalid(uri, String.valueOf(e.getMessage()));
             }
+            if (!hasTimeout(query)) {
+                parsed.setTimeout(DEFAULT_TIMEOUT);
+            }
+            nodes.add(parsed);
         }
         return nodes;
+    }
+
+    private static boolean hasTimeout(String query) {
+        for (String option : query.isEmpty() ? new String[0] : query.substring(1).split("&")) {
+            if (option.toLowerCase(Locale.ROOT).startsWith("timeout=")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The nodes as a URI without credentials or options, for messages. */

@@ -8,6 +8,7 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -100,7 +101,9 @@ public final class RedisEndpoint {
      * {@link ReadingChannels} installed, so that the subscriber's reads can be paused. A
      * {@code redis-cluster://} or {@code rediss-cluster://} URI makes a Redis Cluster client
      * ({@link ClusterUri}), which also reloads the topology every few seconds and whenever
-     * Lettuce sees a redirection or a node it cannot reach.
+     * Lettuce sees a redirection or a node it cannot reach, and gives a node that does not answer
+     * up after {@link ClusterUri#DEFAULT_TIMEOUT} (connecting, and without a {@code timeout}
+     * option, answering).
      */
     public static RedisEndpoint owned(String uri) {
         ClientResources resources = null;
@@ -111,6 +114,7 @@ public final class RedisEndpoint {
                 RedisClusterClient c = RedisClusterClient.create(resources, nodes);
                 c.setOptions(ClusterClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
                         .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
+                        .socketOptions(SocketOptions.builder().connectTimeout(ClusterUri.DEFAULT_TIMEOUT).build())
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                                 .enablePeriodicRefresh(PERIODIC_TOPOLOGY_REFRESH)
                                 .enableAllAdaptiveRefreshTriggers()
@@ -226,6 +230,30 @@ public final class RedisEndpoint {
     /** Cluster: a plain connection to one node, which does not reconnect by itself. */
     public StatefulRedisConnection<byte[], byte[]> connectToNode(RedisClusterNode node) {
         return nodeClient().connect(ByteArrayCodec.INSTANCE, node.getUri());
+    }
+
+    /**
+     * Cluster: a plain connection to one node, which does not reconnect by itself, made within
+     * {@code within}: a node that accepts connections and does not answer (a frozen host, a
+     * master stopped rather than crashed) would otherwise hold the caller for the node's timeout,
+     * the handshake included. A connection that comes too late is closed when it comes.
+     *
+     * @throws RedisConnectionException if none was made in time, or the node refused
+     */
+    public StatefulRedisConnection<byte[], byte[]> connectToNode(RedisClusterNode node, Duration within) {
+        long end = System.nanoTime() + within.toNanos();
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connecting =
+                nodeClient().connectAsync(ByteArrayCodec.INSTANCE, node.getUri()).toCompletableFuture();
+        try {
+            return BoundedWait.get(connecting, end);
+        } catch (TimeoutException e) {
+            connecting.thenAccept(StatefulRedisConnection::close);
+            throw new RedisConnectionException("no connection to " + node.getUri().getHost() + ":" + node.getUri().getPort()
+                    + " within " + within.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RedisException re ? re : new RedisConnectionException(String.valueOf(cause), cause);
+        }
     }
 
     /** Cluster: a plain Pub/Sub connection to one node, named, which does not reconnect by itself. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class ClusterUriTest {
 
     @Test
     void everyNodeGetsTheCredentialsTlsAndOptions() {
-        List<RedisURI> nodes = ClusterUri.parse("rediss-cluster://app:s3cret@a:7000,b:7001?timeout=5s");
+        List<RedisURI> nodes = ClusterUri.parse("rediss-cluster://app:s3cret@a:7000,b:7001?timeout=7s");
         assertThat(nodes).extracting(RedisURI::getHost).containsExactly("a", "b");
         assertThat(nodes).extracting(RedisURI::getPort).containsExactly(7000, 7001);
         for (RedisURI node : nodes) {
@@ -28,9 +29,17 @@ class ClusterUriTest {
             RedisCredentials credentials = node.getCredentialsProvider().resolveCredentials().block();
             assertThat(credentials.getUsername()).isEqualTo("app");
             assertThat(new String(credentials.getPassword())).isEqualTo("s3cret");
-            assertThat(node.getTimeout().getSeconds()).isEqualTo(5);
+            assertThat(node.getTimeout().getSeconds()).isEqualTo(7);
         }
         assertThat(ClusterUri.describe(nodes)).isEqualTo("rediss-cluster://a:7000,b:7001");
+    }
+
+    @Test
+    void withoutATimeoutOptionTheNodesWaitFiveSecondsNotLettucesSixty() {
+        assertThat(ClusterUri.parse("redis-cluster://a:7000,b:7001")).extracting(RedisURI::getTimeout)
+                .containsOnly(Duration.ofSeconds(5));
+        assertThat(ClusterUri.parse("redis-cluster://a:7000?clientName=x&TIMEOUT=90s")).extracting(RedisURI::getTimeout)
+                .containsOnly(Duration.ofSeconds(90));
     }
 
     @Test

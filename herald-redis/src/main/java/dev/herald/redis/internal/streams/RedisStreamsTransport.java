@@ -113,6 +113,14 @@ public final class RedisStreamsTransport implements Transport {
      */
     private static final Duration SILENT_NODE_MARGIN = Duration.ofSeconds(2);
 
+    /**
+     * On a cluster, the longest a synchronous command on the commands connection waits (a
+     * group's creation, a start recorded, acknowledgements confirmed), if the connection's own
+     * timeout is longer: a master that died holds what was sent to it until the failover is
+     * noticed, seconds later, or for good with a client that queues commands while disconnected.
+     */
+    private static final Duration CLUSTER_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+
     private final RedisEndpoint endpoint;
     private final Options options;
     private final ScheduledExecutorService scheduler;
@@ -176,6 +184,9 @@ public final class RedisStreamsTransport implements Transport {
         try {
             RedisConnection c = endpoint.connect();
             commands = c;
+            if (endpoint.isCluster() && c.getTimeout().compareTo(CLUSTER_COMMAND_TIMEOUT) > 0) {
+                c.setTimeout(CLUSTER_COMMAND_TIMEOUT);
+            }
             c.sync().ping();
             RedisConnection events = endpoint.connect();
             events.setAutoFlushCommands(false);
@@ -413,8 +424,8 @@ public final class RedisStreamsTransport implements Transport {
 
         /**
          * Connects to the stream's server; on a cluster, to the master that owns the stream's slot
-         * now, with a bound on how long a command waits (a read, {@code BLOCK} included), so that
-         * a node that went silent does not hold the reader.
+         * now, with a bound on connecting and on how long a command waits (a read, {@code BLOCK}
+         * included), so that a node that went silent does not hold the reader.
          */
         private RedisConnection connect() {
             RedisURI node = null;
@@ -422,8 +433,9 @@ public final class RedisStreamsTransport implements Transport {
             if (endpoint.isCluster()) {
                 RedisClusterNode master = endpoint.masterOf(streamKey);
                 node = master.getUri();
-                c = RedisConnection.of(endpoint.connectToNode(master));
-                c.setTimeout(options.block().plus(SILENT_NODE_MARGIN));
+                Duration bound = options.block().plus(SILENT_NODE_MARGIN);
+                c = RedisConnection.of(endpoint.connectToNode(master, bound));
+                c.setTimeout(bound);
             } else {
                 c = RedisConnection.of(endpoint.connectFor(streamKey));
             }
@@ -458,10 +470,11 @@ public final class RedisStreamsTransport implements Transport {
             long backoff = 10;
             while (running) {
                 try {
-                    if (connection == null || !connection.isOpen()) {
-                        if (connection != null) {
-                            connection.close();
-                        }
+                    if (connection != null && !connection.isOpen()) { // closed, or (one server) reconnecting
+                        connection.closeAsync();
+                        connection = null;
+                    }
+                    if (connection == null) {
                         connection = connect();
                     }
                     RedisClusterCommands<byte[], byte[]> redis = connection.sync();
@@ -527,7 +540,7 @@ public final class RedisStreamsTransport implements Transport {
          */
         private @Nullable RedisConnection leaveNode(@Nullable RedisConnection connection) {
             endpoint.topologyMayHaveChanged();
-            if (connection != null) {
+            if (connection != null && connection.isOpen()) {
                 connection.closeAsync();
             }
             return null;

@@ -5,10 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.internal.bus.BusThreads;
 import dev.herald.redis.internal.RedisEndpoint;
+import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +61,63 @@ class StreamsReaderStopIT {
                 await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                         .until(() -> deliveredAfterClose.get() == 0
                                 && raw.xpending(STREAM, "ledger:book").getCount() == 0);
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                endpoint.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void onAClusterClosingEndsTheReadsBlockedOnEveryMasterNotOnlyOnTheNodeAKeylessCommandReaches() throws Exception {
+        List<String> types = List.of("it.job", "it.task", "it.order"); // their streams are on the three masters
+        try (RedisCluster cluster = RedisCluster.builder().masters(3).start()) {
+            RedisClusterClient client = RedisClusterClient.create(cluster.uris().stream().map(RedisURI::create).toList());
+            RedisEndpoint endpoint = RedisEndpoint.owned("redis-cluster://"
+                    + String.join(",", cluster.uris().stream().map(u -> u.substring("redis://".length())).toList()));
+            try {
+                RedisAdvancedClusterCommands<String, String> raw = client.connect().sync();
+                Set<RedisServer> masters = new HashSet<>();
+                for (String type : types) {
+                    masters.add(cluster.masterOf("herald:stream:" + type));
+                }
+                assertThat(masters).hasSize(3);
+                RedisStreamsTransport transport = new RedisStreamsTransport(endpoint, new RedisStreamsTransport.Options(
+                        "herald", "ledger", "ledger-0", Duration.ofSeconds(5), 10_000, 100,
+                        Duration.ofSeconds(2), Duration.ofSeconds(30), 5, "$", BusThreads.daemonPlatform()));
+                transport.start();
+                AtomicBoolean closed = new AtomicBoolean();
+                AtomicInteger deliveredAfterClose = new AtomicInteger();
+                for (String type : types) {
+                    transport.subscribe(type, "book", delivery -> {
+                        if (closed.get()) {
+                            deliveredAfterClose.incrementAndGet();
+                        }
+                    });
+                }
+                for (RedisServer master : masters) {
+                    RedisClient plain = RedisClient.create(master.uri());
+                    try {
+                        RedisCommands<String, String> node = plain.connect().sync();
+                        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                                .until(() -> node.clientList().contains("cmd=xreadgroup"));
+                    } finally {
+                        plain.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                    }
+                }
+
+                long start = System.nanoTime();
+                transport.close(Duration.ofMillis(300));
+                closed.set(true);
+                long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+                assertThat(took).as("close(300 ms) took %d ms", took).isLessThan(1300);
+                for (String type : types) {
+                    raw.xadd("herald:stream:" + type, "event", EVENT.replace("it.job", type)); // what a reader still blocked would read
+                }
+                await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> deliveredAfterClose.get() == 0 && types.stream()
+                                .allMatch(type -> raw.xpending("herald:stream:" + type, "ledger:book").getCount() == 0));
             } finally {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
                 endpoint.shutdown();
