@@ -311,6 +311,8 @@ public final class RedisEventBus implements EventBus {
         private int deliveryLimit = DEFAULT_DELIVERY_LIMIT;
         private int readBatch = 100;
         private String startFrom = "$";
+        private int publishReplicas;
+        private Duration publishReplicasTimeout = Duration.ZERO;
         /** The mode-specific options set, each with the mode it applies to: {@link #build()} refuses the others. */
         private final Map<String, Mode> modeOptions = new LinkedHashMap<>();
 
@@ -499,6 +501,45 @@ public final class RedisEventBus implements EventBus {
             return this;
         }
 
+        /**
+         * Streams mode: a publish completes only once at least {@code replicas} replicas of the
+         * master that took it acknowledged it ({@code WAIT}, after each publish batch: one per
+         * master at a time, covering every publish that master answered meanwhile); otherwise it
+         * fails with a {@link RedisPublishException} naming how many replicas acknowledged, how
+         * many were asked for, and the master. Off by default.
+         *
+         * <p>The trade-off: Redis replicates asynchronously, so an entry a master acknowledged
+         * and then lost by dying before replicating it is gone, even though its publish
+         * completed; the replica promoted in its place never had it. Waiting for replicas makes
+         * that unlikely, not impossible ({@code WAIT} is not a consensus: a replica that
+         * acknowledged may itself be lost, or not be the one promoted), at the cost of a round trip
+         * from the master to its replicas per batch, and of failed publishes while a master has
+         * fewer replicas than asked for (after a failover, until a replica is attached again);
+         * herald-bench measures that cost (docs/BENCHMARKS.md). Works on one server with
+         * replicas (Sentinel, say) as on a Redis Cluster, where it waits on each master for its
+         * own replicas.
+         *
+         * @param replicas how many replicas must acknowledge each publish, at least 1
+         * @param timeout how long a publish waits for them, at least 1 ms (in whole milliseconds,
+         *     as {@code WAIT} takes it)
+         * @return this builder
+         */
+        public Builder publishReplicas(int replicas, Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (replicas < 1) {
+                throw new IllegalArgumentException("publishReplicas replicas must be >= 1 but was " + replicas
+                        + " (to publish without waiting for replicas, leave publishReplicas unset)");
+            }
+            if (timeout.toMillis() < 1) {
+                throw new IllegalArgumentException("publishReplicas timeout must be at least 1 ms but was " + timeout
+                        + " (WAIT takes whole milliseconds, and 0 would wait forever)");
+            }
+            this.publishReplicas = replicas;
+            this.publishReplicasTimeout = timeout;
+            modeOptions.put("publishReplicas", Mode.STREAMS);
+            return this;
+        }
+
         /** Refuses an option of the other mode, which would be silently ignored. */
         private void requireOptionsOfMode() {
             modeOptions.forEach((option, appliesTo) -> {
@@ -524,7 +565,8 @@ public final class RedisEventBus implements EventBus {
             if (mode == Mode.STREAMS) {
                 return new RedisStreamsTransport(endpoint, new RedisStreamsTransport.Options(prefix, settings.source(),
                         settings.instanceId(), settings.publishTimeout(), streamRetention, readBatch,
-                        Duration.ofMillis(200), visibilityTimeout, deliveryLimit, startFrom, settings.threadFactory()));
+                        Duration.ofMillis(200), visibilityTimeout, deliveryLimit, startFrom, publishReplicas,
+                        publishReplicasTimeout, settings.threadFactory()));
             }
             RedisPubSubTransport.Options options = new RedisPubSubTransport.Options(prefix, settings.source(),
                     settings.instanceId(), settings.clock(), settings.publishTimeout(), heartbeatInterval, heartbeatTimeout,
@@ -538,7 +580,7 @@ public final class RedisEventBus implements EventBus {
          * @return the bus, not started
          * @throws IllegalStateException if an option of the other mode was set (the Streams
          *     options {@code streamRetention}, {@code visibilityTimeout}, {@code deliveryLimit},
-         *     {@code readBatch} and {@code startFrom} on a Pub/Sub bus; {@code heartbeat} or
+         *     {@code readBatch}, {@code startFrom} and {@code publishReplicas} on a Pub/Sub bus; {@code heartbeat} or
          *     {@code subscriberBuffer} on a Streams bus), naming it; or if the Lettuce (below 6.6) or Jackson (below 2.15) on the
          *     class path is older than Herald supports, naming the version found
          * @throws IllegalArgumentException for a Pub/Sub bus on a Redis Cluster whose instance id has

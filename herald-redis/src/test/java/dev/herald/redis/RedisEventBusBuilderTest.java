@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,7 +32,8 @@ class RedisEventBusBuilderTest {
                 option("visibilityTimeout", b -> b.visibilityTimeout(RedisEventBus.Builder.DEFAULT_VISIBILITY_TIMEOUT)),
                 option("deliveryLimit", b -> b.deliveryLimit(RedisEventBus.Builder.DEFAULT_DELIVERY_LIMIT)),
                 option("readBatch", b -> b.readBatch(100)),
-                option("startFrom", b -> b.startFrom(Instant.EPOCH)));
+                option("startFrom", b -> b.startFrom(Instant.EPOCH)),
+                option("publishReplicas", b -> b.publishReplicas(1, Duration.ofSeconds(1))));
     }
 
     static Stream<Arguments> pubSubOnly() {
@@ -77,5 +79,19 @@ class RedisEventBusBuilderTest {
                     .hasMessageContaining("this bus is Mode.STREAMS")
                     .hasMessageContaining("mode(Mode.PUBSUB)");
         }
+    }
+
+    @Test
+    void publishReplicasRefusesFewerThanOneReplicaOrATimeoutUnderOneMillisecondNamingTheValue() {
+        Builder builder = RedisEventBus.builder(client).mode(Mode.STREAMS);
+
+        assertThatThrownBy(() -> builder.publishReplicas(0, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replicas must be >= 1 but was 0");
+        assertThatThrownBy(() -> builder.publishReplicas(1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("timeout must be at least 1 ms but was PT0S");
+        assertThatThrownBy(() -> builder.publishReplicas(1, Duration.ofNanos(500_000)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1 ms");
+        assertThatThrownBy(() -> builder.publishReplicas(1, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-1S");
     }
 }

@@ -100,11 +100,14 @@ public final class RedisStreamsTransport implements Transport {
      * @param visibilityTimeout idle time after which another consumer's pending entry is claimed
      * @param deliveryLimit handler starts after which an unfinished entry is dead-lettered
      * @param startFrom where a new group starts: {@code $} (new events only), {@code 0}, or an entry id
+     * @param publishReplicas how many replicas must acknowledge a publish before it completes
+     *     ({@link ReplicaWait}); 0 for none
+     * @param replicaTimeout how long a publish waits for them; ignored without {@code publishReplicas}
      * @param threadFactory where the reader and timer threads come from, the bus's
      */
     public record Options(String prefix, String source, String instanceId, Duration publishTimeout, long retention,
             int batch, Duration block, Duration visibilityTimeout, int deliveryLimit, String startFrom,
-            ThreadFactory threadFactory) {
+            int publishReplicas, Duration replicaTimeout, ThreadFactory threadFactory) {
     }
 
     /**
@@ -140,6 +143,8 @@ public final class RedisStreamsTransport implements Transport {
     private final LongAdder readErrors = new LongAdder();
     private final XAddArgs addArgs;
     private final KeysByType streams;
+    /** Null unless publishes wait for replicas. */
+    private final @Nullable ReplicaWait replicaWait;
     private volatile @Nullable String lastError;
     /** When the outstanding {@link #probe()} was sent; 0 while none is. */
     private volatile long probeSentNanos;
@@ -163,6 +168,8 @@ public final class RedisStreamsTransport implements Transport {
         this.starts = new StartRecorder(endpoint.describe());
         this.recheckAfterNanos = options.visibilityTimeout().toNanos() / 2;
         this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
+        this.replicaWait = options.publishReplicas() > 0 ? new ReplicaWait(options.publishReplicas(), options.replicaTimeout(),
+                options.publishTimeout(), endpoint, () -> publishing) : null;
     }
 
     @Override
@@ -215,7 +222,9 @@ public final class RedisStreamsTransport implements Transport {
     @Override
     public CompletableFuture<Void> publish(String eventType, byte[] message) {
         KeysByType.Key stream = streams.of(eventType);
-        return sender.send(stream.name(), redis -> redis.xadd(stream.bytes(), addArgs, FIELD_BYTES, message));
+        CompletableFuture<Void> accepted = sender.send(stream.name(), redis -> redis.xadd(stream.bytes(), addArgs, FIELD_BYTES, message));
+        ReplicaWait replicas = replicaWait;
+        return replicas == null ? accepted : accepted.thenCompose(added -> replicas.confirm(stream));
     }
 
     @Override

@@ -37,7 +37,7 @@ class StreamsReaderStopIT {
                 RedisCommands<String, String> raw = client.connect().sync();
                 RedisStreamsTransport transport = new RedisStreamsTransport(endpoint, new RedisStreamsTransport.Options(
                         "herald", "ledger", "ledger-0", Duration.ofSeconds(5), 10_000, 100,
-                        Duration.ofSeconds(2), Duration.ofSeconds(30), 5, "$", BusThreads.daemonPlatform())); // reads block 2 s
+                        Duration.ofSeconds(2), Duration.ofSeconds(30), 5, "$", 0, Duration.ZERO, BusThreads.daemonPlatform())); // reads block 2 s
                 transport.start();
                 AtomicBoolean closed = new AtomicBoolean();
                 AtomicInteger deliveredAfterClose = new AtomicInteger();
@@ -84,7 +84,7 @@ class StreamsReaderStopIT {
                 assertThat(masters).hasSize(3);
                 RedisStreamsTransport transport = new RedisStreamsTransport(endpoint, new RedisStreamsTransport.Options(
                         "herald", "ledger", "ledger-0", Duration.ofSeconds(5), 10_000, 100,
-                        Duration.ofSeconds(2), Duration.ofSeconds(30), 5, "$", BusThreads.daemonPlatform()));
+                        Duration.ofSeconds(2), Duration.ofSeconds(30), 5, "$", 0, Duration.ZERO, BusThreads.daemonPlatform()));
                 transport.start();
                 AtomicBoolean closed = new AtomicBoolean();
                 AtomicInteger deliveredAfterClose = new AtomicInteger();
