@@ -3,7 +3,11 @@ package dev.herald.redis;
 import dev.herald.EventHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,17 +25,21 @@ import java.util.Objects;
  * <p>Each completed id is remembered in Redis ({@code herald:dedup:<scope>:<event id>}, written
  * with {@code SET NX} and the TTL) after the handler returned. Two deliveries of one event running
  * at the same moment can still both run; the usual at-least-once cause, a redelivery after a
- * crash, cannot. Thread-safe; {@link #close()} closes its connection.
+ * crash, cannot. On a Redis Cluster each id's key is one key in its own slot, written on the master
+ * that owns it. Thread-safe; {@link #close()} closes its connection.
  */
 public final class Deduplication implements AutoCloseable {
 
-    private final StatefulRedisConnection<String, String> connection;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterCommands<String, String> redis;
     private final String keyPrefix;
     private final SetArgs setArgs;
 
-    private Deduplication(StatefulRedisConnection<String, String> connection, String keyPrefix, Duration ttl) {
+    private Deduplication(StatefulConnection<String, String> connection, RedisClusterCommands<String, String> redis,
+            String scope, Duration ttl) {
         this.connection = connection;
-        this.keyPrefix = keyPrefix;
+        this.redis = redis;
+        this.keyPrefix = "herald:dedup:" + scope + ":";
         this.setArgs = SetArgs.Builder.nx().px(ttl.toMillis());
     }
 
@@ -45,6 +53,28 @@ public final class Deduplication implements AutoCloseable {
      */
     public static Deduplication create(RedisClient client, String scope, Duration ttl) {
         Objects.requireNonNull(client, "client");
+        check(scope, ttl);
+        StatefulRedisConnection<String, String> connection = client.connect();
+        return new Deduplication(connection, connection.sync(), scope, ttl);
+    }
+
+    /**
+     * Creates a deduplication scope on a Redis Cluster: each completed id is remembered on the
+     * master of its key's slot.
+     *
+     * @param cluster the Redis Cluster client (the caller keeps owning it)
+     * @param scope names the handler, e.g. its handler name; 1 to 200 characters without white space
+     * @param ttl how long a completed id is remembered; at least 1 ms
+     * @return the deduplication, with its own connection
+     */
+    public static Deduplication create(RedisClusterClient cluster, String scope, Duration ttl) {
+        Objects.requireNonNull(cluster, "cluster");
+        check(scope, ttl);
+        StatefulRedisClusterConnection<String, String> connection = cluster.connect();
+        return new Deduplication(connection, connection.sync(), scope, ttl);
+    }
+
+    private static void check(String scope, Duration ttl) {
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(ttl, "ttl");
         if (scope.isEmpty() || scope.length() > 200 || scope.chars().anyMatch(Character::isWhitespace)) {
@@ -53,7 +83,6 @@ public final class Deduplication implements AutoCloseable {
         if (ttl.toMillis() < 1) {
             throw new IllegalArgumentException("ttl must be at least 1 ms but was " + ttl);
         }
-        return new Deduplication(client.connect(), "herald:dedup:" + scope + ":", ttl);
     }
 
     /**
@@ -67,11 +96,11 @@ public final class Deduplication implements AutoCloseable {
         Objects.requireNonNull(handler, "handler");
         return envelope -> {
             String key = keyPrefix + envelope.id();
-            if (connection.sync().exists(key) > 0) {
+            if (redis.exists(key) > 0) {
                 return; // completed before: this is a redelivery
             }
             handler.handle(envelope);
-            connection.sync().set(key, "1", setArgs);
+            redis.set(key, "1", setArgs);
         };
     }
 

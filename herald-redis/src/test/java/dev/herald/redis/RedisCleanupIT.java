@@ -3,11 +3,19 @@ package dev.herald.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RedisCleanupIT {
@@ -43,5 +51,37 @@ class RedisCleanupIT {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'*'");
         assertThatThrownBy(() -> RedisCleanup.deleteAll("redis://127.0.0.1:1", ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("such as 'herald'");
+    }
+
+    @Test
+    void onAClusterDeletesEveryKeyUnderThePrefixOnEveryMasterAndNothingElse() {
+        try (RedisCluster cluster = RedisCluster.builder().masters(3).start()) {
+            RedisClusterClient client = RedisClusterClient.create(cluster.uris().stream().map(RedisURI::create).toList());
+            try (StatefulRedisClusterConnection<String, String> c = client.connect()) {
+                RedisAdvancedClusterCommands<String, String> redis = c.sync();
+                Set<RedisServer> holders = new HashSet<>();
+                for (int i = 0; i < 2500; i++) { // more than one SCAN page, on every master
+                    redis.set("run1:key" + i, "x");
+                    holders.add(cluster.masterOf("run1:key" + i));
+                }
+                redis.xadd(RedisKeys.stream("run1", "order.placed"), Map.of(RedisKeys.STREAM_FIELD, "{}"));
+                redis.xadd(RedisKeys.deadLetters("run1"), Map.of("reason", "SHUTDOWN"));
+                redis.set("run10:key", "another prefix that starts alike");
+                redis.set("run1", "the bare prefix is not under it");
+                redis.set("herald:key", "another deployment");
+                assertThat(holders).as("masters holding keys of the prefix").hasSize(3);
+
+                assertThat(RedisCleanup.deleteAll(client, "run1")).isEqualTo(2502);
+
+                assertThat(redis.keys("*")).containsExactlyInAnyOrder("run10:key", "run1", "herald:key");
+                redis.set("run1:again", "x");
+                String uri = "redis-cluster://" + String.join(",", cluster.uris().stream()
+                        .map(u -> u.substring("redis://".length())).toList());
+                assertThat(RedisCleanup.deleteAll(uri, "run1")).as("from a redis-cluster:// URI").isEqualTo(1);
+                assertThat(RedisCleanup.deleteAll(client, "run1")).isZero();
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        }
     }
 }
