@@ -101,13 +101,39 @@ import java.util.concurrent.CompletableFuture;
  * follow it to the new one within the publish timeout. On a cluster the instance id must have
  * no '{' or '}'.
  *
+ * <p>In {@link Mode#STREAMS}, each type's stream {@code <prefix>:stream:<type>} and the dead
+ * letters {@code <prefix>:dlq} are single keys, each in its own hash slot, so the types spread
+ * over the masters; no command Herald sends spans two keys, so none needs a hash tag. Publishes
+ * and acknowledgements go to each stream's master; each reader reads on a connection of its own
+ * to its stream's master.
+ * <ul>
+ * <li>Failover: when a master dies, the cluster promotes one of its replicas; each reader of its
+ * streams sees its connection close (or its read unanswered past its block time plus 2 s, for a
+ * master that froze), asks for the topology again and resumes on the promoted replica by itself.
+ * Nothing that had been replicated is lost: entries read and not acknowledged are delivered again
+ * (at least once), entries whose read was lost on the way are claimed back after the visibility
+ * timeout. Replication is asynchronous, so an entry acknowledged by the master that died before
+ * it replicated it is lost, though its publish completed; {@link Builder#publishReplicas} makes
+ * that unlikely. Publishes sent to the dying master fail at the publish timeout (their futures
+ * fail: counted, never silent); later ones go to the promoted replica.
+ * <li>Resharding: when a stream's slot moves to another master, its stream moves with its groups
+ * and pending entries; its reader is told ({@code MOVED}, {@code ASK}) and follows it, and
+ * publishes follow Lettuce's redirections.
+ * </ul>
+ *
+ * <p>With a {@code RedisClusterClient} of your own, enable its topology refresh
+ * ({@code ClusterClientOptions.topologyRefreshOptions}, periodic and adaptive) and keep the nodes'
+ * timeout short ({@code RedisURI.setTimeout}): Lettuce's topology refresh waits that long for a
+ * node that accepts connections but does not answer. A bus built from a {@code redis-cluster://}
+ * URI does both itself (5 s unless the URI sets {@code timeout}).
+ *
  * <h2>Connections</h2>
  * Anything Lettuce's {@code RedisURI} takes: {@code redis://user:password@host:port/db},
  * {@code rediss://} for TLS (for a private CA, build the {@code RedisClient} with
  * {@code ClientOptions.sslOptions(...)} and pass it to {@link #builder(RedisClient)}), Sentinel
  * ({@code redis-sentinel://host:26379[,host:26379...]#master}: the buses follow a failover to the
  * promoted replica), and Redis Cluster ({@link #builder(RedisClusterClient)}, or
- * {@code redis-cluster://host:port[,host:port...]}, {@code rediss-cluster://} for TLS: see below).
+ * {@code redis-cluster://host:port[,host:port...]}, {@code rediss-cluster://} for TLS: see "Redis Cluster" above).
  * A client passed in stays the caller's: the bus closes its own connections, never the client.
  * A bus built from a URI string owns its client and shuts it down with the bus.
  *

@@ -75,6 +75,13 @@ import reactor.core.Disposable;
  * subscribed again). A group that vanished with Redis's data is re-created from the start of what
  * the stream holds. Closing (or stopping a reader) ends its blocked read at once, so nothing is
  * read after a shutdown's report.
+ *
+ * <p>On a Redis Cluster every command takes one key (the stream), so Lettuce routes it to the
+ * stream's master; a reader's connection goes to that master itself, and after a failover, a slot
+ * migration or a master gone silent the reader finds the slot's master again by itself
+ * ({@code Reader#leaveNode}). What must reach one node without a key goes on that node's connection
+ * ({@link RedisConnection#nodeConnection}): {@code CLIENT UNBLOCK} of a reader, {@code WAIT} after
+ * publishes ({@link ReplicaWait}).
  */
 public final class RedisStreamsTransport implements Transport {
 
