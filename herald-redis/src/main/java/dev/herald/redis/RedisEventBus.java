@@ -114,8 +114,9 @@ import java.util.concurrent.CompletableFuture;
  * (at least once), entries whose read was lost on the way are claimed back after the visibility
  * timeout. Replication is asynchronous, so an entry acknowledged by the master that died before
  * it replicated it is lost, though its publish completed; {@link Builder#publishReplicas} makes
- * that unlikely. Publishes sent to the dying master fail at the publish timeout (their futures
- * fail: counted, never silent); later ones go to the promoted replica.
+ * that unlikely. Publishes held for the dying master are sent again to the promoted replica once
+ * the client knows it, within the publish timeout (else their futures fail: counted, never
+ * silent); one the dying master had carried out may then be in the stream twice.
  * <li>Resharding: when a stream's slot moves to another master, its stream moves with its groups
  * and pending entries; its reader is told ({@code MOVED}, {@code ASK}) and follows it, and
  * publishes follow Lettuce's redirections.

@@ -229,7 +229,9 @@ public final class RedisStreamsTransport implements Transport {
     @Override
     public CompletableFuture<Void> publish(String eventType, byte[] message) {
         KeysByType.Key stream = streams.of(eventType);
-        CompletableFuture<Void> accepted = sender.send(stream.name(), redis -> redis.xadd(stream.bytes(), addArgs, FIELD_BYTES, message));
+        // with its key: on a cluster, a publish held for a master that died follows the slot to its successor
+        CompletableFuture<Void> accepted = sender.send(stream.name(), stream.bytes(),
+                redis -> redis.xadd(stream.bytes(), addArgs, FIELD_BYTES, message));
         ReplicaWait replicas = replicaWait;
         return replicas == null ? accepted : accepted.thenCompose(added -> replicas.confirm(stream));
     }
