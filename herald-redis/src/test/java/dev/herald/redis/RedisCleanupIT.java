@@ -75,9 +75,8 @@ class RedisCleanupIT {
 
                 assertThat(redis.keys("*")).containsExactlyInAnyOrder("run10:key", "run1", "herald:key");
                 redis.set("run1:again", "x");
-                String uri = "redis-cluster://" + String.join(",", cluster.uris().stream()
-                        .map(u -> u.substring("redis://".length())).toList());
-                assertThat(RedisCleanup.deleteAll(uri, "run1")).as("from a redis-cluster:// URI").isEqualTo(1);
+                assertThat(RedisCleanup.deleteAll(RedisClusterConformanceBase.clusterUri(cluster), "run1"))
+                        .as("from a redis-cluster:// URI").isEqualTo(1);
                 assertThat(RedisCleanup.deleteAll(client, "run1")).isZero();
             } finally {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
