@@ -277,6 +277,11 @@ public final class RedisEndpoint {
         return owner;
     }
 
+    /** Cluster: a node by its id, as the client last saw the topology; null if it is not there. */
+    public @Nullable RedisClusterNode node(String nodeId) {
+        return requireCluster().getPartitions().getPartitionByNodeId(nodeId);
+    }
+
     /** Cluster: the masters, as the client last saw the topology. */
     public List<RedisClusterNode> masters() {
         List<RedisClusterNode> masters = new ArrayList<>();

@@ -2,9 +2,14 @@ package dev.herald.redis.internal;
 
 import dev.herald.redis.RedisPublishException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,15 +30,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>On a Redis Cluster, Lettuce keeps a command for a master that failed until that master
  * comes back, which it may never do: a command sent with its key ({@link #send(String, byte[], Function)})
- * is cancelled and sent again once the topology names another master for the key's slot, and
- * one that waits long asks for a topology refresh.
+ * whose master is gone (no longer in the topology, flagged {@code FAIL}, or its connection not
+ * open) is cancelled and sent again to the key's master then, and such a command asks for a
+ * topology refresh. A slot that moves between healthy masters is Lettuce's to follow
+ * ({@code MOVED}, {@code ASK}): a command the old master carried out, or that Lettuce
+ * redirected, is never sent twice.
  */
 public final class ReliableSender {
 
     private static final long SWEEP_MILLIS = 20;
     private static final int FULL_SWEEP_EVERY = 5;
-    /** A command on a cluster unanswered for this long asks for a topology refresh. */
-    private static final long REFRESH_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final RedisEndpoint endpoint;
     private final Duration timeout;
@@ -88,7 +94,7 @@ public final class ReliableSender {
             return;
         }
         RedisFuture<?> sent;
-        String master = key != null ? masterOf(key) : null; // as Lettuce routes it now
+        RedisClusterNode master = key != null ? masterOf(key) : null; // as Lettuce routes it now
         try {
             sent = command.apply(c.async());
         } catch (RuntimeException e) {
@@ -99,7 +105,7 @@ public final class ReliableSender {
         if (flusher != null) {
             flusher.sent();
         }
-        pending.add(new Pending(sent, deadline, key, master, System.nanoTime(), () -> {
+        pending.add(new Pending(sent, deadline, key, master, () -> {
             result.completeExceptionally(new RedisPublishException("publish to " + target + " on " + endpoint.describe()
                     + " was not accepted within the publish timeout of " + timeout + " (is Redis reachable?)"
                     + (previous != null ? "; last error: " + RedisEndpoint.rootMessage(previous) : ""),
@@ -145,6 +151,7 @@ public final class ReliableSender {
             flusher.sweep(); // commands buffered while Lettuce reconnected wait for a flush
         }
         long now = System.nanoTime();
+        RedisConnection c = connection.get();
         if (++sweeps % FULL_SWEEP_EVERY != 0) {
             Pending p;
             while ((p = pending.peek()) != null) {
@@ -159,6 +166,7 @@ public final class ReliableSender {
             }
             return;
         }
+        Map<String, Boolean> gone = new HashMap<>(); // by node id, for this pass
         for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
             Pending p = it.next();
             if (p.command().isDone()) {
@@ -166,32 +174,58 @@ public final class ReliableSender {
             } else if (now - p.deadline() >= 0) {
                 it.remove();
                 p.onTimeout().run();
-            } else if (p.key() != null && p.master() != null) {
-                String master = masterOf(p.key());
-                if (master != null && !master.equals(p.master())) {
-                    it.remove();
-                    p.command().cancel(false); // not sent while Lettuce holds it for the failed master: tried again
-                } else if (now - p.sentNanos() > REFRESH_AFTER_NANOS) {
-                    endpoint.topologyMayHaveChanged();
-                }
+            } else if (c != null && masterGone(p.master(), c, gone)) {
+                it.remove();
+                // sent again; one the dying master carried out before it went is then there twice
+                p.command().cancel(false);
             }
+        }
+        if (gone.containsValue(true)) {
+            endpoint.topologyMayHaveChanged();
         }
     }
 
-    /** The node id of the key's master as the client last loaded the topology; null if none is known. */
-    private @Nullable String masterOf(byte[] key) {
+    /** Whether the master a command was sent to is gone; known answers kept in {@code gone} by node id. */
+    private boolean masterGone(@Nullable RedisClusterNode master, RedisConnection c, Map<String, Boolean> gone) {
+        return master != null && gone.computeIfAbsent(master.getNodeId(), id -> isGone(master, c));
+    }
+
+    /** The key's master as the client last loaded the topology; null if none is known. */
+    private @Nullable RedisClusterNode masterOf(byte[] key) {
         try {
-            return endpoint.masterOf(key).getNodeId();
+            return endpoint.masterOf(key);
         } catch (RuntimeException e) {
             return null;
         }
     }
 
     /**
-     * @param key on a cluster, the command's key, else null
-     * @param master the node id of the key's master when it was sent
+     * Whether a master that a command was sent to is gone: absent from the topology, flagged
+     * {@code FAIL}, or the connection Lettuce routes its commands on is not open (closed, or
+     * reconnecting to a node that may never come back). A master that is there and connected
+     * answers, {@code MOVED} or {@code ASK} included, which Lettuce follows by itself.
      */
-    private record Pending(RedisFuture<?> command, long deadline, byte @Nullable [] key, @Nullable String master, long sentNanos,
+    private boolean isGone(RedisClusterNode master, RedisConnection c) {
+        RedisClusterNode now = endpoint.node(master.getNodeId());
+        if (now == null || now.is(RedisClusterNode.NodeFlag.FAIL)) {
+            return true;
+        }
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> routing = c.nodeConnection(master.getUri());
+        if (!routing.isDone()) {
+            return false; // being connected: Lettuce writes the command once it is
+        }
+        try {
+            return !routing.join().isOpen();
+        } catch (CompletionException | CancellationException e) {
+            return true;
+        }
+    }
+
+    /**
+     * @param key on a cluster, the command's key, else null
+     * @param master on a cluster, the key's master when it was sent, if known
+     */
+    private record Pending(RedisFuture<?> command, long deadline, byte @Nullable [] key, @Nullable RedisClusterNode master,
             Runnable onTimeout) {
     }
 
