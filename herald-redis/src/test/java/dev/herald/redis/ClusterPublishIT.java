@@ -1,6 +1,7 @@
 package dev.herald.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.DomainEvent;
@@ -10,8 +11,10 @@ import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import java.time.Duration;
@@ -119,6 +122,45 @@ class ClusterPublishIT {
         assertThat(subscriber.stats().handled()).as("events handled = distinct events handled: none delivered twice")
                 .isEqualTo(handled.size());
         assertThat(publishing.failed.get()).as("publishes that failed").isZero();
+    }
+
+    /**
+     * A publish redirected by Lettuce ({@code MOVED}) to the slot's new master, on a client that
+     * has not reloaded the topology: {@code WAIT} at the former master (whose replica is fine)
+     * would report it replicated; it is the new master's replicas that count, and there is none.
+     */
+    @Test
+    void publishReplicasWaitsAtTheMasterThatTookARedirectedPublish() throws Exception {
+        RedisCluster cluster = RedisCluster.builder().masters(3).replicasPerMaster(1).start();
+        resources.add(cluster);
+        RedisServer from = cluster.masterOf(JOBS_STREAM);
+        RedisServer to = another(cluster, from);
+        // the client's defaults: no topology refresh of its own
+        RedisClusterClient client = RedisClusterClient.create(cluster.uris().stream().map(RedisURI::create).toList());
+        resources.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+        EventBus publisher = started(RedisEventBus.builder(client).mode(RedisEventBus.Mode.STREAMS).source("shop")
+                .publishReplicas(1, Duration.ofMillis(500)));
+        publisher.publish(new Job(0)).get(30, TimeUnit.SECONDS);
+
+        cluster.moveSlot(cluster.slotOf(JOBS_STREAM), to);
+        replicaOf(cluster, to).stop();
+
+        assertThatThrownBy(() -> publisher.publish(new Job(1)).get(30, TimeUnit.SECONDS))
+                .as("a publish whose new master has no replica left").hasCauseInstanceOf(RedisPublishException.class)
+                .hasMessageContaining("only 0 of the 1 replica(s)").hasMessageContaining(":" + to.port());
+    }
+
+    private static RedisServer replicaOf(RedisCluster cluster, RedisServer master) {
+        RedisClient plain = RedisClient.create(master.uri());
+        String role;
+        try (StatefulRedisConnection<String, String> c = plain.connect()) {
+            role = c.sync().info("replication");
+        } finally {
+            plain.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        Matcher port = Pattern.compile("slave0:ip=[^,]*,port=(\\d+)").matcher(role);
+        assertThat(port.find()).as("a replica of %s: %s", master, role).isTrue();
+        return cluster.replicas().stream().filter(r -> r.port() == Integer.parseInt(port.group(1))).findFirst().orElseThrow();
     }
 
     /**

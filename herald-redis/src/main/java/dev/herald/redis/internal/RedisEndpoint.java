@@ -36,6 +36,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -74,6 +75,8 @@ public final class RedisEndpoint {
     /** The connection listeners added, for the node client when it is made. Guarded by {@link #nodeClientLock}. */
     private final List<RedisConnectionStateListener> listeners = new ArrayList<>();
     private final AtomicLong lastRefreshNanos = new AtomicLong(System.nanoTime() - REFRESH_AT_MOST_EVERY_NANOS);
+    /** The reload {@link #refreshTopology()} started last. */
+    private final AtomicReference<@Nullable CompletableFuture<Void>> refreshing = new AtomicReference<>();
 
     private RedisEndpoint(@Nullable RedisClient client, @Nullable RedisClusterClient cluster,
             @Nullable ClientResources ownedResources, @Nullable RedisURI uri, @Nullable String uriText, List<RedisURI> seeds) {
@@ -305,6 +308,31 @@ public final class RedisEndpoint {
         if (c != null && !shutDown && now - last >= REFRESH_AT_MOST_EVERY_NANOS && lastRefreshNanos.compareAndSet(last, now)) {
             c.refreshPartitionsAsync().exceptionally(e -> null);
         }
+    }
+
+    /**
+     * Cluster: reloads the topology now, sharing a reload in progress; completes when it is
+     * loaded, or fails with why not. For callers that must see the topology after something they
+     * saw happen, which the rate-limited {@link #topologyMayHaveChanged()} does not promise.
+     */
+    public CompletableFuture<Void> refreshTopology() {
+        CompletableFuture<Void> running = refreshing.get();
+        if (running != null && !running.isDone()) {
+            return running;
+        }
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        if (!refreshing.compareAndSet(running, mine)) {
+            return refreshTopology();
+        }
+        lastRefreshNanos.set(System.nanoTime());
+        requireCluster().refreshPartitionsAsync().whenComplete((loaded, failure) -> {
+            if (failure != null) {
+                mine.completeExceptionally(failure);
+            } else {
+                mine.complete(null);
+            }
+        });
+        return mine;
     }
 
     private RedisClusterClient requireCluster() {

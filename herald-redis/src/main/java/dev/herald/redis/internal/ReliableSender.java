@@ -70,7 +70,7 @@ public final class ReliableSender {
 
     public CompletableFuture<Void> send(String target, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<?>> command) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        attempt(target, null, command, result, System.nanoTime() + timeout.toNanos(), 1, null);
+        attempt(target, null, command, result, System.nanoTime() + timeout.toNanos(), 1, null, null);
         return result;
     }
 
@@ -79,13 +79,48 @@ public final class ReliableSender {
      * it waits (see above).
      */
     public CompletableFuture<Void> send(String target, byte[] key, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<?>> command) {
+        return send(target, key, command, null);
+    }
+
+    /**
+     * Sends a command on one key, as {@link #send(String, byte[], Function)}, noting in
+     * {@code route} where each attempt went.
+     */
+    public CompletableFuture<Void> send(String target, byte[] key, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<?>> command,
+            @Nullable Route route) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        attempt(target, endpoint.isCluster() ? key : null, command, result, System.nanoTime() + timeout.toNanos(), 1, null);
+        attempt(target, endpoint.isCluster() ? key : null, command, result, System.nanoTime() + timeout.toNanos(), 1, null, route);
         return result;
     }
 
+    /**
+     * Where a command on a cluster was sent: the master of its key's slot as the client knew it
+     * when the last attempt went out, and how many attempts there were. Read it once the send
+     * completed. Lettuce may still have redirected that attempt ({@code MOVED}, {@code ASK}) to
+     * another master, which this does not see.
+     */
+    public static final class Route {
+        private volatile @Nullable RedisClusterNode master;
+        private volatile int attempts;
+
+        /** The key's master when the last attempt was sent; null on one server, or if none was known. */
+        public @Nullable RedisClusterNode master() {
+            return master;
+        }
+
+        /** How many times the command was sent. */
+        public int attempts() {
+            return attempts;
+        }
+
+        private void sent(@Nullable RedisClusterNode to) {
+            master = to;
+            attempts++; // one attempt at a time
+        }
+    }
+
     private void attempt(String target, byte @Nullable [] key, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<?>> command,
-            CompletableFuture<Void> result, long deadline, int attempt, @Nullable Throwable previous) {
+            CompletableFuture<Void> result, long deadline, int attempt, @Nullable Throwable previous, @Nullable Route route) {
         RedisConnection c = connection.get();
         // not c.isOpen(): that is false while Lettuce reconnects, and then the command must wait, not fail
         if (c == null || closed.getAsBoolean()) {
@@ -95,6 +130,9 @@ public final class ReliableSender {
         }
         RedisFuture<?> sent;
         RedisClusterNode master = key != null ? masterOf(key) : null; // as Lettuce routes it now
+        if (route != null) {
+            route.sent(master);
+        }
         try {
             sent = command.apply(c.async());
         } catch (RuntimeException e) {
@@ -128,7 +166,7 @@ public final class ReliableSender {
             long delay = Math.min(1000, 10L << Math.min(attempt - 1, 7));
             if (!scheduler.isShutdown() && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) < deadline) {
                 retries.increment();
-                scheduler.schedule(() -> attempt(target, key, command, result, deadline, attempt + 1, cause), delay,
+                scheduler.schedule(() -> attempt(target, key, command, result, deadline, attempt + 1, cause, route), delay,
                         TimeUnit.MILLISECONDS);
             } else {
                 result.completeExceptionally(new RedisPublishException("publish to " + target + " on "

@@ -230,10 +230,13 @@ public final class RedisStreamsTransport implements Transport {
     public CompletableFuture<Void> publish(String eventType, byte[] message) {
         KeysByType.Key stream = streams.of(eventType);
         // with its key: on a cluster, a publish held for a master that died follows the slot to its successor
-        CompletableFuture<Void> accepted = sender.send(stream.name(), stream.bytes(),
-                redis -> redis.xadd(stream.bytes(), addArgs, FIELD_BYTES, message));
         ReplicaWait replicas = replicaWait;
-        return replicas == null ? accepted : accepted.thenCompose(added -> replicas.confirm(stream));
+        if (replicas == null) {
+            return sender.send(stream.name(), stream.bytes(), redis -> redis.xadd(stream.bytes(), addArgs, FIELD_BYTES, message));
+        }
+        ReliableSender.Route route = new ReliableSender.Route();
+        return sender.send(stream.name(), stream.bytes(), redis -> redis.xadd(stream.bytes(), addArgs, FIELD_BYTES, message), route)
+                .thenCompose(added -> replicas.confirm(stream, route));
     }
 
     @Override
