@@ -12,7 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A command connection to one Redis server or to a Redis Cluster, with the commands both have
@@ -21,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * {@code MOVED} and {@code ASK} redirections. Thread-safe, as Lettuce's connections are.
  */
 public final class RedisConnection implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
 
     private final StatefulConnection<byte[], byte[]> stateful;
     private final RedisClusterAsyncCommands<byte[], byte[]> async;
@@ -50,14 +56,34 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /**
-     * On a cluster: opens this connection's connection to every master now, waiting for them if
-     * asked (a master that cannot be reached is left to the first command). Lettuce opens a
-     * master's connection on the first command for it, and writes the commands that came
-     * meanwhile in reverse order; opened before, they keep theirs. Nothing on one server.
+     * On a cluster: opens this connection's connection to every master now, without waiting (a
+     * master that cannot be reached is left to the first command). Lettuce opens a master's
+     * connection on the first command for it, and writes the commands that came meanwhile in
+     * reverse order; opened before, they keep theirs. Nothing on one server.
      */
-    public void connectToMasters(boolean await) {
+    public void connectToMasters() {
+        opening();
+    }
+
+    /**
+     * As {@link #connectToMasters()}, and waits for those connections, at most {@code within}
+     * (a master that accepts connections and does not answer would hold the caller for the
+     * client's connect timeout): what is not open by then is left to the first command.
+     */
+    public void connectToMasters(Duration within) {
+        List<CompletableFuture<?>> opening = opening();
+        long end = System.nanoTime() + within.toNanos();
+        try {
+            BoundedWait.get(CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)), end);
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("Not every master's connection opened within {} ms: {}; left to the first command for it",
+                    within.toMillis(), RedisEndpoint.rootMessage(e));
+        }
+    }
+
+    private List<CompletableFuture<?>> opening() {
+        List<CompletableFuture<?>> opening = new ArrayList<>();
         if (stateful instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) {
-            List<CompletableFuture<?>> opening = new ArrayList<>();
             for (RedisClusterNode node : cluster.getPartitions()) {
                 if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
                         && !node.getSlots().isEmpty()) {
@@ -65,10 +91,8 @@ public final class RedisConnection implements AutoCloseable {
                     opening.add(cluster.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()));
                 }
             }
-            if (await) {
-                CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).handle((ok, failure) -> null).join();
-            }
         }
+        return opening;
     }
 
     /**

@@ -10,6 +10,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -245,25 +246,36 @@ public final class RedisEndpoint {
      */
     public StatefulRedisConnection<byte[], byte[]> connectToNode(RedisClusterNode node, Duration within) {
         long end = System.nanoTime() + within.toNanos();
-        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connecting =
-                nodeClient().connectAsync(ByteArrayCodec.INSTANCE, node.getUri()).toCompletableFuture();
+        return madeWithin(nodeClient().connectAsync(ByteArrayCodec.INSTANCE, node.getUri()).toCompletableFuture(), node, within, end);
+    }
+
+    /**
+     * Cluster: a plain Pub/Sub connection to one node, named, which does not reconnect by itself,
+     * made within {@code within} as {@link #connectToNode(RedisClusterNode, Duration)}.
+     *
+     * @throws RedisConnectionException if none was made in time, or the node refused
+     */
+    public StatefulRedisPubSubConnection<byte[], byte[]> connectPubSubToNode(RedisClusterNode node, String clientName,
+            Duration within) {
+        long end = System.nanoTime() + within.toNanos();
+        RedisURI named = RedisURI.builder(node.getUri()).build();
+        named.setClientName(clientName);
+        return madeWithin(nodeClient().connectPubSubAsync(ByteArrayCodec.INSTANCE, named).toCompletableFuture(), node, within, end);
+    }
+
+    /** Waits for a node connection until {@code endNanos}; one that comes later is closed when it comes. */
+    private static <C extends StatefulConnection<?, ?>> C madeWithin(CompletableFuture<C> connecting, RedisClusterNode node,
+            Duration within, long endNanos) {
         try {
-            return BoundedWait.get(connecting, end);
+            return BoundedWait.get(connecting, endNanos);
         } catch (TimeoutException e) {
-            connecting.thenAccept(StatefulRedisConnection::close);
+            connecting.thenAccept(StatefulConnection::close);
             throw new RedisConnectionException("no connection to " + node.getUri().getHost() + ":" + node.getUri().getPort()
                     + " within " + within.toMillis() + " ms");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw cause instanceof RedisException re ? re : new RedisConnectionException(String.valueOf(cause), cause);
         }
-    }
-
-    /** Cluster: a plain Pub/Sub connection to one node, named, which does not reconnect by itself. */
-    public StatefulRedisPubSubConnection<byte[], byte[]> connectPubSubToNode(RedisClusterNode node, String clientName) {
-        RedisURI named = RedisURI.builder(node.getUri()).build();
-        named.setClientName(clientName);
-        return nodeClient().connectPubSub(ByteArrayCodec.INSTANCE, named);
     }
 
     /** Cluster: the master that owns a key's slot, as the client last saw the topology (no I/O once loaded). */

@@ -51,11 +51,12 @@ final class NodeSubscriber {
      * Connects to a master.
      *
      * @param reads learns the connection's socket from its confirmations, to pause its reads
-     * @throws io.lettuce.core.RedisException if it cannot connect
+     * @param within how long connecting may take
+     * @throws io.lettuce.core.RedisException if it cannot connect in that time
      */
     static NodeSubscriber open(RedisEndpoint endpoint, RedisClusterNode node, String clientName, SocketReads reads,
-            Events events) {
-        NodeSubscriber subscriber = new NodeSubscriber(node, endpoint.connectPubSubToNode(node, clientName));
+            Events events, Duration within) {
+        NodeSubscriber subscriber = new NodeSubscriber(node, endpoint.connectPubSubToNode(node, clientName, within));
         subscriber.connection.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void smessage(byte[] channel, byte[] message) {

@@ -39,6 +39,8 @@ final class PubSubPlumbing {
     private final HeartbeatEvent heartbeat;
     private final AtomicLong heartbeatsSent = new AtomicLong();
     private final BooleanSupplier closed;
+    /** How long start() waits for the connections to the masters of a cluster. */
+    private final Duration publishTimeout;
     /** Heartbeats and checks. */
     private volatile @Nullable RedisConnection commands;
     /** Events only: auto-flush off, flushed in batches by the sender. */
@@ -50,6 +52,7 @@ final class PubSubPlumbing {
     PubSubPlumbing(RedisEndpoint endpoint, RedisPubSubTransport.Options options, BooleanSupplier closed, Logger log) {
         this.endpoint = endpoint;
         this.closed = closed;
+        this.publishTimeout = options.publishTimeout();
         this.log = log;
         this.heartbeat = new HeartbeatEvent(options.source(), options.instanceId(), options.clock());
         this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
@@ -72,8 +75,8 @@ final class PubSubPlumbing {
             RedisConnection events = endpoint.connect();
             events.setAutoFlushCommands(false);
             publishing = events;
-            c.connectToMasters(true);
-            events.connectToMasters(true);
+            c.connectToMasters(publishTimeout);
+            events.connectToMasters(publishTimeout);
         } catch (RuntimeException e) {
             closeConnections();
             throw e;
@@ -85,8 +88,8 @@ final class PubSubPlumbing {
         RedisConnection c = commands;
         RedisConnection events = publishing;
         if (c != null && events != null && !closed.getAsBoolean()) {
-            c.connectToMasters(false);
-            events.connectToMasters(false);
+            c.connectToMasters();
+            events.connectToMasters();
         }
     }
 

@@ -5,6 +5,7 @@ import dev.herald.redis.internal.SocketReads;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,9 +48,10 @@ final class ShardConnections {
     /**
      * The connection to a master, opened if there is none or it closed.
      *
-     * @throws RedisException if it cannot connect, or the transport is closed
+     * @param within how long opening it may take
+     * @throws RedisException if it cannot connect in that time, or the transport is closed
      */
-    NodeSubscriber to(RedisClusterNode master) {
+    NodeSubscriber to(RedisClusterNode master, Duration within) {
         NodeSubscriber known = byNode.get(master.getNodeId());
         if (known != null && known.isOpen()) {
             return known;
@@ -57,7 +59,7 @@ final class ShardConnections {
         if (closed.getAsBoolean()) {
             throw new RedisException("the transport is closed");
         }
-        NodeSubscriber made = NodeSubscriber.open(endpoint, master, clientName, reads, events);
+        NodeSubscriber made = NodeSubscriber.open(endpoint, master, clientName, reads, events, within);
         byNode.put(made.nodeId(), made);
         if (closed.getAsBoolean()) { // closeAll() may have looked before this one was there
             byNode.remove(made.nodeId(), made);

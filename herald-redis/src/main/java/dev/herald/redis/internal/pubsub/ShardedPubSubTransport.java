@@ -251,7 +251,7 @@ public final class ShardedPubSubTransport implements Transport {
         while (true) {
             RuntimeException failure;
             try {
-                NodeSubscriber node = nodes.to(endpoint.masterOfSlot(c.slot));
+                NodeSubscriber node = nodes.to(endpoint.masterOfSlot(c.slot), shorter(nodeWait(), remaining(deadline)));
                 c.subscribingAt(node);
                 if (node.await(node.subscribe(c), remaining(deadline))) {
                     return;
@@ -267,7 +267,7 @@ public final class ShardedPubSubTransport implements Transport {
             }
             endpoint.topologyMayHaveChanged();
             try {
-                TimeUnit.MILLISECONDS.sleep(RETRY_AT_MOST.toMillis());
+                TimeUnit.NANOSECONDS.sleep(shorter(RETRY_AT_MOST, remaining(deadline)).toNanos());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw failure;
@@ -282,6 +282,15 @@ public final class ShardedPubSubTransport implements Transport {
 
     private static Duration remaining(long deadlineNanos) {
         return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) < 0 ? a : b;
+    }
+
+    /** How long connecting to a master, or its confirmation, is waited for under the lock. */
+    private Duration nodeWait() {
+        return shorter(options.heartbeatTimeout(), options.publishTimeout());
     }
 
     private void cancel(ShardChannel c, DeliveryListener listener) {
@@ -388,7 +397,7 @@ public final class ShardedPubSubTransport implements Transport {
                 if (at != null && at.isOpen() && at.serves(master) && !c.resubscribeWanted()) {
                     continue;
                 }
-                NodeSubscriber node = nodes.to(master);
+                NodeSubscriber node = nodes.to(master, nodeWait());
                 boolean again = c.resubscribeWanted() && at == node;
                 c.subscribingAt(node);
                 c.resubscribe(false);
@@ -398,8 +407,7 @@ public final class ShardedPubSubTransport implements Transport {
                 settled = false;
             }
         }
-        Duration wait = options.heartbeatTimeout().compareTo(options.publishTimeout()) < 0 ? options.heartbeatTimeout()
-                : options.publishTimeout();
+        Duration wait = nodeWait();
         for (Placing p : placing) {
             try {
                 if (!p.node().await(p.confirmed(), wait)) {

@@ -209,9 +209,9 @@ public final class RedisStreamsTransport implements Transport {
                 // Lettuce writes the commands that wait for a master's connection being opened in
                 // reverse order: opened before, a master's first publishes keep theirs, also a new
                 // master's after a failover
-                events.connectToMasters(true);
+                events.connectToMasters(options.publishTimeout());
                 topologyChanges = endpoint.resources().eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
-                        .subscribe(changed -> events.connectToMasters(false));
+                        .subscribe(changed -> events.connectToMasters());
             }
         } catch (RedisException e) {
             if (commands != null) {
