@@ -425,7 +425,7 @@ public final class ShardedPubSubTransport implements Transport {
                 log.info("Subscribed to {} {}at {}{}; healthy again once a heartbeat comes through", p.channel(),
                         p.again() ? "again " : "", p.node(), before != null && before != p.node() ? " (was at " + before + ")" : "");
                 if (before != null && before != p.node() && before.isOpen()) {
-                    before.unsubscribe(p.channel()); // its messages are no longer taken from there anyway
+                    unsubscribeQuietly(before, p.channel()); // its messages are no longer taken from there anyway
                 }
             }
             sendHeartbeat(p.channel()); // shortens the time down
@@ -454,8 +454,9 @@ public final class ShardedPubSubTransport implements Transport {
     /**
      * On the scheduler: finds channels that are not subscribed at their master (as the topology
      * last seen has it) or whose heartbeat is late, and has them followed; a channel still late
-     * a heartbeat timeout after it was subscribed again gets a new connection. Then publishes a
-     * heartbeat for each channel subscribed.
+     * a heartbeat timeout after it was subscribed again is unsubscribed and subscribed anew
+     * while other channels on its connection have their heartbeats (those stay as they are), and
+     * gets a new connection otherwise. Then publishes a heartbeat for each channel subscribed.
      */
     private void heartbeat() {
         try {
@@ -483,9 +484,18 @@ public final class ShardedPubSubTransport implements Transport {
                     c.resubscribe(true);
                     amiss = true;
                 } else if (now - lateSince > options.heartbeatTimeout().toNanos()) {
-                    log.warn("Still no heartbeat through {} at {}: replacing the connection", c, at);
-                    c.onTime(); // late again from now, once the new connection is in place
-                    at.close(); // its channels are lost, and subscribed again on a new connection
+                    c.onTime(); // late again from now, once it is subscribed anew
+                    if (heardOtherChannelAt(at, c, now)) {
+                        // the connection works: only this subscription is lost; the others stay
+                        log.warn("Still no heartbeat through {} at {}, while other channels there have theirs: "
+                                + "unsubscribing it and subscribing it anew", c, at);
+                        if (c.lostAt(at, "no heartbeat through it after subscribing again")) {
+                            unsubscribeQuietly(at, c);
+                        }
+                    } else {
+                        log.warn("Still no heartbeat through {} at {}: replacing the connection", c, at);
+                        at.close(); // its channels are lost, and subscribed again on a new connection
+                    }
                     amiss = true;
                 }
             }
@@ -501,6 +511,25 @@ public final class ShardedPubSubTransport implements Transport {
         } catch (RuntimeException e) {
             log.debug("Heartbeat failed", e);
         }
+    }
+
+    /** Whether a heartbeat of another channel subscribed on {@code node} came through it in time. */
+    private boolean heardOtherChannelAt(NodeSubscriber node, ShardChannel late, long now) {
+        for (ShardChannel c : channels.values()) {
+            if (c != late && c.at() == node && c.heard() && !plumbing.intake.late(c.lastSignNanos(), now, options.heartbeatTimeout())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** SUNSUBSCRIBE without waiting: a failure only leaves a subscription whose messages are not taken anyway. */
+    private static void unsubscribeQuietly(NodeSubscriber node, ShardChannel c) {
+        node.unsubscribe(c).whenComplete((done, failure) -> {
+            if (failure != null) {
+                log.debug("SUNSUBSCRIBE {} at {} failed: {}", c, node, RedisEndpoint.rootMessage(failure));
+            }
+        });
     }
 
     /** Whether the topology last seen has {@code node} serve the channel's slot; no I/O. */
