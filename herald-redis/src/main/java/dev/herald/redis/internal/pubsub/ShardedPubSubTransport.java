@@ -131,25 +131,34 @@ public final class ShardedPubSubTransport implements Transport {
         return TransportFeatures.BROADCAST;
     }
 
+    /**
+     * Connects and starts the heartbeat; on failure closes everything it opened (connections,
+     * threads, the topology-event subscription).
+     *
+     * @throws IllegalStateException if it cannot connect
+     */
     @Override
     public void start() {
-        endpoint.addListener(connectionEvents);
         try {
+            endpoint.addListener(connectionEvents);
             plumbing.connect(); // loads the topology
-        } catch (RedisException e) {
-            endpoint.removeListener(connectionEvents);
-            throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
+            plumbing.start();
+            // a new topology (from Lettuce's refreshes or ours) is followed at once
+            topologyChanges = endpoint.resources().eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
+                    .subscribe(changed -> {
+                        following.request(Duration.ZERO);
+                        plumbing.connectToMasters(); // a new master's first publishes keep their order
+                    });
+            long every = options.heartbeatInterval().toMillis();
+            plumbing.scheduler.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+            started = true;
+        } catch (RuntimeException e) {
+            close(Duration.ZERO);
+            if (e instanceof RedisException) {
+                throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
+            }
+            throw e;
         }
-        plumbing.start();
-        // a new topology (from Lettuce's refreshes or ours) is followed at once
-        topologyChanges = endpoint.resources().eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
-                .subscribe(changed -> {
-                    following.request(Duration.ZERO);
-                    plumbing.connectToMasters(); // a new master's first publishes keep their order
-                });
-        started = true;
-        long every = options.heartbeatInterval().toMillis();
-        plumbing.scheduler.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
     }
 
     // ------------------------------------------------------------------ publish
