@@ -14,9 +14,14 @@ import java.util.TreeMap;
  *
  * @param up whether the subscription works end to end
  * @param detail a one-line explanation of the verdict
- * @param reconnects times the connections to Redis came back after a loss; on a Redis Cluster, times
- *     a shard channel was subscribed again at its master after a loss (a failover, a moved slot,
- *     a deaf subscription)
+ * @param reconnects times a subscriber connection to Redis was made again after it was lost: on one
+ *     server, Lettuce's reconnects; on a Redis Cluster, node connections opened to replace one that
+ *     closed (a failover, a killed connection, a connection replaced because none of its channels
+ *     heard its heartbeat)
+ * @param resubscriptions times the bus subscribed again where Redis had lost or dropped a
+ *     subscription without the connection going: on one server, the channels resubscribed after a
+ *     late heartbeat or a {@code CLIENT LIST} check; on a Redis Cluster, each time a shard channel
+ *     was subscribed again after a loss (a failover, a moved slot, a deaf subscription)
  * @param missedEvents events published that this subscriber never received (a gap in a publisher's
  *     sequence numbers: while disconnected, cut off by Redis, or discarded by a full buffer)
  * @param discardedEvents events that arrived while the subscriber buffer was full, discarded
@@ -39,7 +44,7 @@ import java.util.TreeMap;
  *     again; empty when all are live, and always on one server, where one connection carries every
  *     channel and {@code detail} says how it is
  */
-public record PubSubHealth(boolean up, String detail, long reconnects, long missedEvents, long discardedEvents,
+public record PubSubHealth(boolean up, String detail, long reconnects, long resubscriptions, long missedEvents, long discardedEvents,
         long publishRetries, Duration heartbeatAge, boolean heartbeatLate, int bufferedEvents, long receivedEvents,
         long readPauses, boolean readsPaused, boolean canPauseReads, Map<String, String> channelsDown)
         implements TransportHealth {
@@ -49,11 +54,11 @@ public record PubSubHealth(boolean up, String detail, long reconnects, long miss
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(heartbeatAge, "heartbeatAge");
         channelsDown = Collections.unmodifiableMap(new TreeMap<>(channelsDown));
-        if (reconnects < 0 || missedEvents < 0 || discardedEvents < 0 || publishRetries < 0 || bufferedEvents < 0
-                || receivedEvents < 0 || readPauses < 0) {
-            throw new IllegalArgumentException("counts cannot be negative: " + reconnects + ", " + missedEvents + ", "
-                    + discardedEvents + ", " + publishRetries + ", " + bufferedEvents + ", " + receivedEvents + ", "
-                    + readPauses);
+        if (reconnects < 0 || resubscriptions < 0 || missedEvents < 0 || discardedEvents < 0 || publishRetries < 0
+                || bufferedEvents < 0 || receivedEvents < 0 || readPauses < 0) {
+            throw new IllegalArgumentException("counts cannot be negative: " + reconnects + ", " + resubscriptions + ", "
+                    + missedEvents + ", " + discardedEvents + ", " + publishRetries + ", " + bufferedEvents + ", "
+                    + receivedEvents + ", " + readPauses);
         }
     }
 }

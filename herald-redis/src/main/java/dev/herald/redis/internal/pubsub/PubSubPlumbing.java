@@ -139,9 +139,9 @@ final class PubSubPlumbing {
     }
 
     /** A health report: the transport's verdict, with the intake's and the sender's values. */
-    PubSubHealth health(Intake now, boolean up, String detail, long reconnects, Duration heartbeatAge, boolean heartbeatLate,
-            Map<String, String> channelsDown) {
-        return new PubSubHealth(up, detail, reconnects, gaps.missed(), intake.discarded(), sender.retries(), heartbeatAge,
+    PubSubHealth health(Intake now, boolean up, String detail, long reconnects, long resubscriptions, Duration heartbeatAge,
+            boolean heartbeatLate, Map<String, String> channelsDown) {
+        return new PubSubHealth(up, detail, reconnects, resubscriptions, gaps.missed(), intake.discarded(), sender.retries(), heartbeatAge,
                 heartbeatLate, now.buffered(), intake.received(), intake.pauses(), now.paused(), reads.learnt(), channelsDown);
     }
 

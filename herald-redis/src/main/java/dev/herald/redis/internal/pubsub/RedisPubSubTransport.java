@@ -73,6 +73,7 @@ public final class RedisPubSubTransport implements Transport {
     /** The sender, the intake, the timer thread; the subscriber's socket is learnt from its {@code subscribed} callbacks. */
     private final PubSubPlumbing plumbing;
     private final LongAdder reconnects = new LongAdder();
+    private final LongAdder resubscriptions = new LongAdder();
     /**
      * Held while the listeners of a channel change, and while Redis confirms it; a lock, not a
      * monitor, since that waits for Redis (and would pin a virtual thread's carrier on Java 21 to 23).
@@ -379,6 +380,7 @@ public final class RedisPubSubTransport implements Transport {
         } finally {
             subscribeLock.unlock();
         }
+        resubscriptions.increment();
         s.async().subscribe(all.toArray(new byte[0][]));
     }
 
@@ -409,7 +411,8 @@ public final class RedisPubSubTransport implements Transport {
             up = true;
             detail = "connected to " + endpoint.describe() + ", heartbeat " + silentMillis + " ms ago";
         }
-        return plumbing.health(intake, up, detail, reconnects.sum(), Duration.ofNanos(silentNanos), late, Map.of());
+        return plumbing.health(intake, up, detail, reconnects.sum(), resubscriptions.sum(), Duration.ofNanos(silentNanos), late,
+                Map.of());
     }
 
     // ------------------------------------------------------------------ close

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -33,6 +35,9 @@ final class ShardConnections {
     /** Run once, when the first connection is opened. */
     private final Runnable first;
     private final AtomicBoolean opened = new AtomicBoolean();
+    /** Connections found closed and not yet replaced. */
+    private final AtomicLong unreplaced = new AtomicLong();
+    private final LongAdder reconnects = new LongAdder();
 
     ShardConnections(RedisEndpoint endpoint, String clientName, SocketReads reads, NodeSubscriber.Events events,
             BooleanSupplier closed, Consumer<NodeSubscriber> lost, Runnable first) {
@@ -67,7 +72,11 @@ final class ShardConnections {
             throw new RedisException("the transport is closed");
         }
         if (known != null) {
+            unreplaced.incrementAndGet();
             lost.accept(known);
+        }
+        if (unreplaced.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            reconnects.increment();
         }
         if (opened.compareAndSet(false, true)) {
             first.run();
@@ -79,6 +88,7 @@ final class ShardConnections {
     void forgetClosed() {
         for (NodeSubscriber node : byNode.values()) {
             if (!node.isOpen() && byNode.remove(node.nodeId(), node)) {
+                unreplaced.incrementAndGet();
                 lost.accept(node);
             }
         }
@@ -101,6 +111,11 @@ final class ShardConnections {
             }
         }
         return null;
+    }
+
+    /** How many connections were opened to replace one that closed. */
+    long reconnects() {
+        return reconnects.sum();
     }
 
     int size() {

@@ -606,7 +606,7 @@ public final class ShardedPubSubTransport implements Transport {
                     : live + " shard channel(s) live on " + nodes.size() + " master(s) of " + endpoint.describe()
                             + ", the oldest heartbeat " + TimeUnit.NANOSECONDS.toMillis(now - oldestSign) + " ms ago";
         }
-        return plumbing.health(intake, up, detail, resubscribed.sum(), Duration.ofNanos(now - oldestSign), late, down);
+        return plumbing.health(intake, up, detail, nodes.reconnects(), resubscribed.sum(), Duration.ofNanos(now - oldestSign), late, down);
     }
 
     // ------------------------------------------------------------------ close
