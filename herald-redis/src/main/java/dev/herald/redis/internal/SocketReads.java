@@ -1,6 +1,7 @@
 package dev.herald.redis.internal;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -104,9 +105,13 @@ public final class SocketReads {
 
     /** Applies to every socket still open; whether there was one. */
     private boolean setAll(boolean read) {
+        boolean onEventLoop = Thread.currentThread() instanceof FastThreadLocalThread;
+        for (Channel c : channels) {
+            onEventLoop |= c.eventLoop().inEventLoop();
+        }
         boolean any = false;
         for (Channel c : channels) {
-            any |= set(c, read);
+            any |= set(c, read, onEventLoop);
         }
         return any;
     }
@@ -114,12 +119,15 @@ public final class SocketReads {
     /**
      * Applied on the channel's event loop before returning (at once when called there), so that
      * once a pause returns, no further read begins: Netty applies a change made elsewhere later.
+     * Called on an event loop (a subscriber's intake filling up within a read), it never waits
+     * for another channel's loop (STYLE: no blocking there): {@code setAutoRead} is thread-safe,
+     * and that channel stops reading once its loop has finished the read it may be in.
      */
-    private static boolean set(Channel c, boolean read) {
+    private static boolean set(Channel c, boolean read, boolean onEventLoop) {
         if (!c.isActive()) {
             return false;
         }
-        if (c.eventLoop().inEventLoop()) {
+        if (onEventLoop || c.eventLoop().inEventLoop()) {
             c.config().setAutoRead(read);
         } else {
             try {
