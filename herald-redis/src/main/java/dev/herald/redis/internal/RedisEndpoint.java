@@ -41,6 +41,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Redis a bus talks to: one server (or a Sentinel-watched master) or a Redis Cluster, through
@@ -54,6 +56,8 @@ import org.jspecify.annotations.Nullable;
  * asking for a topology refresh ({@link #topologyMayHaveChanged()}).
  */
 public final class RedisEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisEndpoint.class);
 
     /** How often Herald's own cluster client reloads the topology besides Lettuce's adaptive triggers. */
     private static final Duration PERIODIC_TOPOLOGY_REFRESH = Duration.ofSeconds(5);
@@ -318,7 +322,10 @@ public final class RedisEndpoint {
         long now = System.nanoTime();
         long last = lastRefreshNanos.get();
         if (c != null && !shutDown && now - last >= REFRESH_AT_MOST_EVERY_NANOS && lastRefreshNanos.compareAndSet(last, now)) {
-            c.refreshPartitionsAsync().exceptionally(e -> null);
+            c.refreshPartitionsAsync().exceptionally(e -> {
+                log.debug("Reloading the topology of {} failed: {}", describe(), rootMessage(e));
+                return null;
+            });
         }
     }
 

@@ -262,9 +262,16 @@ public final class ShardedPubSubTransport implements Transport {
             try {
                 NodeSubscriber node = nodes.to(endpoint.masterOfSlot(c.slot), shorter(nodeWait(), remaining(deadline)));
                 c.subscribingAt(node);
-                if (node.await(node.subscribe(c), remaining(deadline))) {
+                CompletableFuture<Void> confirmed = node.subscribe(c);
+                if (node.await(confirmed, remaining(deadline))) {
                     return;
                 }
+                // a confirmation that comes later, where the channel is not taken from, leaves no orphan subscription
+                confirmed.thenRun(() -> {
+                    if (c.at() != node || channels.get(c.name) != c) {
+                        unsubscribeQuietly(node, c);
+                    }
+                });
                 failure = new RedisException("no confirmation of SSUBSCRIBE " + c + " from " + node);
             } catch (ExecutionException e) {
                 failure = new RedisException(RedisEndpoint.rootMessage(causeOf(e)), causeOf(e));
@@ -412,7 +419,7 @@ public final class ShardedPubSubTransport implements Transport {
                 c.resubscribe(false);
                 placing.add(new Placing(c, node, at, again, node.subscribe(c)));
             } catch (RedisException e) {
-                log.debug("Cannot subscribe {} at its master yet: {}", c, RedisEndpoint.rootMessage(e));
+                log.debug("Cannot subscribe {} at its master (slot {}) yet: {}", c, c.slot, RedisEndpoint.rootMessage(e));
                 settled = false;
             }
         }
