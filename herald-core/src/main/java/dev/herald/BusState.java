@@ -2,7 +2,8 @@ package dev.herald;
 
 /**
  * The lifecycle of an {@link EventBus}, which only moves forward:
- * {@code NEW → RUNNING → STOPPING → TERMINATED}.
+ * {@code NEW → RUNNING → STOPPING → TERMINATED}; a {@link EventBus#start()} that fails goes
+ * from {@code NEW} through {@code STOPPING} to {@code TERMINATED}.
  *
  * <ul>
  *   <li>{@link #NEW}: subscriptions may be added; publishing fails.</li>

@@ -155,7 +155,9 @@ public interface EventBus extends AutoCloseable {
 
     /**
      * Connects and makes every subscription live; returns once they are. Idempotent: calling it
-     * on a running bus does nothing.
+     * on a running bus does nothing. A start that fails shuts the bus down before it throws:
+     * what it had opened (connections, threads) is closed, the bus is
+     * {@link BusState#TERMINATED}, and {@link #shutdown()} returns that shutdown's report.
      *
      * @throws IllegalStateException if the bus is shutting down or shut down, or the transport
      *     cannot start (the message names why)

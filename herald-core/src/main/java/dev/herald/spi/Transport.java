@@ -9,8 +9,10 @@ import java.util.concurrent.CompletableFuture;
  * in-memory, Redis Pub/Sub and Redis Streams.
  *
  * <p>Lifecycle: {@link #start()} once, then any number of {@link #publish} and
- * {@link #subscribe} calls from any thread, then {@link #close(Duration)} once. Implementations
- * are thread-safe.
+ * {@link #subscribe} calls from any thread, then {@link #close(Duration)} once. The bus closes a
+ * transport also when {@link #start()} threw, or was never called (a bus shut down before it
+ * started): {@code close} then releases whatever construction and the partial start took.
+ * Implementations are thread-safe.
  */
 public interface Transport {
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.BusState;
 import dev.herald.Health;
 import dev.herald.DeadLetter;
 import dev.herald.DomainEvent;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Password, ACL users, TLS, and the deaf subscription an ACL change can cause. */
 class RedisConnectionIT {
@@ -111,6 +114,36 @@ class RedisConnectionIT {
         EventBus noChannels = bus(RedisEventBus.builder("redis://nochannels:npass@127.0.0.1:" + redis.port()).build());
         noChannels.subscribe(Secured.class, e -> { });
         assertThatThrownBy(noChannels::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("NOPERM");
+    }
+
+    @ParameterizedTest
+    @EnumSource(RedisEventBus.Mode.class)
+    void aStartThatFailsLeavesNoThreadAliveAndNoConnectionOpen(RedisEventBus.Mode mode) {
+        // rights on nothing but one stream and one channel: the bus connects, then its subscription is refused
+        RedisServer redis = server(RedisServer.builder().aclUser("narrow on >npass resetchannels ~herald:dlq &herald:heartbeat* +@all"));
+        RedisClient admin = RedisClient.create(redis.uri());
+        resources.add(() -> admin.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+        StatefulRedisConnection<String, String> adminConnection = admin.connect();
+        for (String uri : List.of("redis://narrow:npass@127.0.0.1:" + redis.port(), "redis://herald:wrong@127.0.0.1:" + redis.port())) {
+            ConcurrentLinkedQueue<Thread> threads = new ConcurrentLinkedQueue<>();
+            EventBus bus = bus(RedisEventBus.builder(uri).mode(mode).threadFactory(task -> {
+                Thread thread = new Thread(task);
+                thread.setDaemon(true);
+                threads.add(thread);
+                return thread;
+            }).build());
+            bus.subscribe(Secured.class, "refused", e -> { });
+
+            assertThatThrownBy(bus::start).isInstanceOf(IllegalStateException.class).hasMessageMatching("(?s).*(NOPERM|WRONGPASS).*");
+
+            assertThat(bus.state()).isEqualTo(BusState.TERMINATED);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(threads).as("threads of the bus still alive after start() threw (%s)", uri)
+                        .filteredOn(Thread::isAlive).isEmpty();
+                assertThat(adminConnection.sync().clientList().strip().lines())
+                        .as("connections open on the server after start() threw (%s): only the test's", uri).hasSize(1);
+            });
+        }
     }
 
     @Test

@@ -86,6 +86,8 @@ public final class TransportEventBus implements EventBus {
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final UuidV7 ids;
     private @Nullable CompletableFuture<ShutdownReport> shutdown;
+    /** Why {@link #start()} failed, if it did: the bus was then shut down. */
+    private volatile @Nullable Throwable startFailure;
 
     private final Runnable afterShutdown;
 
@@ -291,18 +293,41 @@ public final class TransportEventBus implements EventBus {
                 return;
             }
             if (current != BusState.NEW) {
+                Throwable failed = startFailure;
                 throw new IllegalStateException("cannot start: the bus is " + current.name().toLowerCase()
-                        + "; a bus is not restarted, build a new one");
+                        + (failed != null ? " since an earlier start() failed (" + failed.getMessage() + ")" : "")
+                        + "; a bus is not restarted, build a new one", failed);
             }
-            transport.start();
-            for (ActiveSubscription s : subscriptions) {
-                s.connect(transport);
+            try {
+                transport.start();
+                for (ActiveSubscription s : subscriptions) {
+                    s.connect(transport);
+                }
+            } catch (RuntimeException | Error e) {
+                startFailure = e;
+                abandonStart(e);
+                throw e;
             }
             state.set(BusState.RUNNING);
             log.info("Herald bus {} started (source '{}', {} subscription(s), transport {})",
                     settings.instanceId(), settings.source(), subscriptions.size(), transport);
         } finally {
             lifecycle.unlock();
+        }
+    }
+
+    /**
+     * A start that failed shuts the bus down at once, so that nothing it opened outlives it: the
+     * transport may have connected, started threads or subscribed to events of a client's
+     * resources before it failed. Whatever a subscription connected before the failure received
+     * is parked, counted, as in any shutdown past its deadline.
+     */
+    private void abandonStart(Throwable cause) {
+        log.warn("Herald bus {} failed to start ({}); shutting it down", settings.instanceId(), cause.toString());
+        try {
+            shutdown(Duration.ZERO);
+        } catch (RuntimeException | Error e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -318,7 +343,7 @@ public final class TransportEventBus implements EventBus {
             throw new IllegalArgumentException("timeout must be zero or positive but was " + timeout);
         }
         CompletableFuture<ShutdownReport> mine;
-        BusState before;
+        boolean drains;
         lifecycle.lock();
         try {
             if (shutdown != null && shutdown.isDone()) {
@@ -327,19 +352,20 @@ public final class TransportEventBus implements EventBus {
             refuseOnOwnHandlerThread();
             if (shutdown != null) {
                 mine = shutdown;
-                before = null;
+                drains = false;
             } else {
                 mine = shutdown = new CompletableFuture<>();
-                before = state.getAndSet(BusState.STOPPING);
+                state.set(BusState.STOPPING);
+                drains = true;
             }
         } finally {
             lifecycle.unlock();
         }
-        if (before == null) {
+        if (!drains) {
             return mine.join();
         }
         try {
-            mine.complete(drain(timeout, before));
+            mine.complete(drain(timeout));
         } catch (RuntimeException | Error e) {
             mine.completeExceptionally(e);
             throw e;
@@ -361,7 +387,7 @@ public final class TransportEventBus implements EventBus {
         }
     }
 
-    private ShutdownReport drain(Duration timeout, BusState before) {
+    private ShutdownReport drain(Duration timeout) {
         long startNanos = System.nanoTime();
         long deadline = startNanos + timeout.toNanos();
         long parkedBefore = counters.parked.sum();
@@ -390,9 +416,8 @@ public final class TransportEventBus implements EventBus {
             subscriptions.forEach(ActiveSubscription::parkRemaining);
             interrupted |= awaitInterruptedHandlers();
         }
-        if (before != BusState.NEW) {
-            closeTransport(Duration.ofNanos(Math.max(deadline - System.nanoTime(), CLOSE_FLOOR.toNanos())));
-        }
+        // also a transport never started: what it built (a timer thread, say) is released
+        closeTransport(Duration.ofNanos(Math.max(deadline - System.nanoTime(), CLOSE_FLOOR.toNanos())));
         subscriptions.clear();
         afterShutdown.run();
         BusStats stats = counters.snapshot();
@@ -465,7 +490,9 @@ public final class TransportEventBus implements EventBus {
         BusState current = state();
         TransportHealth of = transport.health();
         if (current != BusState.RUNNING) {
-            return new Health(current, false, "the bus is " + current.name().toLowerCase(), of);
+            Throwable failed = startFailure;
+            return new Health(current, false, "the bus is " + current.name().toLowerCase()
+                    + (failed != null ? ": its start failed (" + failed.getMessage() + ")" : ""), of);
         }
         return new Health(current, of.up(), of.detail(), of);
     }

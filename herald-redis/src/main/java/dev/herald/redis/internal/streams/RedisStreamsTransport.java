@@ -213,15 +213,10 @@ public final class RedisStreamsTransport implements Transport {
                 topologyChanges = endpoint.resources().eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
                         .subscribe(changed -> events.connectToMasters());
             }
-        } catch (RedisException e) {
-            if (commands != null) {
-                commands.close();
-            }
-            if (publishing != null) {
-                publishing.close();
-            }
-            throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": "
-                    + RedisEndpoint.rootMessage(e), e);
+        } catch (RuntimeException e) {
+            close(Duration.ZERO); // the connections, the topology subscription, the scheduler's thread
+            throw e instanceof RedisException ? new IllegalStateException("cannot connect to " + endpoint.describe() + ": "
+                    + RedisEndpoint.rootMessage(e), e) : e;
         }
         scheduler.scheduleWithFixedDelay(this::probe, 0, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
