@@ -546,9 +546,18 @@ public final class RedisEventBus implements EventBus {
          * replicas (Sentinel, say) as on a Redis Cluster, where it waits on each master for its
          * own replicas.
          *
+         * <p>{@code WAIT} holds its connection on the server: the publishes sent behind it wait
+         * up to {@code timeout} before Redis runs them, within the publish timeout, which must
+         * therefore be longer ({@link #build()} refuses {@code timeout >= publishTimeout}). A
+         * publish then takes at most the publish timeout to be accepted, plus twice
+         * {@code timeout} for its replicas (a {@code WAIT} already in flight for earlier
+         * publishes, then its own): {@code publishTimeout + 2 × timeout} while its master
+         * answers. A master that stops answering fails it later: a {@code WAIT} unanswered for
+         * {@code timeout + publishTimeout} is given up.
+         *
          * @param replicas how many replicas must acknowledge each publish, at least 1
          * @param timeout how long a publish waits for them, at least 1 ms (in whole milliseconds,
-         *     as {@code WAIT} takes it)
+         *     as {@code WAIT} takes it), and shorter than the publish timeout
          * @return this builder
          */
         public Builder publishReplicas(int replicas, Duration timeout) {
@@ -582,10 +591,27 @@ public final class RedisEventBus implements EventBus {
             requireOptionsOfMode();
             SupportedLettuce.require();
             BusSettings settings = settings();
+            requireReplicaTimeoutBelow(settings.publishTimeout());
             Transport transport = transport(settings);
             RedisDeadLetterStore store = new RedisDeadLetterStore(endpoint, RedisKeys.deadLetters(prefix), deadLetterRetention,
                     settings.publishTimeout());
             return new Parts(settings, transport, store, endpoint);
+        }
+
+        /**
+         * Publishes pipelined behind a {@code WAIT} wait on the server as long as it: with a
+         * {@code WAIT} timeout of at least the publish timeout they would fail as not accepted in
+         * time, though Redis runs them afterwards.
+         */
+        private void requireReplicaTimeoutBelow(Duration publishTimeout) {
+            if (publishReplicas > 0 && publishReplicasTimeout.compareTo(publishTimeout) >= 0) {
+                throw new IllegalArgumentException("publishReplicas timeout of " + publishReplicasTimeout
+                        + " must be shorter than the publish timeout of " + publishTimeout + ": WAIT holds its connection"
+                        + " on the server, so publishes sent behind it would wait past the publish timeout and fail though"
+                        + " Redis runs them later; lower the publishReplicas timeout below " + publishTimeout
+                        + " (to " + publishTimeout.dividedBy(2) + ", say) or raise publishTimeout(...) above "
+                        + publishReplicasTimeout);
+            }
         }
 
         private Transport transport(BusSettings settings) {
@@ -611,7 +637,8 @@ public final class RedisEventBus implements EventBus {
          *     {@code subscriberBuffer} on a Streams bus), naming it; or if the Lettuce (below 6.6) or Jackson (below 2.15) on the
          *     class path is older than Herald supports, naming the version found
          * @throws IllegalArgumentException for a Pub/Sub bus on a Redis Cluster whose instance id has
-         *     '{' or '}' (its heartbeats would hash to other slots than their channels)
+         *     '{' or '}' (its heartbeats would hash to other slots than their channels); or if the
+         *     {@code publishReplicas} timeout is not shorter than the publish timeout, naming both
          */
         @Override
         public RedisEventBus build() {

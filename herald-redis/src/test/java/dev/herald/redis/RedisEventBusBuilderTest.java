@@ -94,4 +94,21 @@ class RedisEventBusBuilderTest {
         assertThatThrownBy(() -> builder.publishReplicas(1, Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-1S");
     }
+
+    @Test
+    void publishReplicasRefusesATimeoutNotShorterThanThePublishTimeoutNamingBothAndTheFix() {
+        Builder sameAsDefault = RedisEventBus.builder(client).mode(Mode.STREAMS)
+                .publishReplicas(1, RedisEventBus.Builder.DEFAULT_PUBLISH_TIMEOUT);
+        Builder longer = RedisEventBus.builder(client).mode(Mode.STREAMS).publishTimeout(Duration.ofSeconds(2))
+                .publishReplicas(1, Duration.ofSeconds(3));
+
+        assertThatThrownBy(sameAsDefault::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("publishReplicas timeout of PT10S must be shorter than the publish timeout of PT10S")
+                .hasMessageContaining("lower the publishReplicas timeout below PT10S");
+        assertThatThrownBy(longer::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("publishReplicas timeout of PT3S must be shorter than the publish timeout of PT2S")
+                .hasMessageContaining("raise publishTimeout(...) above PT3S");
+        RedisEventBus.builder(client).mode(Mode.STREAMS).publishTimeout(Duration.ofSeconds(2))
+                .publishReplicas(1, Duration.ofMillis(1999)).build().shutdown();
+    }
 }
