@@ -12,7 +12,9 @@ import java.util.Objects;
  * its readers and its periodic checks (a {@code PING} each second, {@code XINFO GROUPS} every
  * half visibility timeout) last saw them. Counts are since the bus was built. Immutable.
  *
- * @param up whether Redis answers and no group lags near the stream retention
+ * @param up whether Redis answers, every reader reads (none has gone without a reply, or failed,
+ *     for longer than its block time plus 2 s: on a cluster, a master dead or frozen), and no
+ *     group lags near the stream retention
  * @param detail a one-line explanation of the verdict
  * @param claimedEntries entries taken over from the pending list (left by a stopped consumer,
  *     lost on the way, or by an earlier run of this instance)

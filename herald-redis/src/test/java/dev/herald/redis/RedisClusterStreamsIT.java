@@ -238,6 +238,8 @@ class RedisClusterStreamsIT {
             resources.add(() -> signal("-CONT", pid)); // before the cluster is closed
             long stoppedNanos = System.nanoTime();
             int stoppedAt = publishing.next.get();
+            eventually().until(() -> !consumer.health().up() && consumer.health().detail()
+                    .contains("the reader of group billing:invoice on " + JOBS + " has read nothing from 127.0.0.1:" + master.port()));
             eventually().until(() -> plain(replica).info("replication").contains("role:master"));
             eventually().until(() -> publishing.ackedFrom(stoppedAt) >= 500);
             publishing.stopAndAwait();
@@ -249,6 +251,7 @@ class RedisClusterStreamsIT {
             Set<Integer> replicated = new TreeSet<>(publishing.acked);
             replicated.retainAll(numbersIn(raw(cluster), JOBS));
             eventually().until(() -> handled.containsAll(replicated));
+            eventually().until(() -> consumer.health().up());
             assertThat(consumer.deadLetters().size()).isZero();
         }
     }

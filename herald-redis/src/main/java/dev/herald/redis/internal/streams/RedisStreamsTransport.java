@@ -351,6 +351,14 @@ public final class RedisStreamsTransport implements Transport {
         private @Nullable String takenBackUpTo;
         /** The group's lag and pending entries, as {@link #checkLag} last saw them. */
         private volatile ConsumerGroupHealth lastChecked;
+        /** When the read waiting for its reply was sent; 0 while none is. */
+        private volatile long readSentNanos;
+        /** Since when reading fails (from the read whose reply never came, if one was sent); 0 while it works. */
+        private volatile long failingSinceNanos;
+        /** Why reading last failed. */
+        private volatile @Nullable String readFailure;
+        /** The server it reads from: on a cluster, the node it connects or connected to last. */
+        private volatile String readingFrom = endpoint.describe();
 
         /**
          * @param takesBack whether this reader takes back what an earlier run under this instance
@@ -449,6 +457,7 @@ public final class RedisStreamsTransport implements Transport {
             if (endpoint.isCluster()) {
                 RedisClusterNode master = endpoint.masterOf(streamKey);
                 node = master.getUri();
+                readingFrom = node.getHost() + ":" + node.getPort();
                 Duration bound = options.block().plus(SILENT_NODE_MARGIN);
                 c = RedisConnection.of(endpoint.connectToNode(master, bound));
                 c.setTimeout(bound);
@@ -502,8 +511,12 @@ public final class RedisStreamsTransport implements Transport {
                         claim(connection);
                         nextClaimNanos = now + Math.max(TimeUnit.MILLISECONDS.toNanos(100), options.visibilityTimeout().toNanos() / 2);
                     }
+                    long sent = System.nanoTime();
+                    readSentNanos = sent != 0 ? sent : 1;
                     List<StreamMessage<byte[], byte[]>> batch = redis.xreadgroup(consumer, read,
                             XReadArgs.StreamOffset.lastConsumed(streamKey));
+                    readSentNanos = 0;
+                    failingSinceNanos = 0;
                     if (!batch.isEmpty()) {
                         String[] ids = new String[batch.size()];
                         for (int i = 0; i < ids.length; i++) {
@@ -521,6 +534,7 @@ public final class RedisStreamsTransport implements Transport {
                     }
                     readErrors.increment();
                     lastError = RedisEndpoint.rootMessage(e);
+                    failing(lastError);
                     if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
                         recreateGroup(Objects.requireNonNull(connection, "connection").sync()); // NOGROUP came from it
                     } else {
@@ -535,6 +549,7 @@ public final class RedisStreamsTransport implements Transport {
                     break;
                 } catch (RuntimeException e) {
                     readErrors.increment();
+                    failing(e.toString());
                     log.error("Reader of group {} on {} failed; it goes on", group, stream, e);
                     sleep(backoff);
                 }
@@ -542,6 +557,35 @@ public final class RedisStreamsTransport implements Transport {
             if (connection != null) {
                 connection.close();
             }
+        }
+
+        /** Reading failed: it has failed since the read whose reply never came, or since now. */
+        private void failing(@Nullable String why) {
+            long sent = readSentNanos;
+            readSentNanos = 0;
+            readFailure = why;
+            if (failingSinceNanos == 0) {
+                long now = System.nanoTime();
+                failingSinceNanos = sent != 0 ? sent : now != 0 ? now : 1;
+            }
+        }
+
+        /**
+         * Why this reader is down, for {@link #health()}: it has read nothing for longer than its
+         * block time plus {@link #SILENT_NODE_MARGIN}, waiting for a reply or failing (a master
+         * dead or frozen, a node that refuses it); null while it reads, or waits for room in its
+         * handler's queue.
+         */
+        @Nullable String silence(long nowNanos) {
+            long failing = failingSinceNanos;
+            long since = failing != 0 ? failing : readSentNanos;
+            if (since == 0 || !running || nowNanos - since <= options.block().plus(SILENT_NODE_MARGIN).toNanos()) {
+                return null;
+            }
+            String why = readFailure;
+            return "the reader of group " + group + " on " + stream + " has read nothing from " + readingFrom + " for "
+                    + TimeUnit.NANOSECONDS.toMillis(nowNanos - since) + " ms"
+                    + (failing != 0 && why != null ? " (" + why + ")" : " (no reply)");
         }
 
         /**
@@ -863,6 +907,10 @@ public final class RedisStreamsTransport implements Transport {
         }
         List<String> lagging = groups.entrySet().stream().filter(g -> g.getValue().lagging())
                 .map(g -> g.getKey().group() + " of " + g.getKey().stream()).sorted().toList();
+        long now = System.nanoTime();
+        List<String> silent = readers.stream().map(r -> r.silence(now)).filter(Objects::nonNull).map(String::valueOf)
+                .sorted().toList();
+        String readersDown = silent.isEmpty() ? "" : "; " + String.join("; ", silent);
         String detail;
         boolean up = false;
         RedisConnection c = commands;
@@ -871,12 +919,14 @@ public final class RedisStreamsTransport implements Transport {
         if (closed) {
             detail = "closed";
         } else if (c == null || !c.isOpen()) {
-            detail = "not connected to " + endpoint.describe();
-        } else if (sent != 0 && System.nanoTime() - sent > PROBE_TIMEOUT.toNanos()) {
+            detail = "not connected to " + endpoint.describe() + readersDown;
+        } else if (sent != 0 && now - sent > PROBE_TIMEOUT.toNanos()) {
             detail = "Redis at " + endpoint.describe() + " does not answer: no reply to PING for "
-                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent) + " ms";
+                    + TimeUnit.NANOSECONDS.toMillis(now - sent) + " ms" + readersDown;
         } else if (failure != null) {
-            detail = "Redis at " + endpoint.describe() + " does not answer: " + failure;
+            detail = "Redis at " + endpoint.describe() + " does not answer: " + failure + readersDown;
+        } else if (!silent.isEmpty()) {
+            detail = String.join("; ", silent);
         } else if (!lagging.isEmpty()) {
             detail = (lagging.size() == 1 ? "group " + lagging.get(0) + " lags" : "groups " + String.join(", ", lagging) + " lag")
                     + " near the stream retention: unread entries may be trimmed";
