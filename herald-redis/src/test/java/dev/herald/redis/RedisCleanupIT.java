@@ -75,7 +75,7 @@ class RedisCleanupIT {
 
                 assertThat(redis.keys("*")).containsExactlyInAnyOrder("run10:key", "run1", "herald:key");
                 redis.set("run1:again", "x");
-                assertThat(RedisCleanup.deleteAll(RedisClusterConformanceBase.clusterUri(cluster), "run1"))
+                assertThat(RedisCleanup.deleteAll(cluster.clusterUri(), "run1"))
                         .as("from a redis-cluster:// URI").isEqualTo(1);
                 assertThat(RedisCleanup.deleteAll(client, "run1")).isZero();
             } finally {

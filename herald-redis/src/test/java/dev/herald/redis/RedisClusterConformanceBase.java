@@ -41,16 +41,11 @@ abstract class RedisClusterConformanceBase extends TransportConformanceSuite {
         cluster.close();
     }
 
-    /** {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,...}: every node as a seed. */
-    static String clusterUri(RedisCluster cluster) {
-        return "redis-cluster://" + String.join(",", cluster.uris().stream().map(u -> u.substring("redis://".length())).toList());
-    }
-
     abstract RedisEventBus.Mode mode();
 
     @Override
     protected EventBusBuilder<?> newBusBuilder() {
-        return RedisEventBus.builder(clusterUri(cluster)).mode(mode()).prefix(prefix);
+        return RedisEventBus.builder(cluster.clusterUri()).mode(mode()).prefix(prefix);
     }
 
     static byte[] utf8(String s) {

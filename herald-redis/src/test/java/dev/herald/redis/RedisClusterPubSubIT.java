@@ -95,7 +95,7 @@ class RedisClusterPubSubIT {
     }
 
     private static String uri(RedisCluster cluster) {
-        return "redis-cluster://" + String.join(",", cluster.uris().stream().map(u -> u.substring("redis://".length())).toList());
+        return cluster.clusterUri();
     }
 
     private RedisEventBus bus(RedisCluster cluster) {

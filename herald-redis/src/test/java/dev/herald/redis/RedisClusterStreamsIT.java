@@ -96,7 +96,7 @@ class RedisClusterStreamsIT {
     }
 
     private RedisEventBus.Builder streams(RedisCluster cluster, String source) {
-        return RedisEventBus.builder(RedisClusterConformanceBase.clusterUri(cluster)).mode(RedisEventBus.Mode.STREAMS)
+        return RedisEventBus.builder(cluster.clusterUri()).mode(RedisEventBus.Mode.STREAMS)
                 .source(source);
     }
 

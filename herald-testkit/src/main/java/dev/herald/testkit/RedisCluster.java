@@ -70,6 +70,17 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
+     * A {@code redis-cluster://} URI naming every node as a seed, as Herald's Redis bus takes it
+     * ({@code RedisEventBus.builder(String)}, {@code RedisCleanup}):
+     * {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,...}.
+     *
+     * @return the URI, masters and replicas in start order, killed nodes included
+     */
+    public String clusterUri() {
+        return "redis-cluster://" + String.join(",", uris().stream().map(u -> u.substring("redis://".length())).toList());
+    }
+
+    /**
      * Every node, in start order: first the masters, then their replicas, killed nodes included.
      *
      * @return the nodes

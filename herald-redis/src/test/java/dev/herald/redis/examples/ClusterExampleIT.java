@@ -15,7 +15,6 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The README's Redis Cluster example, verbatim between the markers, run against a real 3-master cluster. */
@@ -32,8 +31,7 @@ class ClusterExampleIT {
     @Test
     void readmeExample() {
         try (RedisCluster redisCluster = RedisCluster.builder().masters(3).replicasPerMaster(1).start()) {
-            String clusterUri = "redis-cluster://" + redisCluster.uris().stream()
-                    .map(uri -> uri.substring("redis://".length())).collect(Collectors.joining(","));
+            String clusterUri = redisCluster.clusterUri();
             String nodeUri = redisCluster.uris().get(0);
             List<String> confirmed = new CopyOnWriteArrayList<>();
             List<String> evicted = new CopyOnWriteArrayList<>();

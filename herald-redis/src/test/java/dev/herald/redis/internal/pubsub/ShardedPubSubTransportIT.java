@@ -47,8 +47,7 @@ class ShardedPubSubTransportIT {
     @BeforeEach
     void start() {
         cluster = RedisCluster.builder().masters(3).start();
-        endpoint = RedisEndpoint.owned("redis-cluster://" + String.join(",",
-                cluster.uris().stream().map(u -> u.substring("redis://".length())).toList()));
+        endpoint = RedisEndpoint.owned(cluster.clusterUri());
         transport = new ShardedPubSubTransport(endpoint, new RedisPubSubTransport.Options("herald", "it", "deaf-test",
                 Clock.systemUTC(), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMillis(500), 10_000,
                 16 * 1024 * 1024, BusThreads.daemonPlatform()));

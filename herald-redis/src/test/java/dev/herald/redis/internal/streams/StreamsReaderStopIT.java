@@ -73,8 +73,7 @@ class StreamsReaderStopIT {
         List<String> types = List.of("it.job", "it.task", "it.order"); // their streams are on the three masters
         try (RedisCluster cluster = RedisCluster.builder().masters(3).start()) {
             RedisClusterClient client = RedisClusterClient.create(cluster.uris().stream().map(RedisURI::create).toList());
-            RedisEndpoint endpoint = RedisEndpoint.owned("redis-cluster://"
-                    + String.join(",", cluster.uris().stream().map(u -> u.substring("redis://".length())).toList()));
+            RedisEndpoint endpoint = RedisEndpoint.owned(cluster.clusterUri());
             try {
                 RedisAdvancedClusterCommands<String, String> raw = client.connect().sync();
                 Set<RedisServer> masters = new HashSet<>();
