@@ -29,7 +29,9 @@ import java.util.concurrent.ExecutionException;
  * while a bus still uses the prefix. Uses {@code SCAN} (not {@code KEYS}, which blocks Redis) and
  * {@code UNLINK}. On a Redis Cluster, where {@code SCAN} sees one node's keys only, it scans every
  * master on a connection of its own and unlinks each key on its slot's master (never a multi-key
- * command across slots). Thread-safe (stateless).
+ * command across slots); it refuses, deleting nothing, while a master the cluster flags
+ * {@code FAIL} still owns slots (their keys cannot be reached until a replica takes over or the
+ * node is back), rather than leave their keys and report success. Thread-safe (stateless).
  */
 public final class RedisCleanup {
 
@@ -46,6 +48,8 @@ public final class RedisCleanup {
      * @param prefix the deployment's prefix, such as {@code herald}; not empty
      * @return how many keys were deleted
      * @throws IllegalArgumentException if the prefix is empty or holds a glob character
+     * @throws IllegalStateException on a Redis Cluster with a master flagged {@code FAIL} that
+     *     still owns slots, naming it; nothing was deleted
      */
     public static long deleteAll(String uri, String prefix) {
         checkPrefix(prefix);
@@ -84,6 +88,8 @@ public final class RedisCleanup {
      * @param prefix the deployment's prefix, such as {@code herald}; not empty
      * @return how many keys were deleted
      * @throws IllegalArgumentException if the prefix is empty or holds a glob character
+     * @throws IllegalStateException if a master flagged {@code FAIL} still owns slots, naming it
+     *     and how many slots; nothing was deleted
      */
     public static long deleteAll(RedisClusterClient cluster, String prefix) {
         Objects.requireNonNull(cluster, "cluster");
@@ -91,6 +97,7 @@ public final class RedisCleanup {
         RedisEndpoint endpoint = RedisEndpoint.shared(cluster);
         try (RedisConnection routed = endpoint.connect()) {
             cluster.refreshPartitions(); // the masters as they are now, not as the client last saw them
+            refuseFailedMasters(cluster, prefix);
             ScanArgs match = ScanArgs.Builder.matches(prefix + ":*").limit(SCAN_PAGE);
             long deleted = 0;
             for (RedisClusterNode master : endpoint.masters()) {
@@ -106,6 +113,22 @@ public final class RedisCleanup {
             return deleted;
         } finally {
             endpoint.shutdown(); // its node connections' client; the cluster client stays the caller's
+        }
+    }
+
+    /** A master flagged FAIL that still owns slots holds keys no other node serves: SCAN cannot reach them. */
+    private static void refuseFailedMasters(RedisClusterClient cluster, String prefix) {
+        List<String> failed = new ArrayList<>();
+        for (RedisClusterNode node : cluster.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && node.is(RedisClusterNode.NodeFlag.FAIL)
+                    && !node.getSlots().isEmpty()) {
+                failed.add(node.getUri().getHost() + ":" + node.getUri().getPort() + " (" + node.getSlots().size() + " slots)");
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("cannot delete the keys under '" + prefix + "' on every master: the cluster flags "
+                    + String.join(", ", failed) + " FAIL while still owning slots, so their keys cannot be reached; nothing"
+                    + " was deleted. Retry once a replica has taken over those slots or the node is back");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.herald.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
@@ -78,6 +79,40 @@ class RedisCleanupIT {
                 assertThat(RedisCleanup.deleteAll(cluster.clusterUri(), "run1"))
                         .as("from a redis-cluster:// URI").isEqualTo(1);
                 assertThat(RedisCleanup.deleteAll(client, "run1")).isZero();
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        }
+    }
+
+    @Test
+    void onAClusterWithAFailedMasterThatStillOwnsSlotsItRefusesNamingTheNodeAndDeletesNothing() {
+        try (RedisCluster cluster = RedisCluster.builder().masters(3).start()) {
+            RedisClusterClient client = RedisClusterClient.create(cluster.uris().stream().map(RedisURI::create).toList());
+            try (StatefulRedisClusterConnection<String, String> c = client.connect()) {
+                RedisServer failed = cluster.masters().get(2);
+                RedisServer alive = cluster.masters().get(0);
+                String key = "run1:key";
+                for (int i = 0; !cluster.masterOf(key).equals(alive); i++) {
+                    key = "run1:key" + i;
+                }
+                c.sync().set(key, "x");
+                // the cluster goes on serving the slots of the masters that answer, as it may be configured to
+                c.sync().upstream().commands().configSet("cluster-require-full-coverage", "no");
+                failed.kill(); // no replica takes over: its slots stay its own
+                RedisClient plain = RedisClient.create(alive.uri());
+                try (StatefulRedisConnection<String, String> node = plain.connect()) {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> node.sync().clusterNodes().lines()
+                            .anyMatch(l -> l.contains(":" + failed.port() + "@") && l.contains("fail") && !l.contains("fail?")));
+
+                    assertThatThrownBy(() -> RedisCleanup.deleteAll(client, "run1")).isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining(":" + failed.port() + " (")
+                            .hasMessageContaining("FAIL while still owning slots")
+                            .hasMessageContaining("nothing was deleted");
+                    assertThat(node.sync().exists(key)).as("the key on a master that answers is still there").isOne();
+                } finally {
+                    plain.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                }
             } finally {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
