@@ -71,7 +71,7 @@ class ClusterPublishIT {
     }
 
     private static RedisEventBus.Builder bus(RedisCluster cluster, RedisEventBus.Mode mode) {
-        return RedisEventBus.builder(RedisClusterConformanceBase.clusterUri(cluster)).mode(mode).source("shop")
+        return RedisEventBus.builder(cluster.clusterUri()).mode(mode).source("shop")
                 .publishTimeout(Duration.ofSeconds(30));
     }
 
