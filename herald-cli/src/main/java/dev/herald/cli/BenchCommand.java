@@ -56,7 +56,7 @@ final class BenchCommand {
     int run(String[] args) throws InterruptedException {
         CommandLine line = CommandLine.parse(args, USAGE, Map.of("--events", "a number of events", "--size", "a number of bytes",
                 "--rate", "events per second", "--mode", "pubsub or streams", "--warmup-seconds", "a number of seconds",
-                "--redis", "a URI, such as redis://localhost:6379"),
+                "--redis", RedisOptions.URI_DESCRIPTION),
                 Set.of());
         if (!line.words().isEmpty()) {
             throw new IllegalArgumentException("bench takes options only, not '" + line.words().get(0) + "'; usage: herald " + USAGE);

@@ -5,13 +5,10 @@ import dev.herald.DeadLetterQueue;
 import dev.herald.internal.codec.EventTypeRegistry;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.redis.RedisKeys;
-import io.lettuce.core.RedisClient;
+import dev.herald.redis.internal.RedisConnection;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,7 +120,7 @@ final class DeadLetterCommand {
     }
 
     /** Whether any consumer group reads the stream; false when the stream does not exist either. */
-    private static boolean hasConsumerGroups(StatefulRedisConnection<byte[], byte[]> c, String stream) {
+    private static boolean hasConsumerGroups(RedisConnection c, String stream) {
         try {
             return !c.sync().xinfoGroups(bytes(stream)).isEmpty();
         } catch (RedisCommandExecutionException noSuchStream) { // "ERR no such key"
@@ -161,8 +158,7 @@ final class DeadLetterCommand {
             out.println("dead letter " + id + " (" + letter.reason() + ") cannot be replayed: " + badType.getMessage());
             return 1;
         }
-        RedisClient client = redis.client();
-        try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
+        try (RedisDeployment deployment = redis.deployment(); RedisConnection c = deployment.connect()) {
             if (redis.mode() == RedisEventBus.Mode.STREAMS) {
                 String stream = RedisKeys.stream(redis.prefix(), type);
                 if (!hasConsumerGroups(c, stream)) {
@@ -176,7 +172,7 @@ final class DeadLetterCommand {
                         + ": every consumer group of the stream (every handler of every service) reads it");
             } else {
                 String channel = RedisKeys.channel(redis.prefix(), type);
-                long receivers = c.sync().publish(bytes(channel), letter.rawMessage());
+                long receivers = deployment.publish(c, channel, letter.rawMessage());
                 if (receivers == 0) {
                     out.println("nobody is subscribed to " + channel + " now: dead letter " + id + " is kept (start the "
                             + "service, or replay it in Streams mode with --mode streams)");
@@ -186,8 +182,6 @@ final class DeadLetterCommand {
                         + " subscribed connection(s) received it, each for every handler of the type"
                         + " (a running herald tail counts as one)");
             }
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         letters.delete(id);
         return 0;

@@ -62,7 +62,7 @@ public final class Main {
     private static final String DEMO_USAGE = "demo [ORDERS] [--redis URI | --in-memory]";
 
     private static int demo(String[] args, @Nullable String redisFromEnvironment, PrintStream out) throws InterruptedException {
-        CommandLine line = CommandLine.parse(args, DEMO_USAGE, Map.of("--redis", "a URI, such as redis://localhost:6379"),
+        CommandLine line = CommandLine.parse(args, DEMO_USAGE, Map.of("--redis", RedisOptions.URI_DESCRIPTION),
                 Set.of("--in-memory"));
         String given = line.value("--redis");
         String redis = given != null ? given : redisFromEnvironment;
@@ -96,5 +96,8 @@ public final class Main {
         out.println("                  a quick load check of Herald alone (default 100,000 events of 1 KB): publish and");
         out.println("                  delivery rates, latency, lost; on a throw-away redis-server unless --redis is given");
         out.println("  help            this text");
+        out.println("URI: redis://[user:password@]host:port[/db] for one server (rediss:// for TLS), or");
+        out.println("     redis-cluster://[user:password@]host:port[,host:port...] for a Redis Cluster (rediss-cluster:// for TLS):");
+        out.println("     any reachable node will do; on a cluster, Pub/Sub channels are shard channels (SPUBLISH, SSUBSCRIBE)");
     }
 }

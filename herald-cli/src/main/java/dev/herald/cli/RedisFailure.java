@@ -2,11 +2,12 @@ package dev.herald.cli;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why a command could not use Redis, in one line: the endpoint (without its password) and the
  * cause, which is Redis's answer ({@code WRONGPASS ...}, {@code NOAUTH ...}) or the socket's error
- * ({@code Connection refused}). Every command that talks to Redis runs its work through
+ * ({@code Connection refused}); for a Redis Cluster, the first node's. Every command that talks to Redis runs its work through
  * {@link #explained}, so that all of them say it alike; {@link Main} prints the message.
  */
 final class RedisFailure extends RuntimeException {
@@ -42,7 +43,7 @@ final class RedisFailure extends RuntimeException {
         }
         boolean fromRedis = false;
         Throwable root = e;
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause() : firstSuppressed(t)) {
             fromRedis |= t instanceof RedisException; // Lettuce's, the socket's errors among its causes
             root = t;
         }
@@ -54,5 +55,14 @@ final class RedisFailure extends RuntimeException {
         return new RedisFailure((root instanceof RedisCommandExecutionException
                 ? "Redis at " + endpoint + " answered: "
                 : "cannot reach Redis at " + endpoint + ": ") + cause.replaceAll("\\s+", " ").strip(), e);
+    }
+
+    /**
+     * The first error {@code t} suppressed, or null: a cluster client that cannot load the
+     * topology reports each node's error (the socket's, or Redis's answer) as one it suppressed.
+     */
+    private static @Nullable Throwable firstSuppressed(Throwable t) {
+        Throwable[] suppressed = t.getSuppressed();
+        return suppressed.length > 0 ? suppressed[0] : null;
     }
 }

@@ -1,7 +1,6 @@
 package dev.herald.cli;
 
 import dev.herald.redis.RedisEventBus;
-import io.lettuce.core.RedisClient;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -9,9 +8,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * The options that say which Herald deployment a command talks to: {@code --redis URI} (else
  * {@code $HERALD_REDIS_URI}), {@code --prefix} (default {@code herald}) and {@code --mode}
- * (default {@code pubsub}).
+ * (default {@code pubsub}). The URI names one server, or a Redis Cluster in the form
+ * {@code redis-cluster://[user:password@]host:port[,host:port...]} ({@code rediss-cluster://} for TLS).
  */
 final class RedisOptions {
+
+    /** What {@code --redis} takes, for messages. */
+    static final String URI_DESCRIPTION = "a URI, such as redis://localhost:6379 or redis-cluster://host1:7000,host2:7000";
+    /** The URI forms, for messages about a URI that is none of them. */
+    static final String URI_FORMS = "redis://[user:password@]host:port[/db], rediss:// for TLS, or for a Redis Cluster "
+            + "redis-cluster://[user:password@]host:port[,host:port...] (rediss-cluster:// for TLS)";
 
     private final @Nullable String uri;
     private final String prefix;
@@ -37,7 +43,7 @@ final class RedisOptions {
     /** These options and a command's own, for {@link CommandLine#parse}. */
     static Map<String, String> and(Map<String, String> own) {
         Map<String, String> all = new HashMap<>(own);
-        all.put("--redis", "a URI, such as redis://localhost:6379");
+        all.put("--redis", URI_DESCRIPTION);
         all.put("--prefix", "the bus's key prefix, such as herald");
         all.put("--mode", "pubsub or streams");
         return all;
@@ -56,22 +62,17 @@ final class RedisOptions {
         return RedisEventBus.builder(uri()).prefix(prefix).mode(mode);
     }
 
-    /** A plain Lettuce client on the deployment's Redis, for work without a bus; the caller shuts it down. */
-    RedisClient client() {
-        String given = uri();
-        try {
-            return RedisClient.create(given);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + withoutPassword(given) + "' is not a Redis URI (" + e.getMessage()
-                    + "): use redis://[user:password@]host:port[/db], or rediss:// for TLS", e);
-        }
+    /** The deployment's Redis for work without a bus, a server or a cluster; the caller closes it. */
+    RedisDeployment deployment() {
+        return RedisDeployment.of(uri());
     }
 
     /** The deployment's Redis; fails naming the missing URI. */
     String uri() {
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("this command needs the Redis of the deployment: --redis URI "
-                    + "(such as redis://localhost:6379) or $HERALD_REDIS_URI");
+                    + "(such as redis://localhost:6379, or redis-cluster://host1:7000,host2:7000 for a Redis Cluster) "
+                    + "or $HERALD_REDIS_URI");
         }
         return uri;
     }

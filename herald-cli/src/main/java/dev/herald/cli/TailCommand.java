@@ -2,13 +2,7 @@ package dev.herald.cli;
 
 import dev.herald.redis.RedisEventBus;
 import dev.herald.redis.RedisKeys;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +19,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A watcher, not a service: it subscribes to the types' channels with a plain Pub/Sub
  * connection, so it never writes to the deployment's dead-letter queue, never stamps or counts
- * anything, and leaves nothing in Redis. Pub/Sub only: in Streams mode a listener would need a
- * consumer group, which would stay in Redis and keep a backlog after the command ends.
+ * anything, and leaves nothing in Redis. On a Redis Cluster the channels are shard channels, as
+ * Herald's buses publish there: each is subscribed ({@code SSUBSCRIBE}) at the master of its slot,
+ * and again at the new master when resharding or a failover moves the slot ({@link ShardChannels}).
+ * Pub/Sub only: in Streams mode a listener would need a consumer group, which would stay in Redis
+ * and keep a backlog after the command ends.
  */
 final class TailCommand {
 
@@ -62,14 +59,12 @@ final class TailCommand {
         }
         CountDownLatch enough = new CountDownLatch(1);
         AtomicInteger printed = new AtomicInteger();
-        RedisClient client = redis.client();
-        Thread stop = new Thread(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)), "herald-tail-stop");
+        RedisDeployment deployment = redis.deployment();
+        Thread stop = new Thread(deployment::close, "herald-tail-stop");
         Runtime.getRuntime().addShutdownHook(stop); // Ctrl-C
-        try (StatefulRedisPubSubConnection<byte[], byte[]> connection = client.connectPubSub(ByteArrayCodec.INSTANCE)) {
-            connection.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(byte[] channel, byte[] message) { // on Lettuce's thread, one message at a time
-                    String type = typeByChannel.get(new String(channel, StandardCharsets.UTF_8));
+        try (RedisDeployment.Listening listening = deployment.listen(typeByChannel.keySet(),
+                (channel, message) -> { // on Lettuce's thread, one message at a time
+                    String type = typeByChannel.get(channel);
                     if (type == null || enough.getCount() == 0) {
                         return;
                     }
@@ -78,15 +73,12 @@ final class TailCommand {
                     if (line.event() && printed.incrementAndGet() == limit) {
                         enough.countDown();
                     }
-                }
-            });
-            connection.sync().subscribe(typeByChannel.keySet().stream().map(c -> c.getBytes(StandardCharsets.UTF_8))
-                    .toArray(byte[][]::new));
+                })) {
             out.println("listening to " + String.join(", ", types) + " on " + redis.describe()
                     + (limit > 0 ? " for " + limit + " event(s)" : "; Ctrl-C stops"));
             enough.await();
         } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            deployment.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(stop);
             } catch (IllegalStateException shuttingDown) {

@@ -2,7 +2,10 @@ package dev.herald.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,11 +13,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,17 +29,30 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every command that takes a Redis URI, run as a user runs it (its own JVM, so that its whole
- * stderr, logging included, is seen), against a password-protected redis-server and a closed port:
- * one line naming the endpoint and the cause, no stack trace, a non-zero exit code.
+ * stderr, logging included, is seen), against a password-protected redis-server and Redis Cluster,
+ * and a closed port: one line naming the endpoint and the cause, no stack trace, a non-zero exit code.
  */
 class ConnectionFailureIT {
 
     private static RedisServer protectedRedis;
+    private static RedisCluster protectedCluster;
+    /** The protected cluster's masters, as host:port,host:port,... */
+    private static String clusterNodes;
     private static int closedPort;
 
     @BeforeAll
     static void start() throws IOException {
         protectedRedis = RedisServer.builder().password("right-secret").start();
+        protectedCluster = RedisCluster.builder().masters(3).start();
+        clusterNodes = protectedCluster.masters().stream().map(m -> "127.0.0.1:" + m.port()).collect(Collectors.joining(","));
+        for (RedisServer node : protectedCluster.nodes()) { // after the join, which talks to the nodes without a password
+            RedisClient client = RedisClient.create(node.uri());
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                c.sync().configSet("requirepass", "right-secret");
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort(); // free once closed: nobody listens there
         }
@@ -43,6 +61,7 @@ class ConnectionFailureIT {
     @AfterAll
     static void stop() {
         protectedRedis.close();
+        protectedCluster.close();
     }
 
     /** Each command, with {@code URI} where its Redis URI goes. */
@@ -67,6 +86,21 @@ class ConnectionFailureIT {
     void aClosedPortIsReportedInOneLineWithTheEndpointAndTheSocketError(String command) throws Exception {
         Exec r = exec(Map.of(), command.replace("URI", "redis://127.0.0.1:" + closedPort));
         assertOneLineNaming(r, "redis://127.0.0.1:" + closedPort, "Connection refused");
+    }
+
+    @ParameterizedTest(name = "herald {0}")
+    @MethodSource("commands")
+    void aWrongPasswordForAClusterIsReportedInOneLineWithTheNodesAndRedisAnswer(String command) throws Exception {
+        Exec r = exec(Map.of(), command.replace("URI", "redis-cluster://:wrong-secret@" + clusterNodes));
+        assertOneLineNaming(r, "redis-cluster://***@" + clusterNodes, "WRONGPASS");
+        assertThat(r.err()).doesNotContain("wrong-secret");
+    }
+
+    @ParameterizedTest(name = "herald {0}")
+    @MethodSource("commands")
+    void aClosedPortInAClusterUriIsReportedInOneLineWithTheNodeAndTheSocketError(String command) throws Exception {
+        Exec r = exec(Map.of(), command.replace("URI", "redis-cluster://127.0.0.1:" + closedPort));
+        assertOneLineNaming(r, "redis-cluster://127.0.0.1:" + closedPort, "Connection refused");
     }
 
     @Test

@@ -1,0 +1,121 @@
+package dev.herald.cli;
+
+import dev.herald.redis.internal.ClusterUri;
+import dev.herald.redis.internal.RedisConnection;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * The Redis of a deployment, for a command's work without a bus: one server (any URI Lettuce
+ * takes), or a Redis Cluster for a {@code redis-cluster://} or {@code rediss-cluster://} URI
+ * ({@link ClusterUri}), through a Lettuce client of the command's own that {@link #close()} shuts
+ * down. On a cluster, commands on a key or a channel go to the master of its slot, and Pub/Sub is
+ * sharded, as Herald's buses use it there: {@code SPUBLISH} and {@code SSUBSCRIBE}. Thread-safe,
+ * as Lettuce's clients are.
+ */
+final class RedisDeployment implements AutoCloseable {
+
+    /** How often a cluster client reloads the topology, besides when a redirection or a lost node says to. */
+    private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(2);
+
+    private final AbstractRedisClient client;
+
+    private RedisDeployment(AbstractRedisClient client) {
+        this.client = client;
+    }
+
+    /**
+     * A client for the URI; no connection is made yet.
+     *
+     * @throws IllegalArgumentException naming the URI (its password masked) and the forms that would be right
+     */
+    static RedisDeployment of(String uri) {
+        if (ClusterUri.isCluster(uri)) {
+            RedisClusterClient cluster = RedisClusterClient.create(ClusterUri.parse(uri));
+            // a redirection or a node gone reloads the topology at once, a failover within 2 s
+            cluster.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                    .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(TOPOLOGY_REFRESH).build()).build());
+            return new RedisDeployment(cluster);
+        }
+        try {
+            return new RedisDeployment(RedisClient.create(uri));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + RedisOptions.withoutPassword(uri) + "' is not a Redis URI (" + e.getMessage()
+                    + "): use " + RedisOptions.URI_FORMS, e);
+        }
+    }
+
+    /** Whether this is a Redis Cluster. */
+    boolean isCluster() {
+        return client instanceof RedisClusterClient;
+    }
+
+    /** A command connection: to the server, or to the cluster, each keyed command routed to its slot's master. */
+    RedisConnection connect() {
+        return client instanceof RedisClusterClient cluster ? RedisConnection.of(cluster.connect(ByteArrayCodec.INSTANCE))
+                : RedisConnection.of(((RedisClient) client).connect(ByteArrayCodec.INSTANCE));
+    }
+
+    /**
+     * Publishes a message on a channel as a Herald bus in Pub/Sub mode does: {@code PUBLISH}, or
+     * on a cluster {@code SPUBLISH} (to the channel's shard).
+     *
+     * @return how many subscribed connections received it (on a cluster, those of the channel's shard)
+     */
+    long publish(RedisConnection connection, String channel, byte[] message) {
+        byte[] name = channel.getBytes(StandardCharsets.UTF_8);
+        return isCluster() ? connection.sync().spublish(name, message) : connection.sync().publish(name, message);
+    }
+
+    /** Listening to channels, until closed. */
+    interface Listening extends AutoCloseable {
+        /** Ends the subscriptions and closes their connection. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Subscribes a connection of its own to channels, as a Herald bus in Pub/Sub mode listens:
+     * {@code SUBSCRIBE}, or on a cluster {@code SSUBSCRIBE} of each channel at the master of its
+     * slot, following the slot to another master ({@link ShardChannels}). Returns once Redis
+     * confirmed every subscription.
+     *
+     * @param onMessage called with the channel and the message, on Lettuce's thread, one message at a time
+     */
+    Listening listen(Collection<String> channels, BiConsumer<String, byte[]> onMessage) {
+        if (client instanceof RedisClusterClient cluster) {
+            return new ShardChannels(cluster, Set.copyOf(channels), onMessage);
+        }
+        StatefulRedisPubSubConnection<byte[], byte[]> connection = ((RedisClient) client).connectPubSub(ByteArrayCodec.INSTANCE);
+        connection.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] channel, byte[] message) {
+                onMessage.accept(new String(channel, StandardCharsets.UTF_8), message);
+            }
+        });
+        try {
+            connection.sync().subscribe(channels.stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new));
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        return connection::close;
+    }
+
+    /** Shuts the client down, its connections with it, without waiting for a quiet period. */
+    @Override
+    public void close() {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+}
