@@ -1,6 +1,5 @@
 package dev.herald.bench;
 
-import dev.herald.testkit.RedisServer;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -55,30 +54,38 @@ public final class BenchMain {
     private static void usage() {
         System.out.println("""
                 usage: herald-bench e2e [--mode pubsub|streams] [--events N] [--size BYTES] [--handlers H]
-                                        [--publishers P] [--instances N]
+                                        [--publishers P] [--instances N] [--types T]
                                         [--rate R] [--redis URI] [--runs N] [--warmup N] [--warmup-seconds S]
                                         [--handler-delay MICROS]
                                         [--variants herald,lettuce_async,...] [--json]
                          variants: herald herald_shared lettuce_async lettuce_batched lettuce_best jedis sockets (Pub/Sub),
                                    herald_streams lettuce_streams (Streams)
+                         --types T: Herald's events round-robin over T event types (1 to 8), each its own channel or stream
+                         --redis URI: redis://host:port, or redis-cluster://host:port[,host:port...] for a Redis Cluster
+                                   (Herald's variants only; raw clients need one server)
+                       herald-bench e2e --cluster [--replicas 1] [--types T] [other e2e options]
+                         Herald on a throw-away redis-server and a throw-away Redis Cluster of 3 masters (--replicas per
+                         master; --redis redis-cluster://... for an existing one), 1 type and 8 (or T) types on each;
+                         per shard: events, Redis CPU (INFO cpu) per event; in Streams mode with --replicas 1, the
+                         cluster rows again with publishReplicas(1) (WAIT after each publish batch)
                        herald-bench jmh [JMH options, e.g. CodecBench -f 1 -wi 3 -i 5]""");
     }
 
     private static void e2e(E2eOptions options, String[] args) throws Exception {
-        RedisServer own = options.redis() == null ? RedisServer.start() : null;
-        String uri = own != null ? own.uri() : options.redis();
-        try {
-            List<String> variants = options.variantsToRun();
+        try (Targets targets = Targets.start(options)) {
+            String cluster = targets.cluster();
+            List<Row> rows = cluster != null ? Row.clusterRows(options, targets.server(), cluster)
+                    : Row.variantRows(options, targets.server());
             Map<String, List<E2e.Outcome>> results = new LinkedHashMap<>();
             if (ForkedJvm.wanted()) {
-                Map<String, ForkedJvm> children = new LinkedHashMap<>();
+                Map<Row, ForkedJvm> children = new LinkedHashMap<>();
                 try {
-                    for (String v : variants) {
-                        children.put(v, ForkedJvm.start(BenchMain.class, args, v, uri));
+                    for (Row row : rows) {
+                        children.put(row, ForkedJvm.start(BenchMain.class, row.childArgs(args), row.label()));
                     }
                     for (int run = 0; run < options.runs(); run++) {
-                        for (String v : variants) {
-                            results.computeIfAbsent(v, k -> new ArrayList<>()).add(children.get(v).run());
+                        for (Row row : rows) {
+                            results.computeIfAbsent(row.label(), k -> new ArrayList<>()).add(children.get(row).run());
                         }
                     }
                 } finally {
@@ -87,30 +94,31 @@ public final class BenchMain {
                     }
                 }
             } else {
-                E2e bench = new E2e(options, uri);
-                int warmup = options.warmup();
-                for (String v : variants) {
-                    warmUp(bench, v, warmup, options.warmupSeconds());
+                Map<Row, E2e> benches = new LinkedHashMap<>();
+                for (Row row : rows) {
+                    E2e bench = new E2e(row.options(), row.uri());
+                    benches.put(row, bench);
+                    warmUp(bench, row.variant(), options.warmup(), options.warmupSeconds());
                 }
                 if (ForkedJvm.isChild()) {
-                    String only = variants.get(0);
-                    ForkedJvm.serve(() -> bench.run(only, options.events()));
+                    Row only = rows.get(0);
+                    ForkedJvm.serve(() -> benches.get(only).run(only.variant(), options.events()));
                     return;
                 }
                 for (int run = 0; run < options.runs(); run++) {
-                    for (String v : variants) {
-                        results.computeIfAbsent(v, k -> new ArrayList<>()).add(bench.run(v, options.events()));
+                    for (Row row : rows) {
+                        results.computeIfAbsent(row.label(), k -> new ArrayList<>())
+                                .add(benches.get(row).run(row.variant(), options.events()));
                     }
                 }
             }
-            if (options.json()) {
+            if (cluster != null) {
+                ClusterReport report = new ClusterReport(options, targets.describe(), results);
+                System.out.println(options.json() ? report.json() : report.table());
+            } else if (options.json()) {
                 System.out.println(json(options, results));
             } else {
-                table(options, uri, results);
-            }
-        } finally {
-            if (own != null) {
-                own.close();
+                table(options, targets.describe(), results);
             }
         }
     }
@@ -146,25 +154,24 @@ public final class BenchMain {
                 rounds, (System.nanoTime() - start) / 1e9, busy * 100);
     }
 
-    private static double median(List<E2e.Outcome> runs, ToDoubleFunction<E2e.Outcome> f) {
+    static double median(List<E2e.Outcome> runs, ToDoubleFunction<E2e.Outcome> f) {
         double[] v = runs.stream().mapToDouble(f).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static double min(List<E2e.Outcome> runs, ToDoubleFunction<E2e.Outcome> f) {
+    static double min(List<E2e.Outcome> runs, ToDoubleFunction<E2e.Outcome> f) {
         return runs.stream().mapToDouble(f).min().orElse(0);
     }
 
-    private static double max(List<E2e.Outcome> runs, ToDoubleFunction<E2e.Outcome> f) {
+    static double max(List<E2e.Outcome> runs, ToDoubleFunction<E2e.Outcome> f) {
         return runs.stream().mapToDouble(f).max().orElse(0);
     }
 
-    private static void table(E2eOptions o, String uri, Map<String, List<E2e.Outcome>> results) {
+    private static void table(E2eOptions o, String redis, Map<String, List<E2e.Outcome>> results) {
         System.out.printf(Locale.ROOT, "e2e %s: %d events of ~%d bytes per run, %d run(s), rate %s, %d publisher(s), "
                 + "%d Herald instance(s), %d handler(s), handler delay %d us, Redis %s%n",
                 o.mode(), o.events(), o.size(), o.runs(), o.rate() > 0 ? o.rate() + "/s" : "unlimited", o.publishers(),
-                o.instances(), o.handlers(), o.handlerDelayMicros(),
-                uri.replaceAll("//[^@/]*@", "//***@"));
+                o.instances(), o.handlers(), o.handlerDelayMicros(), redis);
         System.out.printf(Locale.ROOT, "%-16s %12s %28s %9s %9s %9s %8s %8s %6s %10s%n", "variant", "publish/s",
                 "delivered/s min/median/max", "p50 us", "p99 us", "p999 us", "lost", "counted", "dups", "peak heap");
         for (Map.Entry<String, List<E2e.Outcome>> e : results.entrySet()) {
@@ -188,7 +195,7 @@ public final class BenchMain {
     }
 
     /** Herald's own count of missed events (its gap counter) in each run, beside "lost": they should match. */
-    private static String counted(List<E2e.Outcome> runs) {
+    static String counted(List<E2e.Outcome> runs) {
         if (runs.get(0).countedMissed() < 0) {
             return "-";
         }

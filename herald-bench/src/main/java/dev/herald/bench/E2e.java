@@ -4,6 +4,8 @@ import dev.herald.RetryPolicy;
 import dev.herald.SubscriptionOptions;
 import dev.herald.redis.RedisCleanup;
 import dev.herald.redis.RedisEventBus;
+import dev.herald.redis.RedisKeys;
+import dev.herald.redis.internal.ClusterUri;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
@@ -18,12 +20,15 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -41,12 +46,43 @@ final class E2e {
     private static final int FLUSH_EVERY = 64;
     private static final String CHANNEL = "bench:raw";
 
-    /** A variant's figures. */
+    /**
+     * A variant's figures.
+     *
+     * @param jvmCpuMicrosPerEvent CPU time of this JVM (publisher and subscriber, JIT and GC included)
+     *     from the first publish to the last receipt, per event received
+     * @param shards Herald variants: each Redis shard's share of the events and CPU time; empty for the others
+     */
     record Outcome(String variant, long published, long received, long unique, long duplicates, double publishPerSecond,
             double deliveredPerSecond, double p50Micros, double p99Micros, double p999Micros, long peakHeapBytes,
-            long countedMissed) {
+            long countedMissed, double jvmCpuMicrosPerEvent, List<Shard> shards) {
         long lost() {
             return published - unique;
+        }
+
+        /** Seconds from the first publish to the last receipt. */
+        double seconds() {
+            return deliveredPerSecond > 0 ? received / deliveredPerSecond : 0;
+        }
+
+        Outcome withShards(List<Shard> figures) {
+            return new Outcome(variant, published, received, unique, duplicates, publishPerSecond, deliveredPerSecond, p50Micros,
+                    p99Micros, p999Micros, peakHeapBytes, countedMissed, jvmCpuMicrosPerEvent, List.copyOf(figures));
+        }
+    }
+
+    /**
+     * One Redis shard (the server, or a master of a cluster) during a run.
+     *
+     * @param address host:port
+     * @param types how many of the run's event types it serves
+     * @param events the run's events it served (published to a channel or stream of its slots)
+     * @param cpuSeconds its CPU time during the run ({@code INFO cpu}, system and user)
+     */
+    record Shard(String address, int types, long events, double cpuSeconds) {
+        /** Redis CPU per event it served, in microseconds. */
+        double cpuMicrosPerEvent() {
+            return events > 0 ? cpuSeconds * 1e6 / events : 0;
         }
     }
 
@@ -79,6 +115,9 @@ final class E2e {
     }
 
     Outcome run(String variant, int events) throws Exception {
+        if (!variant.startsWith("herald") && ClusterUri.isCluster(uri)) {
+            throw new IllegalArgumentException("variant " + variant + " needs one server; on a Redis Cluster only Herald's variants run");
+        }
         System.gc();
         try (Tracker.HeapSampler heap = new Tracker.HeapSampler()) {
             Tracker tracker = new Tracker();
@@ -114,6 +153,7 @@ final class E2e {
         }
         Semaphore window = new Semaphore(WINDOW);
         ThreadCpu cpu = ThreadCpu.enabled() ? new ThreadCpu() : null;
+        long jvmCpuBefore = jvmCpuNanos();
         long start = System.nanoTime();
         double interval = options.rate() > 0 && !warmingUp ? 1e9 * publishers / options.rate() : 0;
         List<Thread> threads = new ArrayList<>();
@@ -168,6 +208,7 @@ final class E2e {
             Thread.sleep(2);
         }
         long received = trackers.stream().mapToLong(Tracker::received).sum();
+        long jvmCpu = jvmCpuNanos() - jvmCpuBefore;
         if (Hops.enabled()) {
             if (warmingUp) {
                 Hops.reset();
@@ -184,7 +225,13 @@ final class E2e {
                 trackers.stream().mapToLong(Tracker::duplicates).sum(),
                 events / ((published - start) / 1e9), received / ((Math.max(end, start + 1) - start) / 1e9),
                 worst.percentileMicros(50), worst.percentileMicros(99), worst.percentileMicros(99.9), heap.peak(),
-                countedMissed.getAsLong());
+                countedMissed.getAsLong(), received > 0 ? jvmCpu / 1e3 / received : 0, List.of());
+    }
+
+    /** This JVM's CPU time so far, all threads, in nanoseconds. */
+    private static long jvmCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     private static final Set<String> THREAD_SAFE_SENDERS =
@@ -196,68 +243,133 @@ final class E2e {
             throws Exception {
         boolean shared = variant.equals("herald_shared");
         String pad = Payloads.pad(options.size(), Payloads.ENVELOPE_OVERHEAD);
-        String prefix = "bench" + System.nanoTime();
-        List<RedisEventBus> subscribers = new ArrayList<>();
-        List<RedisClient> clients = new ArrayList<>();
-        List<Tracker> trackers = new ArrayList<>();
-        for (int i = 0; i < options.instances(); i++) {
-            Tracker mine = i == 0 ? tracker : new Tracker();
-            trackers.add(mine);
-            RedisEventBus.Builder builder = heraldBuilder(clients, shared).mode(mode).prefix(prefix)
-                    .source("bench-sub-" + i) // in Streams mode, other services each get every event
-                    .retry(RetryPolicy.none());
-            if (mode == RedisEventBus.Mode.STREAMS) {
-                builder.streamRetention(streamRetention(events)).readBatch(500); // as the raw lettuce_streams reader
-            }
-            RedisEventBus subscriber = builder.build();
-            for (int h = 0; h < options.handlers(); h++) {
-                boolean recorder = h == 0;
-                subscriber.subscribe(Payloads.BenchEvent.class, SubscriptionOptions.named("handler-" + h).withQueueCapacity(8192), e -> {
-                    if (recorder && e.payload().seq() < events) { // the fence (seq == events) is not counted
-                        mine.record(e.payload().seq(), e.payload().sent());
+        int types = options.types();
+        try (RedisShards shards = new RedisShards(uri)) {
+            String prefix = spreadPrefix(shards, mode, types);
+            List<RedisEventBus> subscribers = new ArrayList<>();
+            List<RedisClient> clients = new ArrayList<>();
+            List<Tracker> trackers = new ArrayList<>();
+            RedisEventBus publisher = null;
+            try {
+                for (int i = 0; i < options.instances(); i++) {
+                    Tracker mine = i == 0 ? tracker : new Tracker();
+                    trackers.add(mine);
+                    RedisEventBus.Builder builder = heraldBuilder(clients, shared).mode(mode).prefix(prefix)
+                            .source("bench-sub-" + i) // in Streams mode, other services each get every event
+                            .retry(RetryPolicy.none());
+                    if (mode == RedisEventBus.Mode.STREAMS) {
+                        builder.streamRetention(streamRetention(events)).readBatch(500); // as the raw lettuce_streams reader
                     }
-                    if (options.handlerDelayMicros() > 0) {
-                        long until = System.nanoTime() + options.handlerDelayMicros() * 1000L;
-                        while (System.nanoTime() < until) {
-                            Thread.onSpinWait();
-                        }
+                    RedisEventBus subscriber = builder.build();
+                    for (int t = 0; t < types; t++) {
+                        subscribe(subscriber, Payloads.TYPES.get(t), mine, events);
                     }
-                });
+                    subscriber.start();
+                    subscribers.add(subscriber);
+                }
+                RedisEventBus.Builder publisherBuilder = heraldBuilder(clients, shared).mode(mode).prefix(prefix).source("bench-pub");
+                if (mode == RedisEventBus.Mode.STREAMS) {
+                    publisherBuilder.streamRetention(streamRetention(events));
+                    if (options.publishReplicas() > 0) {
+                        throw new IllegalArgumentException("--publish-replicas: publishReplicas is not in this build yet");
+                    }
+                }
+                RedisEventBus bus = publisherBuilder.build();
+                publisher = bus;
+                bus.start();
+                Map<String, Double> cpuBefore = shards.cpuSeconds();
+                Outcome outcome = measure(variant, events, trackers, heap,
+                        (seq, sent, window) -> bus.publish(Payloads.event((int) (seq % types), seq, sent, pad))
+                                .whenComplete((ok, failure) -> window.release()),
+                        () -> {
+                            // one more event of each type after the run makes every missed number a visible gap
+                            for (int t = 0; t < types; t++) {
+                                bus.publish(Payloads.event(t, events, System.nanoTime(), pad)).join();
+                            }
+                            try {
+                                Thread.sleep(500);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            if (ThreadCpu.enabled()) {
+                                subscribers.forEach(b -> System.err.println("health " + b.health().transport()));
+                            }
+                            return subscribers.stream().mapToLong(RedisEventBus::missedEvents).max().orElse(0);
+                        });
+                Map<String, Double> cpuAfter = shards.cpuSeconds();
+                return outcome.withShards(shardFigures(shards, mode, prefix, types, events, cpuBefore, cpuAfter));
+            } finally {
+                if (publisher != null) {
+                    publisher.shutdown(Duration.ofSeconds(10));
+                }
+                for (RedisEventBus s : subscribers) {
+                    s.shutdown(Duration.ofSeconds(10));
+                }
+                clients.forEach(Hops::shutdown);
+                RedisCleanup.deleteAll(uri, prefix); // Redis memory stays bounded over many runs
             }
-            subscriber.start();
-            subscribers.add(subscriber);
         }
-        RedisEventBus.Builder publisherBuilder = heraldBuilder(clients, shared).mode(mode).prefix(prefix).source("bench-pub");
-        if (mode == RedisEventBus.Mode.STREAMS) {
-            publisherBuilder.streamRetention(streamRetention(events));
+    }
+
+    /** One handler of a type; the first instance's records (the fence, seq == events, is not counted). */
+    private <E extends Payloads.Numbered> void subscribe(RedisEventBus bus, Class<E> type, Tracker tracker, int events) {
+        for (int h = 0; h < options.handlers(); h++) {
+            boolean recorder = h == 0;
+            bus.subscribe(type, SubscriptionOptions.named("handler-" + h).withQueueCapacity(8192), e -> {
+                if (recorder && e.payload().seq() < events) {
+                    tracker.record(e.payload().seq(), e.payload().sent());
+                }
+                if (options.handlerDelayMicros() > 0) {
+                    long until = System.nanoTime() + options.handlerDelayMicros() * 1000L;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                }
+            });
         }
-        RedisEventBus publisher = publisherBuilder.build();
-        publisher.start();
-        try {
-            return measure(variant, events, trackers, heap,
-                    (seq, sent, window) -> publisher.publish(new Payloads.BenchEvent(seq, sent, pad))
-                            .whenComplete((ok, failure) -> window.release()),
-                    () -> {
-                        // one more event after the run makes every missed number a visible gap
-                        publisher.publish(new Payloads.BenchEvent(events, System.nanoTime(), pad)).join();
-                        try {
-                            Thread.sleep(500);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        if (ThreadCpu.enabled()) {
-                            subscribers.forEach(b -> System.err.println("health " + b.health().transport()));
-                        }
-                        return subscribers.stream().mapToLong(RedisEventBus::missedEvents).max().orElse(0);
-                    });
-        } finally {
-            publisher.shutdown(Duration.ofSeconds(10));
-            for (RedisEventBus s : subscribers) {
-                s.shutdown(Duration.ofSeconds(10));
+    }
+
+    /** The Redis key of a type: the channel (a shard channel on a cluster) or the stream. */
+    private static String keyOf(RedisEventBus.Mode mode, String prefix, int type) {
+        String name = Payloads.typeName(type);
+        return mode == RedisEventBus.Mode.STREAMS ? RedisKeys.stream(prefix, name) : RedisKeys.channel(prefix, name);
+    }
+
+    /**
+     * A prefix of its own for a run, under which the types spread over the shards as evenly as
+     * they can (8 types over 3 masters: 3, 3 and 2), so that runs compare alike.
+     */
+    private static String spreadPrefix(RedisShards shards, RedisEventBus.Mode mode, int types) {
+        String base = "bench" + System.nanoTime();
+        int most = (types + shards.addresses().size() - 1) / shards.addresses().size();
+        for (int attempt = 0; ; attempt++) {
+            String prefix = base + "-" + attempt;
+            Map<String, Integer> perShard = new HashMap<>();
+            for (int t = 0; t < types; t++) {
+                perShard.merge(shards.shardOf(keyOf(mode, prefix, t)), 1, Integer::sum);
             }
-            clients.forEach(Hops::shutdown);
-            RedisCleanup.deleteAll(uri, prefix); // Redis memory stays bounded over many runs
+            if (perShard.values().stream().allMatch(n -> n <= most)) {
+                return prefix;
+            }
         }
+    }
+
+    /** Each shard's types, events and CPU time during the run; events go to the types round-robin. */
+    private static List<Shard> shardFigures(RedisShards shards, RedisEventBus.Mode mode, String prefix, int types, int events,
+            Map<String, Double> cpuBefore, Map<String, Double> cpuAfter) {
+        List<Shard> figures = new ArrayList<>();
+        for (String address : shards.addresses()) {
+            int served = 0;
+            long eventsServed = 0;
+            for (int t = 0; t < types; t++) {
+                if (shards.shardOf(keyOf(mode, prefix, t)).equals(address)) {
+                    served++;
+                    eventsServed += events / types + (t < events % types ? 1 : 0);
+                }
+            }
+            figures.add(new Shard(address, served, eventsServed, cpuAfter.get(address) - cpuBefore.get(address)));
+        }
+        return figures;
     }
 
     /** Streams mode: a retention that keeps the whole run. */
@@ -273,6 +385,12 @@ final class E2e {
      * stamps when those are on.
      */
     private RedisEventBus.Builder heraldBuilder(List<RedisClient> clients, boolean shared) {
+        if (ClusterUri.isCluster(uri)) {
+            if (shared || Hops.enabled()) {
+                throw new IllegalArgumentException("herald_shared and -Dherald.bench.hops need one server, not a Redis Cluster");
+            }
+            return RedisEventBus.builder(uri);
+        }
         if (shared && !clients.isEmpty()) {
             return RedisEventBus.builder(clients.get(0));
         }

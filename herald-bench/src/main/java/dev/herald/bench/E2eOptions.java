@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.redis.internal.ClusterUri;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -24,10 +25,17 @@ import org.jspecify.annotations.Nullable;
  * @param warmupSeconds warm-up rounds go on until this many seconds have passed (at least one
  *     round): on 2 cores the JIT's one C2 thread needs 10-20 s to compile Herald's (larger) code
  *     path, and measured runs before that are up to 1.6x slower and vary twice as much
+ * @param types Herald variants: events spread round-robin over this many event types (1 to 8),
+ *     each its own channel or stream, each with its handler(s)
+ * @param cluster Herald on a Redis Cluster beside one server in the same run ({@link Row#clusterRows})
+ * @param replicas with {@code cluster}: replicas per master of the throw-away cluster; in Streams
+ *     mode, rows with {@code publishReplicas} are added
+ * @param publishReplicas Streams mode: the publishing bus waits for this many replicas after each
+ *     batch ({@code publishReplicas(n, timeout)}); 0 for none
  */
 record E2eOptions(String mode, int events, int size, int publishers, int handlers, int rate, @Nullable String redis,
         boolean json, int runs, int handlerDelayMicros, @Nullable List<String> variants, int instances, int warmup,
-        int warmupSeconds) {
+        int warmupSeconds, int types, boolean cluster, int replicas, int publishReplicas) {
 
     static E2eOptions parse(String[] args) {
         String mode = "pubsub";
@@ -44,6 +52,10 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
         int instances = 1;
         int warmup = -1;
         int warmupSeconds = 20;
+        int types = 1;
+        boolean cluster = false;
+        int replicas = 0;
+        int publishReplicas = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -61,6 +73,10 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
                 case "--warmup" -> warmup = number(args, ++i, a, 0, 50_000_000);
                 case "--warmup-seconds" -> warmupSeconds = number(args, ++i, a, 0, 3600);
                 case "--variants" -> variants = List.of(value(args, ++i, a).split(","));
+                case "--types" -> types = number(args, ++i, a, 1, Payloads.TYPES.size());
+                case "--cluster" -> cluster = true;
+                case "--replicas" -> replicas = number(args, ++i, a, 0, 1);
+                case "--publish-replicas" -> publishReplicas = number(args, ++i, a, 0, 1);
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'; see: e2e --help");
             }
         }
@@ -70,13 +86,33 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
         if (warmup < 0) {
             warmup = Math.max(5_000, Math.min(300_000, events));
         }
+        if (replicas > 0 && !cluster) {
+            throw new IllegalArgumentException("--replicas is for the throw-away cluster of --cluster");
+        }
+        if (publishReplicas > 0 && !mode.equals("streams")) {
+            throw new IllegalArgumentException("--publish-replicas needs --mode streams: Pub/Sub keeps nothing to replicate");
+        }
         return new E2eOptions(mode, events, size, publishers, handlers, rate, redis, json, runs, delay, variants, instances,
-                warmup, warmupSeconds);
+                warmup, warmupSeconds, types, cluster, replicas, publishReplicas);
+    }
+
+    /** These options for one row of a run: its number of types and its replicas to wait for. */
+    E2eOptions with(int types, int publishReplicas) {
+        return new E2eOptions(mode, events, size, publishers, handlers, rate, redis, json, runs, handlerDelayMicros, variants,
+                instances, warmup, warmupSeconds, types, cluster, replicas, publishReplicas);
+    }
+
+    /** Herald's variant of the mode: {@code herald} or {@code herald_streams}. */
+    String heraldVariant() {
+        return mode.equals("streams") ? "herald_streams" : "herald";
     }
 
     List<String> variantsToRun() {
         if (variants != null) {
             return variants;
+        }
+        if (redis != null && ClusterUri.isCluster(redis)) {
+            return List.of(heraldVariant()); // the raw clients' variants need one server
         }
         return mode.equals("streams") ? List.of("herald_streams", "lettuce_streams")
                 : List.of("herald", "lettuce_async", "lettuce_batched", "lettuce_best", "jedis");

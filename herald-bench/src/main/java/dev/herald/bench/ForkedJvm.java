@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs each {@code e2e} variant in its own child JVM with a fixed, pre-touched heap, as JMH forks
+ * Runs each {@code e2e} row (a variant on one Redis, {@link Row}) in its own child JVM with a fixed, pre-touched heap, as JMH forks
  * each benchmark. Both were measured on our 2-core machines:
  * <ul>
  *   <li>with the JVM's default heap sizing (a quarter of 24 GiB, grown on demand and shrunk by
@@ -50,14 +50,14 @@ final class ForkedJvm implements AutoCloseable {
                         || a.startsWith("-XX:InitialHeapSize"));
     }
 
-    private final String variant;
+    private final String label;
     private final Process child;
     private final BufferedReader out;
     private final PrintStream in;
     private final Thread stopChild;
 
-    private ForkedJvm(String variant, Process child) {
-        this.variant = variant;
+    private ForkedJvm(String label, Process child) {
+        this.label = label;
         this.child = child;
         this.out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         this.in = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -66,11 +66,11 @@ final class ForkedJvm implements AutoCloseable {
     }
 
     /**
-     * Starts a child JVM for one variant against {@code redisUri} and returns once it has warmed
-     * up; it then waits for {@link #run()} calls. Children are started one after the other, so no
-     * warm-up competes with another for the CPU.
+     * Starts a child JVM for one row ({@link Row#childArgs}) and returns once it has warmed up; it
+     * then waits for {@link #run()} calls. Children are started one after the other, so no warm-up
+     * competes with another for the CPU.
      */
-    static ForkedJvm start(Class<?> main, String[] args, String variant, String redisUri) throws Exception {
+    static ForkedJvm start(Class<?> main, List<String> args, String label) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(HEAP);
@@ -79,17 +79,8 @@ final class ForkedJvm implements AutoCloseable {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--variants", "--redis" -> i++;
-                case "--json" -> {
-                    // the parent prints
-                }
-                default -> command.add(args[i]);
-            }
-        }
-        command.addAll(List.of("--variants", variant, "--redis", redisUri));
-        ForkedJvm jvm = new ForkedJvm(variant, new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        command.addAll(args);
+        ForkedJvm jvm = new ForkedJvm(label, new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
         jvm.await(READY);
         return jvm;
     }
@@ -110,7 +101,7 @@ final class ForkedJvm implements AutoCloseable {
             System.out.println(line);
         }
         int exit = child.waitFor();
-        throw new IllegalStateException("the child JVM running variant '" + variant + "' exited with " + exit
+        throw new IllegalStateException("the child JVM running '" + label + "' exited with " + exit
                 + " before it reported; its errors are above");
     }
 

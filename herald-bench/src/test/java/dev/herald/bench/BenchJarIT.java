@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The packaged tool runs as the docs run it: {@code java -jar herald-bench/target/herald-bench.jar
@@ -47,6 +49,35 @@ class BenchJarIT {
                 assertThat(new ObjectMapper().readTree(line).get("herald_lost").asLong()).isZero());
     }
 
+    /** Throw-away server and 3-master cluster in one run: four rows, each shard's events and CPU, the cluster's ratio. */
+    @ParameterizedTest(name = "--mode {0}")
+    @ValueSource(strings = {"pubsub", "streams"})
+    void e2eClusterPrintsHeraldOnAServerAndOnAClusterWithEachShardsFigures(String mode) throws Exception {
+        Output out = bench(List.of(), "--cluster", "--mode", mode, "--events", "2000", "--size", "256", "--runs", "1", "--warmup",
+                "1000", "--warmup-seconds", "0", "--json");
+
+        String line = out.stdout().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+        JsonNode json = new ObjectMapper().readTree(line);
+        assertThat(json.get("lost").asLong()).as(line).isZero();
+        List<String> rows = new ArrayList<>();
+        json.get("rows").fieldNames().forEachRemaining(rows::add);
+        assertThat(rows).containsExactly("server, 1 type", "server, 8 types", "cluster, 1 type", "cluster, 8 types");
+        assertThat(json.at("/rows/server, 8 types/shards")).singleElement()
+                .satisfies(shard -> assertThat(shard.get("events").asLong()).isEqualTo(2000));
+        JsonNode shards = json.at("/rows/cluster, 8 types/shards");
+        assertThat(shards).hasSize(3);
+        List<Integer> types = new ArrayList<>();
+        long events = 0;
+        for (JsonNode shard : shards) {
+            types.add(shard.get("types").asInt());
+            events += shard.get("events").asLong();
+            assertThat(shard.get("cpu_us_per_event").asDouble()).isPositive();
+        }
+        assertThat(types).containsExactlyInAnyOrder(3, 3, 2);
+        assertThat(events).isEqualTo(2000);
+        assertThat(json.get("ratio cluster, 8 types / server, 8 types").asDouble()).isPositive();
+    }
+
     private record Output(String stdout, String stderr) {
     }
 
@@ -63,7 +94,7 @@ class BenchJarIT {
         try {
             Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
             String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.waitFor(300, TimeUnit.SECONDS)).isTrue();
             String errors = Files.readString(stderr);
             assertThat(process.exitValue()).as(stdout + errors).isZero();
             return new Output(stdout, errors);

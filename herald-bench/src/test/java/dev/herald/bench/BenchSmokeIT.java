@@ -3,6 +3,7 @@ package dev.herald.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,60 @@ class BenchSmokeIT {
     }
 
     @Test
+    void heraldSpreadsEventsOverSeveralTypesAndReportsTheServerAsItsOneShard() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            E2e bench = new E2e(E2eOptions.parse(new String[] {"--events", "2000", "--size", "256", "--types", "8"}), redis.uri());
+            for (String variant : List.of("herald", "herald_streams")) {
+                E2e.Outcome outcome = bench.run(variant, 2000);
+                assertThat(outcome.unique()).as(variant).isEqualTo(2000);
+                assertThat(outcome.lost()).as(variant).isZero();
+                assertThat(outcome.jvmCpuMicrosPerEvent()).as(variant).isPositive();
+                assertThat(outcome.shards()).as(variant).singleElement().satisfies(shard -> {
+                    assertThat(shard.address()).isEqualTo("127.0.0.1:" + redis.port());
+                    assertThat(shard.types()).isEqualTo(8);
+                    assertThat(shard.events()).isEqualTo(2000);
+                    assertThat(shard.cpuSeconds()).isPositive();
+                });
+            }
+        }
+    }
+
+    /** Each type's channel or stream is its own key: the prefix is chosen so that 8 types spread 3, 3 and 2 over 3 masters. */
+    @Test
+    void onAClusterEightTypesSpreadOverTheMastersAndEachShardCountsItsEventsAndCpu() throws Exception {
+        try (RedisCluster cluster = RedisCluster.builder().masters(3).start()) {
+            E2e bench = new E2e(E2eOptions.parse(new String[] {"--events", "2000", "--size", "256", "--types", "8"}),
+                    Targets.uriOf(cluster));
+            for (String variant : List.of("herald_streams", "herald")) {
+                E2e.Outcome outcome = bench.run(variant, 2000);
+                assertThat(outcome.unique()).as(variant).isEqualTo(2000);
+                assertThat(outcome.lost()).as(variant).isZero();
+                assertThat(outcome.shards()).as(variant).hasSize(3)
+                        .allSatisfy(shard -> assertThat(shard.cpuSeconds()).isPositive());
+                assertThat(outcome.shards()).extracting(E2e.Shard::address)
+                        .containsExactlyInAnyOrderElementsOf(cluster.masters().stream().map(m -> "127.0.0.1:" + m.port()).toList());
+                assertThat(outcome.shards()).extracting(E2e.Shard::types).containsExactlyInAnyOrder(3, 3, 2);
+                assertThat(outcome.shards().stream().mapToLong(E2e.Shard::events).sum()).isEqualTo(2000);
+            }
+        }
+    }
+
+    @Test
+    void theClusterRowsAreHeraldOnTheServerAndOnTheClusterEachChildWithItsOwnOptions() {
+        E2eOptions options = E2eOptions.parse(new String[] {"--cluster", "--mode", "streams", "--replicas", "1", "--events", "100",
+            "--json"});
+        List<Row> rows = Row.clusterRows(options, "redis://127.0.0.1:1", "redis-cluster://127.0.0.1:2");
+        assertThat(rows).extracting(Row::label).containsExactly("server, 1 type", "server, 8 types", "cluster, 1 type",
+                "cluster, 8 types", "cluster, 1 type, WAIT 1", "cluster, 8 types, WAIT 1");
+        assertThat(rows.get(5).childArgs(new String[] {"--cluster", "--mode", "streams", "--replicas", "1", "--events", "100",
+            "--json"})).containsExactly("--mode", "streams", "--events", "100", "--variants", "herald_streams",
+                "--redis", "redis-cluster://127.0.0.1:2", "--types", "8", "--publish-replicas", "1");
+        assertThat(Row.clusterRows(E2eOptions.parse(new String[] {"--cluster"}), "redis://a:1", "redis-cluster://b:2"))
+                .extracting(Row::label).containsExactly("server, 1 type", "server, 8 types", "cluster, 1 type", "cluster, 8 types");
+        assertThat(E2eOptions.parse(new String[] {"--redis", "redis-cluster://a:1,b:2"}).variantsToRun()).containsExactly("herald");
+    }
+
+    @Test
     void badOptionsAreNamedWithWhatWouldBeRight() {
         assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--events", "lots"}))
                 .hasMessageContaining("--events").hasMessageContaining("'lots'");
@@ -33,5 +88,13 @@ class BenchSmokeIT {
         assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--frobnicate"})).hasMessageContaining("'--frobnicate'");
         assertThat(E2eOptions.parse(new String[] {"--mode", "streams"}).variantsToRun())
                 .containsExactly("herald_streams", "lettuce_streams");
+        assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--types", "9"})).hasMessageContaining("--types takes a whole number "
+                + "from 1 to 8, not '9'");
+        assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--replicas", "1"})).hasMessageContaining("--cluster");
+        assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--publish-replicas", "1"})).hasMessageContaining("--mode streams");
+        assertThatThrownBy(() -> Row.clusterRows(E2eOptions.parse(new String[] {"--cluster", "--variants", "lettuce_async"}), "a", "b"))
+                .hasMessageContaining("--variants herald in pubsub mode");
+        assertThatThrownBy(() -> new E2e(E2eOptions.parse(new String[0]), "redis-cluster://127.0.0.1:1").run("jedis", 10))
+                .hasMessageContaining("jedis needs one server");
     }
 }
