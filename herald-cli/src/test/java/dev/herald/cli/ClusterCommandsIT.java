@@ -238,6 +238,15 @@ class ClusterCommandsIT {
     }
 
     @Test
+    void theDemoRunsOnACluster() {
+        RedisCommandTestBase.Run demo = RedisCommandTestBase.run("demo", "3", "--redis", uri);
+
+        assertThat(demo.exitCode()).as(demo.out() + demo.err()).isZero();
+        assertThat(demo.out()).contains("Herald demo on Redis Pub/Sub at " + uri).contains("published 3 orders; 2 confirmations sent")
+                .contains("HANDLER_FAILED, handler send-confirmation, 3 attempts").contains("in time: true");
+    }
+
+    @Test
     void benchRunsOnAClusterInStreamsMode() {
         RedisCommandTestBase.Run bench = RedisCommandTestBase.run("bench", "--events", "2000", "--size", "512", "--mode", "streams",
                 "--warmup-seconds", "0", "--redis", uri);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -64,43 +65,29 @@ class ConnectionFailureIT {
         protectedCluster.close();
     }
 
-    /** Each command, with {@code URI} where its Redis URI goes. */
-    static Stream<String> commands() {
+    /** Each command, with {@code URI} where its Redis URI goes, on one server ({@code redis}) and on a cluster ({@code redis-cluster}). */
+    static Stream<Arguments> commands() {
         return Stream.of("dlq list --redis URI", "dlq show 1-0 --redis URI", "dlq replay 1-0 --redis URI",
                 "demo 1 --redis URI",
                 "publish cli.placed {} --redis URI", "tail cli.placed --redis URI",
-                "bench --events 1 --warmup-seconds 0 --redis URI");
+                "bench --events 1 --warmup-seconds 0 --redis URI")
+                .flatMap(command -> Stream.of(Arguments.of(command, "redis"), Arguments.of(command, "redis-cluster")));
     }
 
-    @ParameterizedTest(name = "herald {0}")
+    @ParameterizedTest(name = "herald {0} on {1}://")
     @MethodSource("commands")
-    void aWrongPasswordIsReportedInOneLineWithTheEndpointAndRedisAnswer(String command) throws Exception {
-        String uri = "redis://:wrong-secret@127.0.0.1:" + protectedRedis.port();
-        Exec r = exec(Map.of(), command.replace("URI", uri));
-        assertOneLineNaming(r, "redis://***@127.0.0.1:" + protectedRedis.port(), "WRONGPASS");
+    void aWrongPasswordIsReportedInOneLineWithTheEndpointAndRedisAnswer(String command, String scheme) throws Exception {
+        String nodes = scheme.equals("redis") ? "127.0.0.1:" + protectedRedis.port() : clusterNodes;
+        Exec r = exec(Map.of(), command.replace("URI", scheme + "://:wrong-secret@" + nodes));
+        assertOneLineNaming(r, scheme + "://***@" + nodes, "WRONGPASS");
         assertThat(r.err()).doesNotContain("wrong-secret");
     }
 
-    @ParameterizedTest(name = "herald {0}")
+    @ParameterizedTest(name = "herald {0} on {1}://")
     @MethodSource("commands")
-    void aClosedPortIsReportedInOneLineWithTheEndpointAndTheSocketError(String command) throws Exception {
-        Exec r = exec(Map.of(), command.replace("URI", "redis://127.0.0.1:" + closedPort));
-        assertOneLineNaming(r, "redis://127.0.0.1:" + closedPort, "Connection refused");
-    }
-
-    @ParameterizedTest(name = "herald {0}")
-    @MethodSource("commands")
-    void aWrongPasswordForAClusterIsReportedInOneLineWithTheNodesAndRedisAnswer(String command) throws Exception {
-        Exec r = exec(Map.of(), command.replace("URI", "redis-cluster://:wrong-secret@" + clusterNodes));
-        assertOneLineNaming(r, "redis-cluster://***@" + clusterNodes, "WRONGPASS");
-        assertThat(r.err()).doesNotContain("wrong-secret");
-    }
-
-    @ParameterizedTest(name = "herald {0}")
-    @MethodSource("commands")
-    void aClosedPortInAClusterUriIsReportedInOneLineWithTheNodeAndTheSocketError(String command) throws Exception {
-        Exec r = exec(Map.of(), command.replace("URI", "redis-cluster://127.0.0.1:" + closedPort));
-        assertOneLineNaming(r, "redis-cluster://127.0.0.1:" + closedPort, "Connection refused");
+    void aClosedPortIsReportedInOneLineWithTheEndpointAndTheSocketError(String command, String scheme) throws Exception {
+        Exec r = exec(Map.of(), command.replace("URI", scheme + "://127.0.0.1:" + closedPort));
+        assertOneLineNaming(r, scheme + "://127.0.0.1:" + closedPort, "Connection refused");
     }
 
     @Test
