@@ -28,11 +28,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -45,6 +47,8 @@ final class E2e {
     private static final int WINDOW = 1000;
     private static final int FLUSH_EVERY = 64;
     private static final String CHANNEL = "bench:raw";
+    /** How long a publish batch waits for its replicas with {@code --publish-replicas}. */
+    private static final Duration PUBLISH_REPLICAS_TIMEOUT = Duration.ofSeconds(1);
 
     /**
      * A variant's figures.
@@ -271,16 +275,23 @@ final class E2e {
                 if (mode == RedisEventBus.Mode.STREAMS) {
                     publisherBuilder.streamRetention(streamRetention(events));
                     if (options.publishReplicas() > 0) {
-                        throw new IllegalArgumentException("--publish-replicas: publishReplicas is not in this build yet");
+                        publisherBuilder.publishReplicas(options.publishReplicas(), PUBLISH_REPLICAS_TIMEOUT);
                     }
                 }
                 RedisEventBus bus = publisherBuilder.build();
                 publisher = bus;
                 bus.start();
                 Map<String, Double> cpuBefore = shards.cpuSeconds();
+                AtomicLong failed = new AtomicLong();
+                AtomicReference<Throwable> firstFailure = new AtomicReference<>();
                 Outcome outcome = measure(variant, events, trackers, heap,
                         (seq, sent, window) -> bus.publish(Payloads.event((int) (seq % types), seq, sent, pad))
-                                .whenComplete((ok, failure) -> window.release()),
+                                .whenComplete((ok, failure) -> {
+                                    if (failure != null && failed.incrementAndGet() == 1) {
+                                        firstFailure.set(failure);
+                                    }
+                                    window.release();
+                                }),
                         () -> {
                             // one more event of each type after the run makes every missed number a visible gap
                             for (int t = 0; t < types; t++) {
@@ -297,6 +308,10 @@ final class E2e {
                             return subscribers.stream().mapToLong(RedisEventBus::missedEvents).max().orElse(0);
                         });
                 Map<String, Double> cpuAfter = shards.cpuSeconds();
+                if (failed.get() > 0) { // with publishReplicas: a batch whose replicas did not answer in time
+                    System.err.printf(Locale.ROOT, "%s: %,d publish(es) failed, the first with: %s%n", variant, failed.get(),
+                            firstFailure.get());
+                }
                 return outcome.withShards(shardFigures(shards, mode, prefix, types, events, cpuBefore, cpuAfter));
             } finally {
                 if (publisher != null) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +64,28 @@ class BenchSmokeIT {
                         .containsExactlyInAnyOrderElementsOf(cluster.masters().stream().map(m -> "127.0.0.1:" + m.port()).toList());
                 assertThat(outcome.shards()).extracting(E2e.Shard::types).containsExactlyInAnyOrder(3, 3, 2);
                 assertThat(outcome.shards().stream().mapToLong(E2e.Shard::events).sum()).isEqualTo(2000);
+            }
+        }
+    }
+
+    @Test
+    void onAClusterWithReplicasStreamsPublishesWaitForAReplicaAndLoseNothing() throws Exception {
+        try (RedisCluster cluster = RedisCluster.builder().masters(3).replicasPerMaster(1).start()) {
+            E2e bench = new E2e(E2eOptions.parse(new String[] {"--mode", "streams", "--events", "2000", "--size", "256", "--types", "8",
+                "--publish-replicas", "1"}), Targets.uriOf(cluster));
+            E2e.Outcome outcome = bench.run("herald_streams", 2000);
+            assertThat(outcome.unique()).isEqualTo(2000);
+            assertThat(outcome.lost()).isZero();
+            assertThat(outcome.shards()).hasSize(3);
+            RedisClient client = RedisClient.create();
+            try {
+                for (RedisServer master : cluster.masters()) { // each master took publish batches, each followed by a WAIT
+                    try (StatefulRedisConnection<String, String> c = client.connect(RedisURI.create(master.uri()))) {
+                        assertThat(c.sync().info("commandstats")).as(master.toString()).contains("cmdstat_wait:calls=");
+                    }
+                }
+            } finally {
+                client.shutdown();
             }
         }
     }
