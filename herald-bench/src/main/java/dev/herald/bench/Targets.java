@@ -1,6 +1,7 @@
 package dev.herald.bench;
 
 import dev.herald.redis.internal.ClusterUri;
+import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
 import java.util.stream.Collectors;
@@ -74,7 +75,7 @@ final class Targets implements AutoCloseable {
     }
 
     private static String mask(String uri) {
-        return uri.replaceAll("//[^@/]*@", "//***@");
+        return RedisEndpoint.mask(uri);
     }
 
     @Override

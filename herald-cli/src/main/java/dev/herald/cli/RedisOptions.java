@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import dev.herald.redis.RedisEventBus;
+import dev.herald.redis.internal.RedisEndpoint;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -83,6 +84,6 @@ final class RedisOptions {
 
     /** A Redis URI fit to print: its user and password, if any, replaced by {@code ***}. */
     static String withoutPassword(String uri) {
-        return uri.replaceAll("//[^@/]*@", "//***@");
+        return RedisEndpoint.mask(uri);
     }
 }

@@ -541,7 +541,18 @@ public final class RedisEndpoint {
         return Executors.newSingleThreadScheduledExecutor(task -> BusThreads.newThread(threadFactory, name, task));
     }
 
-    static String mask(String uri) {
-        return uri.replaceAll("//([^@/]*)@", "//***@");
+    /**
+     * The URI with its credentials replaced by {@code ***}: everything between {@code //} and the
+     * last {@code @} before the host, so that a password holding {@code @} or {@code /} is masked
+     * whole. For messages and logs.
+     */
+    public static String mask(String uri) {
+        int start = uri.indexOf("//");
+        if (start < 0) {
+            return uri;
+        }
+        int query = uri.indexOf('?', start);
+        int at = uri.lastIndexOf('@', query < 0 ? uri.length() - 1 : query);
+        return at < start ? uri : uri.substring(0, start + 2) + "***" + uri.substring(at);
     }
 }
