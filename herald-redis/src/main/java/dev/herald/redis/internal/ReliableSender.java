@@ -31,8 +31,8 @@ import org.jspecify.annotations.Nullable;
  * <p>On a Redis Cluster, Lettuce keeps a command for a master that failed until that master
  * comes back, which it may never do: a command sent with its key ({@link #send(String, byte[], Function)})
  * whose master is gone (no longer in the topology, flagged {@code FAIL}, or its connection not
- * open) is cancelled and sent again to the key's master then, and such a command asks for a
- * topology refresh. A slot that moves between healthy masters is Lettuce's to follow
+ * open) asks for a topology refresh, and is cancelled and sent again once the topology names
+ * another master for its key (once per such change, not every sweep). A slot that moves between healthy masters is Lettuce's to follow
  * ({@code MOVED}, {@code ASK}): a command the old master carried out, or that Lettuce
  * redirected, is never sent twice.
  */
@@ -212,7 +212,7 @@ public final class ReliableSender {
             } else if (now - p.deadline() >= 0) {
                 it.remove();
                 p.onTimeout().run();
-            } else if (c != null && masterGone(p.master(), c, gone)) {
+            } else if (c != null && masterGone(p.master(), c, gone) && anotherMasterServes(p)) {
                 it.remove();
                 // sent again; one the dying master carried out before it went is then there twice
                 p.command().cancel(false);
@@ -226,6 +226,21 @@ public final class ReliableSender {
     /** Whether the master a command was sent to is gone; known answers kept in {@code gone} by node id. */
     private boolean masterGone(@Nullable RedisClusterNode master, RedisConnection c, Map<String, Boolean> gone) {
         return master != null && gone.computeIfAbsent(master.getNodeId(), id -> isGone(master, c));
+    }
+
+    /**
+     * Whether the topology names another master, not failed, for the command's key than the one it
+     * was sent to: only then is it sent again. While the topology still names the master that is
+     * gone, a command sent again would wait for that master once more, and a cancelled command
+     * that Lettuce holds for a node may still be written when the node comes back (as a replica,
+     * which redirects it): sending again every sweep then stored and delivered an event many times.
+     */
+    private boolean anotherMasterServes(Pending p) {
+        byte[] key = p.key();
+        RedisClusterNode before = p.master();
+        RedisClusterNode now = key != null ? masterOf(key) : null;
+        return now != null && before != null && !now.getNodeId().equals(before.getNodeId())
+                && !now.is(RedisClusterNode.NodeFlag.FAIL);
     }
 
     /** The key's master as the client last loaded the topology; null if none is known. */
