@@ -323,7 +323,9 @@ public final class TransportEventBus implements EventBus {
      * is parked, counted, as in any shutdown past its deadline.
      */
     private void abandonStart(Throwable cause) {
-        log.warn("Herald bus {} failed to start ({}); shutting it down", settings.instanceId(), cause.toString());
+        // the caller gets the failure from start(): logged here only for debugging, so that a
+        // command-line tool can report it in one line of its own
+        log.debug("Herald bus {} failed to start ({}); shutting it down", settings.instanceId(), cause.toString());
         try {
             shutdown(Duration.ZERO);
         } catch (RuntimeException | Error e) {
@@ -424,7 +426,10 @@ public final class TransportEventBus implements EventBus {
         ShutdownReport report = new ShutdownReport(stats.handled(), stats.deadLettered(), stats.parked() - parkedBefore,
                 stats.leftPending() - pendingBefore, inTime, Duration.ofNanos(System.nanoTime() - startNanos),
                 stats.deadLettersNotStored());
-        if (inTime) {
+        if (startFailure != null) {
+            log.debug("Herald bus {} shut down after its start failed: {} handled, {} dead-lettered, {} parked, {} left pending",
+                    settings.instanceId(), report.handled(), report.deadLettered(), report.parked(), report.leftPending());
+        } else if (inTime) {
             log.info("Herald bus {} shut down in {} ms: {} handled, {} dead-lettered ({} of them not stored, only logged),"
                     + " nothing parked", settings.instanceId(), report.took().toMillis(), report.handled(),
                     report.deadLettered(), report.deadLettersNotStored());
