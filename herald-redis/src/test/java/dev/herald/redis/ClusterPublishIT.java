@@ -19,8 +19,10 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -153,11 +155,14 @@ class ClusterPublishIT {
         resources.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
         eventually().untilAsserted(() -> {
             List<Integer> entries = numbersIn(client, JOBS_STREAM);
-            int twice = entries.size() - new HashSet<>(entries).size();
-            System.out.printf("killed master back: %d published, %d acknowledged, %d failed, %d entries, %d stored more than once%n",
-                    publishing.next.get(), publishing.acked.get(), publishing.failed.get(), entries.size(), twice);
-            assertThat(twice).as("entries stored again: at most one per publish held at the kill (%d in flight at most)",
-                    Publishing.IN_FLIGHT).isLessThanOrEqualTo(Publishing.IN_FLIGHT);
+            Map<Integer, Integer> copies = new HashMap<>();
+            entries.forEach(n -> copies.merge(n, 1, Integer::sum));
+            int most = copies.values().stream().max(Integer::compare).orElse(0);
+            System.out.printf("killed master back: %d published, %d acknowledged, %d failed, %d entries, %d stored more than"
+                    + " once, at most %d times%n", publishing.next.get(), publishing.acked.get(), publishing.failed.get(),
+                    entries.size(), entries.size() - copies.size(), most);
+            assertThat(most).as("an event stored at most twice: once, and once again if it was held for the killed master")
+                    .isLessThanOrEqualTo(2);
         });
     }
 
