@@ -525,15 +525,22 @@ public final class RedisEndpoint {
         }
     }
 
-    /** The message of an error and of its root cause, for messages that name what Redis said. */
+    /**
+     * The message of an error and of its root cause, for messages that name what Redis said; an
+     * error without a message is named by its class.
+     */
     public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String own = e.getMessage();
-        String root = t.getMessage();
-        return t == e || root == null ? String.valueOf(own) : own + " (" + root + ")";
+        String own = said(e);
+        return t == e || t.getMessage() == null ? own : e.getMessage() == null ? said(t) : own + " (" + said(t) + ")";
+    }
+
+    private static String said(Throwable e) {
+        String message = e.getMessage();
+        return message != null ? message : e.getClass().getSimpleName();
     }
 
     /** A single thread for a transport's timers (heartbeats, retries, sweeps), from the bus's factory. */

@@ -1,6 +1,7 @@
 package dev.herald.redis.internal;
 
 import dev.herald.redis.RedisPublishException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -161,7 +162,7 @@ public final class ReliableSender {
             if (result.isDone()) {
                 return; // timed out already
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = reason(failure, master);
             endpoint.topologyMayHaveChanged(); // on a cluster: a failover or a moved slot, perhaps
             long delay = Math.min(1000, 10L << Math.min(attempt - 1, 7));
             if (!scheduler.isShutdown() && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) < deadline) {
@@ -174,6 +175,20 @@ public final class ReliableSender {
                         + RedisEndpoint.rootMessage(cause), cause));
             }
         });
+    }
+
+    /**
+     * Why an attempt failed, for the next attempt's and the final message: the error, or, for a
+     * command the sweep cancelled to send it again (a {@link CancellationException}, which says
+     * nothing), that its master was gone.
+     */
+    private static Throwable reason(Throwable failure, @Nullable RedisClusterNode master) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof CancellationException && master != null) {
+            return new RedisConnectionException("master " + master.getUri().getHost() + ":" + master.getUri().getPort()
+                    + " of its slot was gone");
+        }
+        return cause;
     }
 
     /**
