@@ -80,6 +80,12 @@ final class RedisDeployment implements AutoCloseable {
 
     /** Listening to channels, until closed. */
     interface Listening extends AutoCloseable {
+        /**
+         * Whether a subscription's connection is open now: false while Lettuce reconnects to a
+         * server that went away (on a cluster: to every master that held a subscription).
+         */
+        boolean connected();
+
         /** Ends the subscriptions and closes their connection. */
         @Override
         void close();
@@ -110,7 +116,17 @@ final class RedisDeployment implements AutoCloseable {
             connection.close();
             throw e;
         }
-        return connection::close;
+        return new Listening() {
+            @Override
+            public boolean connected() {
+                return connection.isOpen();
+            }
+
+            @Override
+            public void close() {
+                connection.close();
+            }
+        };
     }
 
     /** Shuts the client down, its connections with it, without waiting for a quiet period. */

@@ -2,6 +2,7 @@ package dev.herald.cli;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,8 +20,16 @@ final class RedisFailure extends RuntimeException {
         int run() throws InterruptedException;
     }
 
-    private RedisFailure(String message, Throwable cause) {
+    private RedisFailure(String message, @Nullable Throwable cause) {
         super(message, cause);
+    }
+
+    /**
+     * Redis at {@code endpoint} (said without its password) was lost and did not come back within
+     * {@code waited}.
+     */
+    static RedisFailure lost(String endpoint, Duration waited) {
+        return new RedisFailure("cannot reach Redis at " + endpoint + ": no connection for " + waited.toSeconds() + " s", null);
     }
 
     /**

@@ -7,11 +7,13 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -112,6 +114,24 @@ final class ShardChannels implements RedisDeployment.Listening {
 
     private static byte[] bytes(String channel) {
         return channel.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether the connection to a master that holds one of the subscriptions is open. */
+    @Override
+    public boolean connected() {
+        for (String at : Set.copyOf(subscribedAt.values())) {
+            String[] node = at.split(":");
+            try {
+                CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> c =
+                        connection.getConnectionAsync(node[0], Integer.parseInt(node[1])).toCompletableFuture();
+                if (c.isDone() && !c.isCompletedExceptionally() && c.join().isOpen()) {
+                    return true;
+                }
+            } catch (RuntimeException notInTheTopology) {
+                // not a node of the cluster any more
+            }
+        }
+        return false;
     }
 
     /** Ends every subscription with the connection. */

@@ -3,11 +3,13 @@ package dev.herald.cli;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.redis.RedisKeys;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +30,12 @@ import org.jspecify.annotations.Nullable;
 final class TailCommand {
 
     static final String USAGE = "tail TYPE [TYPE...] [--count N] [--redis URI] [--prefix PREFIX]";
+
+    /** How long tail waits for a lost Redis to come back before it ends. */
+    static final Duration GIVE_UP = Duration.ofSeconds(10);
+
+    /** How long a connection may be lost before tail says so: a failover's resubscription takes about that. */
+    private static final Duration SAY_LOST_AFTER = Duration.ofSeconds(1);
 
     private final PrintStream out;
 
@@ -76,7 +84,7 @@ final class TailCommand {
                 })) {
             out.println("listening to " + String.join(", ", types) + " on " + redis.describe()
                     + (limit > 0 ? " for " + limit + " event(s)" : "; Ctrl-C stops"));
-            enough.await();
+            watch(listening, enough, RedisOptions.withoutPassword(redis.uri()));
         } finally {
             deployment.close();
             try {
@@ -86,5 +94,38 @@ final class TailCommand {
             }
         }
         return 0;
+    }
+
+    /**
+     * Waits until {@code enough}, checking the connection: says when it was lost and when it is
+     * back, and gives up after {@link #GIVE_UP} without one.
+     *
+     * @throws RedisFailure when Redis was unreachable for {@link #GIVE_UP}
+     */
+    private void watch(RedisDeployment.Listening listening, CountDownLatch enough, String endpoint) throws InterruptedException {
+        long lostAt = 0;
+        boolean said = false;
+        while (!enough.await(200, TimeUnit.MILLISECONDS)) {
+            if (listening.connected()) {
+                if (said) {
+                    out.println("reconnected to " + endpoint + "; listening again");
+                }
+                lostAt = 0;
+                said = false;
+                continue;
+            }
+            long now = System.nanoTime();
+            if (lostAt == 0) {
+                lostAt = now;
+            }
+            if (!said && now - lostAt >= SAY_LOST_AFTER.toNanos()) {
+                out.println("lost the connection to " + endpoint + "; reconnecting (events published meanwhile are not seen; "
+                        + "gives up after " + GIVE_UP.toSeconds() + " s)");
+                said = true;
+            }
+            if (now - lostAt >= GIVE_UP.toNanos()) {
+                throw RedisFailure.lost(endpoint, GIVE_UP);
+            }
+        }
     }
 }

@@ -6,8 +6,10 @@ import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -102,6 +104,27 @@ class ConnectionFailureIT {
         assertOneLineNaming(r, "redis://***@127.0.0.1:" + protectedRedis.port(), "WRONGPASS");
     }
 
+    /** A server that dies under a running tail: it says so, waits for it, and ends in one line. */
+    @Test
+    void tailOnAServerThatDiesSaysSoAndEndsInOneLine() throws Exception {
+        try (RedisServer server = RedisServer.start()) {
+            Exec r = execUntil("tail cli.placed --redis " + server.uri(), "listening to", server::kill);
+            assertOneLineNaming(r, server.uri(), "no connection for " + TailCommand.GIVE_UP.toSeconds() + " s");
+            assertThat(r.out()).contains("lost the connection to " + server.uri());
+        }
+    }
+
+    /** A cluster whose masters all die under a running tail: the same, not a flood of client logs. */
+    @Test
+    void tailOnAClusterThatDiesSaysSoAndEndsInOneLine() throws Exception {
+        try (RedisCluster cluster = RedisCluster.builder().masters(3).start()) {
+            Exec r = execUntil("tail cli.placed cli.paid cli.sent --redis " + cluster.clusterUri(), "listening to",
+                    () -> cluster.nodes().forEach(RedisServer::kill));
+            assertOneLineNaming(r, cluster.clusterUri(), "no connection for " + TailCommand.GIVE_UP.toSeconds() + " s");
+            assertThat(r.out()).contains("lost the connection to " + cluster.clusterUri());
+        }
+    }
+
     private static void assertOneLineNaming(Exec r, String endpoint, String cause) {
         assertThat(r.exitCode()).as(r.toString()).isNotZero();
         List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
@@ -115,20 +138,45 @@ class ConnectionFailureIT {
 
     /** Runs {@code herald ARGS} in a JVM of its own, on this test's class path. */
     private static Exec exec(Map<String, String> environment, String args) throws IOException, InterruptedException {
+        Process process = start(environment, args);
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+        return finish(process, args, out);
+    }
+
+    /** Runs {@code herald ARGS} in a JVM of its own, and {@code then} once its output has a line containing {@code started}. */
+    private static Exec execUntil(String args, String started, Runnable then) throws IOException, InterruptedException {
+        Process process = start(Map.of(), args);
+        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            seen.append(line).append('\n');
+            if (line.contains(started)) {
+                break;
+            }
+        }
+        assertThat(seen.toString()).as("herald " + args).contains(started);
+        then.run();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> seen + lines.lines().collect(Collectors.joining("\n")));
+        return finish(process, args, out);
+    }
+
+    private static Process start(Map<String, String> environment, String args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args.split(" ")));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("HERALD_REDIS_URI");
         builder.environment().putAll(environment);
-        Process process = builder.start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-        String err = read(process.getErrorStream());
+        return builder.start();
+    }
+
+    private static Exec finish(Process process, String args, CompletableFuture<String> out) throws InterruptedException {
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("herald " + args + " did not end within 60 s; stderr: " + err);
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("herald " + args + " did not end within 60 s; stdout: " + out.join() + "; stderr: " + err.join());
         }
-        return new Exec(process.exitValue(), out.join(), err);
+        return new Exec(process.exitValue(), out.join(), err.join());
     }
 
     private static String read(InputStream in) {

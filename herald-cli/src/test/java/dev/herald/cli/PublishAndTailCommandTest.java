@@ -3,6 +3,7 @@ package dev.herald.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.ByteArrayOutputStream;
@@ -72,6 +73,35 @@ class PublishAndTailCommandTest extends RedisCommandTestBase {
             assertThat(c.sync().xlen("herald:dlq")).isZero();
         } finally {
             client.shutdown();
+        }
+    }
+
+    /** A Redis restart under a running tail: it says so, and listens again once Redis is back. */
+    @Test
+    void tailSaysWhenRedisGoesAwayAndListensAgainWhenItIsBack() throws Exception {
+        try (RedisServer own = RedisServer.start()) {
+            ByteArrayOutputStream tailed = new ByteArrayOutputStream();
+            AtomicInteger tailExit = new AtomicInteger(-1);
+            Thread tail = new Thread(() -> tailExit.set(Main.run(new String[] {"tail", "cli.restarted", "--count", "1", "--redis", own.uri()},
+                    new PrintStream(tailed, true, StandardCharsets.UTF_8), System.err)));
+            tail.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> tailed.toString(StandardCharsets.UTF_8).contains("listening to"));
+
+            own.kill();
+            await().atMost(Duration.ofSeconds(5)).until(() -> tailed.toString(StandardCharsets.UTF_8).contains("lost the connection"));
+            own.startAgain();
+            await().atMost(TailCommand.GIVE_UP).until(() -> tailed.toString(StandardCharsets.UTF_8).contains("reconnected"));
+            Run sent = run("publish", "cli.restarted", "{\"n\":1}", "--redis", own.uri());
+            assertThat(sent.exitCode()).as(sent.err()).isZero();
+
+            tail.join(10_000);
+            assertThat(tailExit.get()).isZero();
+            List<String> lines = tailed.toString(StandardCharsets.UTF_8).lines().toList();
+            assertThat(lines).hasSize(4);
+            assertThat(lines.get(1)).isEqualTo("lost the connection to " + own.uri()
+                    + "; reconnecting (events published meanwhile are not seen; gives up after 10 s)");
+            assertThat(lines.get(2)).isEqualTo("reconnected to " + own.uri() + "; listening again");
+            assertThat(lines.get(3)).contains(" cli.restarted " + sent.out().split(" ")[2] + " ");
         }
     }
 
