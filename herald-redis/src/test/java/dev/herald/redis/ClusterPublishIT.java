@@ -49,6 +49,7 @@ class ClusterPublishIT {
     private static final String JOBS_STREAM = RedisKeys.stream("herald", "it.publish.job");
     private static final String JOBS_CHANNEL = RedisKeys.channel("herald", "it.publish.job");
     private static final Pattern NUMBER = Pattern.compile("\"n\":(\\d+)");
+    private static final Pattern XADD_REJECTED = Pattern.compile("cmdstat_xadd:.*rejected_calls=(\\d+)");
 
     private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -145,7 +146,8 @@ class ClusterPublishIT {
             RedisServer promoted = cluster.killMaster(killed);
             eventually().until(() -> cluster.masterOf(JOBS_STREAM).equals(promoted) && publishing.acked.get() >= 6000);
             killed.restart(); // rejoins the cluster as a replica of the promoted one
-            Thread.sleep(3000); // what Lettuce held for it is written once its connection is back
+            // what Lettuce held for it is written once its connection is back, and redirected
+            eventually().until(() -> redirectedXadds(killed) > 0);
             int before = publishing.acked.get();
             eventually().until(() -> publishing.acked.get() >= before + 2000);
         } finally {
@@ -225,6 +227,17 @@ class ClusterPublishIT {
         }
         assertThat(cluster.masterOf(key)).isEqualTo(to);
         return publishing;
+    }
+
+    /** How many XADDs a node answered with a redirection ({@code MOVED}): its {@code rejected_calls}. */
+    private static long redirectedXadds(RedisServer node) {
+        RedisClient client = RedisClient.create(node.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            Matcher rejected = XADD_REJECTED.matcher(c.sync().info("commandstats"));
+            return rejected.find() ? Long.parseLong(rejected.group(1)) : 0;
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
     }
 
     /** The event number of each entry of a stream, in order, duplicates kept. */
