@@ -27,7 +27,7 @@ final class RedisShards implements AutoCloseable {
         this.endpoint = RedisEndpoint.owned(uri);
         try {
             if (endpoint.isCluster()) {
-                for (RedisClusterNode master : endpoint.masters()) {
+                for (RedisClusterNode master : endpoint.topology().masters()) {
                     StatefulRedisConnection<byte[], byte[]> c = endpoint.connectToNode(master);
                     connections.add(c);
                     cpuInfo.put(address(master), () -> c.sync().info("cpu"));
@@ -50,7 +50,7 @@ final class RedisShards implements AutoCloseable {
 
     /** The address of the shard that serves a key (a stream, or a shard channel's name). */
     String shardOf(String key) {
-        return endpoint.isCluster() ? address(endpoint.masterOf(key.getBytes(StandardCharsets.UTF_8)))
+        return endpoint.isCluster() ? address(endpoint.topology().masterOf(key.getBytes(StandardCharsets.UTF_8)))
                 : cpuInfo.keySet().iterator().next();
     }
 

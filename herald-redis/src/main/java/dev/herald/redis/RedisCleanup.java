@@ -100,7 +100,7 @@ public final class RedisCleanup {
             refuseFailedMasters(cluster, prefix);
             ScanArgs match = ScanArgs.Builder.matches(prefix + ":*").limit(SCAN_PAGE);
             long deleted = 0;
-            for (RedisClusterNode master : endpoint.masters()) {
+            for (RedisClusterNode master : endpoint.topology().masters()) {
                 try (StatefulRedisConnection<byte[], byte[]> node = endpoint.connectToNode(master)) {
                     ScanCursor cursor = ScanCursor.INITIAL;
                     do {

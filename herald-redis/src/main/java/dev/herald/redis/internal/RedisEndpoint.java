@@ -15,7 +15,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
@@ -36,8 +35,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -52,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>On a cluster, command connections route each keyed command to its slot's master
  * ({@link RedisConnection}); what must stay on one node (a sharded subscription, a blocking
  * stream read) uses a plain connection to that node ({@link #connectToNode}), which does not
- * reconnect by itself: its user finds the slot's owner again ({@link #masterOf(byte[])}) after
- * asking for a topology refresh ({@link #topologyMayHaveChanged()}).
+ * reconnect by itself: its user finds the slot's owner again in the {@link #topology()}
+ * ({@link ClusterTopology#masterOf(byte[])}) after asking for a topology refresh
+ * ({@link ClusterTopology#topologyMayHaveChanged()}).
  */
 public final class RedisEndpoint {
 
@@ -61,8 +59,6 @@ public final class RedisEndpoint {
 
     /** How often Herald's own cluster client reloads the topology besides Lettuce's adaptive triggers. */
     private static final Duration PERIODIC_TOPOLOGY_REFRESH = Duration.ofSeconds(5);
-    /** At most one topology refresh Herald asks for in this time. */
-    private static final long REFRESH_AT_MOST_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final @Nullable RedisClient client;
     private final @Nullable RedisClusterClient cluster;
@@ -79,9 +75,7 @@ public final class RedisEndpoint {
     private @Nullable RedisClient nodeClient;
     /** The connection listeners added, for the node client when it is made. Guarded by {@link #nodeClientLock}. */
     private final List<RedisConnectionStateListener> listeners = new ArrayList<>();
-    private final AtomicLong lastRefreshNanos = new AtomicLong(System.nanoTime() - REFRESH_AT_MOST_EVERY_NANOS);
-    /** The reload {@link #refreshTopology()} started last. */
-    private final AtomicReference<@Nullable CompletableFuture<Void>> refreshing = new AtomicReference<>();
+    private final ClusterTopology topology;
 
     private RedisEndpoint(@Nullable RedisClient client, @Nullable RedisClusterClient cluster,
             @Nullable ClientResources ownedResources, @Nullable RedisURI uri, @Nullable String uriText, List<RedisURI> seeds) {
@@ -91,6 +85,7 @@ public final class RedisEndpoint {
         this.uri = uri;
         this.uriText = uriText;
         this.seeds = List.copyOf(seeds);
+        this.topology = new ClusterTopology(cluster, this::describe, () -> shutDown);
     }
 
     /** A client the user made and owns: Herald never shuts it down. */
@@ -126,7 +121,7 @@ public final class RedisEndpoint {
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                                 .enablePeriodicRefresh(PERIODIC_TOPOLOGY_REFRESH)
                                 .enableAllAdaptiveRefreshTriggers()
-                                .adaptiveRefreshTriggersTimeout(Duration.ofMillis(REFRESH_AT_MOST_EVERY_NANOS / 1_000_000))
+                                .adaptiveRefreshTriggersTimeout(Duration.ofMillis(ClusterTopology.REFRESH_AT_MOST_EVERY_MILLIS))
                                 .build())
                         .build());
                 return new RedisEndpoint(null, c, resources, null, uri, nodes);
@@ -232,7 +227,7 @@ public final class RedisEndpoint {
         if (client != null) {
             return client.connect(ByteArrayCodec.INSTANCE);
         }
-        return connectToNode(masterOf(key));
+        return connectToNode(topology.masterOf(key));
     }
 
     /** Cluster: a plain connection to one node, which does not reconnect by itself. */
@@ -282,84 +277,23 @@ public final class RedisEndpoint {
         }
     }
 
-    /** Cluster: the master that owns a key's slot, as the client last saw the topology (no I/O once loaded). */
+    /**
+     * The cluster's topology, as the client last loaded it, and the reloads Herald asks for; on
+     * one server only {@link ClusterTopology#topologyMayHaveChanged()} may be called, and does
+     * nothing.
+     */
+    public ClusterTopology topology() {
+        return topology;
+    }
+
+    /** Shorthand for {@code topology().masterOf(key)}. */
     public RedisClusterNode masterOf(byte[] key) {
-        return masterOfSlot(SlotHash.getSlot(key));
+        return topology.masterOf(key);
     }
 
-    /** Cluster: the master that owns a slot, as the client last saw the topology. */
-    public RedisClusterNode masterOfSlot(int slot) {
-        RedisClusterNode owner = requireCluster().getPartitions().getMasterBySlot(slot);
-        if (owner == null) {
-            throw new RedisConnectionException("no master of slot " + slot + " is known in " + describe());
-        }
-        return owner;
-    }
-
-    /** Cluster: a node by its id, as the client last saw the topology; null if it is not there. */
-    public @Nullable RedisClusterNode node(String nodeId) {
-        return requireCluster().getPartitions().getPartitionByNodeId(nodeId);
-    }
-
-    /** Cluster: the masters, as the client last saw the topology. */
-    public List<RedisClusterNode> masters() {
-        List<RedisClusterNode> masters = new ArrayList<>();
-        for (RedisClusterNode node : requireCluster().getPartitions()) {
-            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
-                    && !node.getSlots().isEmpty()) {
-                masters.add(node);
-            }
-        }
-        return masters;
-    }
-
-    /**
-     * Cluster: asks the client to reload the topology, in the background, at most once every
-     * 250 ms: after a redirection, a node that went away or a subscription the server ended.
-     */
+    /** Shorthand for {@code topology().topologyMayHaveChanged()}. */
     public void topologyMayHaveChanged() {
-        RedisClusterClient c = cluster;
-        long now = System.nanoTime();
-        long last = lastRefreshNanos.get();
-        if (c != null && !shutDown && now - last >= REFRESH_AT_MOST_EVERY_NANOS && lastRefreshNanos.compareAndSet(last, now)) {
-            c.refreshPartitionsAsync().exceptionally(e -> {
-                log.debug("Reloading the topology of {} failed: {}", describe(), rootMessage(e));
-                return null;
-            });
-        }
-    }
-
-    /**
-     * Cluster: reloads the topology now, sharing a reload in progress; completes when it is
-     * loaded, or fails with why not. For callers that must see the topology after something they
-     * saw happen, which the rate-limited {@link #topologyMayHaveChanged()} does not promise.
-     */
-    public CompletableFuture<Void> refreshTopology() {
-        CompletableFuture<Void> running = refreshing.get();
-        if (running != null && !running.isDone()) {
-            return running;
-        }
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        if (!refreshing.compareAndSet(running, mine)) {
-            return refreshTopology();
-        }
-        lastRefreshNanos.set(System.nanoTime());
-        requireCluster().refreshPartitionsAsync().whenComplete((loaded, failure) -> {
-            if (failure != null) {
-                mine.completeExceptionally(failure);
-            } else {
-                mine.complete(null);
-            }
-        });
-        return mine;
-    }
-
-    private RedisClusterClient requireCluster() {
-        RedisClusterClient c = cluster;
-        if (c == null) {
-            throw new IllegalStateException("not a Redis Cluster: " + describe());
-        }
-        return c;
+        topology.topologyMayHaveChanged();
     }
 
     private @Nullable RedisClient nodeClientIfMade() {
@@ -373,7 +307,7 @@ public final class RedisEndpoint {
 
     /** The client of plain node connections: the cluster client's resources and options, without reconnects. */
     private RedisClient nodeClient() {
-        RedisClusterClient c = requireCluster();
+        RedisClusterClient c = topology.requireCluster();
         nodeClientLock.lock();
         try {
             RedisClient made = nodeClient;

@@ -163,7 +163,7 @@ public final class ReliableSender {
                 return; // timed out already
             }
             Throwable cause = reason(failure, master);
-            endpoint.topologyMayHaveChanged(); // on a cluster: a failover or a moved slot, perhaps
+            endpoint.topology().topologyMayHaveChanged(); // on a cluster: a failover or a moved slot, perhaps
             long delay = Math.min(1000, 10L << Math.min(attempt - 1, 7));
             if (!scheduler.isShutdown() && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) < deadline) {
                 retries.increment();
@@ -234,7 +234,7 @@ public final class ReliableSender {
             }
         }
         if (gone.containsValue(true)) {
-            endpoint.topologyMayHaveChanged();
+            endpoint.topology().topologyMayHaveChanged();
         }
     }
 
@@ -261,7 +261,7 @@ public final class ReliableSender {
     /** The key's master as the client last loaded the topology; null if none is known. */
     private @Nullable RedisClusterNode masterOf(byte[] key) {
         try {
-            return endpoint.masterOf(key);
+            return endpoint.topology().masterOf(key);
         } catch (RuntimeException e) {
             return null;
         }
@@ -274,7 +274,7 @@ public final class ReliableSender {
      * answers, {@code MOVED} or {@code ASK} included, which Lettuce follows by itself.
      */
     private boolean isGone(RedisClusterNode master, RedisConnection c) {
-        RedisClusterNode now = endpoint.node(master.getNodeId());
+        RedisClusterNode now = endpoint.topology().node(master.getNodeId());
         if (now == null || now.is(RedisClusterNode.NodeFlag.FAIL)) {
             return true;
         }

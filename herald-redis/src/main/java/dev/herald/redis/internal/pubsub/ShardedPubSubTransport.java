@@ -123,7 +123,7 @@ public final class ShardedPubSubTransport implements Transport {
         this.nodes = new ShardConnections(endpoint, options.prefix() + "-sub-" + options.instanceId(), plumbing.reads, new Events(),
                 () -> closed, this::lostConnection, plumbing::warnLaterIfReadsCannotPause);
         this.following = new Retrying(RedisEndpoint.scheduler(options.threadFactory(), "herald-shards-" + options.instanceId()),
-                this::followSlots, endpoint::topologyMayHaveChanged, RETRY_FIRST, RETRY_AT_MOST);
+                this::followSlots, endpoint.topology()::topologyMayHaveChanged, RETRY_FIRST, RETRY_AT_MOST);
     }
 
     @Override
@@ -260,7 +260,7 @@ public final class ShardedPubSubTransport implements Transport {
         while (true) {
             RuntimeException failure;
             try {
-                NodeSubscriber node = nodes.to(endpoint.masterOfSlot(c.slot), shorter(nodeWait(), remaining(deadline)));
+                NodeSubscriber node = nodes.to(endpoint.topology().masterOfSlot(c.slot), shorter(nodeWait(), remaining(deadline)));
                 c.subscribingAt(node);
                 CompletableFuture<Void> confirmed = node.subscribe(c);
                 if (node.await(confirmed, remaining(deadline))) {
@@ -281,7 +281,7 @@ public final class ShardedPubSubTransport implements Transport {
             if (closed || System.nanoTime() - deadline > 0) {
                 throw failure;
             }
-            endpoint.topologyMayHaveChanged();
+            endpoint.topology().topologyMayHaveChanged();
             try {
                 TimeUnit.NANOSECONDS.sleep(shorter(RETRY_AT_MOST, remaining(deadline)).toNanos());
             } catch (InterruptedException e) {
@@ -367,7 +367,7 @@ public final class ShardedPubSubTransport implements Transport {
 
     /** Asks for a topology refresh and a pass of {@link #followSlots()} soon. */
     private void follow() {
-        endpoint.topologyMayHaveChanged();
+        endpoint.topology().topologyMayHaveChanged();
         following.request(RETRY_FIRST);
     }
 
@@ -409,7 +409,7 @@ public final class ShardedPubSubTransport implements Transport {
             }
             NodeSubscriber at = c.at();
             try {
-                RedisClusterNode master = endpoint.masterOfSlot(c.slot);
+                RedisClusterNode master = endpoint.topology().masterOfSlot(c.slot);
                 if (at != null && at.isOpen() && at.serves(master) && !c.resubscribeWanted()) {
                     continue;
                 }
@@ -551,7 +551,7 @@ public final class ShardedPubSubTransport implements Transport {
     /** Whether the topology last seen has {@code node} serve the channel's slot; no I/O. */
     private boolean servesSlot(NodeSubscriber node, ShardChannel c) {
         try {
-            return node.serves(endpoint.masterOfSlot(c.slot));
+            return node.serves(endpoint.topology().masterOfSlot(c.slot));
         } catch (RedisException e) { // no master known for the slot
             return false;
         }
