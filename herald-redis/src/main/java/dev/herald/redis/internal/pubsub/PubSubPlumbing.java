@@ -1,6 +1,7 @@
 package dev.herald.redis.internal.pubsub;
 
 import dev.herald.redis.PubSubHealth;
+import dev.herald.redis.internal.CommandConnections;
 import dev.herald.redis.internal.EventLoops;
 import dev.herald.redis.internal.RedisConnection;
 import dev.herald.redis.internal.RedisEndpoint;
@@ -39,12 +40,8 @@ final class PubSubPlumbing {
     private final HeartbeatEvent heartbeat;
     private final AtomicLong heartbeatsSent = new AtomicLong();
     private final BooleanSupplier closed;
-    /** How long start() waits for the connections to the masters of a cluster. */
-    private final Duration publishTimeout;
-    /** Heartbeats and checks. */
-    private volatile @Nullable RedisConnection commands;
-    /** Events only: auto-flush off, flushed in batches by the sender. */
-    private volatile @Nullable RedisConnection publishing;
+    /** Heartbeats and checks; events only, flushed in batches by the sender. */
+    private final CommandConnections connections;
     /** The transport's, for what it says through this. */
     private final Logger log;
 
@@ -52,50 +49,29 @@ final class PubSubPlumbing {
     PubSubPlumbing(RedisEndpoint endpoint, RedisPubSubTransport.Options options, BooleanSupplier closed, Logger log) {
         this.endpoint = endpoint;
         this.closed = closed;
-        this.publishTimeout = options.publishTimeout();
+        this.connections = new CommandConnections(endpoint, options.publishTimeout(), true, closed);
         this.log = log;
         this.heartbeat = new HeartbeatEvent(options.source(), options.instanceId(), options.clock());
         this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
                 options.threadFactory(), "herald-intake-" + options.instanceId());
         this.scheduler = RedisEndpoint.scheduler(options.threadFactory(), "herald-redis-" + options.instanceId());
         this.loops = new EventLoops(endpoint.resources());
-        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, closed, loops);
+        this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, connections::publishing, closed, loops);
     }
 
     /**
-     * Opens the command connections (on a cluster, to every master too: see
-     * {@link RedisConnection#connectToMasters}).
+     * Opens the command connections (on a cluster, to every master too, and again to a new
+     * master after a topology change: see {@link CommandConnections}).
      *
      * @throws io.lettuce.core.RedisException if it cannot; what was opened is closed
      */
     void connect() {
-        try {
-            RedisConnection c = endpoint.connect();
-            commands = c;
-            RedisConnection events = endpoint.connect();
-            events.setAutoFlushCommands(false);
-            publishing = events;
-            c.connectToMasters(publishTimeout);
-            events.connectToMasters(publishTimeout);
-        } catch (RuntimeException e) {
-            closeConnections();
-            throw e;
-        }
-    }
-
-    /** On a cluster, after a topology change: opens the command connections' connections to new masters. */
-    void connectToMasters() {
-        RedisConnection c = commands;
-        RedisConnection events = publishing;
-        if (c != null && events != null && !closed.getAsBoolean()) {
-            c.connectToMasters();
-            events.connectToMasters();
-        }
+        connections.open();
     }
 
     /** The connection for heartbeats and checks, once connected. */
     @Nullable RedisConnection commands() {
-        return commands;
+        return connections.commands();
     }
 
     /** Starts the intake. */
@@ -152,14 +128,7 @@ final class PubSubPlumbing {
     }
 
     void closeConnections() {
-        RedisConnection c = commands;
-        if (c != null) {
-            c.close();
-        }
-        RedisConnection events = publishing;
-        if (events != null) {
-            events.close();
-        }
+        connections.close();
     }
 
     /** After the connections closed: gives back the event loops, and says what was missed in all. */

@@ -145,10 +145,7 @@ public final class ShardedPubSubTransport implements Transport {
             plumbing.start();
             // a new topology (from Lettuce's refreshes or ours) is followed at once
             topologyChanges = endpoint.resources().eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
-                    .subscribe(changed -> {
-                        following.request(Duration.ZERO);
-                        plumbing.connectToMasters(); // a new master's first publishes keep their order
-                    });
+                    .subscribe(changed -> following.request(Duration.ZERO));
             long every = options.heartbeatInterval().toMillis();
             plumbing.scheduler.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
             started = true;

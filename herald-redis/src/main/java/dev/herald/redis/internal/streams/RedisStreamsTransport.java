@@ -4,6 +4,7 @@ import dev.herald.ConsumerGroupHealth;
 import dev.herald.internal.bus.BusThreads;
 import dev.herald.redis.RedisKeys;
 import dev.herald.redis.StreamsHealth;
+import dev.herald.redis.internal.CommandConnections;
 import dev.herald.redis.internal.EventLoops;
 import dev.herald.redis.internal.KeysByType;
 import dev.herald.redis.internal.RedisConnection;
@@ -26,7 +27,6 @@ import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
-import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,7 +50,6 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 
 /**
  * Redis Streams: one stream per event type ({@code <prefix>:stream:<type>}), trimmed with
@@ -161,8 +160,8 @@ public final class RedisStreamsTransport implements Transport {
     private @Nullable RedisConnection commands;
     /** XADD only: auto-flush off, flushed in batches by the sender. */
     private @Nullable RedisConnection publishing;
-    /** On a cluster, the subscription to topology changes. */
-    private volatile @Nullable Disposable topologyChanges;
+    /** Opens {@link #commands} and {@link #publishing} (on a cluster, to every master too), and closes them. */
+    private volatile @Nullable CommandConnections connections;
 
     public RedisStreamsTransport(RedisEndpoint endpoint, Options options) {
         this.endpoint = endpoint;
@@ -196,23 +195,16 @@ public final class RedisStreamsTransport implements Transport {
     @Override
     public void start() {
         try {
-            RedisConnection c = endpoint.connect();
-            commands = c;
-            if (endpoint.isCluster() && c.getTimeout().compareTo(CLUSTER_COMMAND_TIMEOUT) > 0) {
-                c.setTimeout(CLUSTER_COMMAND_TIMEOUT);
-            }
-            c.sync().ping();
-            RedisConnection events = endpoint.connect();
-            events.setAutoFlushCommands(false);
-            publishing = events;
-            if (endpoint.isCluster()) {
-                // Lettuce writes the commands that wait for a master's connection being opened in
-                // reverse order: opened before, a master's first publishes keep theirs, also a new
-                // master's after a failover
-                events.connectToMasters(options.publishTimeout());
-                topologyChanges = endpoint.resources().eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
-                        .subscribe(changed -> events.connectToMasters());
-            }
+            CommandConnections opened = new CommandConnections(endpoint, options.publishTimeout(), false, () -> closed);
+            connections = opened;
+            opened.open(c -> {
+                if (endpoint.isCluster() && c.getTimeout().compareTo(CLUSTER_COMMAND_TIMEOUT) > 0) {
+                    c.setTimeout(CLUSTER_COMMAND_TIMEOUT);
+                }
+                c.sync().ping();
+            });
+            commands = opened.commands();
+            publishing = opened.publishing();
         } catch (RuntimeException e) {
             close(Duration.ZERO); // the connections, the topology subscription, the scheduler's thread
             throw e instanceof RedisException ? new IllegalStateException("cannot connect to " + endpoint.describe() + ": "
@@ -991,10 +983,6 @@ public final class RedisStreamsTransport implements Transport {
             Thread.currentThread().interrupt();
         }
         scheduler.shutdownNow();
-        Disposable changes = topologyChanges;
-        if (changes != null) {
-            changes.dispose();
-        }
         RedisConnection c = commands;
         if (c != null) {
             // per stream, a command behind its acknowledgements: once answered, they are done
@@ -1008,12 +996,12 @@ public final class RedisStreamsTransport implements Transport {
                 log.warn("Could not confirm the last acknowledgements on {}: their entries stay pending and are redelivered",
                         endpoint.describe());
             }
-            c.close();
         } else {
             ackBatchers.forEach(AckBatcher::flush);
         }
-        if (publishing != null) {
-            publishing.close();
+        CommandConnections opened = connections;
+        if (opened != null) {
+            opened.close();
         }
         loops.release();
     }
