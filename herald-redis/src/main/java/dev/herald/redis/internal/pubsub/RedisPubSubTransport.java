@@ -12,7 +12,6 @@ import dev.herald.spi.TransportSubscription;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -72,6 +70,8 @@ public final class RedisPubSubTransport implements Transport {
     private final KeysByType channels;
     /** The sender, the intake, the timer thread; the subscriber's socket is learnt from its {@code subscribed} callbacks. */
     private final PubSubPlumbing plumbing;
+    /** Takes a listener off a channel, unsubscribing it with its last. */
+    private final ListenerRemoval removal;
     private final LongAdder reconnects = new LongAdder();
     private final LongAdder resubscriptions = new LongAdder();
     /**
@@ -126,6 +126,7 @@ public final class RedisPubSubTransport implements Transport {
         this.heartbeatChannel = RedisKeys.heartbeat(options.prefix(), options.instanceId());
         this.channels = new KeysByType(this::channelOf);
         this.plumbing = new PubSubPlumbing(endpoint, options, () -> closed, log);
+        this.removal = new ListenerRemoval(subscribeLock, plumbing.intake, options.publishTimeout(), log);
     }
 
     private String subscriberName() {
@@ -232,36 +233,24 @@ public final class RedisPubSubTransport implements Transport {
     }
 
     private void cancel(String channel, DeliveryListener listener) {
-        subscribeLock.lock();
-        try {
-            DeliveryListener[] list = listeners.getOrDefault(channel, Listeners.NONE);
-            if (!Listeners.contains(list, listener)) {
-                return;
+        removal.remove(channel, new ListenerRemoval.Channel() {
+            @Override
+            public DeliveryListener[] listeners() {
+                return listeners.getOrDefault(channel, Listeners.NONE);
             }
-            // Redis answers in order: once it confirms UNSUBSCRIBE (or a PING, while other handlers
-            // stay), every message it pushed before has reached receive() and the intake, with
-            // this listener among its targets. Only then is the listener removed.
-            StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
-            if (s != null && s.isOpen()) {
-                plumbing.intake.holdReads(); // the reply must come even while a handler is stuck
-                try {
-                    RedisFuture<?> reply = list.length == 1 ? s.async().unsubscribe(channel(channel)) : s.async().ping();
-                    if (!Replies.await(reply, s::isOpen, options.publishTimeout())) {
-                        log.debug("No reply from {} to unsubscribing; the connection is down or slow", endpoint.describe());
-                    }
-                } catch (RuntimeException | ExecutionException e) {
-                    // a RedisException, or Lettuce misreading a reply on a RESP2 Pub/Sub connection
-                    // (lettuce#2400: "No enum constant ...PubSubOutput.Type.pong"): either way the
-                    // listener is removed below, and the connection closes with the transport
-                    log.debug("Unsubscribing {} failed; the connection goes away anyway", channel, e);
-                } finally {
-                    plumbing.intake.releaseReads();
-                }
+
+            @Override
+            public void listeners(DeliveryListener[] list) {
+                listeners.put(channel, list);
             }
-            listeners.put(channel, Listeners.without(list, listener));
-        } finally {
-            subscribeLock.unlock();
-        }
+
+            @Override
+            public ListenerRemoval.@Nullable Subscription subscription() {
+                StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
+                return s == null ? null : new ListenerRemoval.Subscription(endpoint.describe(), s::isOpen,
+                        () -> s.async().unsubscribe(channel(channel)), () -> s.async().ping());
+            }
+        }, listener);
     }
 
     @Override

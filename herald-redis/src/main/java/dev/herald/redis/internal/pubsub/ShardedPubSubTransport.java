@@ -78,6 +78,8 @@ public final class ShardedPubSubTransport implements Transport {
     private final Map<String, ShardChannel> byHeartbeat = new ConcurrentHashMap<>();
     /** The sender, the intake, the timer thread; every node connection's socket is learnt from its {@code ssubscribed} callbacks. */
     private final PubSubPlumbing plumbing;
+    /** Takes a listener off a channel, unsubscribing it with its last. */
+    private final ListenerRemoval removal;
     /** Subscribes channels at their masters on a thread of its own, which waits for Redis under {@link #lock}. */
     private final Retrying following;
     /** A connection per master in use; changed under {@link #lock}. */
@@ -120,6 +122,7 @@ public final class ShardedPubSubTransport implements Transport {
         this.options = options;
         this.keys = new KeysByType(type -> RedisKeys.channel(options.prefix(), type));
         this.plumbing = new PubSubPlumbing(endpoint, options, () -> closed, log);
+        this.removal = new ListenerRemoval(lock, plumbing.intake, options.publishTimeout(), log);
         this.nodes = new ShardConnections(endpoint, options.prefix() + "-sub-" + options.instanceId(), plumbing.reads, new Events(),
                 () -> closed, this::lostConnection, plumbing::warnLaterIfReadsCannotPause);
         this.following = new Retrying(RedisEndpoint.scheduler(options.threadFactory(), "herald-shards-" + options.instanceId()),
@@ -307,40 +310,35 @@ public final class ShardedPubSubTransport implements Transport {
     }
 
     private void cancel(ShardChannel c, DeliveryListener listener) {
-        lock.lock();
-        try {
-            DeliveryListener[] list = c.listeners();
-            if (!Listeners.contains(list, listener)) {
-                return;
+        removal.remove(c.name, new ListenerRemoval.Channel() {
+            @Override
+            public DeliveryListener[] listeners() {
+                return c.listeners();
             }
-            boolean last = list.length == 1;
-            if (last) {
+
+            @Override
+            public void listeners(DeliveryListener[] list) {
+                c.listeners(list);
+            }
+
+            @Override
+            public ListenerRemoval.@Nullable Subscription subscription() {
+                NodeSubscriber at = c.at();
+                // Redis answers SSUBSCRIBE again, while other listeners stay, in order with the messages
+                return at == null ? null : new ListenerRemoval.Subscription(at, at::isOpen, () -> at.unsubscribe(c), () -> at.subscribe(c));
+            }
+
+            @Override
+            public void lastGoing() {
                 c.unwanted(); // Redis's sunsubscribe is no loss now
             }
-            // Redis answers in order: once it confirms SUNSUBSCRIBE (or SSUBSCRIBE again, while other
-            // handlers stay), every message it pushed before has reached the intake, with this
-            // listener among its targets. Only then is the listener removed.
-            NodeSubscriber at = c.at();
-            if (at != null && at.isOpen()) {
-                plumbing.intake.holdReads(); // the confirmation must come even while a handler is stuck
-                try {
-                    if (!at.await(last ? at.unsubscribe(c) : at.subscribe(c), options.publishTimeout())) {
-                        log.debug("No confirmation from {} of unsubscribing {}; the connection is down or slow", at, c);
-                    }
-                } catch (RuntimeException | ExecutionException e) {
-                    log.debug("Unsubscribing {} at {} failed; the subscription goes away anyway", c, at, e);
-                } finally {
-                    plumbing.intake.releaseReads();
-                }
-            }
-            c.listeners(Listeners.without(list, listener));
-            if (last) {
+
+            @Override
+            public void lastGone() {
                 forget(c);
-                nodes.closeUnused(this::inUse);
+                nodes.closeUnused(ShardedPubSubTransport.this::inUse);
             }
-        } finally {
-            lock.unlock();
-        }
+        }, listener);
     }
 
     private void forget(ShardChannel c) {
