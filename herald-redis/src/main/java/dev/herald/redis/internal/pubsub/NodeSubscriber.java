@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One plain Pub/Sub connection to one master of a Redis Cluster, for the shard channels that
@@ -23,6 +25,8 @@ import java.util.concurrent.ExecutionException;
  * does not reconnect: once it is closed the transport opens another. Thread-safe.
  */
 final class NodeSubscriber {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeSubscriber.class);
 
     /** What comes through the connection, told on its event loop: no blocking. */
     interface Events {
@@ -112,6 +116,15 @@ final class NodeSubscriber {
         if (waiting != null) {
             waiting.complete(null);
         }
+    }
+
+    /** SUNSUBSCRIBE without waiting: a failure only leaves a subscription whose messages are not taken anyway. */
+    void unsubscribeQuietly(ShardChannel channel) {
+        unsubscribe(channel).whenComplete((done, failure) -> {
+            if (failure != null) {
+                log.debug("SUNSUBSCRIBE {} at {} failed: {}", channel, this, RedisEndpoint.rootMessage(failure));
+            }
+        });
     }
 
     /**

@@ -13,8 +13,6 @@ import dev.herald.spi.TransportSubscription;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -24,14 +22,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 
 /**
  * Sharded Pub/Sub on a Redis Cluster: one shard channel per event type ({@code <prefix>:<type>},
@@ -40,14 +35,12 @@ import reactor.core.Disposable;
  * one connection per master in use, none while nothing is subscribed.
  *
  * <p>Lettuce does not follow a sharded subscription when its slot moves (lettuce#3213); this
- * transport does. A channel's subscription is lost when Redis ends it ({@code sunsubscribe},
- * after its slot migrated), when the connection to its master closes (a failover), or when its
- * heartbeat is late (a deaf subscription); each time, and every heartbeat while anything is
- * amiss, the transport asks for a topology refresh and, on its own thread, subscribes the
- * channel at the master the topology names, before it unsubscribes it elsewhere. A channel's
- * messages are taken only from the connection where Redis confirmed it last, so an old master
- * that comes back as a replica never delivers one twice; a connection left with no channel is
- * closed.
+ * transport does ({@link SlotFollower}). A channel's subscription is lost when Redis ends it
+ * ({@code sunsubscribe}, after its slot migrated), when the connection to its master closes (a
+ * failover), or when its heartbeat is late (a deaf subscription); each time the channel is
+ * subscribed again at the master the topology names, before it is unsubscribed elsewhere. A
+ * channel's messages are taken only from the connection where Redis confirmed it last, so an
+ * old master that comes back as a replica never delivers one twice.
  *
  * <p>Heartbeat per shard: for each channel the bus publishes a heartbeat on
  * {@link RedisKeys#shardHeartbeat}, in the channel's slot, subscribed with it on the same
@@ -63,11 +56,6 @@ import reactor.core.Disposable;
 public final class ShardedPubSubTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(ShardedPubSubTransport.class);
-    /** The first wait before subscribing again after a failed attempt; it doubles up to {@link #RETRY_AT_MOST}. */
-    private static final Duration RETRY_FIRST = Duration.ofMillis(50);
-    private static final Duration RETRY_AT_MOST = Duration.ofMillis(500);
-    /** How long close() waits at most for a subscription in progress to give up. */
-    private static final Duration CLOSE_WAITS_AT_MOST = Duration.ofSeconds(2);
 
     private final RedisEndpoint endpoint;
     private final RedisPubSubTransport.Options options;
@@ -80,18 +68,16 @@ public final class ShardedPubSubTransport implements Transport {
     private final PubSubPlumbing plumbing;
     /** Takes a listener off a channel, unsubscribing it with its last. */
     private final ListenerRemoval removal;
-    /** Subscribes channels at their masters on a thread of its own, which waits for Redis under {@link #lock}. */
-    private final Retrying following;
     /** A connection per master in use; changed under {@link #lock}. */
     private final ShardConnections nodes;
+    /** Subscribes channels at the masters of their slots, on a thread of its own that waits for Redis under {@link #lock}. */
+    private final SlotFollower follower;
     /**
      * Held while channels and connections change and Redis confirms it; a lock, not a monitor,
      * since that waits for Redis (and would pin a virtual thread's carrier on Java 21 to 23).
      */
     private final ReentrantLock lock = new ReentrantLock();
-    private final LongAdder resubscribed = new LongAdder();
     private volatile boolean started;
-    private volatile @Nullable Disposable topologyChanges;
     private volatile boolean closed;
 
     private final RedisConnectionStateListener connectionEvents = new RedisConnectionStateListener() {
@@ -125,8 +111,7 @@ public final class ShardedPubSubTransport implements Transport {
         this.removal = new ListenerRemoval(lock, plumbing.intake, options.publishTimeout(), log);
         this.nodes = new ShardConnections(endpoint, options.prefix() + "-sub-" + options.instanceId(), plumbing.reads, new Events(),
                 () -> closed, this::lostConnection, plumbing::warnLaterIfReadsCannotPause);
-        this.following = new Retrying(RedisEndpoint.scheduler(options.threadFactory(), "herald-shards-" + options.instanceId()),
-                this::followSlots, endpoint.topology()::topologyMayHaveChanged, RETRY_FIRST, RETRY_AT_MOST);
+        this.follower = new SlotFollower(endpoint, options, channels, nodes, lock, () -> closed, this::sendHeartbeat, log);
     }
 
     @Override
@@ -146,9 +131,7 @@ public final class ShardedPubSubTransport implements Transport {
             endpoint.addListener(connectionEvents);
             plumbing.connect(); // loads the topology
             plumbing.start();
-            // a new topology (from Lettuce's refreshes or ours) is followed at once
-            topologyChanges = endpoint.resources().eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
-                    .subscribe(changed -> following.request(Duration.ZERO));
+            follower.start(endpoint.resources());
             long every = options.heartbeatInterval().toMillis();
             plumbing.scheduler.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
             started = true;
@@ -203,7 +186,7 @@ public final class ShardedPubSubTransport implements Transport {
             ShardChannel c = channels.get(channel);
             if (c != null && c.wanted() && c.lostAt(at, at + " ended the subscription (its slot moved)")) {
                 log.info("{} ended the subscription to {}: its slot moved; subscribing at its new master", at, channel);
-                follow();
+                follower.follow();
             }
         }
     }
@@ -218,7 +201,7 @@ public final class ShardedPubSubTransport implements Transport {
         if (!lost.isEmpty() && !closed) {
             log.warn("Lost the connection to {} of {}, which served {}; subscribing at their masters again. Events "
                     + "published meanwhile are missed, and counted", node, endpoint.describe(), lost);
-            follow();
+            follower.follow();
         }
     }
 
@@ -237,10 +220,10 @@ public final class ShardedPubSubTransport implements Transport {
                 channels.put(name, c);
                 byHeartbeat.put(c.heartbeat, c);
                 try {
-                    subscribeAtMaster(c);
+                    follower.subscribeNew(c);
                 } catch (RuntimeException e) {
                     forget(c);
-                    nodes.closeUnused(this::inUse);
+                    nodes.closeUnused(follower::inUse);
                     throw new IllegalStateException("cannot subscribe to " + name + " on " + endpoint.describe() + ": "
                             + RedisEndpoint.rootMessage(e), e);
                 }
@@ -252,61 +235,6 @@ public final class ShardedPubSubTransport implements Transport {
         }
         ShardChannel subscribed = c;
         return () -> cancel(subscribed, listener);
-    }
-
-    /** Subscribes a new channel at its master and returns once Redis confirmed it, trying again within the publish timeout. */
-    private void subscribeAtMaster(ShardChannel c) {
-        long deadline = System.nanoTime() + options.publishTimeout().toNanos();
-        while (true) {
-            RuntimeException failure;
-            try {
-                NodeSubscriber node = nodes.to(endpoint.topology().masterOfSlot(c.slot), shorter(nodeWait(), remaining(deadline)));
-                c.subscribingAt(node);
-                CompletableFuture<Void> confirmed = node.subscribe(c);
-                if (node.await(confirmed, remaining(deadline))) {
-                    return;
-                }
-                // a confirmation that comes later, where the channel is not taken from, leaves no orphan subscription
-                confirmed.thenRun(() -> {
-                    if (c.at() != node || channels.get(c.name) != c) {
-                        unsubscribeQuietly(node, c);
-                    }
-                });
-                failure = new RedisException("no confirmation of SSUBSCRIBE " + c + " from " + node);
-            } catch (ExecutionException e) {
-                failure = new RedisException(RedisEndpoint.rootMessage(causeOf(e)), causeOf(e));
-            } catch (RedisException e) {
-                failure = e;
-            }
-            if (closed || System.nanoTime() - deadline > 0) {
-                throw failure;
-            }
-            endpoint.topology().topologyMayHaveChanged();
-            try {
-                TimeUnit.NANOSECONDS.sleep(shorter(RETRY_AT_MOST, remaining(deadline)).toNanos());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw failure;
-            }
-        }
-    }
-
-    private static Throwable causeOf(ExecutionException e) {
-        Throwable cause = e.getCause();
-        return cause != null ? cause : e;
-    }
-
-    private static Duration remaining(long deadlineNanos) {
-        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
-    }
-
-    private static Duration shorter(Duration a, Duration b) {
-        return a.compareTo(b) < 0 ? a : b;
-    }
-
-    /** How long connecting to a master, or its confirmation, is waited for under the lock. */
-    private Duration nodeWait() {
-        return shorter(options.heartbeatTimeout(), options.publishTimeout());
     }
 
     private void cancel(ShardChannel c, DeliveryListener listener) {
@@ -336,7 +264,7 @@ public final class ShardedPubSubTransport implements Transport {
             @Override
             public void lastGone() {
                 forget(c);
-                nodes.closeUnused(ShardedPubSubTransport.this::inUse);
+                nodes.closeUnused(follower::inUse);
             }
         }, listener);
     }
@@ -358,108 +286,6 @@ public final class ShardedPubSubTransport implements Transport {
         plumbing.intake.flush(timeout);
     }
 
-    // ------------------------------------------------------------------ following the slots
-
-    /** Asks for a topology refresh and a pass of {@link #followSlots()} soon. */
-    private void follow() {
-        endpoint.topology().topologyMayHaveChanged();
-        following.request(RETRY_FIRST);
-    }
-
-    /**
-     * On the following thread: subscribes every channel that is not subscribed at the master its
-     * slot has now (as the client last loaded the topology), or whose heartbeat is late;
-     * unsubscribes it where it was; closes connections left with no channel.
-     *
-     * @return whether every channel is in place; if not, it runs again after a topology refresh
-     */
-    private boolean followSlots() {
-        if (closed) {
-            return true;
-        }
-        lock.lock();
-        try {
-            return placeChannels();
-        } catch (RuntimeException e) {
-            log.warn("Subscribing the shard channels at their masters failed; trying again", e);
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A channel being subscribed at {@code node}; {@code again} where it is subscribed already but deaf. */
-    private record Placing(ShardChannel channel, NodeSubscriber node, @Nullable NodeSubscriber before, boolean again,
-            CompletableFuture<Void> confirmed) {
-    }
-
-    /** Under the lock. Whether every channel is subscribed at its master now. */
-    private boolean placeChannels() {
-        nodes.forgetClosed();
-        boolean settled = true;
-        List<Placing> placing = new ArrayList<>();
-        for (ShardChannel c : channels.values()) {
-            if (!c.wanted()) {
-                continue;
-            }
-            NodeSubscriber at = c.at();
-            try {
-                RedisClusterNode master = endpoint.topology().masterOfSlot(c.slot);
-                if (at != null && at.isOpen() && at.serves(master) && !c.resubscribeWanted()) {
-                    continue;
-                }
-                NodeSubscriber node = nodes.to(master, nodeWait());
-                boolean again = c.resubscribeWanted() && at == node;
-                c.subscribingAt(node);
-                c.resubscribe(false);
-                placing.add(new Placing(c, node, at, again, node.subscribe(c)));
-            } catch (RedisException e) {
-                log.debug("Cannot subscribe {} at its master (slot {}) yet: {}", c, c.slot, RedisEndpoint.rootMessage(e));
-                settled = false;
-            }
-        }
-        Duration wait = nodeWait();
-        for (Placing p : placing) {
-            try {
-                if (!p.node().await(p.confirmed(), wait)) {
-                    settled = false;
-                    continue;
-                }
-            } catch (ExecutionException e) {
-                log.debug("{} refused SSUBSCRIBE {}: {}", p.node(), p.channel(), RedisEndpoint.rootMessage(causeOf(e)));
-                settled = false;
-                continue;
-            }
-            NodeSubscriber before = p.before();
-            if (before != p.node() || p.again()) {
-                resubscribed.increment();
-                log.info("Subscribed to {} {}at {}{}; healthy again once a heartbeat comes through", p.channel(),
-                        p.again() ? "again " : "", p.node(), before != null && before != p.node() ? " (was at " + before + ")" : "");
-                if (before != null && before != p.node() && before.isOpen()) {
-                    unsubscribeQuietly(before, p.channel()); // its messages are no longer taken from there anyway
-                }
-            }
-            sendHeartbeat(p.channel()); // shortens the time down
-        }
-        nodes.closeUnused(this::inUse);
-        if (settled) {
-            for (ShardChannel c : channels.values()) {
-                settled &= !c.wanted() || c.at() != null;
-            }
-        }
-        return settled;
-    }
-
-    /** Whether a channel is subscribed on {@code node}. */
-    private boolean inUse(NodeSubscriber node) {
-        for (ShardChannel c : channels.values()) {
-            if (c.at() == node) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     // ------------------------------------------------------------------ heartbeat and health
 
     /**
@@ -478,7 +304,7 @@ public final class ShardedPubSubTransport implements Transport {
                 if (!c.wanted()) {
                     continue;
                 }
-                if (at == null || !at.isOpen() || !servesSlot(at, c)) {
+                if (at == null || !at.isOpen() || !follower.servesSlot(at, c)) {
                     amiss = true;
                     continue;
                 }
@@ -501,7 +327,7 @@ public final class ShardedPubSubTransport implements Transport {
                         log.warn("Still no heartbeat through {} at {}, while other channels there have theirs: "
                                 + "unsubscribing it and subscribing it anew", c, at);
                         if (c.lostAt(at, "no heartbeat through it after subscribing again")) {
-                            unsubscribeQuietly(at, c);
+                            at.unsubscribeQuietly(c);
                         }
                     } else {
                         log.warn("Still no heartbeat through {} at {}: replacing the connection", c, at);
@@ -511,7 +337,7 @@ public final class ShardedPubSubTransport implements Transport {
                 }
             }
             if (amiss) {
-                follow();
+                follower.follow();
             }
             for (ShardChannel c : channels.values()) {
                 NodeSubscriber at = c.at();
@@ -532,24 +358,6 @@ public final class ShardedPubSubTransport implements Transport {
             }
         }
         return false;
-    }
-
-    /** SUNSUBSCRIBE without waiting: a failure only leaves a subscription whose messages are not taken anyway. */
-    private static void unsubscribeQuietly(NodeSubscriber node, ShardChannel c) {
-        node.unsubscribe(c).whenComplete((done, failure) -> {
-            if (failure != null) {
-                log.debug("SUNSUBSCRIBE {} at {} failed: {}", c, node, RedisEndpoint.rootMessage(failure));
-            }
-        });
-    }
-
-    /** Whether the topology last seen has {@code node} serve the channel's slot; no I/O. */
-    private boolean servesSlot(NodeSubscriber node, ShardChannel c) {
-        try {
-            return node.serves(endpoint.topology().masterOfSlot(c.slot));
-        } catch (RedisException e) { // no master known for the slot
-            return false;
-        }
     }
 
     private void sendHeartbeat(ShardChannel c) {
@@ -608,7 +416,7 @@ public final class ShardedPubSubTransport implements Transport {
                     : live + " shard channel(s) live on " + nodes.size() + " master(s) of " + endpoint.describe()
                             + ", the oldest heartbeat " + TimeUnit.NANOSECONDS.toMillis(now - oldestSign) + " ms ago";
         }
-        return plumbing.health(intake, up, detail, nodes.reconnects(), resubscribed.sum(), Duration.ofNanos(now - oldestSign), late, down);
+        return plumbing.health(intake, up, detail, nodes.reconnects(), follower.resubscribed(), Duration.ofNanos(now - oldestSign), late, down);
     }
 
     // ------------------------------------------------------------------ close
@@ -619,11 +427,7 @@ public final class ShardedPubSubTransport implements Transport {
             return;
         }
         closed = true;
-        Disposable changes = topologyChanges;
-        if (changes != null) {
-            changes.dispose();
-        }
-        following.stop(timeout.compareTo(CLOSE_WAITS_AT_MOST) < 0 ? timeout : CLOSE_WAITS_AT_MOST);
+        follower.stop(timeout);
         plumbing.stop();
         nodes.closeAll();
         plumbing.closeConnections();
