@@ -7,11 +7,13 @@ import dev.herald.redis.internal.RedisConnection;
 import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.redis.internal.ReliableSender;
 import dev.herald.redis.internal.SocketReads;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -20,7 +22,7 @@ import org.slf4j.Logger;
  * What both Pub/Sub transports, on one server and on a cluster, are made of besides their
  * subscriber connections: the two command connections (heartbeats and checks; events, auto-flush
  * off), the sender of their publishes (batched, retried), the subscriber intake with its gap
- * detector and the switch of its sockets' reads, the timer thread, the heartbeat's encoding, and
+ * detector and the switch of its sockets' reads, the timer thread, the heartbeat's encoding and sending, and
  * the values of the intake and sender that their health reports. Thread-safe.
  */
 final class PubSubPlumbing {
@@ -97,9 +99,17 @@ final class PubSubPlumbing {
         }
     }
 
-    /** The next heartbeat, numbered. */
-    byte[] nextHeartbeat() {
-        return heartbeat.encode(heartbeatsSent.incrementAndGet());
+    /**
+     * Publishes the next heartbeat, numbered, on the commands connection, unless it is not open
+     * yet or the transport is closed.
+     *
+     * @param publish PUBLISH or SPUBLISH of the heartbeat on its channel
+     */
+    void sendHeartbeat(BiConsumer<RedisClusterAsyncCommands<byte[], byte[]>, byte[]> publish) {
+        RedisConnection p = connections.commands();
+        if (p != null && !closed.getAsBoolean()) {
+            publish.accept(p.async(), heartbeat.encode(heartbeatsSent.incrementAndGet()));
+        }
     }
 
     long heartbeatsSent() {

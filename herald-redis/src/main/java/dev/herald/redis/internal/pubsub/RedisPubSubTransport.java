@@ -293,10 +293,7 @@ public final class RedisPubSubTransport implements Transport {
                     verifySubscriptions(); // CLIENT LIST costs Redis O(clients): not every heartbeat
                 }
             }
-            RedisConnection p = plumbing.commands();
-            if (p != null && !closed) {
-                p.async().publish(channel(heartbeatChannel), plumbing.nextHeartbeat());
-            }
+            plumbing.sendHeartbeat((redis, beat) -> redis.publish(channel(heartbeatChannel), beat));
         } catch (RuntimeException e) {
             log.debug("Heartbeat failed", e);
         }

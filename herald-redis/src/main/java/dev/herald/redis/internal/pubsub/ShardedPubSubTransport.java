@@ -3,7 +3,6 @@ package dev.herald.redis.internal.pubsub;
 import dev.herald.redis.PubSubHealth;
 import dev.herald.redis.RedisKeys;
 import dev.herald.redis.internal.KeysByType;
-import dev.herald.redis.internal.RedisConnection;
 import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.redis.internal.SocketReads;
 import dev.herald.spi.DeliveryListener;
@@ -19,10 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * Sharded Pub/Sub on a Redis Cluster: one shard channel per event type ({@code <prefix>:<type>},
  * the names of one server), published with SPUBLISH, which Lettuce routes to the master of the
  * channel's slot, and subscribed with SSUBSCRIBE on a plain Pub/Sub connection to that master:
- * one connection per master in use, none while nothing is subscribed.
+ * one connection per master in use ({@link ShardConnections}), none while nothing is subscribed.
  *
  * <p>Lettuce does not follow a sharded subscription when its slot moves (lettuce#3213); this
  * transport does ({@link SlotFollower}). A channel's subscription is lost when Redis ends it
@@ -42,13 +39,10 @@ import org.slf4j.LoggerFactory;
  * channel's messages are taken only from the connection where Redis confirmed it last, so an
  * old master that comes back as a replica never delivers one twice.
  *
- * <p>Heartbeat per shard: for each channel the bus publishes a heartbeat on
- * {@link RedisKeys#shardHeartbeat}, in the channel's slot, subscribed with it on the same
- * connection, so each shard subscription is checked end to end. Health is down while a channel is
- * not subscribed at its master, or no heartbeat came through it since it was subscribed again
- * (its first subscription counts as live once Redis confirmed it); the detail and
- * {@link PubSubHealth#channelsDown()} name those channels. Events published meanwhile are counted
- * as missed from the publishers' sequence numbers, as on one server.
+ * <p>Heartbeat per shard ({@link ShardHeartbeat}): each channel's subscription is checked end to
+ * end by a heartbeat in its slot, and health names the channels that are not live. Events
+ * published meanwhile are counted as missed from the publishers' sequence numbers, as on one
+ * server.
  *
  * <p>Reading pauses while handlers catch up, as on one server: one {@link SocketReads} learns
  * the socket of every node connection and pauses them all. Thread-safe.
@@ -72,6 +66,7 @@ public final class ShardedPubSubTransport implements Transport {
     private final ShardConnections nodes;
     /** Subscribes channels at the masters of their slots, on a thread of its own that waits for Redis under {@link #lock}. */
     private final SlotFollower follower;
+    private final ShardHeartbeat heartbeat;
     /**
      * Held while channels and connections change and Redis confirms it; a lock, not a monitor,
      * since that waits for Redis (and would pin a virtual thread's carrier on Java 21 to 23).
@@ -112,6 +107,8 @@ public final class ShardedPubSubTransport implements Transport {
         this.nodes = new ShardConnections(endpoint, options.prefix() + "-sub-" + options.instanceId(), plumbing.reads, new Events(),
                 () -> closed, this::lostConnection, plumbing::warnLaterIfReadsCannotPause);
         this.follower = new SlotFollower(endpoint, options, channels, nodes, lock, () -> closed, this::sendHeartbeat, log);
+        this.heartbeat = new ShardHeartbeat(options, plumbing, channels.values(), nodes, follower, this::sendHeartbeat,
+                endpoint::describe, log);
     }
 
     @Override
@@ -132,8 +129,7 @@ public final class ShardedPubSubTransport implements Transport {
             plumbing.connect(); // loads the topology
             plumbing.start();
             follower.start(endpoint.resources());
-            long every = options.heartbeatInterval().toMillis();
-            plumbing.scheduler.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+            heartbeat.start();
             started = true;
         } catch (RuntimeException e) {
             close(Duration.ZERO);
@@ -253,7 +249,8 @@ public final class ShardedPubSubTransport implements Transport {
             public ListenerRemoval.@Nullable Subscription subscription() {
                 NodeSubscriber at = c.at();
                 // Redis answers SSUBSCRIBE again, while other listeners stay, in order with the messages
-                return at == null ? null : new ListenerRemoval.Subscription(at, at::isOpen, () -> at.unsubscribe(c), () -> at.subscribe(c));
+                return at == null ? null
+                        : new ListenerRemoval.Subscription(at, at::isOpen, () -> at.unsubscribe(c), () -> at.subscribe(c));
             }
 
             @Override
@@ -288,135 +285,13 @@ public final class ShardedPubSubTransport implements Transport {
 
     // ------------------------------------------------------------------ heartbeat and health
 
-    /**
-     * On the scheduler: finds channels that are not subscribed at their master (as the topology
-     * last seen has it) or whose heartbeat is late, and has them followed; a channel still late
-     * a heartbeat timeout after it was subscribed again is unsubscribed and subscribed anew
-     * while other channels on its connection have their heartbeats (those stay as they are), and
-     * gets a new connection otherwise. Then publishes a heartbeat for each channel subscribed.
-     */
-    private void heartbeat() {
-        try {
-            long now = System.nanoTime();
-            boolean amiss = false;
-            for (ShardChannel c : channels.values()) {
-                NodeSubscriber at = c.at();
-                if (!c.wanted()) {
-                    continue;
-                }
-                if (at == null || !at.isOpen() || !follower.servesSlot(at, c)) {
-                    amiss = true;
-                    continue;
-                }
-                if (!plumbing.intake.late(c.lastSignNanos(), now, options.heartbeatTimeout())) {
-                    if (c.onTime()) {
-                        log.info("Heartbeat through {} at {} is back: the subscription works again", c, at);
-                    }
-                    continue;
-                }
-                long lateSince = c.lateSince(now);
-                if (lateSince == now) {
-                    log.warn("No heartbeat came back through {} at {} for {} ms: the subscription may be deaf; subscribing again",
-                            c, at, TimeUnit.NANOSECONDS.toMillis(now - c.lastSignNanos()));
-                    c.resubscribe(true);
-                    amiss = true;
-                } else if (now - lateSince > options.heartbeatTimeout().toNanos()) {
-                    c.onTime(); // late again from now, once it is subscribed anew
-                    if (heardOtherChannelAt(at, c, now)) {
-                        // the connection works: only this subscription is lost; the others stay
-                        log.warn("Still no heartbeat through {} at {}, while other channels there have theirs: "
-                                + "unsubscribing it and subscribing it anew", c, at);
-                        if (c.lostAt(at, "no heartbeat through it after subscribing again")) {
-                            at.unsubscribeQuietly(c);
-                        }
-                    } else {
-                        log.warn("Still no heartbeat through {} at {}: replacing the connection", c, at);
-                        at.close(); // its channels are lost, and subscribed again on a new connection
-                    }
-                    amiss = true;
-                }
-            }
-            if (amiss) {
-                follower.follow();
-            }
-            for (ShardChannel c : channels.values()) {
-                NodeSubscriber at = c.at();
-                if (c.wanted() && at != null && at.isOpen()) {
-                    sendHeartbeat(c);
-                }
-            }
-        } catch (RuntimeException e) {
-            log.debug("Heartbeat failed", e);
-        }
-    }
-
-    /** Whether a heartbeat of another channel subscribed on {@code node} came through it in time. */
-    private boolean heardOtherChannelAt(NodeSubscriber node, ShardChannel late, long now) {
-        for (ShardChannel c : channels.values()) {
-            if (c != late && c.at() == node && c.heard() && !plumbing.intake.late(c.lastSignNanos(), now, options.heartbeatTimeout())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void sendHeartbeat(ShardChannel c) {
-        RedisConnection p = plumbing.commands();
-        if (p != null && !closed) {
-            p.async().spublish(c.heartbeatBytes, plumbing.nextHeartbeat());
-        }
+        plumbing.sendHeartbeat((redis, beat) -> redis.spublish(c.heartbeatBytes, beat));
     }
 
     @Override
     public PubSubHealth health() {
-        long now = System.nanoTime();
-        PubSubPlumbing.Intake intake = plumbing.intakeNow();
-        Map<String, String> down = new TreeMap<>();
-        long oldestSign = now;
-        boolean late = false;
-        int live = 0;
-        for (ShardChannel c : channels.values()) {
-            NodeSubscriber at = c.at();
-            if (!c.wanted()) {
-                continue;
-            }
-            if (at == null) {
-                down.put(c.name, "not subscribed: " + c.lost() + "; subscribing at its master");
-                continue;
-            }
-            oldestSign = Math.min(oldestSign, c.lastSignNanos());
-            if (plumbing.intake.late(c.lastSignNanos(), now, options.heartbeatTimeout())) {
-                late = true;
-                down.put(c.name, "no heartbeat through " + at + " for "
-                        + TimeUnit.NANOSECONDS.toMillis(now - c.lastSignNanos()) + " ms: deaf, subscribing again");
-            } else if (!c.heard()) {
-                down.put(c.name, "subscribed again at " + at + ", waiting for the first heartbeat through it");
-            } else {
-                live++;
-            }
-        }
-        String detail;
-        boolean up = false;
-        if (closed) {
-            detail = "closed";
-        } else if (!started) {
-            detail = "not started";
-        } else if (!down.isEmpty()) {
-            StringBuilder why = new StringBuilder();
-            down.forEach((channel, what) -> why.append(why.length() == 0 ? "" : "; ").append(channel).append(": ").append(what));
-            detail = down.size() + " of " + (live + down.size()) + " shard channel(s) on " + endpoint.describe()
-                    + " not live: " + why;
-        } else if (intake.paused()) {
-            up = true;
-            detail = live + " shard channel(s) live on " + endpoint.describe() + "; reading paused while handlers catch up ("
-                    + intake.buffered() + " events buffered; Redis holds what follows up to its client-output-buffer-limit pubsub)";
-        } else {
-            up = true;
-            detail = live == 0 ? "connected to " + endpoint.describe() + "; no subscriptions"
-                    : live + " shard channel(s) live on " + nodes.size() + " master(s) of " + endpoint.describe()
-                            + ", the oldest heartbeat " + TimeUnit.NANOSECONDS.toMillis(now - oldestSign) + " ms ago";
-        }
-        return plumbing.health(intake, up, detail, nodes.reconnects(), follower.resubscribed(), Duration.ofNanos(now - oldestSign), late, down);
+        return heartbeat.health(started, closed);
     }
 
     // ------------------------------------------------------------------ close
