@@ -10,6 +10,7 @@ import dev.herald.EventBus;
 import dev.herald.EventType;
 import dev.herald.Metadata;
 import dev.herald.testkit.RedisServer;
+import dev.herald.testkit.Resources;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -61,9 +62,7 @@ class CloudEventsConsumerIT {
 
     private static Path node;
 
-    private RedisServer redis;
-    private Process consumer;
-    private EventBus bus;
+    private final Resources resources = new Resources();
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -117,31 +116,25 @@ class CloudEventsConsumerIT {
     }
 
     @AfterEach
-    void tearDown() {
-        if (bus != null) {
-            bus.shutdown(Duration.ofSeconds(5));
-        }
-        if (consumer != null) {
-            consumer.destroyForcibly();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+    void tearDown() throws Exception {
+        resources.close();
     }
 
     @Test
     void aNodeCloudEventsConsumerOfHeraldStarAcceptsEveryMessageTheBusPublishesHeartbeatsIncluded() throws Exception {
-        redis = RedisServer.start();
-        consumer = startConsumer(redis.port());
+        RedisServer redis = resources.add(RedisServer.start());
+        Process consumer = startConsumer(redis.port());
+        resources.add(consumer::destroyForcibly);
         await().atMost(Duration.ofSeconds(20)).until(() -> lines.contains("READY") || !consumer.isAlive());
         assertThat(lines).as("the Node.js consumer did not subscribe; %s", consumerErrors()).contains("READY");
 
         Set<String> handled = ConcurrentHashMap.newKeySet();
-        bus = RedisEventBus.builder(redis.uri())
+        EventBus bus = RedisEventBus.builder(redis.uri())
                 .source("cloudevents-it")
                 .instanceId(INSTANCE)
                 .heartbeat(Duration.ofMillis(100), Duration.ofMillis(1000))
                 .build();
+        resources.add(() -> bus.shutdown(Duration.ofSeconds(5)));
         bus.subscribe(OrderPlaced.class, "bill", e -> {
             handled.add("bill " + e.id());
             bus.publish(new PaymentRequested(e.payload().orderId(), e.payload().cents())).join(); // inherits correlation

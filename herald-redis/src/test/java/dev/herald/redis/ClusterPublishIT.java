@@ -9,6 +9,7 @@ import dev.herald.EventBus;
 import dev.herald.EventType;
 import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
+import dev.herald.testkit.Resources;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -51,19 +52,15 @@ class ClusterPublishIT {
     private static final Pattern NUMBER = Pattern.compile("\"n\":(\\d+)");
     private static final Pattern XADD_REJECTED = Pattern.compile("cmdstat_xadd:.*rejected_calls=(\\d+)");
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     private RedisCluster cluster() {
-        RedisCluster cluster = RedisCluster.builder().masters(3).replicasPerMaster(0).start();
-        resources.add(cluster);
-        return cluster;
+        return resources.add(RedisCluster.builder().masters(3).replicasPerMaster(0).start());
     }
 
     private EventBus started(RedisEventBus.Builder builder) {
@@ -136,8 +133,7 @@ class ClusterPublishIT {
      */
     @Test
     void aKilledMasterThatComesBackStoresEachHeldPublishAtMostTwice() throws Exception {
-        RedisCluster cluster = RedisCluster.builder().masters(3).replicasPerMaster(1).start();
-        resources.add(cluster);
+        RedisCluster cluster = resources.add(RedisCluster.builder().masters(3).replicasPerMaster(1).start());
         EventBus publisher = started(bus(cluster, RedisEventBus.Mode.STREAMS));
         RedisServer killed = cluster.masterOf(JOBS_STREAM);
         Publishing publishing = new Publishing(publisher);
@@ -175,8 +171,7 @@ class ClusterPublishIT {
      */
     @Test
     void publishReplicasWaitsAtTheMasterThatTookARedirectedPublish() throws Exception {
-        RedisCluster cluster = RedisCluster.builder().masters(3).replicasPerMaster(1).start();
-        resources.add(cluster);
+        RedisCluster cluster = resources.add(RedisCluster.builder().masters(3).replicasPerMaster(1).start());
         RedisServer from = cluster.masterOf(JOBS_STREAM);
         RedisServer to = another(cluster, from);
         // the client's defaults: no topology refresh of its own

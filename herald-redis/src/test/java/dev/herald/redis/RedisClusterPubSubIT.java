@@ -10,6 +10,7 @@ import dev.herald.EventType;
 import dev.herald.SubscriptionOptions;
 import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
+import dev.herald.testkit.Resources;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -65,33 +66,22 @@ class RedisClusterPubSubIT {
 
     private static final String ORDERS = "herald:it.cluster.order-placed";
 
-    private final List<EventBus> buses = new ArrayList<>();
-    /** Closed before the buses shut down. */
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    /** Closed after the buses shut down. */
-    private final List<AutoCloseable> clients = new ArrayList<>();
-
-    private RedisCluster cluster;
+    /** Closed in reverse: flows and health logs, then buses, then clients, then the cluster. */
+    private final Resources resources = new Resources();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-        for (EventBus bus : buses) {
-            bus.shutdown(Duration.ofSeconds(5));
-        }
-        for (AutoCloseable c : clients) {
-            c.close();
-        }
-        if (cluster != null) {
-            cluster.close(); // after the buses, which would otherwise see their masters go
-        }
+        resources.close();
     }
 
+    /** Started first in each test, so closed after the buses, which would otherwise see their masters go. */
     private RedisCluster start(RedisCluster.Builder builder) {
-        cluster = builder.start();
-        return cluster;
+        return resources.add(builder.start());
+    }
+
+    private <B extends EventBus> B track(B bus) {
+        resources.add(() -> bus.shutdown(Duration.ofSeconds(5)));
+        return bus;
     }
 
     private static String uri(RedisCluster cluster) {
@@ -101,8 +91,7 @@ class RedisClusterPubSubIT {
     private RedisEventBus bus(RedisCluster cluster) {
         RedisEventBus bus = RedisEventBus.builder(uri(cluster)).heartbeat(Duration.ofMillis(100), Duration.ofMillis(500))
                 .publishTimeout(Duration.ofSeconds(30)).build();
-        buses.add(bus);
-        return bus;
+        return track(bus);
     }
 
     private static ConditionFactory eventually() {
@@ -128,16 +117,17 @@ class RedisClusterPubSubIT {
         assertThat(masters).as("masters of the four channels").hasSizeGreaterThanOrEqualTo(2);
 
         Map<String, Set<String>> received = new ConcurrentHashMap<>();
+        List<EventBus> instances = new ArrayList<>();
         for (String instance : List.of("a", "b")) {
             EventBus bus;
             if (instance.equals("a")) {
                 bus = bus(cluster); // Herald's own client: RESP2
             } else { // a user's client with Lettuce's defaults: RESP3, no topology refresh of its own
                 RedisClusterClient client = RedisClusterClient.create(cluster.uris().stream().map(RedisURI::create).toList());
-                clients.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
-                bus = RedisEventBus.builder(client).build();
-                buses.add(bus);
+                resources.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+                bus = track(RedisEventBus.builder(client).build());
             }
+            instances.add(bus);
             for (String handler : List.of("mail", "audit")) {
                 for (String type : types.keySet()) {
                     Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -155,7 +145,7 @@ class RedisClusterPubSubIT {
 
         eventually().until(() -> received.values().stream().allMatch(s -> s.size() == 500));
         assertThat(received).hasSize(16);
-        for (EventBus bus : buses.subList(0, 2)) {
+        for (EventBus bus : instances) {
             assertThat(bus.stats().handled()).isEqualTo(2 * 4 * 500);
             assertThat(((RedisEventBus) bus).missedEvents()).isZero();
             assertThat(pubSubHealth(bus).detail()).contains("4 shard channel(s) live on " + masters.size() + " master(s)");
@@ -197,9 +187,8 @@ class RedisClusterPubSubIT {
         RedisCluster cluster = start(RedisCluster.builder().masters(3));
         assertThat(cluster.masterOf("herald:it.cluster.large-a")).as("two masters")
                 .isNotEqualTo(cluster.masterOf("herald:it.cluster.large-b"));
-        RedisEventBus subscriber = RedisEventBus.builder(uri(cluster)).heartbeat(Duration.ofMillis(100), Duration.ofMillis(500))
-                .subscriberBuffer(10_000, 8L * 1024 * 1024).build();
-        buses.add(subscriber);
+        RedisEventBus subscriber = track(RedisEventBus.builder(uri(cluster)).heartbeat(Duration.ofMillis(100),
+                Duration.ofMillis(500)).subscriberBuffer(10_000, 8L * 1024 * 1024).build());
         CountDownLatch release = new CountDownLatch(1);
         Set<Integer> seenA = ConcurrentHashMap.newKeySet();
         Set<Integer> seenB = ConcurrentHashMap.newKeySet();
@@ -282,8 +271,8 @@ class RedisClusterPubSubIT {
         publisher.start();
         HealthLog health = HealthLog.of(subscriber);
         Flow flow = Flow.start(publisher, OrderPlaced::new);
-        closeables.add(flow);
-        closeables.add(health);
+        resources.add(flow);
+        resources.add(health);
         eventually().until(() -> handled.size() >= 100);
         return new Flowing(subscriber, handled, flow, health);
     }
@@ -330,9 +319,9 @@ class RedisClusterPubSubIT {
         HealthLog health = HealthLog.of(subscriber);
         Flow orderFlow = Flow.start(publisher, OrderPlaced::new);
         Flow otherFlow = Flow.start(publisher, otherEvent);
-        closeables.add(orderFlow);
-        closeables.add(otherFlow);
-        closeables.add(health);
+        resources.add(orderFlow);
+        resources.add(otherFlow);
+        resources.add(health);
         eventually().until(() -> orders.size() >= 100 && others.size() >= 100);
 
         int atKill = orderFlow.sent();

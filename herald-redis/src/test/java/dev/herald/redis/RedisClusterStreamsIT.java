@@ -11,6 +11,7 @@ import dev.herald.EventType;
 import dev.herald.RetryPolicy;
 import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
+import dev.herald.testkit.Resources;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -67,19 +68,15 @@ class RedisClusterStreamsIT {
     private static final String JOBS = RedisKeys.stream("herald", "it.job");
     private static final Pattern NUMBER = Pattern.compile("\"n\":(\\d+)");
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     private RedisCluster cluster(int replicasPerMaster) {
-        RedisCluster cluster = RedisCluster.builder().masters(3).replicasPerMaster(replicasPerMaster).start();
-        resources.add(cluster);
-        return cluster;
+        return resources.add(RedisCluster.builder().masters(3).replicasPerMaster(replicasPerMaster).start());
     }
 
     /** A cluster client as a user would configure it: topology refreshed periodically and on redirections. */

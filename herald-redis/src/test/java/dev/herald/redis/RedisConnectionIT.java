@@ -13,13 +13,13 @@ import dev.herald.EventBus;
 import dev.herald.EventType;
 import dev.herald.RetryPolicy;
 import dev.herald.testkit.RedisServer;
+import dev.herald.testkit.Resources;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
@@ -36,19 +36,15 @@ class RedisConnectionIT {
 
     private static final String ACL_USER = "herald on >hpass resetchannels ~herald:* &herald:* +@all";
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     private RedisServer server(RedisServer.Builder builder) {
-        RedisServer server = builder.start();
-        resources.add(server);
-        return server;
+        return resources.add(builder.start());
     }
 
     private EventBus bus(EventBus bus) {

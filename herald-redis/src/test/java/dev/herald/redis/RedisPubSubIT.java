@@ -14,6 +14,7 @@ import dev.herald.EventType;
 import dev.herald.ShutdownReport;
 import dev.herald.SubscriptionOptions;
 import dev.herald.testkit.RedisServer;
+import dev.herald.testkit.Resources;
 import dev.herald.testkit.TcpProxy;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -46,8 +47,7 @@ class RedisPubSubIT {
     private static RedisServer redis;
     private static RedisClient rawClient;
     private static StatefulRedisConnection<String, String> raw;
-    private final List<EventBus> buses = new ArrayList<>();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Resources resources = new Resources();
 
     @BeforeAll
     static void startRedis() {
@@ -68,12 +68,7 @@ class RedisPubSubIT {
         if (!redis.isRunning()) {
             redis.startAgain(); // a failed restart test must not fail the tests after it
         }
-        for (EventBus bus : buses) {
-            bus.shutdown(Duration.ofSeconds(5));
-        }
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
+        resources.close();
         raw.sync().flushall();
     }
 
@@ -82,7 +77,7 @@ class RedisPubSubIT {
     }
 
     private <B extends EventBus> B track(B bus) {
-        buses.add(bus);
+        resources.add(() -> bus.shutdown(Duration.ofSeconds(5)));
         return bus;
     }
 
@@ -151,10 +146,12 @@ class RedisPubSubIT {
     @Test
     void twoBusInstancesWithTwoHandlersEachAllReceiveEveryEvent() {
         Map<String, Set<Integer>> received = new ConcurrentHashMap<>();
+        List<EventBus> instances = new ArrayList<>();
         for (String instance : List.of("a", "b")) {
             RedisClient client = RedisClient.create(redis.uri()); // separate clients, as separate services
-            closeables.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+            resources.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
             EventBus bus = track(RedisEventBus.builder(client).source("service-" + instance).build());
+            instances.add(bus);
             for (String handler : List.of("mail", "audit")) {
                 Set<Integer> seen = ConcurrentHashMap.newKeySet();
                 received.put(instance + "/" + handler, seen);
@@ -169,7 +166,7 @@ class RedisPubSubIT {
 
         eventually().until(() -> received.values().stream().allMatch(s -> s.size() == 1000));
         assertThat(received).hasSize(4);
-        for (EventBus bus : buses.subList(0, 2)) {
+        for (EventBus bus : instances) {
             assertThat(bus.stats().handled()).isEqualTo(2000);
             assertThat(bus.stats().deadLettered()).isZero();
         }
@@ -262,8 +259,7 @@ class RedisPubSubIT {
 
     @Test
     void aSubscriberCutOffFromRedisCountsExactlyTheEventsItMissed() {
-        TcpProxy proxy = TcpProxy.to(redis.port());
-        closeables.add(proxy);
+        TcpProxy proxy = resources.add(TcpProxy.to(redis.port()));
         RedisEventBus subscriber = track(builder("redis://127.0.0.1:" + proxy.port()).build());
         Set<Integer> seen = ConcurrentHashMap.newKeySet();
         subscriber.subscribe(OrderPlaced.class, e -> seen.add(e.payload().n()));
@@ -430,8 +426,7 @@ class RedisPubSubIT {
 
     @Test
     void publishesFailNamingTheEndpointWhenRedisStaysDownPastThePublishTimeout() {
-        RedisServer own = RedisServer.start();
-        closeables.add(own);
+        RedisServer own = resources.add(RedisServer.start());
         EventBus bus = track(builder(own.uri()).publishTimeout(Duration.ofMillis(500)).build());
         bus.start();
         own.stop();

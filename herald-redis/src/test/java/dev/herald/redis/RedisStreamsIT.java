@@ -21,6 +21,7 @@ import dev.herald.ShutdownReport;
 import dev.herald.Subscription;
 import dev.herald.SubscriptionOptions;
 import dev.herald.testkit.RedisServer;
+import dev.herald.testkit.Resources;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -80,19 +81,15 @@ class RedisStreamsIT {
     private static final String TASKS = "herald:stream:it.task";
     private static final Pattern NUMBER = Pattern.compile("\"n\":(\\d+)");
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     private RedisServer redis(RedisServer.Builder builder) {
-        RedisServer server = builder.start();
-        resources.add(server);
-        return server;
+        return resources.add(builder.start());
     }
 
     private RedisCommands<String, String> raw(RedisServer redis) {

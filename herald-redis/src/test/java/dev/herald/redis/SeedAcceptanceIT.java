@@ -9,6 +9,7 @@ import dev.herald.EventBus;
 import dev.herald.EventType;
 import dev.herald.ShutdownReport;
 import dev.herald.testkit.RedisServer;
+import dev.herald.testkit.Resources;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
@@ -35,22 +36,21 @@ class SeedAcceptanceIT {
         }
     }
 
-    private RedisServer redis;
+    private final Resources resources = new Resources();
     private RedisClient client;
     private EventBus bus;
 
     @BeforeEach
     void start() {
-        redis = RedisServer.start();
+        RedisServer redis = resources.add(RedisServer.start());
         client = RedisClient.create(redis.uri());
-        bus = new RedisEventBus(client); // the seed's NewRedisEventBus(client)
+        resources.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+        bus = resources.add(new RedisEventBus(client)); // the seed's NewRedisEventBus(client); closing it shuts it down
     }
 
     @AfterEach
-    void stop() {
-        bus.shutdown();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        redis.close();
+    void stop() throws Exception {
+        resources.close();
     }
 
     @Test

@@ -76,7 +76,7 @@ import org.slf4j.MDC;
  */
 public abstract class TransportConformanceSuite {
 
-    private final List<EventBus> buses = new ArrayList<>();
+    private final Resources buses = new Resources();
 
     /** For subclasses. */
     protected TransportConformanceSuite() {
@@ -125,7 +125,7 @@ public abstract class TransportConformanceSuite {
         EventBusBuilder<?> builder = newBusBuilder();
         options.accept(builder);
         EventBus bus = builder.build();
-        buses.add(bus);
+        buses.add(() -> bus.shutdown(Duration.ofSeconds(5)));
         return bus;
     }
 
@@ -139,10 +139,8 @@ public abstract class TransportConformanceSuite {
     }
 
     @AfterEach
-    final void shutDownBuses() {
-        for (EventBus bus : buses) {
-            bus.shutdown(Duration.ofSeconds(5));
-        }
+    final void shutDownBuses() throws Exception {
+        buses.close();
     }
 
     private ConditionFactory eventually() {

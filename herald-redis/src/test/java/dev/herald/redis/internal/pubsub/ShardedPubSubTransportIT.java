@@ -7,6 +7,7 @@ import dev.herald.internal.bus.BusThreads;
 import dev.herald.redis.PubSubHealth;
 import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.testkit.RedisCluster;
+import dev.herald.testkit.Resources;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.ProtocolKeyword;
@@ -39,26 +40,26 @@ class ShardedPubSubTransportIT {
         }
     }
 
+    private final Resources resources = new Resources();
     private RedisCluster cluster;
-    private RedisEndpoint endpoint;
     private ShardedPubSubTransport transport;
     private final List<Thread> flows = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        cluster = RedisCluster.builder().masters(3).start();
-        endpoint = RedisEndpoint.owned(cluster.clusterUri());
+        cluster = resources.add(RedisCluster.builder().masters(3).start());
+        RedisEndpoint endpoint = RedisEndpoint.owned(cluster.clusterUri());
+        resources.add(endpoint::shutdown);
         transport = new ShardedPubSubTransport(endpoint, new RedisPubSubTransport.Options("herald", "it", "deaf-test",
                 Clock.systemUTC(), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMillis(500), 10_000,
                 16 * 1024 * 1024, BusThreads.daemonPlatform()));
+        resources.add(() -> transport.close(Duration.ofSeconds(5)));
         transport.start();
     }
 
     @AfterEach
-    void stop() {
-        transport.close(Duration.ofSeconds(5));
-        endpoint.shutdown();
-        cluster.close();
+    void stop() throws Exception {
+        resources.close();
     }
 
     private static byte[] stamped(long seq) {
