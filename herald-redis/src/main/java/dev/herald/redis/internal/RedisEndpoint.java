@@ -286,16 +286,6 @@ public final class RedisEndpoint {
         return topology;
     }
 
-    /** Shorthand for {@code topology().masterOf(key)}. */
-    public RedisClusterNode masterOf(byte[] key) {
-        return topology.masterOf(key);
-    }
-
-    /** Shorthand for {@code topology().topologyMayHaveChanged()}. */
-    public void topologyMayHaveChanged() {
-        topology.topologyMayHaveChanged();
-    }
-
     private @Nullable RedisClient nodeClientIfMade() {
         nodeClientLock.lock();
         try {

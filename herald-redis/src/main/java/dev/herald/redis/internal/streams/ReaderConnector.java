@@ -68,7 +68,7 @@ final class ReaderConnector {
         RedisURI node = null;
         RedisConnection c;
         if (endpoint.isCluster()) {
-            RedisClusterNode master = endpoint.masterOf(streamKey);
+            RedisClusterNode master = endpoint.topology().masterOf(streamKey);
             node = master.getUri();
             server = node.getHost() + ":" + node.getPort();
             Duration bound = context.options().block().plus(SILENT_NODE_MARGIN);
@@ -104,7 +104,7 @@ final class ReaderConnector {
      * @return null: the connection to use now
      */
     @Nullable RedisConnection leaveNode(@Nullable RedisConnection connection) {
-        endpoint.topologyMayHaveChanged();
+        endpoint.topology().topologyMayHaveChanged();
         if (connection != null && connection.isOpen()) {
             connection.closeAsync();
         }
