@@ -79,6 +79,18 @@ public final class ClusterTopology {
         return masters;
     }
 
+    /** How many replicas of a master the topology knows, not flagged {@code FAIL}. */
+    public long replicasOf(RedisClusterNode master) {
+        long replicas = 0;
+        for (RedisClusterNode node : requireCluster().getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.REPLICA) && !node.is(RedisClusterNode.NodeFlag.FAIL)
+                    && master.getNodeId().equals(node.getSlaveOf())) {
+                replicas++;
+            }
+        }
+        return replicas;
+    }
+
     /**
      * Asks the client to reload the topology, in the background, at most once every
      * 250 ms: after a redirection, a node that went away or a

@@ -47,11 +47,13 @@ public final class CommandConnections {
     }
 
     /**
-     * Opens the commands connection, runs {@code check} on it, opens the publishing connection;
+     * Opens the commands connection, refuses a cluster node connected to as one server
+     * ({@link DeploymentChecks#refuseClusterNode}), runs {@code check} on it, opens the publishing connection;
      * on a cluster, connects them to every master and follows the topology.
      *
      * @param check what the commands connection must pass before the publishing one is opened
      *     (a command timeout set, a PING answered)
+     * @throws IllegalStateException if the URI for one server names a node of a Redis Cluster
      * @throws RuntimeException what opening or the check threw ({@link io.lettuce.core.RedisException}
      *     if Redis cannot be reached); what was opened is closed
      */
@@ -59,6 +61,7 @@ public final class CommandConnections {
         try {
             RedisConnection c = endpoint.connect();
             commands = c;
+            DeploymentChecks.refuseClusterNode(endpoint, c);
             check.accept(c);
             RedisConnection events = endpoint.connect();
             events.setAutoFlushCommands(false);

@@ -3,6 +3,7 @@ package dev.herald.redis.internal.streams;
 import dev.herald.redis.RedisKeys;
 import dev.herald.redis.StreamsHealth;
 import dev.herald.redis.internal.CommandConnections;
+import dev.herald.redis.internal.DeploymentChecks;
 import dev.herald.redis.internal.EventLoops;
 import dev.herald.redis.internal.KeysByType;
 import dev.herald.redis.internal.RedisConnection;
@@ -156,6 +157,9 @@ public final class RedisStreamsTransport implements Transport {
                     c.setTimeout(CLUSTER_COMMAND_TIMEOUT);
                 }
                 c.sync().ping();
+                if (replicaWait != null) {
+                    DeploymentChecks.warnOfTooFewReplicas(endpoint, c, options.publishReplicas());
+                }
             });
             commands = opened.commands();
             publishing = opened.publishing();
