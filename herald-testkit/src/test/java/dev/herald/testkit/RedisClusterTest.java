@@ -2,6 +2,7 @@ package dev.herald.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -60,7 +61,10 @@ class RedisClusterTest {
             assertThat(master.isRunning()).isFalse();
             assertThat(cluster.masterOf("orders")).isEqualTo(promoted).isNotEqualTo(master);
             assertThat(cluster.masters()).hasSize(3).contains(promoted);
-            assertThat(Resp.call(promoted.port(), "GET", "orders")).isEqualTo("42");
+            // a promoted replica may still be taking over as the test asks: wait, and say what it said if it never does
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Resp.call(promoted.port(), "GET", "orders"))
+                    .as("the promoted replica's value; its INFO replication: %s", Resp.string(promoted.port(), "INFO", "replication"))
+                    .isEqualTo("42"));
             assertThatThrownBy(() -> cluster.killMaster(cluster.masterOf("orders")))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no replica");
         }
