@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +52,8 @@ public final class ReliableSender {
     private final @Nullable PublishFlusher flusher;
     private final LongAdder retries = new LongAdder();
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+    /** Publishes whose retry is scheduled: failed by {@link #close()}, as the scheduler will not run it. */
+    private final Map<CompletableFuture<Void>, String> waitingToRetry = new ConcurrentHashMap<>();
     /** Only the scheduler's thread sweeps. */
     private long sweeps;
 
@@ -146,10 +150,11 @@ public final class ReliableSender {
         }
         pending.add(new Pending(sent, deadline, key, master, () -> {
             result.completeExceptionally(new RedisPublishException("publish to " + target + " on " + endpoint.describe()
-                    + " was not accepted within the publish timeout of " + timeout + " (is Redis reachable?)"
+                    + " was not confirmed within the publish timeout of " + timeout + " (is Redis reachable?); on a cluster it may "
+                    + "still be stored if the master it waited for comes back"
                     + (previous != null ? "; last error: " + RedisEndpoint.rootMessage(previous) : ""),
                     previous != null ? previous : new TimeoutException("publish timeout " + timeout)));
-            sent.cancel(false); // Lettuce does not send a cancelled command it still holds
+            sent.cancel(false); // on one server Lettuce drops it; a cluster node's connection may still write it
         }));
         sent.whenComplete((ok, failure) -> {
             if (flusher != null) {
@@ -167,14 +172,42 @@ public final class ReliableSender {
             long delay = Math.min(1000, 10L << Math.min(attempt - 1, 7));
             if (!scheduler.isShutdown() && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) < deadline) {
                 retries.increment();
-                scheduler.schedule(() -> attempt(target, key, command, result, deadline, attempt + 1, cause, route), delay,
-                        TimeUnit.MILLISECONDS);
+                waitingToRetry.put(result, target);
+                try {
+                    scheduler.schedule(() -> {
+                        if (waitingToRetry.remove(result) != null) {
+                            attempt(target, key, command, result, deadline, attempt + 1, cause, route);
+                        }
+                    }, delay, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException closing) {
+                    failClosed(result, target, cause);
+                }
             } else {
                 result.completeExceptionally(new RedisPublishException("publish to " + target + " on "
                         + endpoint.describe() + " failed after " + attempt + " attempt(s): "
                         + RedisEndpoint.rootMessage(cause), cause));
             }
         });
+    }
+
+    /**
+     * Fails every publish waiting to be tried again: the transport is closing and its scheduler
+     * will not run their retries. Those waiting for Redis's reply fail as their connection closes.
+     */
+    public void close() {
+        for (CompletableFuture<Void> result : waitingToRetry.keySet()) {
+            String target = waitingToRetry.remove(result);
+            if (target != null) {
+                failClosed(result, target, null);
+            }
+        }
+    }
+
+    private void failClosed(CompletableFuture<Void> result, String target, @Nullable Throwable last) {
+        waitingToRetry.remove(result);
+        result.completeExceptionally(new RedisPublishException("publish to " + target + " on " + endpoint.describe()
+                + " was not confirmed before the bus closed (it waited to be tried again"
+                + (last != null ? " after: " + RedisEndpoint.rootMessage(last) : "") + ")", last));
     }
 
     /**
@@ -248,7 +281,7 @@ public final class ReliableSender {
      * was sent to: only then is it sent again. While the topology still names the master that is
      * gone, a command sent again would wait for that master once more, and a cancelled command
      * that Lettuce holds for a node may still be written when the node comes back (as a replica,
-     * which redirects it): sending again every sweep then stored and delivered an event many times.
+     * which redirects it): each command sent again is one more copy that may be stored.
      */
     private boolean anotherMasterServes(Pending p) {
         byte[] key = p.key();

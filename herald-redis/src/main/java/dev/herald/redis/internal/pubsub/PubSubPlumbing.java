@@ -134,6 +134,7 @@ final class PubSubPlumbing {
     /** Stops the timers, and the intake once it handed over what it holds. */
     void stop() {
         scheduler.shutdownNow();
+        sender.close();
         intake.stop();
     }
 

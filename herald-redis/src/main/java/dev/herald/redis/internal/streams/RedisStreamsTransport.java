@@ -292,6 +292,7 @@ public final class RedisStreamsTransport implements Transport {
             Thread.currentThread().interrupt();
         }
         scheduler.shutdownNow();
+        sender.close();
         RedisConnection c = commands;
         if (c != null) {
             // per stream, a command behind its acknowledgements: once answered, they are done
