@@ -120,9 +120,9 @@ public final class RedisStreamsTransport implements Transport {
     /** Null unless publishes wait for replicas. */
     private final @Nullable ReplicaWait replicaWait;
     private volatile boolean closed;
-    private @Nullable RedisConnection commands;
+    private volatile @Nullable RedisConnection commands;
     /** XADD only: auto-flush off, flushed in batches by the sender. */
-    private @Nullable RedisConnection publishing;
+    private volatile @Nullable RedisConnection publishing;
     /** Opens {@link #commands} and {@link #publishing} (on a cluster, to every master too), and closes them. */
     private volatile @Nullable CommandConnections connections;
 
