@@ -98,6 +98,19 @@ final class SlotFollower {
     }
 
     /**
+     * A confirmation that comes after its wait gave up: the subscription is ended again if the
+     * channel is no longer taken from that node (cancelled, or placed elsewhere meanwhile), so
+     * that no orphan subscription keeps pushing messages nobody reads.
+     */
+    private void leaveNoOrphan(ShardChannel c, NodeSubscriber node, CompletableFuture<Void> confirmed) {
+        confirmed.thenRun(() -> {
+            if (c.at() != node || channels.get(c.name) != c) {
+                node.unsubscribeQuietly(c);
+            }
+        });
+    }
+
+    /**
      * Under the lock: subscribes a new channel at its master and returns once Redis confirmed
      * it, trying again within the publish timeout.
      *
@@ -114,12 +127,7 @@ final class SlotFollower {
                 if (node.await(confirmed, remaining(deadline))) {
                     return;
                 }
-                // a confirmation that comes later, where the channel is not taken from, leaves no orphan subscription
-                confirmed.thenRun(() -> {
-                    if (c.at() != node || channels.get(c.name) != c) {
-                        node.unsubscribeQuietly(c);
-                    }
-                });
+                leaveNoOrphan(c, node, confirmed);
                 failure = new RedisException("no confirmation of SSUBSCRIBE " + c + " from " + node);
             } catch (ExecutionException e) {
                 failure = new RedisException(RedisEndpoint.rootMessage(causeOf(e)), causeOf(e));
@@ -213,6 +221,7 @@ final class SlotFollower {
         for (Placing p : placing) {
             try {
                 if (!p.node().await(p.confirmed(), wait)) {
+                    leaveNoOrphan(p.channel(), p.node(), p.confirmed());
                     settled = false;
                     continue;
                 }
