@@ -49,6 +49,34 @@ final class Resp {
     }
 
     /**
+     * Sends commands one after the other on one connection, for those whose meaning depends on
+     * the connection (a {@code WAIT} covers the writes of its own connection only).
+     *
+     * @param port the server's port on 127.0.0.1
+     * @param commands each command with its arguments
+     * @return the last command's reply
+     * @throws ErrorReply on an error reply to any of them
+     * @throws UncheckedIOException if the server cannot be reached
+     */
+    static @Nullable Object callOnOneConnection(int port, String[]... commands) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            OutputStream out = socket.getOutputStream();
+            BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
+            Object reply = null;
+            for (String[] command : commands) {
+                out.write(encode(command));
+                out.flush();
+                reply = read(in);
+            }
+            return reply;
+        } catch (IOException e) {
+            throw new UncheckedIOException("127.0.0.1:" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Sends one command and returns the first line of its reply as it is, such as {@code +PONG},
      * {@code $-1} or {@code -NOAUTH ...}; an error reply is returned, not thrown.
      *
