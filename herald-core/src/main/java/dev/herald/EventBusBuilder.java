@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.internal.bus.BusThreads;
 import dev.herald.internal.codec.EventTypeRegistry;
 import dev.herald.internal.codec.SupportedJackson;
+import dev.herald.spi.BusObserver;
 import dev.herald.spi.BusSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +62,7 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
     private @Nullable String instanceId;
     private int deadLetterRawLimit = DEFAULT_DEAD_LETTER_RAW_LIMIT;
     private ThreadFactory threadFactory = BusThreads.daemonPlatform();
+    private BusObserver observer = BusObserver.noop();
 
     /** For subclasses. */
     protected EventBusBuilder() {
@@ -291,6 +293,28 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
     }
 
     /**
+     * What is told of everything the bus does, for metrics and tracing: each publish, each event
+     * received for a handler, each handler run (made current around the handler's call), each
+     * retry and dead letter, and events a Pub/Sub subscriber missed. Herald's own observers are
+     * in the modules herald-micrometer and herald-opentelemetry. What an observer throws is logged
+     * and otherwise ignored: observing never changes what happens to an event. With none set, the
+     * bus does no observing work at all.
+     *
+     * <pre>{@code
+     * EventBus bus = InMemoryEventBus.builder().observer(BusObserver.composite(metrics, tracing)).build();
+     * }</pre>
+     *
+     * @param observer the observer, replacing any set before; several combine with
+     *     {@link BusObserver#composite(BusObserver...)}; default {@link BusObserver#noop()}
+     * @return this builder
+     */
+    public B observer(BusObserver observer) {
+        this.observer = Objects.requireNonNull(observer,
+                "observer must not be null; leave it unset (or pass BusObserver.noop()) to observe nothing");
+        return self();
+    }
+
+    /**
      * The options set so far, as a value; for transports' {@code build()} methods.
      *
      * @return the settings
@@ -300,7 +324,7 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
         SupportedJackson.require();
         return new BusSettings(source, retry, maxMessageSize, shutdownTimeout, publishTimeout, maxInFlightPublishes,
                 types, objectMapper, clock, sleeper, random,
-                instanceId != null ? instanceId : UUID.randomUUID().toString(), deadLetterRawLimit, threadFactory);
+                instanceId != null ? instanceId : UUID.randomUUID().toString(), deadLetterRawLimit, threadFactory, observer);
     }
 
     /**

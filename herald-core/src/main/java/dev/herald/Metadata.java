@@ -1,10 +1,10 @@
 package dev.herald;
 
+import dev.herald.internal.codec.ExtensionNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,7 +34,6 @@ public record Metadata(
         Map<String, String> headers) {
 
     private static final Metadata EMPTY = new Metadata(null, null, null, Map.of());
-    private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
 
     /**
      * Attribute names Herald writes itself, which a header may not use.
@@ -119,16 +118,7 @@ public record Metadata(
     }
 
     private static void checkHeader(String name, String value) {
-        Objects.requireNonNull(name, "header name");
-        Objects.requireNonNull(value, () -> "value of header '" + name + "'");
-        if (!EXTENSION_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("header name '" + name
-                    + "' is not a CloudEvents extension name: use 1 to 20 lower-case letters or digits, such as 'tenantid'");
-        }
-        if (RESERVED_NAMES.contains(name)) {
-            throw new IllegalArgumentException("header name '" + name
-                    + "' is reserved: Herald sets it itself (reserved: " + RESERVED_NAMES + ")");
-        }
+        ExtensionNames.check("header", name, value);
     }
 
     private static void requireNonBlank(@Nullable String value, String what) {

@@ -30,6 +30,8 @@ class BuilderValidationTest {
                 .hasMessageContaining("deadLetterRawLimit").hasMessageContaining("-1");
         assertThatThrownBy(() -> b.instanceId("")).hasMessageContaining("instanceId");
         assertThatThrownBy(() -> b.retry(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("retry");
+        assertThatThrownBy(() -> b.observer(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("observer must not be null").hasMessageContaining("BusObserver.noop()");
         assertThatThrownBy(() -> b.registerType("has space", Named.class)).hasMessageContaining("'has space'");
         b.registerType("a.type", Named.class);
         assertThatThrownBy(() -> b.registerType("a.type", NotNamed.class))

@@ -22,6 +22,11 @@ final class InMemoryTransport implements Transport {
     }
 
     @Override
+    public String messagingSystem() {
+        return "herald-memory";
+    }
+
+    @Override
     public void start() {
     }
 

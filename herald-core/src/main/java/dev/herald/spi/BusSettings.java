@@ -30,6 +30,10 @@ import org.jspecify.annotations.Nullable;
  * @param instanceId this bus instance's id
  * @param deadLetterRawLimit how many bytes of an oversized ({@code TOO_LARGE}) message its dead letter keeps
  * @param threadFactory where every thread the bus and its transport start comes from; see {@link #newThread}
+ * @param observer told what the bus does (see {@link BusObserver}), guarded: kept as given if it is
+ *     {@link BusObserver#noop()} or a {@link BusObserver#composite composite} (which guards each of
+ *     its observers), else wrapped so that what it throws is logged and goes no further. A transport
+ *     tells it of events its subscribers missed ({@link BusObserver#missed})
  */
 public record BusSettings(
         String source,
@@ -45,9 +49,10 @@ public record BusSettings(
         @Nullable RandomGenerator random,
         String instanceId,
         int deadLetterRawLimit,
-        ThreadFactory threadFactory) {
+        ThreadFactory threadFactory,
+        BusObserver observer) {
 
-    /** Checks for nulls and copies the map. */
+    /** Checks for nulls, copies the map and guards the observer. */
     public BusSettings {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(retry, "retry");
@@ -57,6 +62,7 @@ public record BusSettings(
         Objects.requireNonNull(sleeper, "sleeper");
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(threadFactory, "threadFactory");
+        observer = Observers.guarded(Objects.requireNonNull(observer, "observer"));
         types = Map.copyOf(types);
         if (deadLetterRawLimit < 0) {
             throw new IllegalArgumentException("deadLetterRawLimit must be >= 0 but was " + deadLetterRawLimit);

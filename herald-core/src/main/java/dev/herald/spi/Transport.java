@@ -24,6 +24,19 @@ public interface Transport {
     TransportFeatures features();
 
     /**
+     * What the transport is, as OpenTelemetry's {@code messaging.system} names it: the bus tells
+     * its {@link BusObserver} this name with each publish and handler run, and observers tag their
+     * metrics and spans with it. Herald's transports say {@code herald-memory} (in one JVM) and
+     * {@code redis} (Pub/Sub and Streams alike); a transport over a system OpenTelemetry names
+     * should use that name ({@code kafka}, {@code rabbitmq}, {@code aws_sqs}...).
+     *
+     * @return a short lower-case name; by default {@code herald}
+     */
+    default String messagingSystem() {
+        return "herald";
+    }
+
+    /**
      * Connects. The bus calls it once, before any {@link #subscribe}.
      *
      * @throws IllegalStateException with a message naming the endpoint and the cause if it cannot

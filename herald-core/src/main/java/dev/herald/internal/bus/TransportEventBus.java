@@ -25,6 +25,9 @@ import dev.herald.internal.dispatch.HandlerPipeline;
 import dev.herald.internal.dispatch.HandlerWorkers;
 import dev.herald.internal.dispatch.HandlingContext;
 import dev.herald.internal.dispatch.RetryingInvoker;
+import dev.herald.spi.BusObserver;
+import dev.herald.spi.BusObserver.Publish;
+import dev.herald.spi.BusObserver.PublishObservation;
 import dev.herald.spi.BusSettings;
 import dev.herald.spi.DeadLetterStore;
 import dev.herald.spi.Transport;
@@ -32,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -85,6 +89,12 @@ public final class TransportEventBus implements EventBus {
      */
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final UuidV7 ids;
+    /** Told what the bus does; guarded (see {@link BusSettings#observer()}). */
+    private final BusObserver observer;
+    /** Whether an observer was set: with none, no record is built for it, per event or otherwise. */
+    private final boolean observing;
+    /** The transport's {@link Transport#messagingSystem()}, told to the observer. */
+    private final String system;
     private @Nullable CompletableFuture<ShutdownReport> shutdown;
     /** Why {@link #start()} failed, if it did: the bus was then shut down. */
     private volatile @Nullable Throwable startFailure;
@@ -100,6 +110,9 @@ public final class TransportEventBus implements EventBus {
         this.afterShutdown = Objects.requireNonNull(afterShutdown, "afterShutdown");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.store = Objects.requireNonNull(store, "store");
+        this.observer = settings.observer();
+        this.observing = observer != BusObserver.noop();
+        this.system = Objects.requireNonNull(transport.messagingSystem(), "transport.messagingSystem()");
         this.registry = new EventTypeRegistry(settings.types());
         this.codec = new CloudEventCodec(settings.objectMapper(), settings.maxMessageSize());
         this.publishPermits = new Semaphore(settings.maxInFlightPublishes());
@@ -126,6 +139,8 @@ public final class TransportEventBus implements EventBus {
         IncomingEvent context = HandlingContext.current();
         inFlightPublishes.enter();
         boolean permit = false;
+        PublishObservation observation = PublishObservation.NONE;
+        int size = -1;
         try {
             BusState current = state();
             if (current != BusState.RUNNING && !(current == BusState.STOPPING && context != null)) {
@@ -133,12 +148,21 @@ public final class TransportEventBus implements EventBus {
                         ? "cannot publish: the bus is not started; call start() first"
                         : "cannot publish: the bus is " + current.name().toLowerCase() + " (shutdown() was called)");
             }
+            String type = registry.typeOf(event);
+            String id = newId();
+            Map<String, String> headers = metadata.headers();
+            if (observing) {
+                // on the publishing thread, before encoding: what the observer sets travels in the event
+                PublishAttributes attributes = new PublishAttributes(headers);
+                observation = observer.publishStarted(new Publish(system, type, id, settings.source(), attributes));
+                headers = attributes.close();
+            }
             if (!publishPermits.tryAcquire(settings.publishTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new TimeoutException("cannot publish: " + settings.maxInFlightPublishes()
                         + " publishes were still in flight after the publish timeout of " + settings.publishTimeout());
             }
             permit = true;
-            Envelope<E> envelope = envelope(event, metadata, context);
+            Envelope<E> envelope = envelope(event, type, id, metadata, headers, context);
             CompletableFuture<Void> sent;
             TypeSequence sequence = sequences.computeIfAbsent(envelope.type(), t -> new TypeSequence());
             // numbered and handed to the transport under one lock, so that numbers go out in order
@@ -147,6 +171,7 @@ public final class TransportEventBus implements EventBus {
             sequence.lock.lock();
             try {
                 byte[] bytes = codec.encode(envelope, settings.instanceId(), sequence.last + 1);
+                size = bytes.length;
                 if (bytes.length > settings.maxMessageSize()) {
                     throw new IllegalArgumentException("event " + envelope.id() + " of type '" + envelope.type() + "' is "
                             + bytes.length + " bytes when encoded, over the limit of " + settings.maxMessageSize()
@@ -157,14 +182,19 @@ public final class TransportEventBus implements EventBus {
             } finally {
                 sequence.lock.unlock();
             }
+            PublishObservation observed = observation;
+            int sentSize = size;
             return sent.handle((ok, failure) -> {
                 publishPermits.release();
                 inFlightPublishes.exit();
                 if (failure != null) {
                     counters.publishFailed.increment();
+                    observed.end(sentSize, failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure);
                     throw failure instanceof RuntimeException re ? re : new CompletionException(failure);
                 }
                 counters.published.increment();
+                observed.end(sentSize, null);
                 return envelope;
             });
         } catch (Exception e) {
@@ -176,13 +206,13 @@ public final class TransportEventBus implements EventBus {
             }
             inFlightPublishes.exit();
             counters.publishFailed.increment();
+            observation.end(size, e);
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private <E> Envelope<E> envelope(E event, Metadata metadata, @Nullable IncomingEvent context) {
-        String type = registry.typeOf(event);
-        String id = newId();
+    private <E> Envelope<E> envelope(E event, String type, String id, Metadata metadata, Map<String, String> headers,
+            @Nullable IncomingEvent context) {
         String subject = metadata.subject();
         if (subject == null && event instanceof DomainEvent domainEvent) {
             subject = domainEvent.aggregateId();
@@ -201,7 +231,7 @@ public final class TransportEventBus implements EventBus {
             correlationId = id;
         }
         return new Envelope<>(id, type, settings.source(), settings.clock().instant(), correlationId, causationId,
-                subject, metadata.headers(), event);
+                subject, headers, event);
     }
 
     // ------------------------------------------------------------------ subscribe
