@@ -1,12 +1,16 @@
 package dev.herald;
 
+import java.util.List;
+import java.util.Objects;
+
 /**
  * Counters of one bus instance since it was built; a snapshot, from {@link EventBus#stats()}.
  *
  * <p>Each received event ends in exactly one of {@code handled}, {@code deadLettered} or
  * {@code leftPending} per handler, so once a bus is idle {@code received == handled + deadLettered + leftPending}.
  * Of {@code deadLettered}, {@code deadLettersNotStored} could not be stored (the store was
- * unreachable) and exist only in the log.
+ * unreachable) and exist only in the log. {@code handlers} splits {@code received}, {@code handled},
+ * {@code retried} and {@code deadLettered} by handler: each sums up to the bus's count.
  *
  * @param published events this bus published that its transport accepted
  * @param publishFailed publishes whose future failed
@@ -20,7 +24,15 @@ package dev.herald;
  *     another instance or a later subscription to take (durable transports)
  * @param deadLettersNotStored dead letters (counted in {@code deadLettered}) that the store could not
  *     take: written to the log only, raw message in base64
+ * @param handlers one per handler subscribed on this bus since it was built, in the order of their
+ *     first subscription, cancelled ones included (a handler subscribed again under the same name
+ *     goes on counting in its entry)
  */
 public record BusStats(long published, long publishFailed, long received, long handled, long retried,
-        long deadLettered, long parked, long leftPending, long deadLettersNotStored) {
+        long deadLettered, long parked, long leftPending, long deadLettersNotStored, List<HandlerStats> handlers) {
+
+    /** Checks for nulls and copies the list. */
+    public BusStats {
+        handlers = List.copyOf(Objects.requireNonNull(handlers, "handlers"));
+    }
 }

@@ -1,6 +1,8 @@
 package dev.herald.internal.bus;
 
 import dev.herald.BusStats;
+import dev.herald.HandlerStats;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The counters behind {@link dev.herald.EventBus#stats()}. Thread-safe. */
@@ -15,8 +17,9 @@ public final class BusCounters {
     public final LongAdder leftPending = new LongAdder();
     public final LongAdder deadLettersNotStored = new LongAdder();
 
-    public BusStats snapshot() {
+    /** @param handlers each handler's counters, as {@link BusStats#handlers()} */
+    public BusStats snapshot(List<HandlerStats> handlers) {
         return new BusStats(published.sum(), publishFailed.sum(), received.sum(), handled.sum(), retried.sum(),
-                deadLettered.sum(), parked.sum(), leftPending.sum(), deadLettersNotStored.sum());
+                deadLettered.sum(), parked.sum(), leftPending.sum(), deadLettersNotStored.sum(), handlers);
     }
 }

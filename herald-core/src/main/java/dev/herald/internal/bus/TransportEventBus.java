@@ -7,6 +7,7 @@ import dev.herald.DomainEvent;
 import dev.herald.Envelope;
 import dev.herald.EventBus;
 import dev.herald.EventHandler;
+import dev.herald.HandlerStats;
 import dev.herald.Health;
 import dev.herald.Metadata;
 import dev.herald.ShutdownReport;
@@ -21,6 +22,7 @@ import dev.herald.internal.deadletter.BusDeadLetterQueue;
 import dev.herald.internal.deadletter.DeadLetterWriter;
 import dev.herald.internal.dispatch.ActiveOperations;
 import dev.herald.internal.dispatch.ActiveSubscription;
+import dev.herald.internal.dispatch.HandlerAccount;
 import dev.herald.internal.dispatch.HandlerPipeline;
 import dev.herald.internal.dispatch.HandlerWorkers;
 import dev.herald.internal.dispatch.HandlingContext;
@@ -77,6 +79,8 @@ public final class TransportEventBus implements EventBus {
     private final DeadLetterWriter deadLetterWriter;
     private final BusDeadLetterQueue deadLetterQueue;
     private final List<ActiveSubscription> subscriptions = new CopyOnWriteArrayList<>();
+    /** Every handler subscribed since the bus was built, in the order of its first subscription; kept after shutdown. */
+    private final List<HandlerAccount> accounts = new CopyOnWriteArrayList<>();
     private final AtomicReference<BusState> state = new AtomicReference<>(BusState.NEW);
     private final Semaphore publishPermits;
     private final ActiveOperations inFlightPublishes = new ActiveOperations();
@@ -120,7 +124,7 @@ public final class TransportEventBus implements EventBus {
         this.ids = new UuidV7(settings.clock(), fixed != null ? () -> fixed : ThreadLocalRandom::current);
         DoubleSupplier uniform = settings.random() != null ? settings.random()::nextDouble
                 : () -> ThreadLocalRandom.current().nextDouble();
-        this.invoker = new RetryingInvoker(settings.clock(), settings.sleeper(), uniform, counters);
+        this.invoker = new RetryingInvoker(settings.clock(), settings.sleeper(), uniform);
         this.deadLetterWriter = new DeadLetterWriter(store, counters, settings.clock(), this::newId, codec,
                 settings.deadLetterRawLimit(), this::handlerNames);
         this.deadLetterQueue = new BusDeadLetterQueue(store, this::findSubscription, this::state);
@@ -267,11 +271,13 @@ public final class TransportEventBus implements EventBus {
                 throw new IllegalArgumentException("handler name '" + name + "' is already subscribed to '" + eventType
                         + "' on this bus; give each handler of a type its own name");
             }
-            HandlerPipeline<E> pipeline = new HandlerPipeline<>(eventType, name, payloadClass, registry, handler,
-                    options.retry() != null ? options.retry() : settings.retry(), codec, invoker, deadLetterWriter, counters);
+            HandlerAccount account = account(eventType, name);
+            HandlerPipeline<E> pipeline = new HandlerPipeline<>(account, payloadClass, registry, handler,
+                    options.retry() != null ? options.retry() : settings.retry(), codec, invoker, deadLetterWriter);
             HandlerWorkers lanes = new HandlerWorkers(pipeline, options.concurrency(), options.subjectOrdered(),
                     options.queueCapacity(), settings.threadFactory());
-            ActiveSubscription subscription = new ActiveSubscription(eventType, name, lanes, counters, subscriptions::remove);
+            account.queuedIn(lanes);
+            ActiveSubscription subscription = new ActiveSubscription(lanes, subscriptions::remove);
             subscriptions.add(subscription);
             if (current == BusState.RUNNING) {
                 subscription.connect(transport);
@@ -280,6 +286,18 @@ public final class TransportEventBus implements EventBus {
         } finally {
             lifecycle.unlock();
         }
+    }
+
+    /** The account of a handler: a new one, or the one it had before it was cancelled and subscribed again. */
+    private HandlerAccount account(String eventType, String handlerName) {
+        for (HandlerAccount account : accounts) {
+            if (account.eventType().equals(eventType) && account.handlerName().equals(handlerName)) {
+                return account;
+            }
+        }
+        HandlerAccount account = new HandlerAccount(eventType, handlerName, system, counters, observer);
+        accounts.add(account);
+        return account;
     }
 
     /** A stable default name: the type and the handler's position among that type's handlers. */
@@ -452,7 +470,7 @@ public final class TransportEventBus implements EventBus {
         closeTransport(Duration.ofNanos(Math.max(deadline - System.nanoTime(), CLOSE_FLOOR.toNanos())));
         subscriptions.clear();
         afterShutdown.run();
-        BusStats stats = counters.snapshot();
+        BusStats stats = stats();
         ShutdownReport report = new ShutdownReport(stats.handled(), stats.deadLettered(), stats.parked() - parkedBefore,
                 stats.leftPending() - pendingBefore, inTime, Duration.ofNanos(System.nanoTime() - startNanos),
                 stats.deadLettersNotStored());
@@ -534,7 +552,11 @@ public final class TransportEventBus implements EventBus {
 
     @Override
     public BusStats stats() {
-        return counters.snapshot();
+        List<HandlerStats> handlers = new ArrayList<>(accounts.size());
+        for (HandlerAccount account : accounts) {
+            handlers.add(account.snapshot());
+        }
+        return counters.snapshot(handlers);
     }
 
     /** An event type's publisher sequence: the last number sent, under a lock kept while it is sent. */

@@ -6,6 +6,7 @@ import dev.herald.internal.bus.BusCounters;
 import dev.herald.internal.codec.CloudEventCodec;
 import dev.herald.internal.codec.IncomingEvent;
 import dev.herald.internal.codec.InvalidMessageException;
+import dev.herald.internal.dispatch.HandlerAccount;
 import dev.herald.internal.dispatch.HandlerTask;
 import dev.herald.internal.dispatch.RetryingInvoker;
 import dev.herald.spi.DeadLetterStore;
@@ -79,24 +80,26 @@ public final class DeadLetterWriter {
      * all the handlers of its type, by the first of them that meets it, its raw bytes capped.
      */
     public void rejected(HandlerTask work, InvalidMessageException problem, byte[] raw, @Nullable IncomingEvent event,
-            String topicType, String handler) {
+            HandlerAccount account) {
         Instant now = clock.instant();
+        String handler = account.handlerName();
         if (problem.reason() == Reason.TOO_LARGE) {
-            tooLarge(work, problem, raw, topicType, handler, now);
+            tooLarge(work, problem, raw, account, now);
             return;
         }
         DeadLetter letter = new DeadLetter(ids.get(), problem.reason(), event != null ? event.type() : null,
                 event != null ? event.id() : null, handler, 0, problem.getMessage(), null, null, raw, now, now, raw.length);
-        DeadLetter stored = store(letter, work);
+        DeadLetter stored = store(letter, work, account, problem);
         log.error("Rejected a message for handler '{}' ({}): {}; raw message kept ({} bytes) in {}",
                 handler, letter.reason(), problem.getMessage(), raw.length, named(stored));
     }
 
-    private void tooLarge(HandlerTask work, InvalidMessageException problem, byte[] raw, String topicType, String handler,
-            Instant now) {
+    private void tooLarge(HandlerTask work, InvalidMessageException problem, byte[] raw, HandlerAccount account, Instant now) {
+        String topicType = account.eventType();
+        String handler = account.handlerName();
         String storedBy = oversized.claim(topicType, raw, handler);
         if (storedBy != null) {
-            counters.deadLettered.increment(); // this handler's delivery ends here; the message is stored once
+            account.deadLettered(Reason.TOO_LARGE, topicType, problem); // this handler's delivery ends here; the message is stored once
             work.settled = true;
             log.debug("Oversized message on '{}' for handler '{}': its dead letter was written once, by handler '{}'",
                     topicType, handler, storedBy);
@@ -109,13 +112,14 @@ public final class DeadLetterWriter {
         byte[] kept = raw.length > rawLimit ? Arrays.copyOf(raw, rawLimit) : raw;
         DeadLetter letter = new DeadLetter(ids.get(), Reason.TOO_LARGE, topicType, null, handler, 0, error,
                 null, null, kept, now, now, raw.length);
-        DeadLetter stored = store(letter, work);
+        DeadLetter stored = store(letter, work, account, problem);
         log.error("Rejected a message for handler '{}' (TOO_LARGE): {}; its first {} of {} bytes kept in {}", handler,
                 error, kept.length, raw.length, named(stored));
     }
 
     /** The handler failed on its last attempt. */
-    public void failed(HandlerTask work, IncomingEvent event, byte[] raw, String handler, RetryingInvoker.Outcome outcome) {
+    public void failed(HandlerTask work, IncomingEvent event, byte[] raw, HandlerAccount account, RetryingInvoker.Outcome outcome) {
+        String handler = account.handlerName();
         Throwable failure = outcome.failure();
         Instant now = clock.instant();
         Instant first = outcome.firstFailure() != null ? outcome.firstFailure() : now;
@@ -123,7 +127,7 @@ public final class DeadLetterWriter {
         DeadLetter letter = new DeadLetter(ids.get(), Reason.HANDLER_FAILED, event.type(), event.id(), handler,
                 outcome.attempts(), describe(failure), failure != null ? failure.getClass().getName() : null,
                 stackTrace(failure), raw, first, last, raw.length);
-        DeadLetter stored = store(letter, work);
+        DeadLetter stored = store(letter, work, account, failure);
         if (failure != null && failure.getStackTrace().length > LOGGED_FRAMES) {
             // a runaway recursion's thousand frames: the log gets the stack as the dead letter keeps it, trimmed
             log.error("Handler '{}' failed on event {} (type '{}', correlation {}) after {} attempt(s); {}: {}",
@@ -146,7 +150,8 @@ public final class DeadLetterWriter {
      * @return for each work, in order, its dead letter as stored, or null where the store could not
      *     take it (it is in the log)
      */
-    public List<@Nullable DeadLetter> parked(List<HandlerTask> works, String handler, int attempts) {
+    public List<@Nullable DeadLetter> parked(List<HandlerTask> works, HandlerAccount account, int attempts) {
+        String handler = account.handlerName();
         Instant now = clock.instant();
         List<@Nullable DeadLetter> stored = new ArrayList<>(works.size());
         List<DeadLetter> batch = new ArrayList<>(Math.min(works.size(), PARKED_BATCH));
@@ -156,7 +161,7 @@ public final class DeadLetterWriter {
                 batch.add(parkedLetter(work, handler, attempts, now));
             }
             counters.parked.add(batch.size());
-            List<@Nullable DeadLetter> batchStored = storeAll(batch);
+            List<@Nullable DeadLetter> batchStored = storeAll(batch, account);
             for (int i = 0; i < batch.size(); i++) {
                 logParked(batch.get(i), handler, batchStored.get(i));
             }
@@ -193,7 +198,8 @@ public final class DeadLetterWriter {
      *
      * @param parked the dead letter as stored, or null if it went to the log only
      */
-    public void unpark(@Nullable DeadLetter parked, String handler, String eventId) {
+    public void unpark(@Nullable DeadLetter parked, HandlerAccount account, String eventId) {
+        String handler = account.handlerName();
         if (parked != null) {
             try {
                 store.delete(parked.id());
@@ -207,21 +213,22 @@ public final class DeadLetterWriter {
             counters.deadLettersNotStored.decrement();
         }
         counters.parked.decrement();
-        counters.deadLettered.decrement();
-        counters.handled.increment();
+        account.unparked();
         log.warn("Handler '{}' finished event {} after the shutdown deadline had parked it: {} is void, the event counts as handled",
                 handler, eventId, parked != null ? "its dead letter " + parked.id() + " is deleted and"
                         : "the SHUTDOWN dead letter logged for it");
     }
 
     /** A message delivered more often than the transport's limit without being finished: a poison message. */
-    public void overDelivered(HandlerTask work, byte[] raw, @Nullable IncomingEvent event, String handler, int deliveries) {
+    public void overDelivered(HandlerTask work, byte[] raw, @Nullable IncomingEvent event, HandlerAccount account,
+            int deliveries) {
+        String handler = account.handlerName();
         Instant now = clock.instant();
         DeadLetter letter = new DeadLetter(ids.get(), Reason.HANDLER_FAILED, event != null ? event.type() : null,
                 event != null ? event.id() : null, handler, deliveries - 1,
                 "delivered " + deliveries + " times without being finished (the consumers handling it stopped or crashed);"
                         + " over the delivery limit, so it is not tried again", null, null, raw, now, now, raw.length);
-        DeadLetter stored = store(letter, work);
+        DeadLetter stored = store(letter, work, account, null);
         log.error("Event {} was delivered {} times to handler '{}' without being finished: {}",
                 letter.eventId(), deliveries, handler, named(stored));
     }
@@ -234,10 +241,12 @@ public final class DeadLetterWriter {
 
 
     /**
-     * Stores, counts and settles the work; null if the store failed, and then the whole dead
-     * letter is in the log.
+     * Stores, counts (and tells the observer) and settles the work; null if the store failed, and
+     * then the whole dead letter is in the log.
+     *
+     * @param error the handler's or the decoder's, for the observer
      */
-    private @Nullable DeadLetter store(DeadLetter letter, HandlerTask work) {
+    private @Nullable DeadLetter store(DeadLetter letter, HandlerTask work, HandlerAccount account, @Nullable Throwable error) {
         DeadLetter stored = null;
         RuntimeException failure = null;
         try {
@@ -247,7 +256,7 @@ public final class DeadLetterWriter {
             writes.failed();
             failure = e;
         }
-        counters.deadLettered.increment();
+        account.deadLettered(letter.reason(), letter.eventType(), error);
         if (stored == null) {
             counters.deadLettersNotStored.increment();
         }
@@ -258,8 +267,8 @@ public final class DeadLetterWriter {
         return stored;
     }
 
-    /** Stores and counts dead letters in one call of the store; their raw messages are logged where it failed. */
-    private List<@Nullable DeadLetter> storeAll(List<DeadLetter> letters) {
+    /** Stores and counts one handler's dead letters in one call of the store; their raw messages are logged where it failed. */
+    private List<@Nullable DeadLetter> storeAll(List<DeadLetter> letters, HandlerAccount account) {
         List<@Nullable DeadLetter> stored;
         String why = "the store did not take it in time";
         RuntimeException failure = null;
@@ -274,7 +283,7 @@ public final class DeadLetterWriter {
             stored = Collections.nCopies(letters.size(), null);
         }
         for (int i = 0; i < letters.size(); i++) {
-            counters.deadLettered.increment();
+            account.deadLettered(letters.get(i).reason(), letters.get(i).eventType(), null);
             if (stored.get(i) == null) {
                 if (failure == null) {
                     writes.failed();

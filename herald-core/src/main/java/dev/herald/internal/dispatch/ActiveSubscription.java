@@ -1,7 +1,6 @@
 package dev.herald.internal.dispatch;
 
 import dev.herald.Subscription;
-import dev.herald.internal.bus.BusCounters;
 import dev.herald.spi.Delivery;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
@@ -17,7 +16,7 @@ public final class ActiveSubscription implements Subscription {
     private final String eventType;
     private final String handlerName;
     private final HandlerWorkers lanes;
-    private final BusCounters counters;
+    private final HandlerAccount account;
     private final Consumer<ActiveSubscription> onCancel;
     private volatile @Nullable TransportSubscription transportSubscription;
     private volatile boolean active = true;
@@ -25,12 +24,12 @@ public final class ActiveSubscription implements Subscription {
     private final ReentrantLock startLock = new ReentrantLock();
     private boolean started;
 
-    public ActiveSubscription(String eventType, String handlerName, HandlerWorkers lanes, BusCounters counters,
-            Consumer<ActiveSubscription> onCancel) {
-        this.eventType = eventType;
-        this.handlerName = handlerName;
+    /** @param lanes the handler's workers, whose pipeline has the handler's account */
+    public ActiveSubscription(HandlerWorkers lanes, Consumer<ActiveSubscription> onCancel) {
+        this.account = lanes.account();
+        this.eventType = account.eventType();
+        this.handlerName = account.handlerName();
         this.lanes = lanes;
-        this.counters = counters;
         this.onCancel = onCancel;
     }
 
@@ -53,7 +52,7 @@ public final class ActiveSubscription implements Subscription {
         return new DeliveryListener() {
             @Override
             public void onDelivery(Delivery delivery) throws InterruptedException {
-                counters.received.increment();
+                account.received(delivery.body().length);
                 lanes.submit(new HandlerTask(delivery, null));
             }
 
@@ -62,7 +61,7 @@ public final class ActiveSubscription implements Subscription {
                 if (!lanes.tryOffer(new HandlerTask(delivery, null))) {
                     return false;
                 }
-                counters.received.increment();
+                account.received(delivery.body().length);
                 return true;
             }
         };
@@ -70,7 +69,7 @@ public final class ActiveSubscription implements Subscription {
 
     public CompletableFuture<Void> replay(byte[] raw) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        counters.received.increment();
+        account.received(raw.length);
         try {
             lanes.submit(new HandlerTask(Delivery.of(raw), done));
         } catch (InterruptedException e) {

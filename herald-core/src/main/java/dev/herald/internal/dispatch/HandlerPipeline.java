@@ -4,12 +4,13 @@ import dev.herald.DeadLetter;
 import dev.herald.DeadLetter.Reason;
 import dev.herald.EventHandler;
 import dev.herald.RetryPolicy;
-import dev.herald.internal.bus.BusCounters;
 import dev.herald.internal.codec.CloudEventCodec;
 import dev.herald.internal.codec.EventTypeRegistry;
 import dev.herald.internal.codec.IncomingEvent;
 import dev.herald.internal.codec.InvalidMessageException;
 import dev.herald.internal.deadletter.DeadLetterWriter;
+import dev.herald.spi.BusObserver.HandlerObservation;
+import dev.herald.spi.BusObserver.HandlerOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -34,13 +35,14 @@ public final class HandlerPipeline<E> {
     private final CloudEventCodec codec;
     private final RetryingInvoker invoker;
     private final DeadLetterWriter deadLetters;
-    private final BusCounters counters;
+    private final HandlerAccount account;
 
-    public HandlerPipeline(String eventType, String handlerName, @Nullable Class<E> payloadClass, EventTypeRegistry registry,
+    public HandlerPipeline(HandlerAccount account, @Nullable Class<E> payloadClass, EventTypeRegistry registry,
             EventHandler<E> handler, RetryPolicy policy, CloudEventCodec codec, RetryingInvoker invoker,
-            DeadLetterWriter deadLetters, BusCounters counters) {
-        this.eventType = eventType;
-        this.handlerName = handlerName;
+            DeadLetterWriter deadLetters) {
+        this.account = account;
+        this.eventType = account.eventType();
+        this.handlerName = account.handlerName();
         this.payloadClass = payloadClass;
         this.registry = registry;
         this.handler = handler;
@@ -48,11 +50,14 @@ public final class HandlerPipeline<E> {
         this.codec = codec;
         this.invoker = invoker;
         this.deadLetters = deadLetters;
-        this.counters = counters;
     }
 
     String handlerName() {
         return handlerName;
+    }
+
+    HandlerAccount account() {
+        return account;
     }
 
     /** Decodes the attributes early (for routing by subject); null if the message is bad. */
@@ -71,7 +76,7 @@ public final class HandlerPipeline<E> {
         IncomingEvent event = work.event;
         if (work.delivery.overDeliveryLimit() && work.replay == null) {
             if (work.finish()) {
-                deadLetters.overDelivered(work, raw, event != null ? event : codec.decodeOrNull(raw), handlerName,
+                deadLetters.overDelivered(work, raw, event != null ? event : codec.decodeOrNull(raw), account,
                         work.delivery.deliveryCount());
                 work.delivery.ack();
             }
@@ -103,37 +108,45 @@ public final class HandlerPipeline<E> {
                 work.replay.completeExceptionally(problem);
                 work.settled = true;
             } else {
-                deadLetters.rejected(work, problem, raw, event, eventType, handlerName);
+                deadLetters.rejected(work, problem, raw, event, account);
             }
             work.delivery.ack();
             return;
         }
-        RetryingInvoker.Outcome outcome = invoker.invoke(event, event.toEnvelope(payload), handlerName, handler, policy);
-        if (!work.finish()) {
-            log.warn("Handler '{}' returned from event {} after the shutdown deadline had parked it", handlerName, event.id());
-            if (outcome.success() && work.replay == null && work.succeededLate()) {
-                deadLetters.unpark(work.parkedLetter(), handlerName, event.id());
+        RetryingInvoker.Outcome outcome = invoker.invoke(event, event.toEnvelope(payload), account, handler, policy);
+        // the last attempt's observation ends once the event's fate is known: a failure of Herald's
+        // own code meanwhile ends it as an error, and the event is dead-lettered by failedOutsideHandler
+        HandlerOutcome observed = outcome.success() ? HandlerOutcome.SUCCESS : HandlerOutcome.ERROR;
+        try {
+            if (!work.finish()) {
+                log.warn("Handler '{}' returned from event {} after the shutdown deadline had parked it", handlerName, event.id());
+                if (outcome.success() && work.replay == null && work.succeededLate()) {
+                    deadLetters.unpark(work.parkedLetter(), account, event.id());
+                }
+                return;
             }
-            return;
-        }
-        if (outcome.success()) {
-            counters.handled.increment();
-            work.settled = true;
-            if (work.replay != null) {
-                work.replay.complete(null);
+            if (outcome.success()) {
+                account.handled();
+                work.settled = true;
+                if (work.replay != null) {
+                    work.replay.complete(null);
+                }
+            } else if (outcome.interrupted()) {
+                // only a shutdown deadline interrupts workers: the event was not finished, so it is parked
+                park(List.of(work), outcome.attempts());
+                return;
+            } else if (work.replay != null) {
+                work.settled = true;
+                work.replay.completeExceptionally(outcome.failure() != null ? outcome.failure()
+                        : new IllegalStateException("handler '" + handlerName + "' failed"));
+            } else {
+                deadLetters.failed(work, event, raw, account, outcome);
+                observed = HandlerOutcome.DEAD_LETTERED;
             }
-        } else if (outcome.interrupted()) {
-            // only a shutdown deadline interrupts workers: the event was not finished, so it is parked
-            park(List.of(work), outcome.attempts());
-            return;
-        } else if (work.replay != null) {
-            work.settled = true;
-            work.replay.completeExceptionally(outcome.failure() != null ? outcome.failure()
-                    : new IllegalStateException("handler '" + handlerName + "' failed"));
-        } else {
-            deadLetters.failed(work, event, raw, handlerName, outcome);
+            work.delivery.ack();
+        } finally {
+            outcome.run().end(observed, outcome.failure());
         }
-        work.delivery.ack();
     }
 
     /**
@@ -150,16 +163,17 @@ public final class HandlerPipeline<E> {
         for (int attempt = 1; ; attempt++) {
             try {
                 IncomingEvent event = work.event;
-                RetryingInvoker.Outcome outcome = new RetryingInvoker.Outcome(false, false, 0, failure, null, null);
+                RetryingInvoker.Outcome outcome = new RetryingInvoker.Outcome(false, false, 0, failure, null, null,
+                        HandlerObservation.NONE);
                 if (work.replay != null) {
                     work.settled = true;
                     work.replay.completeExceptionally(failure);
                 } else if (event != null) {
-                    deadLetters.failed(work, event, work.delivery.body(), handlerName, outcome);
+                    deadLetters.failed(work, event, work.delivery.body(), account, outcome);
                 } else {
                     deadLetters.rejected(work, new InvalidMessageException(Reason.UNDECODABLE,
                             "Herald failed while decoding it: " + DeadLetterWriter.describe(failure)),
-                            work.delivery.body(), codec.decodeOrNull(work.delivery.body()), eventType, handlerName);
+                            work.delivery.body(), codec.decodeOrNull(work.delivery.body()), account);
                 }
                 work.delivery.ack();
                 return;
@@ -211,12 +225,12 @@ public final class HandlerPipeline<E> {
         if (toStore.isEmpty()) {
             return;
         }
-        List<@Nullable DeadLetter> letters = deadLetters.parked(toStore, handlerName, attempts);
+        List<@Nullable DeadLetter> letters = deadLetters.parked(toStore, account, attempts);
         for (int i = 0; i < toStore.size(); i++) {
             HandlerTask work = toStore.get(i);
             @Nullable DeadLetter letter = letters.get(i);
             if (work.parkedAs(letter) && work.event != null) {
-                deadLetters.unpark(letter, handlerName, work.event.id()); // the handler succeeded while it was being parked
+                deadLetters.unpark(letter, account, work.event.id()); // the handler succeeded while it was being parked
             }
             work.delivery.ack();
         }

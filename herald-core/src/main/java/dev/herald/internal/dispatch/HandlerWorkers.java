@@ -66,6 +66,19 @@ public final class HandlerWorkers {
         threads.forEach(Thread::start);
     }
 
+    HandlerAccount account() {
+        return pipeline.account();
+    }
+
+    /** The messages queued, not yet taken by a worker. */
+    int queued() {
+        int n = 0;
+        for (BlockingQueue<HandlerTask> queue : queues) {
+            n += queue.size();
+        }
+        return n;
+    }
+
     /**
      * Queues work, waiting while the queue is full; after {@link #stopIntake()} parks it instead.
      * When the queue is full, the worker is behind: the calling thread (a transport's intake or
