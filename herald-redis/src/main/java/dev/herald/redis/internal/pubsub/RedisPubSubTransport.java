@@ -145,6 +145,11 @@ public final class RedisPubSubTransport implements Transport {
     }
 
     @Override
+    public String messagingSystem() {
+        return "redis";
+    }
+
+    @Override
     public void start() {
         endpoint.addListener(connectionEvents);
         try {

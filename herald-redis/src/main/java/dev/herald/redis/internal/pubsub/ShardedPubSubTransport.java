@@ -116,6 +116,11 @@ public final class ShardedPubSubTransport implements Transport {
         return TransportFeatures.BROADCAST;
     }
 
+    @Override
+    public String messagingSystem() {
+        return "redis";
+    }
+
     /**
      * Connects and starts the heartbeat; on failure closes everything it opened (connections,
      * threads, the topology-event subscription).

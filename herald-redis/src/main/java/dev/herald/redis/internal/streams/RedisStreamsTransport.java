@@ -148,6 +148,11 @@ public final class RedisStreamsTransport implements Transport {
     }
 
     @Override
+    public String messagingSystem() {
+        return "redis";
+    }
+
+    @Override
     public void start() {
         try {
             CommandConnections opened = new CommandConnections(endpoint, options.publishTimeout(), false, () -> closed);
