@@ -1,6 +1,7 @@
 package dev.herald;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -27,12 +28,19 @@ import java.util.Objects;
  * @param handlers one per handler subscribed on this bus since it was built, in the order of their
  *     first subscription, cancelled ones included (a handler subscribed again under the same name
  *     goes on counting in its entry)
+ * @param missedByType per event type, the events this bus's subscriber never received and knows it
+ *     missed: in Redis Pub/Sub mode, those published while it was disconnected or cut off by Redis
+ *     (or dropped by its full subscriber buffer), as counted from the publishers' sequence numbers,
+ *     an event that arrives late taken off again; they sum up to {@code PubSubHealth.missedEvents()}.
+ *     Empty for transports that cannot miss events (in-memory, Redis Streams)
  */
 public record BusStats(long published, long publishFailed, long received, long handled, long retried,
-        long deadLettered, long parked, long leftPending, long deadLettersNotStored, List<HandlerStats> handlers) {
+        long deadLettered, long parked, long leftPending, long deadLettersNotStored, List<HandlerStats> handlers,
+        Map<String, Long> missedByType) {
 
-    /** Checks for nulls and copies the list. */
+    /** Checks for nulls and copies the collections. */
     public BusStats {
         handlers = List.copyOf(Objects.requireNonNull(handlers, "handlers"));
+        missedByType = Map.copyOf(Objects.requireNonNull(missedByType, "missedByType"));
     }
 }

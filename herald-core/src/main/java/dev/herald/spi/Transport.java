@@ -2,6 +2,7 @@ package dev.herald.spi;
 
 import dev.herald.TransportHealth;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -34,6 +35,18 @@ public interface Transport {
      */
     default String messagingSystem() {
         return "herald";
+    }
+
+    /**
+     * Per event type, the events published that this transport's subscriber never received and
+     * knows it missed (Redis Pub/Sub counts them from the publishers' sequence numbers): in
+     * {@link dev.herald.BusStats#missedByType()}. A transport that counts them tells
+     * {@link BusSettings#observer()} of each with {@link BusObserver#missed}, where it counts them.
+     *
+     * @return a snapshot; empty by default, for transports that cannot miss events or cannot tell
+     */
+    default Map<String, Long> missedByType() {
+        return Map.of();
     }
 
     /**

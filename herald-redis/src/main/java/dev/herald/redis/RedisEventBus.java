@@ -216,7 +216,8 @@ public final class RedisEventBus implements EventBus {
     /**
      * Pub/Sub mode: events this bus's subscriber missed while disconnected or cut off, counted
      * from the publishers' sequence numbers; also after a shutdown. Reads the last known count:
-     * no I/O.
+     * no I/O. Per event type in {@code stats().missedByType()}; the builder's observer is told of
+     * each gap as it is found.
      *
      * @return the count; 0 in Streams mode, which misses nothing
      */
@@ -623,7 +624,7 @@ public final class RedisEventBus implements EventBus {
             }
             RedisPubSubTransport.Options options = new RedisPubSubTransport.Options(prefix, settings.source(),
                     settings.instanceId(), settings.clock(), settings.publishTimeout(), heartbeatInterval, heartbeatTimeout,
-                    bufferMessages, bufferBytes, settings.threadFactory());
+                    bufferMessages, bufferBytes, settings.threadFactory(), settings.observer());
             return endpoint.isCluster() ? new ShardedPubSubTransport(endpoint, options) : new RedisPubSubTransport(endpoint, options);
         }
 

@@ -13,6 +13,7 @@ import dev.herald.EventBus;
 import dev.herald.EventType;
 import dev.herald.ShutdownReport;
 import dev.herald.SubscriptionOptions;
+import dev.herald.spi.BusObserver;
 import dev.herald.testkit.RedisServer;
 import dev.herald.testkit.Resources;
 import dev.herald.testkit.TcpProxy;
@@ -281,6 +282,50 @@ class RedisPubSubIT {
         assertThat(subscriber.missedEvents()).isEqualTo(25);
         assertThat(pubSubHealth(subscriber).reconnects()).isGreaterThanOrEqualTo(1L);
         assertThat(seen.size() + subscriber.missedEvents()).as("received + missed = published").isEqualTo(40);
+    }
+
+    @EventType("it.payment-taken")
+    record PaymentTaken(int n) {
+    }
+
+    @Test
+    void eventsMissedWhileCutOffReachTheObserverAndAreCountedPerType() {
+        TcpProxy proxy = resources.add(TcpProxy.to(redis.port()));
+        Map<String, Long> told = new ConcurrentHashMap<>();
+        RedisEventBus subscriber = track(builder("redis://127.0.0.1:" + proxy.port()).observer(new BusObserver() {
+            @Override
+            public void missed(String eventType, long count) {
+                told.merge(eventType, count, Long::sum);
+            }
+        }).build());
+        Set<Integer> orders = ConcurrentHashMap.newKeySet();
+        Set<Integer> payments = ConcurrentHashMap.newKeySet();
+        subscriber.subscribe(OrderPlaced.class, e -> orders.add(e.payload().n()));
+        subscriber.subscribe(PaymentTaken.class, e -> payments.add(e.payload().n()));
+        subscriber.start();
+        EventBus publisher = track(builder(redis.uri()).build());
+        publisher.start();
+
+        publishAll(publisher, 0, 3);
+        publisher.publish(new PaymentTaken(0)).join();
+        eventually().until(() -> orders.size() == 3 && payments.size() == 1);
+        proxy.cut();
+        eventually().until(() -> !subscriber.health().up());
+        publishAll(publisher, 3, 12); // Redis accepts them; the subscriber is not there
+        for (int n = 1; n <= 4; n++) {
+            publisher.publish(new PaymentTaken(n)).join();
+        }
+        proxy.restore();
+        eventually().until(() -> subscriber.health().up());
+        publishAll(publisher, 15, 1);
+        publisher.publish(new PaymentTaken(5)).join();
+
+        eventually().until(() -> orders.size() == 4 && payments.size() == 2);
+        Map<String, Long> missed = Map.of("it.order-placed", 12L, "it.payment-taken", 4L);
+        assertThat(told).containsExactlyInAnyOrderEntriesOf(missed);
+        assertThat(subscriber.stats().missedByType()).containsExactlyInAnyOrderEntriesOf(missed);
+        assertThat(subscriber.missedEvents()).isEqualTo(16);
+        assertThat(publisher.stats().missedByType()).isEmpty();
     }
 
     /** About 1.1 KB each on the wire, as the benchmark's events. */

@@ -3,6 +3,7 @@ package dev.herald.internal.bus;
 import dev.herald.BusStats;
 import dev.herald.HandlerStats;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The counters behind {@link dev.herald.EventBus#stats()}. Thread-safe. */
@@ -17,9 +18,12 @@ public final class BusCounters {
     public final LongAdder leftPending = new LongAdder();
     public final LongAdder deadLettersNotStored = new LongAdder();
 
-    /** @param handlers each handler's counters, as {@link BusStats#handlers()} */
-    public BusStats snapshot(List<HandlerStats> handlers) {
+    /**
+     * @param handlers each handler's counters, as {@link BusStats#handlers()}
+     * @param missedByType the transport's, as {@link BusStats#missedByType()}
+     */
+    public BusStats snapshot(List<HandlerStats> handlers, Map<String, Long> missedByType) {
         return new BusStats(published.sum(), publishFailed.sum(), received.sum(), handled.sum(), retried.sum(),
-                deadLettered.sum(), parked.sum(), leftPending.sum(), deadLettersNotStored.sum(), handlers);
+                deadLettered.sum(), parked.sum(), leftPending.sum(), deadLettersNotStored.sum(), handlers, missedByType);
     }
 }

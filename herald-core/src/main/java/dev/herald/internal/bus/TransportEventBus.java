@@ -556,7 +556,7 @@ public final class TransportEventBus implements EventBus {
         for (HandlerAccount account : accounts) {
             handlers.add(account.snapshot());
         }
-        return counters.snapshot(handlers);
+        return counters.snapshot(handlers, transport.missedByType());
     }
 
     /** An event type's publisher sequence: the last number sent, under a lock kept while it is sent. */

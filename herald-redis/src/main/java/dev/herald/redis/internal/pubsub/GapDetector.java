@@ -1,5 +1,7 @@
 package dev.herald.redis.internal.pubsub;
 
+import dev.herald.spi.BusObserver;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * disconnected, or cut off). A number that arrives late (a publish retried after a reconnect can
  * overtake an earlier one) is taken off the count again, so the count is exact: what never
  * arrived. The first event seen from a publisher sets its baseline: what it sent before we
- * listened is not counted. Called from one thread (the intake); read from any.
+ * listened is not counted. Counted per event type too, and each gap told to the bus's observer
+ * when it is found (a late arrival is taken off the counts, not told). Called from one thread
+ * (the intake); read from any.
  */
 final class GapDetector {
 
@@ -41,6 +45,11 @@ final class GapDetector {
 
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final AtomicLong missed = new AtomicLong();
+    /** Per event type, what {@link #missed} counts. */
+    private final Map<String, AtomicLong> missedByType = new ConcurrentHashMap<>();
+    /** What comes before the type in a channel's name: {@code <prefix>:}. */
+    private final String channelPrefix;
+    private final BusObserver observer;
     private final AtomicLong badStamps = new AtomicLong();
     private final AtomicLong lateArrivals = new AtomicLong();
     private final PublisherStampReader stamp = new PublisherStampReader();
@@ -48,6 +57,15 @@ final class GapDetector {
     private String lastChannel = "";
     private byte[] lastPublisher = new byte[0];
     private Stream lastStream = new Stream();
+
+    /**
+     * @param prefix the bus's prefix, which with a colon starts each channel's name before the type
+     * @param observer the bus's observer (guarded), told of each gap
+     */
+    GapDetector(String prefix, BusObserver observer) {
+        this.channelPrefix = prefix + ":";
+        this.observer = observer;
+    }
 
     /** Records one event; returns how many of the publisher's events before it are missing. */
     long observe(String channel, byte[] message) {
@@ -85,7 +103,7 @@ final class GapDetector {
                 s.gaps.pollFirstEntry();
             }
             s.highest = seq;
-            missed.addAndGet(gap);
+            count(channel, gap);
             log.warn("Missed {} event(s) on channel '{}' from publisher {} (numbers {} to {}): Redis Pub/Sub does not keep "
                     + "events for a disconnected or cut-off subscriber; use Streams mode where every event counts",
                     gap, channel, stamp.id(), seq - gap, seq - 1);
@@ -127,7 +145,7 @@ final class GapDetector {
         if (seq < gap.getValue()) {
             s.gaps.put(seq + 1, gap.getValue());
         }
-        long now = missed.decrementAndGet();
+        long now = count(channel, -1);
         // the WARN about the gap said "missed": say it was not, or an operator sees a loss that did not happen
         if (lateArrivals.incrementAndGet() <= LATE_ARRIVALS_LOGGED_AT_INFO) {
             log.info("Event number {} on channel '{}' from publisher {} arrived late, after it was counted as missed: "
@@ -138,12 +156,29 @@ final class GapDetector {
         }
     }
 
-    /** Counts an event that arrived but that some handlers could not be given (a full buffer). */
-    void addMissed(long count) {
-        missed.addAndGet(count);
+    /** Counts an event that arrived on a channel but that some handlers could not be given (a full buffer). */
+    void addMissed(String channel, long count) {
+        count(channel, count);
+    }
+
+    /** Adds to the counts (takes off, for a late arrival) and tells the observer of events missed; returns the new total. */
+    private long count(String channel, long count) {
+        String type = channel.startsWith(channelPrefix) ? channel.substring(channelPrefix.length()) : channel;
+        missedByType.computeIfAbsent(type, t -> new AtomicLong()).addAndGet(count);
+        if (count > 0) {
+            observer.missed(type, count);
+        }
+        return missed.addAndGet(count);
     }
 
     long missed() {
         return missed.get();
+    }
+
+    /** Per event type, the events missed so far. */
+    Map<String, Long> missedByType() {
+        Map<String, Long> copy = new HashMap<>();
+        missedByType.forEach((type, n) -> copy.put(type, n.get()));
+        return copy;
     }
 }

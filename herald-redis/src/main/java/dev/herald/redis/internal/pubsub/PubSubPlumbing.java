@@ -30,7 +30,7 @@ final class PubSubPlumbing {
     /** How long after the first subscription its socket must be known, else a WARN says reads cannot pause. */
     private static final Duration READS_LEARNT_WITHIN = Duration.ofSeconds(1);
 
-    final GapDetector gaps = new GapDetector();
+    final GapDetector gaps;
     final SubscriberIntake intake;
     final EventLoops loops;
     /** The subscriber connections' sockets, learnt from their subscribe confirmations where the client allows. */
@@ -54,6 +54,7 @@ final class PubSubPlumbing {
         this.connections = new CommandConnections(endpoint, options.publishTimeout(), true, closed);
         this.log = log;
         this.heartbeat = new HeartbeatEvent(options.source(), options.instanceId(), options.clock());
+        this.gaps = new GapDetector(options.prefix(), options.observer());
         this.intake = new SubscriberIntake(options.bufferMessages(), options.bufferBytes(), gaps,
                 options.threadFactory(), "herald-intake-" + options.instanceId());
         this.scheduler = RedisEndpoint.scheduler(options.threadFactory(), "herald-redis-" + options.instanceId());

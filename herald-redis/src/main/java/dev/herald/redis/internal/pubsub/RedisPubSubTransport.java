@@ -5,6 +5,7 @@ import dev.herald.redis.RedisKeys;
 import dev.herald.redis.internal.KeysByType;
 import dev.herald.redis.internal.RedisConnection;
 import dev.herald.redis.internal.RedisEndpoint;
+import dev.herald.spi.BusObserver;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
 import dev.herald.spi.TransportFeatures;
@@ -52,10 +53,11 @@ public final class RedisPubSubTransport implements Transport {
      * @param source the CloudEvents source of the heartbeats, the bus's
      * @param clock the clock of the heartbeats' ids and times
      * @param threadFactory where the intake and timer threads come from, the bus's
+     * @param observer the bus's observer, told of missed events
      */
     public record Options(String prefix, String source, String instanceId, Clock clock, Duration publishTimeout,
             Duration heartbeatInterval, Duration heartbeatTimeout, int bufferMessages, long bufferBytes,
-            ThreadFactory threadFactory) {
+            ThreadFactory threadFactory, BusObserver observer) {
     }
 
     private final RedisEndpoint endpoint;
@@ -147,6 +149,11 @@ public final class RedisPubSubTransport implements Transport {
     @Override
     public String messagingSystem() {
         return "redis";
+    }
+
+    @Override
+    public Map<String, Long> missedByType() {
+        return plumbing.gaps.missedByType();
     }
 
     @Override

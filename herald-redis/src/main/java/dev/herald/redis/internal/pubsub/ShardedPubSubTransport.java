@@ -121,6 +121,11 @@ public final class ShardedPubSubTransport implements Transport {
         return "redis";
     }
 
+    @Override
+    public Map<String, Long> missedByType() {
+        return plumbing.gaps.missedByType();
+    }
+
     /**
      * Connects and starts the heartbeat; on failure closes everything it opened (connections,
      * threads, the topology-event subscription).

@@ -175,7 +175,7 @@ final class SubscriberIntake {
             bufferedBytes.addAndGet(-body.length);
             discarded.increment();
             if (!observeGaps) {
-                gaps.addMissed(1); // its number was seen, so no gap will show what some handlers missed
+                gaps.addMissed(channel, 1); // its number was seen, so no gap will show what some handlers missed
             }
             long now = System.nanoTime();
             if (now - lastDiscardLog > TimeUnit.SECONDS.toNanos(5)) {

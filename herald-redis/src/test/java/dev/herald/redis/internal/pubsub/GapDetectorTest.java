@@ -6,7 +6,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.herald.spi.BusObserver;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +29,7 @@ class GapDetectorTest {
 
     @Test
     void heraldsOwnLayoutAndOtherLayoutsAreReadAlike() {
-        GapDetector gaps = new GapDetector();
+        GapDetector gaps = new GapDetector("herald", BusObserver.noop());
         gaps.observe("c", heraldEvent("p", 1));
         gaps.observe("c", event("p", 2));
         assertThat(gaps.observe("c", heraldEvent("p", 5))).isEqualTo(2);
@@ -42,7 +46,7 @@ class GapDetectorTest {
 
     @Test
     void aJumpInAPublishersNumbersIsCountedOnce() {
-        GapDetector gaps = new GapDetector();
+        GapDetector gaps = new GapDetector("herald", BusObserver.noop());
         gaps.observe("c", event("p", 5)); // baseline: what came before we listened is not counted
         gaps.observe("c", event("p", 6));
         assertThat(gaps.observe("c", event("p", 10))).isEqualTo(3);
@@ -59,7 +63,7 @@ class GapDetectorTest {
         Level level = logger.getLevel();
         logger.setLevel(Level.INFO);
         try {
-            GapDetector gaps = new GapDetector();
+            GapDetector gaps = new GapDetector("herald", BusObserver.noop());
             gaps.observe("c", event("p", 1));
             gaps.observe("c", event("p", 3)); // 2 missing: a WARN
             gaps.observe("c", event("p", 2)); // late, as a publish retried across a Redis restart can be
@@ -76,7 +80,7 @@ class GapDetectorTest {
 
     @Test
     void anEventThatArrivesLateIsNoLongerMissedAndDuplicatesAreIgnored() {
-        GapDetector gaps = new GapDetector();
+        GapDetector gaps = new GapDetector("herald", BusObserver.noop());
         gaps.observe("c", event("p", 1));
         gaps.observe("c", event("p", 5)); // 2, 3, 4 missing
         gaps.observe("c", event("p", 3)); // late
@@ -90,7 +94,7 @@ class GapDetectorTest {
 
     @Test
     void publishersAndChannelsAreCountedApartAndForeignMessagesIgnored() {
-        GapDetector gaps = new GapDetector();
+        GapDetector gaps = new GapDetector("herald", BusObserver.noop());
         gaps.observe("a", event("p", 1));
         gaps.observe("b", event("p", 7));
         gaps.observe("a", event("q", 100));
@@ -108,7 +112,7 @@ class GapDetectorTest {
 
     @Test
     void theWholeLongRangeIsReadAndMalformedOrImplausibleStampsAreIgnored() {
-        GapDetector gaps = new GapDetector();
+        GapDetector gaps = new GapDetector("herald", BusObserver.noop());
         gaps.observe("c", heraldEvent("p", Long.MAX_VALUE - 2)); // 19 digits, the baseline
         assertThat(gaps.observe("c", heraldEvent("p", Long.MAX_VALUE))).isEqualTo(1);
 
@@ -124,5 +128,26 @@ class GapDetectorTest {
         gaps.observe("c", heraldEvent("r", 2));
         assertThat(gaps.observe("c", heraldEvent("r", 5))).isEqualTo(2);
         assertThat(gaps.missed()).isEqualTo(3);
+    }
+
+    @Test
+    void missedEventsAreCountedPerTypeAndEachGapIsToldToTheObserver() {
+        List<String> told = new ArrayList<>();
+        GapDetector gaps = new GapDetector("herald", new BusObserver() {
+            @Override
+            public void missed(String eventType, long count) {
+                told.add(eventType + " " + count);
+            }
+        });
+        gaps.observe("herald:order.placed", event("p", 1));
+        gaps.observe("herald:order.placed", event("p", 5)); // 2, 3, 4 missing
+        gaps.observe("herald:order.placed", event("p", 3)); // late: taken off the count, not told
+        gaps.observe("herald:payment.taken", event("p", 1));
+        gaps.observe("herald:payment.taken", event("p", 3)); // 2 missing
+        gaps.addMissed("herald:payment.taken", 1); // a full buffer dropped one
+
+        assertThat(told).containsExactly("order.placed 3", "payment.taken 1", "payment.taken 1");
+        assertThat(gaps.missedByType()).containsExactlyInAnyOrderEntriesOf(Map.of("order.placed", 2L, "payment.taken", 2L));
+        assertThat(gaps.missed()).isEqualTo(4);
     }
 }

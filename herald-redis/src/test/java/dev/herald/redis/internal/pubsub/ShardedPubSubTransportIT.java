@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.internal.bus.BusThreads;
 import dev.herald.redis.PubSubHealth;
 import dev.herald.redis.internal.RedisEndpoint;
+import dev.herald.spi.BusObserver;
 import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.Resources;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -52,7 +53,7 @@ class ShardedPubSubTransportIT {
         resources.add(endpoint::shutdown);
         transport = new ShardedPubSubTransport(endpoint, new RedisPubSubTransport.Options("herald", "it", "deaf-test",
                 Clock.systemUTC(), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMillis(500), 10_000,
-                16 * 1024 * 1024, BusThreads.daemonPlatform()));
+                16 * 1024 * 1024, BusThreads.daemonPlatform(), BusObserver.noop()));
         resources.add(() -> transport.close(Duration.ofSeconds(5)));
         transport.start();
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.internal.bus.BusThreads;
 import dev.herald.redis.internal.RedisEndpoint;
+import dev.herald.spi.BusObserver;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -26,7 +27,7 @@ class ShardedPubSubTransportStartIT {
         try {
             ShardedPubSubTransport transport = new ShardedPubSubTransport(endpoint, new RedisPubSubTransport.Options("herald",
                     "it", "start-fails", Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMillis(100),
-                    Duration.ofMillis(500), 10_000, 16 * 1024 * 1024, BusThreads.daemonPlatform()));
+                    Duration.ofMillis(500), 10_000, 16 * 1024 * 1024, BusThreads.daemonPlatform(), BusObserver.noop()));
 
             assertThatThrownBy(transport::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot connect");
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.internal.bus.BusThreads;
 import dev.herald.redis.internal.EventLoops;
 import dev.herald.redis.internal.SocketReads;
+import dev.herald.spi.BusObserver;
 import dev.herald.spi.DeliveryListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,7 +24,7 @@ class SubscriberIntakeTest {
 
     @Test
     void whenReadsCannotPauseAFullBufferDiscardsAndCountsAndEveryOtherMessageIsHandedOver() throws Exception {
-        GapDetector gaps = new GapDetector();
+        GapDetector gaps = new GapDetector("herald", BusObserver.noop());
         SubscriberIntake intake = new SubscriberIntake(10, 1024 * 1024, gaps, BusThreads.daemonPlatform(), "intake-test");
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger delivered = new AtomicInteger();
