@@ -48,6 +48,11 @@ abstract class RedisClusterConformanceBase extends TransportConformanceSuite {
         return RedisEventBus.builder(cluster.clusterUri()).mode(mode()).prefix(prefix);
     }
 
+    @Override
+    protected String messagingSystem() {
+        return "redis";
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

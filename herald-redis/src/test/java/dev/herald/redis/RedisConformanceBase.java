@@ -44,6 +44,11 @@ abstract class RedisConformanceBase extends TransportConformanceSuite {
         return RedisEventBus.builder(redis.uri()).mode(mode()).prefix(prefix);
     }
 
+    @Override
+    protected String messagingSystem() {
+        return "redis";
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

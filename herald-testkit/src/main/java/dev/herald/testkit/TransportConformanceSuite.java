@@ -18,6 +18,12 @@ import dev.herald.RetryPolicy;
 import dev.herald.ShutdownReport;
 import dev.herald.Subscription;
 import dev.herald.SubscriptionOptions;
+import dev.herald.spi.BusObserver;
+import dev.herald.spi.BusObserver.DeadLettered;
+import dev.herald.spi.BusObserver.HandlerOutcome;
+import dev.herald.spi.BusObserver.HandlerRun;
+import dev.herald.spi.BusObserver.Publish;
+import dev.herald.spi.BusObserver.Received;
 import dev.herald.spi.TransportFeatures;
 import dev.herald.testkit.ConformanceEvents.ClaimsAName;
 import dev.herald.testkit.ConformanceEvents.ClaimsTheSameName;
@@ -51,6 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionFactory;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -60,6 +67,8 @@ import org.slf4j.MDC;
  * The behaviour every Herald transport must have, as one JUnit 5 suite. A transport's test
  * extends it, says how to build a bus on that transport and how to write raw bytes to a topic,
  * and declares its {@link TransportFeatures}; tests of features it does not declare are skipped.
+ * A transport that names its {@link dev.herald.spi.Transport#messagingSystem()} says so in
+ * {@link #messagingSystem()}, for the tests of what the bus tells its observer.
  *
  * <pre>{@code
  * class InMemoryConformanceTest extends TransportConformanceSuite {
@@ -105,6 +114,16 @@ public abstract class TransportConformanceSuite {
      * @throws Exception if it cannot
      */
     protected abstract void publishRaw(String eventType, byte[] message) throws Exception;
+
+    /**
+     * The transport's {@link dev.herald.spi.Transport#messagingSystem()}, which its bus tells its
+     * observer: {@code herald-memory} in memory, {@code redis} on Redis.
+     *
+     * @return the name; by default {@code herald}, the default of a transport that names none
+     */
+    protected String messagingSystem() {
+        return "herald";
+    }
 
     /**
      * How long the suite waits for deliveries; slow transports may allow more.
@@ -1173,6 +1192,138 @@ public abstract class TransportConformanceSuite {
     }
 
     /** The threads a bus starts are the application's: from its thread factory, named by Herald, virtual ones too. */
+    /** What a bus does is told to its observer, and an attribute the observer sets travels with the event. */
+    @Nested
+    class Observing {
+
+        @Test
+        void theObserverSeesEachPublishReceiptHandlerRunAndDeadLetterNamingTheTransportsSystem() {
+            Recorder observer = new Recorder(Map.of());
+            EventBus bus = bus(b -> b.retry(RetryPolicy.none()).observer(observer));
+            bus.subscribe(OrderPlaced.class, "ok", e -> { });
+            bus.subscribe(OrderPlaced.class, "failing", e -> {
+                throw new IllegalStateException("test: fails for " + e.payload().orderId());
+            });
+            bus.start();
+
+            List<OrderPlaced> events = publishAll(bus, List.of(new OrderPlaced("1", 1), new OrderPlaced("2", 2),
+                    new OrderPlaced("3", 3)));
+
+            // a message is told received once queued, so possibly after its handler ran
+            eventually().until(() -> observer.all(Ended.class).size() == 6 && observer.all(DeadLettered.class).size() == 3
+                    && observer.all(Received.class).size() == 6);
+            assertThat(observer.all(Publish.class)).hasSize(events.size()).allSatisfy(p -> {
+                assertThat(p.system()).isEqualTo(messagingSystem());
+                assertThat(p.eventType()).isEqualTo("conformance.order-placed");
+            });
+            assertThat(observer.all(Published.class)).hasSize(events.size()).allSatisfy(p -> {
+                assertThat(p.failure()).isNull();
+                assertThat(p.sizeBytes()).isPositive();
+            });
+            assertThat(observer.all(Received.class)).hasSize(6).allSatisfy(r -> {
+                assertThat(r.system()).isEqualTo(messagingSystem());
+                assertThat(r.eventType()).isEqualTo("conformance.order-placed");
+                assertThat(r.sizeBytes()).isPositive();
+            });
+            assertThat(observer.all(Received.class)).extracting(BusObserver.Received::handlerName)
+                    .containsOnly("ok", "failing");
+            assertThat(observer.all(HandlerRun.class)).hasSize(6).allSatisfy(run -> {
+                assertThat(run.system()).isEqualTo(messagingSystem());
+                assertThat(run.attempt()).isEqualTo(1);
+            });
+            assertThat(observer.all(Ended.class)).extracting(e -> e.run().handlerName() + " " + e.outcome())
+                    .containsExactlyInAnyOrder("ok SUCCESS", "ok SUCCESS", "ok SUCCESS",
+                            "failing DEAD_LETTERED", "failing DEAD_LETTERED", "failing DEAD_LETTERED");
+            assertThat(observer.all(DeadLettered.class)).allSatisfy(d -> {
+                assertThat(d.handlerName()).isEqualTo("failing");
+                assertThat(d.eventType()).isEqualTo("conformance.order-placed");
+                assertThat(d.reason()).isEqualTo(Reason.HANDLER_FAILED);
+                assertThat(d.error()).hasMessageStartingWith("test: fails for ");
+            });
+            assertThat(bus.stats().handlers()).extracting(h -> h.handlerName() + " " + h.received() + " " + h.handled()
+                    + " " + h.deadLetters().get(Reason.HANDLER_FAILED)).containsExactly("ok 3 3 0", "failing 3 0 3");
+            assertAccounted(bus, 3, 2);
+        }
+
+        @Test
+        void anAttributeTheObserverSetsOnPublishArrivesWithTheEventAtAnotherBus() {
+            String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+            EventBus publisher = bus(b -> b.observer(new Recorder(Map.of("traceparent", traceparent, "tracestate", "herald=1"))));
+            Recorder handlingSide = new Recorder(Map.of());
+            EventBus subscriber = bus(b -> b.observer(handlingSide));
+            ConcurrentLinkedQueue<Envelope<OrderPlaced>> got = new ConcurrentLinkedQueue<>();
+            subscriber.subscribe(OrderPlaced.class, "traced", got::add);
+            subscriber.start();
+            publisher.start();
+
+            Envelope<OrderPlaced> sent = publisher.publish(new OrderPlaced("t", 1)).join();
+
+            eventually().until(() -> got.size() == 1);
+            assertThat(got.peek().header("traceparent")).isEqualTo(traceparent);
+            assertThat(got.peek().header("tracestate")).isEqualTo("herald=1");
+            assertThat(sent.header("traceparent")).isEqualTo(traceparent);
+            eventually().until(() -> handlingSide.all(HandlerRun.class).size() == 1);
+            assertThat(handlingSide.all(HandlerRun.class).get(0).event().headers())
+                    .containsEntry("traceparent", traceparent).containsEntry("tracestate", "herald=1");
+            assertAccounted(subscriber, 1, 1);
+        }
+    }
+
+    /** A publish that ended, as the suite's observer records it. */
+    private record Published(int sizeBytes, @Nullable Throwable failure) {
+    }
+
+    /** A handler run that ended, as the suite's observer records it. */
+    private record Ended(HandlerRun run, HandlerOutcome outcome) {
+    }
+
+    /** Records what it is told, in order; sets the given attributes on each publish. */
+    private static final class Recorder implements BusObserver {
+        private final ConcurrentLinkedQueue<Object> calls = new ConcurrentLinkedQueue<>();
+        private final Map<String, String> attributes;
+
+        Recorder(Map<String, String> attributes) {
+            this.attributes = attributes;
+        }
+
+        <T> List<T> all(Class<T> kind) {
+            return calls.stream().filter(kind::isInstance).map(kind::cast).toList();
+        }
+
+        @Override
+        public PublishObservation publishStarted(Publish publish) {
+            calls.add(publish);
+            attributes.forEach(publish.attributes()::set);
+            return (size, failure) -> calls.add(new Published(size, failure));
+        }
+
+        @Override
+        public void received(Received received) {
+            calls.add(received);
+        }
+
+        @Override
+        public HandlerObservation handlerStarted(HandlerRun run) {
+            calls.add(run);
+            return new HandlerObservation() {
+                @Override
+                public Scope makeCurrent() {
+                    return Scope.NONE;
+                }
+
+                @Override
+                public void end(HandlerOutcome outcome, @Nullable Throwable error) {
+                    calls.add(new Ended(run, outcome));
+                }
+            };
+        }
+
+        @Override
+        public void deadLettered(DeadLettered deadLettered) {
+            calls.add(deadLettered);
+        }
+    }
+
     @Nested
     class Threads {
 

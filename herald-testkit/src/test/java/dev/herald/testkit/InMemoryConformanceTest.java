@@ -21,6 +21,11 @@ class InMemoryConformanceTest extends TransportConformanceSuite {
     }
 
     @Override
+    protected String messagingSystem() {
+        return "herald-memory";
+    }
+
+    @Override
     protected void publishRaw(String eventType, byte[] message) throws Exception {
         broker.publish(eventType, message);
     }
