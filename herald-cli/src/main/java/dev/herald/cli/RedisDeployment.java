@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Redis of a deployment, for a command's work without a bus: one server (any URI Lettuce
@@ -30,9 +31,11 @@ final class RedisDeployment implements AutoCloseable {
     private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(2);
 
     private final AbstractRedisClient client;
+    private final String uri;
 
-    private RedisDeployment(AbstractRedisClient client) {
+    private RedisDeployment(AbstractRedisClient client, String uri) {
         this.client = client;
+        this.uri = uri;
     }
 
     /**
@@ -46,10 +49,10 @@ final class RedisDeployment implements AutoCloseable {
             // a redirection or a node gone reloads the topology at once, a failover within 2 s
             cluster.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                     .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(TOPOLOGY_REFRESH).build()).build());
-            return new RedisDeployment(cluster);
+            return new RedisDeployment(cluster, uri);
         }
         try {
-            return new RedisDeployment(RedisClient.create(uri));
+            return new RedisDeployment(RedisClient.create(uri), uri);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + RedisOptions.withoutPassword(uri) + "' is not a Redis URI (" + e.getMessage()
                     + "): use " + RedisOptions.URI_FORMS, e);
@@ -63,8 +66,32 @@ final class RedisDeployment implements AutoCloseable {
 
     /** A command connection: to the server, or to the cluster, each keyed command routed to its slot's master. */
     RedisConnection connect() {
-        return client instanceof RedisClusterClient cluster ? RedisConnection.of(cluster.connect(ByteArrayCodec.INSTANCE))
-                : RedisConnection.of(((RedisClient) client).connect(ByteArrayCodec.INSTANCE));
+        if (client instanceof RedisClusterClient cluster) {
+            return RedisConnection.of(cluster.connect(ByteArrayCodec.INSTANCE));
+        }
+        RedisConnection c = RedisConnection.of(((RedisClient) client).connect(ByteArrayCodec.INSTANCE));
+        try {
+            refuseClusterNode(c.sync().info("cluster"));
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /**
+     * Refuses a one-server URI that reaches a node of a Redis Cluster: there, Herald's channels
+     * are shard channels and each key lives on its slot's master, so a command through that node
+     * alone would miss the buses' subscribers (a replayed dead letter deleted though nobody got
+     * it) or meet {@code MOVED}.
+     *
+     * @param clusterInfo the node's {@code INFO cluster}
+     */
+    private void refuseClusterNode(@Nullable String clusterInfo) {
+        if (clusterInfo != null && clusterInfo.contains("cluster_enabled:1")) {
+            throw new IllegalArgumentException("'" + RedisOptions.withoutPassword(uri) + "' is a node of a Redis Cluster: "
+                    + "use --redis redis-cluster://host:port[,host:port...] (any reachable node will do)");
+        }
     }
 
     /**
@@ -111,6 +138,7 @@ final class RedisDeployment implements AutoCloseable {
             }
         });
         try {
+            refuseClusterNode(connection.sync().info("cluster"));
             connection.sync().subscribe(channels.stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new));
         } catch (RuntimeException e) {
             connection.close();

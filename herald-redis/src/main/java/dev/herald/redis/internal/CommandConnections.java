@@ -47,8 +47,8 @@ public final class CommandConnections {
     }
 
     /**
-     * Opens the commands connection, refuses a cluster node connected to as one server
-     * ({@link DeploymentChecks#refuseClusterNode}), runs {@code check} on it, opens the publishing connection;
+     * Opens the commands connection (refused for a cluster node connected to as one server:
+     * {@link RedisEndpoint#connect()}), runs {@code check} on it, opens the publishing connection;
      * on a cluster, connects them to every master and follows the topology.
      *
      * @param check what the commands connection must pass before the publishing one is opened
@@ -61,7 +61,6 @@ public final class CommandConnections {
         try {
             RedisConnection c = endpoint.connect();
             commands = c;
-            DeploymentChecks.refuseClusterNode(endpoint, c);
             check.accept(c);
             RedisConnection events = endpoint.connect();
             events.setAutoFlushCommands(false);

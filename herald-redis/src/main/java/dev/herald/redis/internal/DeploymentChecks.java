@@ -2,7 +2,11 @@ package dev.herald.redis.internal;
 
 import io.lettuce.core.RedisException;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +32,25 @@ public final class DeploymentChecks {
      * @throws IllegalStateException naming the endpoint and the cluster form to use instead
      */
     public static void refuseClusterNode(RedisEndpoint endpoint, RedisConnection connection) {
+        refuseClusterNode(endpoint, connection, connection.getTimeout());
+    }
+
+    /**
+     * As {@link #refuseClusterNode(RedisEndpoint, RedisConnection)}, waiting at most
+     * {@code within} for the answer (none in time: not refused).
+     */
+    public static void refuseClusterNode(RedisEndpoint endpoint, RedisConnection connection, Duration within) {
         if (endpoint.isCluster()) {
             return;
         }
         String info;
         try {
-            info = connection.sync().info("cluster");
-        } catch (RedisException e) {
+            info = connection.async().info("cluster").get(Math.max(1, within.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
             log.debug("INFO cluster not answered by {}: {}", endpoint.describe(), RedisEndpoint.rootMessage(e));
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return;
         }
         if (info != null && info.contains("cluster_enabled:1")) {

@@ -211,10 +211,24 @@ public final class RedisEndpoint {
         }
     }
 
-    /** A command connection: to the server, or to the whole cluster, routed by slot. */
+    /**
+     * A command connection: to the server, or to the whole cluster, routed by slot.
+     *
+     * @throws IllegalStateException if the URI for one server names a node of a Redis Cluster
+     *     ({@link DeploymentChecks#refuseClusterNode})
+     */
     public RedisConnection connect() {
-        return client != null ? RedisConnection.of(client.connect(ByteArrayCodec.INSTANCE))
-                : RedisConnection.of(Objects.requireNonNull(cluster, "cluster").connect(ByteArrayCodec.INSTANCE));
+        if (client == null) {
+            return RedisConnection.of(Objects.requireNonNull(cluster, "cluster").connect(ByteArrayCodec.INSTANCE));
+        }
+        RedisConnection c = RedisConnection.of(client.connect(ByteArrayCodec.INSTANCE));
+        try {
+            DeploymentChecks.refuseClusterNode(this, c);
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     /**
@@ -393,7 +407,15 @@ public final class RedisEndpoint {
      * closed when it comes.
      */
     RedisConnection connect(Duration within) {
-        return connect(lettuce(), uri, within);
+        long end = System.nanoTime() + within.toNanos();
+        RedisConnection c = connect(lettuce(), uri, within);
+        try {
+            DeploymentChecks.refuseClusterNode(this, c, Duration.ofNanos(end - System.nanoTime()));
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     /**
