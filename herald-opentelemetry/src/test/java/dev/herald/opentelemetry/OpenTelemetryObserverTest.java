@@ -51,7 +51,7 @@ class OpenTelemetryObserverTest {
      * W3C Trace Context: version 00, trace id, parent span id, flags (01 sampled; 02, W3C level 2,
      * a random trace id, which the SDK sets on the traces it starts).
      */
-    static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-0[0-3]");
+    private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-0[0-3]");
     private static final String FOREIGN_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String FOREIGN_SPAN_ID = "00f067aa0ba902b7";
 
