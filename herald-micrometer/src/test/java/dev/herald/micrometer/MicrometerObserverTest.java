@@ -1,0 +1,295 @@
+package dev.herald.micrometer;
+
+import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.Envelope;
+import dev.herald.spi.BusObserver;
+import dev.herald.spi.BusObserver.HandlerObservation;
+import dev.herald.spi.BusObserver.HandlerOutcome;
+import dev.herald.spi.BusObserver.HandlerRun;
+import dev.herald.spi.BusObserver.Publish;
+import dev.herald.spi.BusObserver.PublishObservation;
+import dev.herald.spi.BusObserver.Scope;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.GlobalObservationConvention;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.transport.ReceiverContext;
+import io.micrometer.observation.transport.SenderContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** MicrometerObserver driven through the BusObserver methods, as a bus calls them. */
+class MicrometerObserverTest {
+
+    private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    private final TestObservationRegistry registry = TestObservationRegistry.create();
+    private final BusObserver observer = MicrometerObserver.of(registry);
+
+    @Test
+    void anAcceptedPublishIsAHeraldPublishObservationWithOutcomeSuccess() {
+        PublishObservation publish = observer.publishStarted(publish("order.placed", new EventAttributes()));
+        publish.end(321, null);
+
+        assertThat(registry).hasNumberOfObservationsEqualTo(1)
+                .hasObservationWithNameEqualTo("herald.publish").that()
+                .hasContextualNameEqualTo("send order.placed")
+                .hasLowCardinalityKeyValue("messaging.system", "redis")
+                .hasLowCardinalityKeyValue("messaging.destination.name", "order.placed")
+                .hasLowCardinalityKeyValue("outcome", "success")
+                .hasLowCardinalityKeyValue("error.type", "none")
+                .doesNotHaveLowCardinalityKeyValueWithKey("messaging.consumer.group.name")
+                .hasHighCardinalityKeyValue("messaging.message.id", "id-1")
+                .hasHighCardinalityKeyValue("messaging.message.body.size", "321")
+                .doesNotHaveError()
+                .hasBeenStarted()
+                .hasBeenStopped();
+    }
+
+    @Test
+    void aFailedPublishHasOutcomeErrorAndTheFailuresClassAsErrorType() {
+        IllegalStateException failure = new IllegalStateException("Redis down past the publish timeout");
+        observer.publishStarted(publish("order.placed", new EventAttributes())).end(-1, failure);
+
+        assertThat(registry).hasObservationWithNameEqualTo("herald.publish").that()
+                .hasLowCardinalityKeyValue("outcome", "error")
+                .hasLowCardinalityKeyValue("error.type", "IllegalStateException")
+                .doesNotHaveHighCardinalityKeyValueWithKey("messaging.message.body.size")
+                .hasError(failure)
+                .hasBeenStopped();
+    }
+
+    @Test
+    void aPublishHasNoOutcomeUntilItEnded() {
+        observer.publishStarted(publish("order.placed", new EventAttributes()));
+
+        assertThat(registry).hasObservationWithNameEqualTo("herald.publish").that()
+                .hasLowCardinalityKeyValue("messaging.destination.name", "order.placed")
+                .doesNotHaveLowCardinalityKeyValueWithKey("outcome")
+                .doesNotHaveLowCardinalityKeyValueWithKey("error.type")
+                .hasBeenStarted()
+                .isNotStopped();
+    }
+
+    @ParameterizedTest
+    @EnumSource(HandlerOutcome.class)
+    void eachHandlerRunIsAHeraldProcessObservationWithItsOutcome(HandlerOutcome outcome) {
+        RuntimeException error = outcome == HandlerOutcome.SUCCESS ? null : new ArithmeticException("boom");
+        HandlerObservation run = observer.handlerStarted(run("send-confirmation", 2, Map.of()));
+        run.makeCurrent().close();
+        run.end(outcome, error);
+
+        assertThat(registry).hasNumberOfObservationsEqualTo(1)
+                .hasObservationWithNameEqualTo("herald.process").that()
+                .hasContextualNameEqualTo("process order.placed")
+                .hasLowCardinalityKeyValue("messaging.system", "redis")
+                .hasLowCardinalityKeyValue("messaging.destination.name", "order.placed")
+                .hasLowCardinalityKeyValue("messaging.consumer.group.name", "send-confirmation")
+                .hasLowCardinalityKeyValue("outcome", outcome.tagValue())
+                .hasLowCardinalityKeyValue("error.type", error == null ? "none" : "ArithmeticException")
+                .hasHighCardinalityKeyValue("messaging.message.id", "event-1")
+                .hasBeenStarted()
+                .hasBeenStopped();
+        assertThat(outcome.tagValue()).isIn("success", "retried", "dead_lettered", "error");
+    }
+
+    @Test
+    void anAnonymousExceptionClassIsNamedInFull() {
+        RuntimeException anonymous = new RuntimeException("anonymous") {
+        };
+        HandlerObservation run = observer.handlerStarted(run("audit", 1, Map.of()));
+        run.end(HandlerOutcome.DEAD_LETTERED, anonymous);
+
+        assertThat(registry).hasObservationWithNameEqualTo("herald.process").that()
+                .hasLowCardinalityKeyValue("error.type", anonymous.getClass().getName())
+                .hasError(anonymous);
+    }
+
+    @Test
+    void theProcessObservationIsCurrentWhileTheHandlerRunsAndNoLongerAfter() {
+        HandlerObservation run = observer.handlerStarted(run("audit", 1, Map.of()));
+        assertThat(registry.getCurrentObservation()).isNull();
+
+        Observation current;
+        try (Scope scope = run.makeCurrent()) {
+            current = registry.getCurrentObservation();
+            assertThat(current).isNotNull();
+            assertThat(current.getContext()).isInstanceOf(HeraldProcessContext.class);
+        }
+        assertThat(registry.getCurrentObservation()).isNull();
+        run.end(HandlerOutcome.SUCCESS, null);
+    }
+
+    @Test
+    void aPublishFromInsideAHandlerIsAChildOfItsProcessObservation() {
+        HandlerObservation run = observer.handlerStarted(run("audit", 1, Map.of()));
+        Observation process;
+        try (Scope scope = run.makeCurrent()) {
+            process = registry.getCurrentObservation();
+            observer.publishStarted(publish("order.shipped", new EventAttributes())).end(10, null);
+        }
+        run.end(HandlerOutcome.SUCCESS, null);
+
+        assertThat(registry).hasObservationWithNameEqualTo("herald.publish").that()
+                .hasLowCardinalityKeyValue("messaging.destination.name", "order.shipped")
+                .hasParentObservationEqualTo(process);
+    }
+
+    @Test
+    void theTraceContextIsWrittenIntoTheEventOnPublishAndReadFromItByTheHandlingSide() {
+        TestObservationRegistry traced = TestObservationRegistry.create();
+        List<String> extracted = new ArrayList<>();
+        traced.observationConfig().observationHandler(new Propagating(extracted));
+        BusObserver tracing = MicrometerObserver.of(traced);
+        EventAttributes attributes = new EventAttributes();
+
+        tracing.publishStarted(publish("order.placed", attributes)).end(100, null);
+        assertThat(attributes.values).containsEntry("traceparent", TRACEPARENT).containsEntry("tracestate", "herald=1");
+
+        tracing.handlerStarted(run("audit", 1, attributes.values)).end(HandlerOutcome.SUCCESS, null);
+        assertThat(extracted).containsExactly(TRACEPARENT, "herald=1");
+    }
+
+    @Test
+    void aTraceFieldThatIsNoExtensionNameIsLeftOutAndThePublishGoesOn() {
+        TestObservationRegistry traced = TestObservationRegistry.create();
+        traced.observationConfig().observationHandler(new ObservationHandler<SenderContext<Object>>() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public void onStart(SenderContext<Object> context) {
+                context.getSetter().set(context.getCarrier(), "X-B3-TraceId", "0af7651916cd43dd");
+                context.getSetter().set(context.getCarrier(), "b3", "0af7651916cd43dd-b7ad6b7169203331-1");
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return context instanceof SenderContext;
+            }
+        });
+        EventAttributes attributes = new EventAttributes();
+
+        MicrometerObserver.of(traced).publishStarted(publish("order.placed", attributes)).end(100, null);
+
+        assertThat(attributes.values).containsOnlyKeys("b3");
+        assertThat(traced).hasObservationWithNameEqualTo("herald.publish").that()
+                .hasLowCardinalityKeyValue("outcome", "success");
+    }
+
+    @Test
+    void aCustomConventionRenamesTheObservationAndAddsKeys() {
+        BusObserver custom = MicrometerObserver.builder(registry)
+                .publishConvention(new DefaultHeraldPublishObservationConvention() {
+                    @Override
+                    public String getName() {
+                        return "orders.publish";
+                    }
+
+                    @Override
+                    public KeyValues getLowCardinalityKeyValues(HeraldPublishContext context) {
+                        return super.getLowCardinalityKeyValues(context).and("tenant", "acme");
+                    }
+                })
+                .build();
+
+        custom.publishStarted(publish("order.placed", new EventAttributes())).end(1, null);
+
+        assertThat(registry).hasObservationWithNameEqualTo("orders.publish").that()
+                .hasLowCardinalityKeyValue("tenant", "acme")
+                .hasLowCardinalityKeyValue("outcome", "success");
+    }
+
+    @Test
+    void aGlobalConventionOfTheRegistryIsUsedWhenNoneWasGiven() {
+        registry.observationConfig().observationConvention(new GlobalProcessConvention());
+
+        observer.handlerStarted(run("audit", 1, Map.of())).end(HandlerOutcome.SUCCESS, null);
+
+        assertThat(registry).hasObservationWithNameEqualTo("herald.process").that()
+                .hasLowCardinalityKeyValue("handler", "audit")
+                .doesNotHaveLowCardinalityKeyValueWithKey("messaging.consumer.group.name");
+    }
+
+    @Test
+    void withANoopRegistryNothingIsObserved() {
+        BusObserver noop = MicrometerObserver.of(ObservationRegistry.NOOP);
+
+        assertThat(noop.publishStarted(publish("order.placed", new EventAttributes()))).isSameAs(PublishObservation.NONE);
+        assertThat(noop.handlerStarted(run("audit", 1, Map.of()))).isSameAs(HandlerObservation.NONE);
+    }
+
+    private static Publish publish(String type, EventAttributes attributes) {
+        return new Publish("redis", type, "id-1", "orders-service", attributes);
+    }
+
+    private static HandlerRun run(String handler, int attempt, Map<String, String> headers) {
+        Envelope<Object> event = new Envelope<>("event-1", "order.placed", "orders-service", Instant.EPOCH, "corr-1",
+                null, null, headers, Map.of("orderId", "42"));
+        return new HandlerRun("redis", handler, attempt, event);
+    }
+
+    /** Extension attributes as a bus keeps them while a publish starts: names checked as CloudEvents does. */
+    static final class EventAttributes implements BusObserver.Attributes {
+        private static final Pattern NAME = Pattern.compile("[a-z0-9]{1,20}");
+        final Map<String, String> values = new ConcurrentHashMap<>();
+
+        @Override
+        public String get(String name) {
+            return values.get(name);
+        }
+
+        @Override
+        public void set(String name, String value) {
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("not a CloudEvents extension name: '" + name + "'");
+            }
+            values.put(name, value);
+        }
+    }
+
+    /** What a tracing bridge does with Herald's contexts: injects on send, extracts on receive. */
+    private static final class Propagating implements ObservationHandler<Observation.Context> {
+        private final List<String> extracted;
+
+        Propagating(List<String> extracted) {
+            this.extracted = extracted;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void onStart(Observation.Context context) {
+            if (context instanceof SenderContext<?> sender) {
+                SenderContext<Object> send = (SenderContext<Object>) sender;
+                send.getSetter().set(send.getCarrier(), "traceparent", TRACEPARENT);
+                send.getSetter().set(send.getCarrier(), "tracestate", "herald=1");
+            } else if (context instanceof ReceiverContext<?> receiver) {
+                ReceiverContext<Object> receive = (ReceiverContext<Object>) receiver;
+                extracted.add(receive.getGetter().get(receive.getCarrier(), "traceparent"));
+                extracted.add(receive.getGetter().get(receive.getCarrier(), "tracestate"));
+            }
+        }
+
+        @Override
+        public boolean supportsContext(Observation.Context context) {
+            return true;
+        }
+    }
+
+    private static final class GlobalProcessConvention extends DefaultHeraldProcessObservationConvention
+            implements GlobalObservationConvention<HeraldProcessContext> {
+        @Override
+        public KeyValues getLowCardinalityKeyValues(HeraldProcessContext context) {
+            return KeyValues.of("handler", context.run().handlerName());
+        }
+    }
+}
