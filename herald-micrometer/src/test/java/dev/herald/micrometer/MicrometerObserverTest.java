@@ -1,14 +1,14 @@
 package dev.herald.micrometer;
 
+import static dev.herald.micrometer.ObserverCalls.publish;
+import static dev.herald.micrometer.ObserverCalls.run;
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.Envelope;
+import dev.herald.micrometer.ObserverCalls.EventAttributes;
 import dev.herald.spi.BusObserver;
 import dev.herald.spi.BusObserver.HandlerObservation;
 import dev.herald.spi.BusObserver.HandlerOutcome;
-import dev.herald.spi.BusObserver.HandlerRun;
-import dev.herald.spi.BusObserver.Publish;
 import dev.herald.spi.BusObserver.PublishObservation;
 import dev.herald.spi.BusObserver.Scope;
 import io.micrometer.common.KeyValues;
@@ -17,22 +17,14 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
-import io.micrometer.observation.transport.ReceiverContext;
 import io.micrometer.observation.transport.SenderContext;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** MicrometerObserver driven through the BusObserver methods, as a bus calls them. */
 class MicrometerObserverTest {
-
-    private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     private final TestObservationRegistry registry = TestObservationRegistry.create();
     private final BusObserver observer = MicrometerObserver.of(registry);
@@ -149,16 +141,17 @@ class MicrometerObserverTest {
     @Test
     void theTraceContextIsWrittenIntoTheEventOnPublishAndReadFromItByTheHandlingSide() {
         TestObservationRegistry traced = TestObservationRegistry.create();
-        List<String> extracted = new ArrayList<>();
-        traced.observationConfig().observationHandler(new Propagating(extracted));
+        PropagatingHandler propagating = new PropagatingHandler();
+        traced.observationConfig().observationHandler(propagating);
         BusObserver tracing = MicrometerObserver.of(traced);
         EventAttributes attributes = new EventAttributes();
 
         tracing.publishStarted(publish("order.placed", attributes)).end(100, null);
-        assertThat(attributes.values).containsEntry("traceparent", TRACEPARENT).containsEntry("tracestate", "herald=1");
+        assertThat(attributes.values).containsOnly(Map.entry("traceparent", PropagatingHandler.TRACEPARENT),
+                Map.entry("tracestate", PropagatingHandler.TRACESTATE));
 
         tracing.handlerStarted(run("audit", 1, attributes.values)).end(HandlerOutcome.SUCCESS, null);
-        assertThat(extracted).containsExactly(TRACEPARENT, "herald=1");
+        assertThat(propagating.extracted).containsExactly(PropagatingHandler.TRACEPARENT, PropagatingHandler.TRACESTATE);
     }
 
     @Test
@@ -226,63 +219,6 @@ class MicrometerObserverTest {
 
         assertThat(noop.publishStarted(publish("order.placed", new EventAttributes()))).isSameAs(PublishObservation.NONE);
         assertThat(noop.handlerStarted(run("audit", 1, Map.of()))).isSameAs(HandlerObservation.NONE);
-    }
-
-    private static Publish publish(String type, EventAttributes attributes) {
-        return new Publish("redis", type, "id-1", "orders-service", attributes);
-    }
-
-    private static HandlerRun run(String handler, int attempt, Map<String, String> headers) {
-        Envelope<Object> event = new Envelope<>("event-1", "order.placed", "orders-service", Instant.EPOCH, "corr-1",
-                null, null, headers, Map.of("orderId", "42"));
-        return new HandlerRun("redis", handler, attempt, event);
-    }
-
-    /** Extension attributes as a bus keeps them while a publish starts: names checked as CloudEvents does. */
-    static final class EventAttributes implements BusObserver.Attributes {
-        private static final Pattern NAME = Pattern.compile("[a-z0-9]{1,20}");
-        final Map<String, String> values = new ConcurrentHashMap<>();
-
-        @Override
-        public String get(String name) {
-            return values.get(name);
-        }
-
-        @Override
-        public void set(String name, String value) {
-            if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("not a CloudEvents extension name: '" + name + "'");
-            }
-            values.put(name, value);
-        }
-    }
-
-    /** What a tracing bridge does with Herald's contexts: injects on send, extracts on receive. */
-    private static final class Propagating implements ObservationHandler<Observation.Context> {
-        private final List<String> extracted;
-
-        Propagating(List<String> extracted) {
-            this.extracted = extracted;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public void onStart(Observation.Context context) {
-            if (context instanceof SenderContext<?> sender) {
-                SenderContext<Object> send = (SenderContext<Object>) sender;
-                send.getSetter().set(send.getCarrier(), "traceparent", TRACEPARENT);
-                send.getSetter().set(send.getCarrier(), "tracestate", "herald=1");
-            } else if (context instanceof ReceiverContext<?> receiver) {
-                ReceiverContext<Object> receive = (ReceiverContext<Object>) receiver;
-                extracted.add(receive.getGetter().get(receive.getCarrier(), "traceparent"));
-                extracted.add(receive.getGetter().get(receive.getCarrier(), "tracestate"));
-            }
-        }
-
-        @Override
-        public boolean supportsContext(Observation.Context context) {
-            return true;
-        }
     }
 
     private static final class GlobalProcessConvention extends DefaultHeraldProcessObservationConvention
