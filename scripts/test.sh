@@ -2,9 +2,9 @@
 # Runs Herald's tests on the versions it supports (README "Supported versions").
 #
 #   bash scripts/test.sh            what CI runs: the default versions (with an application built on
-#                                   Spring Boot 3.5.7's dependency management), the Redis tests on
-#                                   Spring Boot 3.5.7's Lettuce and Jackson, the core on Jackson 2.15,
-#                                   and the sources compiled on those versions
+#                                   Spring Boot 3.5.7's dependency management), the Redis and Micrometer
+#                                   tests on Spring Boot 3.5.7's Lettuce, Jackson and Micrometer, the
+#                                   core on Jackson 2.15, and the sources compiled on those versions
 #   bash scripts/test.sh --matrix   also Spring Boot 4.0.7's versions, the newest Lettuce 7 and
 #                                   Jackson 2, and the whole build on Java 25
 #
@@ -24,7 +24,7 @@ esac
 # as the published jars are) on other versions: -Dmaven.main.skip keeps them, and only the tests are
 # compiled and run against the profile's versions. Javadoc and sources were checked by the first leg.
 binary=(-Dmaven.main.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true)
-redis_modules=herald-core,herald-testkit,herald-redis
+redis_modules=herald-core,herald-testkit,herald-redis,herald-micrometer
 
 leg() {
   local what=$1
@@ -43,7 +43,7 @@ binary_leg() {
 
 leg "default versions; herald-compat-spring-boot on Spring Boot 3.5.7's" \
   mvn -B verify
-binary_leg "the default build on Spring Boot 3.5.7's Lettuce 6.6.0 and Jackson 2.19.2: Redis integration tests, conformance suites" \
+binary_leg "the default build on Spring Boot 3.5.7's Lettuce 6.6.0, Jackson 2.19.2 and Micrometer 1.15.5: Redis integration tests, conformance suites, herald-micrometer" \
   mvn -B verify -Pboot35 -pl "$redis_modules" "${binary[@]}"
 binary_leg "herald-core's default build on Jackson 2.15.2" \
   mvn -B verify -Pjackson215 -pl herald-core "${binary[@]}"
@@ -64,8 +64,8 @@ fi
 
 # last: the sources compile on the old versions too; those classes are removed after, so that a
 # later build without 'clean' does not package them (the compiler would not notice the change)
-leg "the sources on Spring Boot 3.5.7's Lettuce and Jackson, and herald-core's on Jackson 2.15.2" \
-  bash -c 'mvn -B -q compile -Pboot35 -pl herald-core,herald-testkit,herald-redis,herald-cli && mvn -B -q compile -Pjackson215 -pl herald-core'
+leg "the sources on Spring Boot 3.5.7's Lettuce, Jackson and Micrometer, and herald-core's on Jackson 2.15.2" \
+  bash -c 'mvn -B -q compile -Pboot35 -pl herald-core,herald-testkit,herald-redis,herald-micrometer,herald-cli && mvn -B -q compile -Pjackson215 -pl herald-core'
 rm -rf herald-*/target/classes herald-*/target/test-classes
 echo
 echo "=== every leg passed"
