@@ -155,6 +155,7 @@ public final class RedisEventBus implements EventBus {
 
     private final EventBus bus;
     private final Transport redisTransport;
+    private final RedisDeadLetterStore store;
 
     /**
      * A bus with default options on a client the caller owns.
@@ -173,6 +174,7 @@ public final class RedisEventBus implements EventBus {
             endpoint.shutdown();
         });
         this.redisTransport = parts.transport();
+        this.store = store;
     }
 
     /**
@@ -263,6 +265,7 @@ public final class RedisEventBus implements EventBus {
     @Override
     public void start() {
         bus.start();
+        store.connectAhead();
     }
 
     @Override

@@ -69,6 +69,19 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
         this.timeout = timeout;
     }
 
+    /**
+     * Opens the shared connection now, once the bus started, so that the dead letters of a
+     * shutdown (written within its deadline) do not pay for connecting, which on a cluster loads
+     * the topology first. A failure is left for the first write to report.
+     */
+    public void connectAhead() {
+        try {
+            connection(System.nanoTime() + timeout.toNanos());
+        } catch (RuntimeException e) {
+            log.debug("Dead-letter store not connected ahead on {}: {}", endpoint.describe(), RedisEndpoint.rootMessage(e));
+        }
+    }
+
     private <T> T call(String action, Duration wait,
             Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
         return onConnection(action, wait, (c, end) -> await(command.apply(c.async()), end));
