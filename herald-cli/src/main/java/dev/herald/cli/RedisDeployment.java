@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import dev.herald.redis.internal.ClusterUri;
+import dev.herald.redis.internal.DeploymentChecks;
 import dev.herald.redis.internal.RedisConnection;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -88,7 +89,7 @@ final class RedisDeployment implements AutoCloseable {
      * @param clusterInfo the node's {@code INFO cluster}
      */
     private void refuseClusterNode(@Nullable String clusterInfo) {
-        if (clusterInfo != null && clusterInfo.contains("cluster_enabled:1")) {
+        if (DeploymentChecks.isClusterNode(clusterInfo)) {
             throw new IllegalArgumentException("'" + RedisOptions.withoutPassword(uri) + "' is a node of a Redis Cluster: "
                     + "use --redis redis-cluster://host:port[,host:port...] (any reachable node will do)");
         }

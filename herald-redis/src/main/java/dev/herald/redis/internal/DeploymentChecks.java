@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,11 +54,20 @@ public final class DeploymentChecks {
             Thread.currentThread().interrupt();
             return;
         }
-        if (info != null && info.contains("cluster_enabled:1")) {
+        if (isClusterNode(info)) {
             throw new IllegalStateException(endpoint.describe() + " is a node of a Redis Cluster (cluster_enabled:1), "
                     + "connected to as one server: connect to the cluster instead, with a redis-cluster://host:port[,host:port...] "
                     + "URI or RedisEventBus.builder(RedisClusterClient), so that every key and channel goes to its slot's master");
         }
+    }
+
+    /**
+     * Whether a server's {@code INFO cluster} says it is a node of a Redis Cluster.
+     *
+     * @param clusterInfo the answer, or {@code null} if there was none
+     */
+    public static boolean isClusterNode(@Nullable String clusterInfo) {
+        return clusterInfo != null && clusterInfo.contains("cluster_enabled:1");
     }
 
     /**
