@@ -9,7 +9,7 @@ import io.micrometer.common.KeyValues;
  * {@code herald-memory}), {@code messaging.destination.name} (the event type),
  * {@code messaging.consumer.group.name} (the handler name), and once the run ended
  * {@code outcome} ({@code success}, {@code retried}, {@code dead_lettered} or {@code error}) and
- * {@code error.type} (the class simple name of what the handler threw, or {@code none});
+ * {@code error.type} (the fully qualified class name of what the handler threw, or {@code none});
  * high-cardinality key {@code messaging.message.id}. Extend it to add or change keys. Stateless
  * and thread-safe.
  */

@@ -7,7 +7,7 @@ import io.micrometer.common.KeyValues;
  * {@code send <type>}; low-cardinality keys {@code messaging.system} ({@code redis},
  * {@code herald-memory}), {@code messaging.destination.name} (the event type), and once the
  * publish ended {@code outcome} ({@code success} or {@code error}) and {@code error.type} (the
- * failure's class simple name, or {@code none}); high-cardinality keys
+ * failure's fully qualified class name, or {@code none}); high-cardinality keys
  * {@code messaging.message.id} and, once encoded, {@code messaging.message.body.size}. Extend it
  * to add or change keys. Stateless and thread-safe.
  */

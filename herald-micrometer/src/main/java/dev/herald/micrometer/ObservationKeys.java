@@ -1,6 +1,8 @@
 package dev.herald.micrometer;
 
 import io.micrometer.common.KeyValue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /** The key names and values of Herald's default observation conventions, after OpenTelemetry's messaging conventions. */
@@ -18,14 +20,19 @@ final class ObservationKeys {
     }
 
     /**
-     * The {@code error.type} key value: the simple name of the error's class (its full name for an
-     * anonymous class), or {@code none}.
+     * The {@code error.type} key value, as OpenTelemetry's semantic conventions (and
+     * {@code OpenTelemetryObserver}) give it: the fully qualified class name of what was thrown,
+     * inside any {@code CompletionException} or {@code ExecutionException} wrapping it; {@code none}
+     * without an error.
      */
     static KeyValue errorType(@Nullable Throwable error) {
         if (error == null) {
             return KeyValue.of(ERROR_TYPE, "none");
         }
-        String name = error.getClass().getSimpleName();
-        return KeyValue.of(ERROR_TYPE, name.isEmpty() ? error.getClass().getName() : name);
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return KeyValue.of(ERROR_TYPE, cause.getClass().getName());
     }
 }

@@ -19,6 +19,8 @@ import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.transport.SenderContext;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -50,13 +52,13 @@ class MicrometerObserverTest {
     }
 
     @Test
-    void aFailedPublishHasOutcomeErrorAndTheFailuresClassAsErrorType() {
+    void aFailedPublishHasOutcomeErrorAndTheFailuresFullyQualifiedClassNameAsErrorType() {
         IllegalStateException failure = new IllegalStateException("Redis down past the publish timeout");
         observer.publishStarted(publish("order.placed", new EventAttributes())).end(-1, failure);
 
         assertThat(registry).hasObservationWithNameEqualTo("herald.publish").that()
                 .hasLowCardinalityKeyValue("outcome", "error")
-                .hasLowCardinalityKeyValue("error.type", "IllegalStateException")
+                .hasLowCardinalityKeyValue("error.type", "java.lang.IllegalStateException")
                 .doesNotHaveHighCardinalityKeyValueWithKey("messaging.message.body.size")
                 .hasError(failure)
                 .hasBeenStopped();
@@ -89,7 +91,7 @@ class MicrometerObserverTest {
                 .hasLowCardinalityKeyValue("messaging.destination.name", "order.placed")
                 .hasLowCardinalityKeyValue("messaging.consumer.group.name", "send-confirmation")
                 .hasLowCardinalityKeyValue("outcome", outcome.tagValue())
-                .hasLowCardinalityKeyValue("error.type", error == null ? "none" : "ArithmeticException")
+                .hasLowCardinalityKeyValue("error.type", error == null ? "none" : "java.lang.ArithmeticException")
                 .hasHighCardinalityKeyValue("messaging.message.id", "event-1")
                 .hasBeenStarted()
                 .hasBeenStopped();
@@ -106,6 +108,16 @@ class MicrometerObserverTest {
         assertThat(registry).hasObservationWithNameEqualTo("herald.process").that()
                 .hasLowCardinalityKeyValue("error.type", anonymous.getClass().getName())
                 .hasError(anonymous);
+    }
+
+    @Test
+    void theErrorTypeIsTheClassInsideACompletionOrExecutionExceptionAsOpenTelemetrysObserverGivesIt() {
+        IllegalStateException cause = new IllegalStateException("Redis down past the publish timeout");
+        observer.publishStarted(publish("order.placed", new EventAttributes()))
+                .end(-1, new CompletionException(new ExecutionException(cause)));
+
+        assertThat(registry).hasObservationWithNameEqualTo("herald.publish").that()
+                .hasLowCardinalityKeyValue("error.type", "java.lang.IllegalStateException");
     }
 
     @Test

@@ -100,9 +100,9 @@ class ObservedRedisBusIT {
         assertThat(outcomes("herald.publish")).isEqualTo(Map.of("success/none", (long) EVENTS));
         assertThat(outcomes("herald.process")).isEqualTo(Map.of(
                 "success/none", (long) EVENTS - 1,
-                "retried/IllegalStateException", 1L,
-                "retried/IllegalArgumentException", (long) ATTEMPTS - 1,
-                "dead_lettered/IllegalArgumentException", 1L));
+                "retried/java.lang.IllegalStateException", 1L,
+                "retried/java.lang.IllegalArgumentException", (long) ATTEMPTS - 1,
+                "dead_lettered/java.lang.IllegalArgumentException", 1L));
         assertThat(observations).forAllObservationsWithNameEqualTo("herald.process", o -> o
                 .hasLowCardinalityKeyValue("messaging.system", "redis")
                 .hasLowCardinalityKeyValue("messaging.destination.name", "acc.order")
@@ -111,11 +111,11 @@ class ObservedRedisBusIT {
         // the timers Micrometer's meter handler makes of them
         assertThat(timer("herald.publish", "outcome", "success", "error.type", "none").count()).isEqualTo(EVENTS);
         assertThat(timer("herald.process", "outcome", "success", "error.type", "none").count()).isEqualTo(EVENTS - 1);
-        assertThat(timer("herald.process", "outcome", "retried", "error.type", "IllegalStateException").count())
+        assertThat(timer("herald.process", "outcome", "retried", "error.type", "java.lang.IllegalStateException").count())
                 .isEqualTo(1);
-        assertThat(timer("herald.process", "outcome", "retried", "error.type", "IllegalArgumentException").count())
+        assertThat(timer("herald.process", "outcome", "retried", "error.type", "java.lang.IllegalArgumentException").count())
                 .isEqualTo(ATTEMPTS - 1);
-        assertThat(timer("herald.process", "outcome", "dead_lettered", "error.type", "IllegalArgumentException")
+        assertThat(timer("herald.process", "outcome", "dead_lettered", "error.type", "java.lang.IllegalArgumentException")
                 .count()).isEqualTo(1);
 
         // HeraldMetrics
