@@ -268,7 +268,10 @@ public interface BusObserver {
     /**
      * A dead letter written (or, if the store was unreachable, logged).
      *
-     * @param eventType the event type (the topic's, if the message could not be read)
+     * @param eventType the type the handler is subscribed to, whose topic the message arrived on:
+     *     a bounded value, fit for a metric's tag, also for a message of another type
+     *     ({@link DeadLetter.Reason#UNKNOWN_TYPE}) or one that could not be read; the dead letter
+     *     itself keeps the message's own type
      * @param handlerName the handler
      * @param reason why
      * @param error the handler's or the decoder's error, or {@code null}

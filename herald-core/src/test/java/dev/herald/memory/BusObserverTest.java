@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.BusStats;
+import dev.herald.DeadLetter;
 import dev.herald.DeadLetter.Reason;
 import dev.herald.DomainEvent;
 import dev.herald.Envelope;
@@ -448,7 +449,7 @@ class BusObserverTest {
     }
 
     @Test
-    void everyDeadLetterOfEveryReasonIsObservedOncePerEventAndHandler() throws Exception {
+    void everyDeadLetterOfEveryReasonIsObservedOncePerEventAndHandlerUnderTheHandlersType() throws Exception {
         RecordingObserver observer = new RecordingObserver();
         InMemoryBroker broker = new InMemoryBroker();
         EventBus bus = InMemoryEventBus.builder().broker(broker).maxMessageSize(1024).observer(observer).build();
@@ -466,10 +467,13 @@ class BusObserverTest {
         assertThat(observer.all(DeadLettered.class)).hasSize(6)
                 .extracting(d -> d.handlerName() + " " + d.eventType() + " " + d.reason())
                 .containsExactlyInAnyOrder("first test.observed UNDECODABLE", "second test.observed UNDECODABLE",
-                        "first test.other UNKNOWN_TYPE", "second test.other UNKNOWN_TYPE",
+                        "first test.observed UNKNOWN_TYPE", "second test.observed UNKNOWN_TYPE",
                         "first test.observed TOO_LARGE", "second test.observed TOO_LARGE");
         assertThat(observer.all(DeadLettered.class)).allSatisfy(d -> assertThat(d.error()).isNotNull());
         assertThat(bus.deadLetters().size()).as("the oversized message is stored once for both").isEqualTo(5);
+        assertThat(bus.deadLetters().list(10)).filteredOn(d -> d.reason() == Reason.UNKNOWN_TYPE)
+                .as("the dead letter keeps the message's own type; observers get a bounded tag value")
+                .extracting(DeadLetter::eventType).containsExactly("test.other", "test.other");
         assertThat(observer.all(HandlerRun.class)).as("no handler ran").isEmpty();
         assertThat(bus.stats().handlers()).extracting(h -> h.handlerName() + " " + h.deadLetters().get(Reason.UNDECODABLE)
                 + " " + h.deadLetters().get(Reason.UNKNOWN_TYPE) + " " + h.deadLetters().get(Reason.TOO_LARGE))

@@ -99,7 +99,7 @@ public final class DeadLetterWriter {
         String handler = account.handlerName();
         String storedBy = oversized.claim(topicType, raw, handler);
         if (storedBy != null) {
-            account.deadLettered(Reason.TOO_LARGE, topicType, problem); // this handler's delivery ends here; the message is stored once
+            account.deadLettered(Reason.TOO_LARGE, problem); // this handler's delivery ends here; the message is stored once
             work.settled = true;
             log.debug("Oversized message on '{}' for handler '{}': its dead letter was written once, by handler '{}'",
                     topicType, handler, storedBy);
@@ -256,7 +256,7 @@ public final class DeadLetterWriter {
             writes.failed();
             failure = e;
         }
-        account.deadLettered(letter.reason(), letter.eventType(), error);
+        account.deadLettered(letter.reason(), error);
         if (stored == null) {
             counters.deadLettersNotStored.increment();
         }
@@ -283,7 +283,7 @@ public final class DeadLetterWriter {
             stored = Collections.nCopies(letters.size(), null);
         }
         for (int i = 0; i < letters.size(); i++) {
-            account.deadLettered(letters.get(i).reason(), letters.get(i).eventType(), null);
+            account.deadLettered(letters.get(i).reason(), null);
             if (stored.get(i) == null) {
                 if (failure == null) {
                     writes.failed();

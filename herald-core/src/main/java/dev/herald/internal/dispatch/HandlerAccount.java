@@ -100,16 +100,16 @@ public final class HandlerAccount {
 
     /**
      * An event became a dead letter of this handler (one call per event, whatever the number of
-     * its copies stored).
+     * its copies stored). The observer is told the handler's type, whatever the message's own
+     * (another type, or none that could be read): a bounded value for its tags.
      *
-     * @param type the event's type, or {@code null} if the message could not be read (the topic's is told)
      * @param error the handler's or the decoder's error, if any
      */
-    public void deadLettered(Reason reason, @Nullable String type, @Nullable Throwable error) {
+    public void deadLettered(Reason reason, @Nullable Throwable error) {
         deadLetters[reason.ordinal()].increment();
         bus.deadLettered.increment();
         if (observing) {
-            observer.deadLettered(new DeadLettered(type != null ? type : eventType, handlerName, reason, error));
+            observer.deadLettered(new DeadLettered(eventType, handlerName, reason, error));
         }
     }
 
