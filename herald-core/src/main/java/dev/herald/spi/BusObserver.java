@@ -76,6 +76,18 @@ public interface BusObserver {
     }
 
     /**
+     * A dead letter told to {@link #deadLettered} is void: a handler that a shutdown's deadline had
+     * parked (reason {@link DeadLetter.Reason#SHUTDOWN}) completed the event after all. Its dead
+     * letter is deleted, and the event counts as handled in {@code bus.stats()}, as the handler
+     * run's observation, ended {@link HandlerOutcome#SUCCESS}, says too: an observer that counts
+     * dead letters takes this one back. Never told for a dead letter that could not be deleted.
+     *
+     * @param voided the event type, handler and reason, as told to {@link #deadLettered}; no error
+     */
+    default void deadLetterVoided(DeadLettered voided) {
+    }
+
+    /**
      * A Pub/Sub subscriber found events of a type missing (published while it was disconnected,
      * or cut off by Redis): counted, never handled.
      *

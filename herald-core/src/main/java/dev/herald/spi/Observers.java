@@ -80,7 +80,7 @@ final class Observers {
         PUBLISH_STARTED("publishStarted"), PUBLISH_END("PublishObservation.end"), RECEIVED("received"),
         HANDLER_STARTED("handlerStarted"), MAKE_CURRENT("HandlerObservation.makeCurrent"), CLOSE("Scope.close"),
         HANDLER_END("HandlerObservation.end"), RETRY_SCHEDULED("retryScheduled"), DEAD_LETTERED("deadLettered"),
-        MISSED("missed");
+        DEAD_LETTER_VOIDED("deadLetterVoided"), MISSED("missed");
 
         final String method;
 
@@ -212,6 +212,15 @@ final class Observers {
         }
 
         @Override
+        public void deadLetterVoided(DeadLettered voided) {
+            try {
+                observer.deadLetterVoided(voided);
+            } catch (Throwable t) {
+                failed(Call.DEAD_LETTER_VOIDED, t);
+            }
+        }
+
+        @Override
         public void missed(String eventType, long count) {
             try {
                 observer.missed(eventType, count);
@@ -295,6 +304,13 @@ final class Observers {
         public void deadLettered(DeadLettered deadLettered) {
             for (Guarded o : observers) {
                 o.deadLettered(deadLettered);
+            }
+        }
+
+        @Override
+        public void deadLetterVoided(DeadLettered voided) {
+            for (Guarded o : observers) {
+                o.deadLetterVoided(voided);
             }
         }
 

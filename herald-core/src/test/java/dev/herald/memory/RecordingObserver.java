@@ -32,6 +32,10 @@ final class RecordingObserver implements BusObserver {
     record Missed(String eventType, long count) {
     }
 
+    /** A dead letter told before was void. */
+    record Voided(DeadLettered deadLetter) {
+    }
+
     final ConcurrentLinkedQueue<Object> calls = new ConcurrentLinkedQueue<>();
     private final Map<String, String> attributesToSet;
     private final Consumer<HandlerRun> onOpen;
@@ -99,6 +103,11 @@ final class RecordingObserver implements BusObserver {
     @Override
     public void deadLettered(DeadLettered deadLettered) {
         calls.add(deadLettered);
+    }
+
+    @Override
+    public void deadLetterVoided(DeadLettered voided) {
+        calls.add(new Voided(voided));
     }
 
     @Override

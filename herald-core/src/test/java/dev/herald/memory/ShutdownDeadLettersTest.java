@@ -11,6 +11,10 @@ import dev.herald.EventBus;
 import dev.herald.EventType;
 import dev.herald.ShutdownReport;
 import dev.herald.SubscriptionOptions;
+import dev.herald.memory.RecordingObserver.HandlerEnded;
+import dev.herald.memory.RecordingObserver.Voided;
+import dev.herald.spi.BusObserver.DeadLettered;
+import dev.herald.spi.BusObserver.HandlerOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,9 +73,53 @@ class ShutdownDeadLettersTest {
     @Test
     void aHandlerThatSucceedsAfterTheDeadlineParkedItsEventLeavesNoShutdownDeadLetterAndCountsOnceAsHandled()
             throws Exception {
+        CountDownLatch release = stubbornHandlerParkedByShutdown(bus);
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(bus.deadLetters().list(10)).isEmpty();
+            BusStats stats = bus.stats();
+            assertThat(stats.handled()).isEqualTo(1);
+            assertThat(stats.parked()).isZero();
+            assertThat(stats.deadLettered()).isZero();
+            assertThat(stats.received()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void theObserverOfAHandlerThatSucceedsAfterTheDeadlineParkedItsEventIsToldTheDeadLetterIsVoidAsTheStatsSay()
+            throws Exception {
+        RecordingObserver observer = new RecordingObserver();
+        EventBus observed = InMemoryEventBus.builder().observer(observer).build();
+        CountDownLatch release = stubbornHandlerParkedByShutdown(observed);
+        assertThat(observer.all(DeadLettered.class)).singleElement()
+                .satisfies(d -> assertThat(d.reason()).isEqualTo(Reason.SHUTDOWN));
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> observer.all(HandlerEnded.class).size() == 1);
+        assertThat(observer.all(Voided.class)).singleElement().satisfies(v -> {
+            assertThat(v.deadLetter().reason()).isEqualTo(Reason.SHUTDOWN);
+            assertThat(v.deadLetter().handlerName()).isEqualTo("stubborn");
+            assertThat(v.deadLetter().eventType()).isEqualTo("test.parcel");
+        });
+        assertThat(observer.all(HandlerEnded.class)).singleElement()
+                .satisfies(end -> assertThat(end.outcome()).isEqualTo(HandlerOutcome.SUCCESS));
+        BusStats stats = observed.stats();
+        assertThat(stats.handled()).as("handled, as the observer now sees it too").isEqualTo(1);
+        assertThat(stats.deadLettered()).isZero();
+        assertThat(observer.all(DeadLettered.class).size() - observer.all(Voided.class).size())
+                .as("dead letters the observer counts").isEqualTo(stats.deadLettered());
+    }
+
+    /**
+     * Subscribes a handler that ignores the shutdown's interrupt, starts the bus, publishes one
+     * event and shuts the bus down while the handler holds it, so that its event is parked.
+     *
+     * @return what lets the handler return
+     */
+    private static CountDownLatch stubbornHandlerParkedByShutdown(EventBus bus) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch returned = new CountDownLatch(1);
         bus.subscribe(Parcel.class, "stubborn", e -> {
             started.countDown();
             boolean interrupted = false;
@@ -83,7 +131,6 @@ class ShutdownDeadLettersTest {
                     interrupted = true;
                 }
             }
-            returned.countDown();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -96,16 +143,6 @@ class ShutdownDeadLettersTest {
         assertThat(report.parked()).isEqualTo(1);
         assertThat(bus.deadLetters().list(10)).singleElement()
                 .satisfies(d -> assertThat(d.reason()).isEqualTo(Reason.SHUTDOWN));
-
-        release.countDown();
-        assertThat(returned.await(10, TimeUnit.SECONDS)).isTrue();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(bus.deadLetters().list(10)).isEmpty();
-            BusStats stats = bus.stats();
-            assertThat(stats.handled()).isEqualTo(1);
-            assertThat(stats.parked()).isZero();
-            assertThat(stats.deadLettered()).isZero();
-            assertThat(stats.received()).isEqualTo(1);
-        });
+        return release;
     }
 }

@@ -114,14 +114,17 @@ public final class HandlerAccount {
     }
 
     /**
-     * The handler completed, late, an event that a shutdown had parked: it counts as handled, no
-     * longer as a {@link Reason#SHUTDOWN} dead letter. (The observer, told of the dead letter
-     * then, is not told again.)
+     * The handler completed, late, an event that a shutdown had parked, and its dead letter is
+     * gone: it counts as handled, no longer as a {@link Reason#SHUTDOWN} dead letter, and the
+     * observer, told of the dead letter then, is told it is void.
      */
     public void unparked() {
         deadLetters[Reason.SHUTDOWN.ordinal()].decrement();
         bus.deadLettered.decrement();
         handled();
+        if (observing) {
+            observer.deadLetterVoided(new DeadLettered(eventType, handlerName, Reason.SHUTDOWN, null));
+        }
     }
 
     public HandlerStats snapshot() {
