@@ -56,13 +56,16 @@ public final class BenchMain {
                 usage: herald-bench e2e [--mode pubsub|streams] [--events N] [--size BYTES] [--handlers H]
                                         [--publishers P] [--instances N] [--types T]
                                         [--rate R] [--redis URI] [--runs N] [--warmup N] [--warmup-seconds S]
-                                        [--handler-delay MICROS]
+                                        [--handler-delay MICROS] [--observe none|micrometer|otel]
                                         [--variants herald,lettuce_async,...] [--json]
                          variants: herald herald_shared lettuce_async lettuce_batched lettuce_best jedis sockets (Pub/Sub),
                                    herald_streams lettuce_streams (Streams)
                          --types T: Herald's events round-robin over T event types (1 to 8), each its own channel or stream
                          --redis URI: redis://host:port, or redis-cluster://host:port[,host:port...] for a Redis Cluster
                                    (Herald's variants only; raw clients need one server)
+                         --observe: what observes Herald's buses: none (default), micrometer (MicrometerObserver with
+                                   timers in a SimpleMeterRegistry, HeraldMetrics bound) or otel (OpenTelemetryObserver,
+                                   spans batched to an exporter that discards them)
                        herald-bench e2e --cluster [--replicas 1] [--types T] [other e2e options]
                          Herald on a throw-away redis-server and a throw-away Redis Cluster of 3 masters (--replicas per
                          master; --redis redis-cluster://... for an existing one), 1 type and 8 (or T) types on each;
@@ -169,9 +172,9 @@ public final class BenchMain {
 
     private static void table(E2eOptions o, String redis, Map<String, List<E2e.Outcome>> results) {
         System.out.printf(Locale.ROOT, "e2e %s: %d events of ~%d bytes per run, %d run(s), rate %s, %d publisher(s), "
-                + "%d Herald instance(s), %d handler(s), handler delay %d us, Redis %s%n",
+                + "%d Herald instance(s), %d handler(s), handler delay %d us, observed by %s, Redis %s%n",
                 o.mode(), o.events(), o.size(), o.runs(), o.rate() > 0 ? o.rate() + "/s" : "unlimited", o.publishers(),
-                o.instances(), o.handlers(), o.handlerDelayMicros(), redis);
+                o.instances(), o.handlers(), o.handlerDelayMicros(), o.observe(), redis);
         System.out.printf(Locale.ROOT, "%-16s %12s %28s %9s %9s %9s %8s %8s %6s %10s%n", "variant", "publish/s",
                 "delivered/s min/median/max", "p50 us", "p99 us", "p999 us", "lost", "counted", "dups", "peak heap");
         for (Map.Entry<String, List<E2e.Outcome>> e : results.entrySet()) {
@@ -205,7 +208,8 @@ public final class BenchMain {
     private static String json(E2eOptions o, Map<String, List<E2e.Outcome>> results) {
         StringBuilder out = new StringBuilder("{");
         out.append("\"mode\":\"").append(o.mode()).append("\",\"events\":").append(o.events())
-                .append(",\"size\":").append(o.size()).append(",\"runs\":").append(o.runs()).append(",\"rate\":").append(o.rate());
+                .append(",\"size\":").append(o.size()).append(",\"runs\":").append(o.runs()).append(",\"rate\":").append(o.rate())
+                .append(",\"observe\":\"").append(o.observe()).append('"');
         String herald = results.containsKey("herald") ? "herald" : "herald_streams";
         double h = results.containsKey(herald) ? median(results.get(herald), E2e.Outcome::deliveredPerSecond) : 0;
         for (String base : List.of("lettuce_async", "lettuce_batched", "lettuce_best", "jedis", "lettuce_streams")) {

@@ -248,7 +248,7 @@ final class E2e {
         boolean shared = variant.equals("herald_shared");
         String pad = Payloads.pad(options.size(), Payloads.ENVELOPE_OVERHEAD);
         int types = options.types();
-        try (RedisShards shards = new RedisShards(uri)) {
+        try (RedisShards shards = new RedisShards(uri); Observability observability = Observability.of(options.observe())) {
             String prefix = spreadPrefix(shards, mode, types);
             List<RedisEventBus> subscribers = new ArrayList<>();
             List<RedisClient> clients = new ArrayList<>();
@@ -260,18 +260,21 @@ final class E2e {
                     trackers.add(mine);
                     RedisEventBus.Builder builder = heraldBuilder(clients, shared).mode(mode).prefix(prefix)
                             .source("bench-sub-" + i) // in Streams mode, other services each get every event
-                            .retry(RetryPolicy.none());
+                            .retry(RetryPolicy.none())
+                            .observer(observability.observer());
                     if (mode == RedisEventBus.Mode.STREAMS) {
                         builder.streamRetention(streamRetention(events)).readBatch(500); // as the raw lettuce_streams reader
                     }
                     RedisEventBus subscriber = builder.build();
+                    observability.bound(subscriber, "sub-" + i);
                     for (int t = 0; t < types; t++) {
                         subscribe(subscriber, Payloads.TYPES.get(t), mine, events);
                     }
                     subscriber.start();
                     subscribers.add(subscriber);
                 }
-                RedisEventBus.Builder publisherBuilder = heraldBuilder(clients, shared).mode(mode).prefix(prefix).source("bench-pub");
+                RedisEventBus.Builder publisherBuilder = heraldBuilder(clients, shared).mode(mode).prefix(prefix).source("bench-pub")
+                        .observer(observability.observer());
                 if (mode == RedisEventBus.Mode.STREAMS) {
                     publisherBuilder.streamRetention(streamRetention(events));
                     if (options.publishReplicas() > 0) {
@@ -279,6 +282,7 @@ final class E2e {
                     }
                 }
                 RedisEventBus bus = publisherBuilder.build();
+                observability.bound(bus, "pub");
                 publisher = bus;
                 bus.start();
                 Map<String, Double> cpuBefore = shards.cpuSeconds();

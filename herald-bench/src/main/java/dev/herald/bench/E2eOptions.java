@@ -32,10 +32,11 @@ import org.jspecify.annotations.Nullable;
  *     mode, rows with {@code publishReplicas} are added
  * @param publishReplicas Streams mode: the publishing bus waits for this many replicas after each
  *     batch ({@code publishReplicas(n, timeout)}); 0 for none
+ * @param observe what observes Herald's buses: {@code none}, {@code micrometer} or {@code otel} ({@link Observability})
  */
 record E2eOptions(String mode, int events, int size, int publishers, int handlers, int rate, @Nullable String redis,
         boolean json, int runs, int handlerDelayMicros, @Nullable List<String> variants, int instances, int warmup,
-        int warmupSeconds, int types, boolean cluster, int replicas, int publishReplicas) {
+        int warmupSeconds, int types, boolean cluster, int replicas, int publishReplicas, String observe) {
 
     static E2eOptions parse(String[] args) {
         String mode = "pubsub";
@@ -56,6 +57,7 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
         boolean cluster = false;
         int replicas = 0;
         int publishReplicas = 0;
+        String observe = "none";
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -77,12 +79,14 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
                 case "--cluster" -> cluster = true;
                 case "--replicas" -> replicas = number(args, ++i, a, 0, 1);
                 case "--publish-replicas" -> publishReplicas = number(args, ++i, a, 0, 1);
+                case "--observe" -> observe = value(args, ++i, a);
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'; see: e2e --help");
             }
         }
         if (!mode.equals("pubsub") && !mode.equals("streams")) {
             throw new IllegalArgumentException("--mode must be pubsub or streams, not '" + mode + "'");
         }
+        Observability.check(observe);
         if (warmup < 0) {
             warmup = Math.max(5_000, Math.min(300_000, events));
         }
@@ -93,13 +97,13 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
             throw new IllegalArgumentException("--publish-replicas needs --mode streams: Pub/Sub keeps nothing to replicate");
         }
         return new E2eOptions(mode, events, size, publishers, handlers, rate, redis, json, runs, delay, variants, instances,
-                warmup, warmupSeconds, types, cluster, replicas, publishReplicas);
+                warmup, warmupSeconds, types, cluster, replicas, publishReplicas, observe);
     }
 
     /** These options for one row of a run: its number of types and its replicas to wait for. */
     E2eOptions with(int types, int publishReplicas) {
         return new E2eOptions(mode, events, size, publishers, handlers, rate, redis, json, runs, handlerDelayMicros, variants,
-                instances, warmup, warmupSeconds, types, cluster, replicas, publishReplicas);
+                instances, warmup, warmupSeconds, types, cluster, replicas, publishReplicas, observe);
     }
 
     /** Herald's variant of the mode: {@code herald} or {@code herald_streams}. */

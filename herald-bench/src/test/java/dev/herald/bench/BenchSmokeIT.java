@@ -30,6 +30,29 @@ class BenchSmokeIT {
     }
 
     @Test
+    void heraldObservedByMicrometerOrOpenTelemetryDeliversEveryEventOfASmallRun() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            for (String observe : List.of("micrometer", "otel")) {
+                E2e bench = new E2e(E2eOptions.parse(new String[] {"--events", "2000", "--size", "256", "--observe", observe}),
+                        redis.uri());
+                for (String variant : List.of("herald", "herald_streams")) {
+                    E2e.Outcome outcome = bench.run(variant, 2000);
+                    assertThat(outcome.unique()).as(variant + " observed by " + observe).isEqualTo(2000);
+                    assertThat(outcome.lost()).as(variant + " observed by " + observe).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
+    void anObserveOptionOtherThanNoneMicrometerOrOtelIsRefusedNamingIt() {
+        assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--observe", "zipkin"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--observe must be none, micrometer or otel, not 'zipkin'");
+        assertThat(E2eOptions.parse(new String[0]).observe()).isEqualTo("none");
+    }
+
+    @Test
     void heraldSpreadsEventsOverSeveralTypesAndReportsTheServerAsItsOneShard() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
             E2e bench = new E2e(E2eOptions.parse(new String[] {"--events", "2000", "--size", "256", "--types", "8"}), redis.uri());
