@@ -36,6 +36,16 @@ public interface TransportHealth {
     }
 
     /**
+     * Times the transport's connections to its server were made again after they were lost, such
+     * as a Redis subscriber's or a Streams reader's.
+     *
+     * @return the count since the transport was built; by default 0 (a transport that never disconnects)
+     */
+    default long reconnects() {
+        return 0;
+    }
+
+    /**
      * The consumer groups read, with their backlog, for transports that have them.
      *
      * @return one per group; by default none

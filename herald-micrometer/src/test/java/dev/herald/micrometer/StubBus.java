@@ -54,7 +54,7 @@ final class StubBus implements EventBus {
     @Override
     public Health health() {
         GroupsHealth transport = new GroupsHealth(up, up ? "ok" : "no heartbeat", groups);
-        return new Health(BusState.RUNNING, up, transport.detail(), transport);
+        return new Health(BusState.RUNNING, up, transport.detail(), transport, handlers.size(), 0, 0);
     }
 
     @Override

@@ -542,12 +542,17 @@ public final class TransportEventBus implements EventBus {
     public Health health() {
         BusState current = state();
         TransportHealth of = transport.health();
+        int subscribed = subscriptions.size();
+        // not stored is counted after written, so read first; a late handler's unpark takes both back
+        long notStored = counters.deadLettersNotStored.sum();
+        long deadLettered = Math.max(counters.deadLettered.sum(), notStored);
         if (current != BusState.RUNNING) {
             Throwable failed = startFailure;
             return new Health(current, false, "the bus is " + current.name().toLowerCase()
-                    + (failed != null ? ": its start failed (" + failed.getMessage() + ")" : ""), of);
+                    + (failed != null ? ": its start failed (" + failed.getMessage() + ")" : ""), of, subscribed,
+                    deadLettered, notStored);
         }
-        return new Health(current, of.up(), of.detail(), of);
+        return new Health(current, of.up(), of.detail(), of, subscribed, deadLettered, notStored);
     }
 
     @Override
