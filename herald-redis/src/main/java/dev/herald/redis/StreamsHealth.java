@@ -19,20 +19,30 @@ import java.util.Objects;
  * @param claimedEntries entries taken over from the pending list (left by a stopped consumer,
  *     lost on the way, or by an earlier run of this instance)
  * @param readErrors reads that failed, and were retried
+ * @param reconnects times a reader's connection to Redis was made again after it was lost: one that
+ *     Lettuce reconnected (one server), or one the reader opened anew in place of one that closed or
+ *     that it left (on a Redis Cluster, a master gone or a slot moved)
  * @param publishRetries publishes sent again after a failure
  * @param readers handlers' readers running
+ * @param streamRetention the entries each stream keeps (its approximate {@code MAXLEN}, the builder's
+ *     {@code streamRetention}): what a group's {@link ConsumerGroupHealth#lag() lag} is measured
+ *     against; past 80% of it the group is {@link ConsumerGroupHealth#lagging() lagging}
  * @param groups each group read, by type then group, with its lag and pending entries
  */
-public record StreamsHealth(boolean up, String detail, long claimedEntries, long readErrors, long publishRetries,
-        int readers, List<ConsumerGroupHealth> groups) implements TransportHealth {
+public record StreamsHealth(boolean up, String detail, long claimedEntries, long readErrors, long reconnects,
+        long publishRetries, int readers, long streamRetention, List<ConsumerGroupHealth> groups) implements TransportHealth {
 
     /** Validates, sorts and copies. */
     public StreamsHealth {
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(groups, "groups");
-        if (claimedEntries < 0 || readErrors < 0 || publishRetries < 0 || readers < 0) {
+        if (claimedEntries < 0 || readErrors < 0 || reconnects < 0 || publishRetries < 0 || readers < 0) {
             throw new IllegalArgumentException("counts cannot be negative: claimedEntries " + claimedEntries
-                    + ", readErrors " + readErrors + ", publishRetries " + publishRetries + ", readers " + readers);
+                    + ", readErrors " + readErrors + ", reconnects " + reconnects + ", publishRetries " + publishRetries
+                    + ", readers " + readers);
+        }
+        if (streamRetention < 1) {
+            throw new IllegalArgumentException("streamRetention must be at least 1: " + streamRetention);
         }
         groups = groups.stream()
                 .sorted(Comparator.comparing(ConsumerGroupHealth::eventType).thenComparing(ConsumerGroupHealth::group))

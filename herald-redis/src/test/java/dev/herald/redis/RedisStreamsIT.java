@@ -25,6 +25,7 @@ import dev.herald.testkit.Resources;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XClaimArgs;
@@ -47,6 +48,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -342,6 +344,26 @@ class RedisStreamsIT {
         });
         assertThat(Duration.ofNanos(slowestNanos.get())).as("health waits for no reply").isLessThan(Duration.ofMillis(500));
         eventually().until(() -> bus.health().up());
+    }
+
+    @Test
+    void healthCountsAReaderConnectionMadeAgainAndStatesTheRetentionGroupsLagAgainst() {
+        RedisServer redis = redis(RedisServer.builder());
+        RedisEventBus bus = track(streams(redis, "reconnecting").streamRetention(5000).build());
+        List<Integer> handled = new CopyOnWriteArrayList<>();
+        bus.subscribe(Job.class, "book", e -> handled.add(e.payload().n()));
+        bus.start();
+        eventually().until(() -> bus.health().up());
+        assertThat(streamsHealth(bus).streamRetention()).isEqualTo(5000);
+        assertThat(bus.health().reconnects()).isZero();
+
+        RedisCommands<String, String> admin = raw(redis);
+        admin.clientKill(KillArgs.Builder.typeNormal().skipme()); // every connection of the bus, its reader's too
+
+        eventually().until(() -> bus.health().reconnects() >= 1 && bus.health().up());
+        assertThat(streamsHealth(bus).reconnects()).isEqualTo(bus.health().reconnects());
+        publish(bus, 0, 1);
+        eventually().until(() -> handled.equals(List.of(0)));
     }
 
     @Test

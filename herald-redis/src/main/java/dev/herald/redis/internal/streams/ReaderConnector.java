@@ -77,8 +77,18 @@ final class ReaderConnector {
         } else {
             c = RedisConnection.of(endpoint.connectFor(streamKey));
         }
+        Reading before = reading;
+        if (before != null) {
+            context.connections().closed(before.connection().stateful());
+        }
+        context.connections().opened(c.stateful(), before != null);
         reading = new Reading(c, clientId(c), node);
         return c;
+    }
+
+    /** The reader stopped and closed its connection. */
+    void released(RedisConnection connection) {
+        context.connections().closed(connection.stateful());
     }
 
     /** The CLIENT ID of a reader's connection, asked once per connection; -1 if Redis does not tell. */

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param starts records handler starts
  * @param claimed counts the entries taken over from the pending list
  * @param readErrors counts the reads that failed
+ * @param connections the readers' connections, whose reconnects it counts
  */
 record ReaderContext(RedisEndpoint endpoint, RedisStreamsTransport.Options options, Supplier<@Nullable RedisConnection> commands,
-        StartRecorder starts, LongAdder claimed, LongAdder readErrors) {
+        StartRecorder starts, LongAdder claimed, LongAdder readErrors, ReaderConnections connections) {
 }

@@ -135,8 +135,8 @@ public final class RedisStreamsTransport implements Transport {
         this.loops = new EventLoops(endpoint.resources());
         this.commandsLoop = new ReplyLoop(loops);
         this.readerContext = new ReaderContext(endpoint, options, () -> commands, new StartRecorder(endpoint.describe()),
-                new LongAdder(), new LongAdder());
-        this.healthCheck = new StreamsHealthCheck(endpoint, () -> commands, () -> closed);
+                new LongAdder(), new LongAdder(), new ReaderConnections());
+        this.healthCheck = new StreamsHealthCheck(endpoint, options.retention(), () -> commands, () -> closed);
         this.sender = new ReliableSender(endpoint, options.publishTimeout(), scheduler, () -> publishing, () -> closed, loops);
         this.replicaWait = options.publishReplicas() > 0 ? new ReplicaWait(options.publishReplicas(), options.replicaTimeout(),
                 options.publishTimeout(), endpoint, () -> publishing) : null;
@@ -168,6 +168,7 @@ public final class RedisStreamsTransport implements Transport {
             });
             commands = opened.commands();
             publishing = opened.publishing();
+            endpoint.addListener(readerContext.connections());
         } catch (RuntimeException e) {
             close(Duration.ZERO); // the connections, the topology subscription, the scheduler's thread
             throw e instanceof RedisException ? new IllegalStateException("cannot connect to " + endpoint.describe() + ": "
@@ -257,7 +258,8 @@ public final class RedisStreamsTransport implements Transport {
 
     @Override
     public StreamsHealth health() {
-        return healthCheck.report(readers, readerContext.claimed().sum(), readerContext.readErrors().sum(), sender.retries());
+        return healthCheck.report(readers, readerContext.claimed().sum(), readerContext.readErrors().sum(),
+                readerContext.connections().reconnects(), sender.retries());
     }
 
     /** Waits until the stopped readers handed over everything they read (the listener queues or parks it). */
@@ -318,6 +320,7 @@ public final class RedisStreamsTransport implements Transport {
         if (opened != null) {
             opened.close();
         }
+        endpoint.removeListener(readerContext.connections());
         loops.release();
     }
 

@@ -196,6 +196,7 @@ final class StreamReader implements Runnable {
         }
         if (connection != null) {
             connection.close();
+            connector.released(connection);
         }
     }
 

@@ -29,6 +29,7 @@ final class StreamsHealthCheck {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     private final RedisEndpoint endpoint;
+    private final long retention;
     private final Supplier<@Nullable RedisConnection> commands;
     private final BooleanSupplier closed;
     /** When the outstanding {@link #probe()} was sent; 0 while none is. */
@@ -37,11 +38,14 @@ final class StreamsHealthCheck {
     private volatile @Nullable String probeFailure;
 
     /**
+     * @param retention each stream's approximate MAXLEN, reported with the groups' lags
      * @param commands the transport's commands connection, null until it is open
      * @param closed whether the transport is closed
      */
-    StreamsHealthCheck(RedisEndpoint endpoint, Supplier<@Nullable RedisConnection> commands, BooleanSupplier closed) {
+    StreamsHealthCheck(RedisEndpoint endpoint, long retention, Supplier<@Nullable RedisConnection> commands,
+            BooleanSupplier closed) {
         this.endpoint = endpoint;
+        this.retention = retention;
         this.commands = commands;
         this.closed = closed;
     }
@@ -68,9 +72,10 @@ final class StreamsHealthCheck {
      * @param readers the readers running
      * @param claimed entries taken over from the pending list so far
      * @param readErrors reads that failed so far
+     * @param reconnects reader connections made again so far
      * @param publishRetries publishes sent again so far
      */
-    StreamsHealth report(List<StreamReader> readers, long claimed, long readErrors, long publishRetries) {
+    StreamsHealth report(List<StreamReader> readers, long claimed, long readErrors, long reconnects, long publishRetries) {
         Map<StreamGroup, ConsumerGroupHealth> groups = new LinkedHashMap<>();
         for (StreamReader r : readers) {
             groups.putIfAbsent(r.streamGroup(), r.lag().last()); // readers of one group see the same
@@ -104,6 +109,7 @@ final class StreamsHealthCheck {
             up = true;
             detail = "connected to " + endpoint.describe() + " (streams)";
         }
-        return new StreamsHealth(up, detail, claimed, readErrors, publishRetries, readers.size(), List.copyOf(groups.values()));
+        return new StreamsHealth(up, detail, claimed, readErrors, reconnects, publishRetries, readers.size(), retention,
+                List.copyOf(groups.values()));
     }
 }
