@@ -60,18 +60,18 @@ class MicrometerTracingBridgeIT {
         resources.close();
     }
 
-    /** One service's tracing: an OpenTelemetry SDK, Micrometer Tracing's bridge to it, and a registry with its handlers. */
-    private record Service(ObservationRegistry observations, Tracer tracer) {
+    /** One service: its bus, with Micrometer Tracing's bridge to its OpenTelemetry SDK. */
+    private record Service(EventBus bus, Tracer tracer, ObservationRegistry observations) {
     }
 
     @ParameterizedTest
     @EnumSource(RedisEventBus.Mode.class)
     void sendAndProcessObservationsBecomeAProducerAndAConsumerSpanOfOneTrace(RedisEventBus.Mode mode) {
         RedisServer redis = resources.add(RedisServer.start());
-        Service orders = service("orders-service");
-        Service billing = service("billing-service");
-        EventBus publisher = bus(redis, mode, "orders-service", orders);
-        EventBus handler = bus(redis, mode, "billing-service", billing);
+        Service orders = service(redis, mode, "orders-service");
+        Service billing = service(redis, mode, "billing-service");
+        EventBus publisher = orders.bus();
+        EventBus handler = billing.bus();
         List<String> currentInHandler = new CopyOnWriteArrayList<>();
         handler.subscribe(AccType.class, "charge", e -> currentInHandler.add(billing.tracer().currentSpan().context().spanId()));
         publisher.start();
@@ -105,36 +105,41 @@ class MicrometerTracingBridgeIT {
                 .containsExactly(process.getSpanId());
     }
 
-    /** A service's OpenTelemetry SDK, exporting to the shared exporter, and an ObservationRegistry bridged to it. */
-    private Service service(String name) {
-        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+    /**
+     * A service: its OpenTelemetry SDK, exporting to the shared exporter, and its bus on its own
+     * RedisClient, observed through an ObservationRegistry bridged to the SDK as the README shows.
+     */
+    private Service service(RedisServer redis, RedisEventBus.Mode mode, String source) {
+        OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder()
-                        .setResource(Resource.getDefault().toBuilder().put("service.name", name).build())
+                        .setResource(Resource.getDefault().toBuilder().put("service.name", source).build())
                         .addSpanProcessor(SimpleSpanProcessor.create(exporter))
                         .build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
-        resources.add(sdk::shutdown);
-        io.opentelemetry.api.trace.Tracer otelTracer = sdk.getTracer("micrometer-bridge");
-        OtelCurrentTraceContext current = new OtelCurrentTraceContext();
-        Tracer tracer = new OtelTracer(otelTracer, current, event -> { },
-                new OtelBaggageManager(current, List.of(), List.of()));
-        OtelPropagator propagator = new OtelPropagator(sdk.getPropagators(), otelTracer);
-        ObservationRegistry observations = ObservationRegistry.create();
-        observations.observationConfig().observationHandler(new FirstMatchingCompositeObservationHandler(
-                new PropagatingSenderTracingObservationHandler<>(tracer, propagator),
-                new PropagatingReceiverTracingObservationHandler<>(tracer, propagator),
-                new DefaultTracingObservationHandler(tracer)));
-        return new Service(observations, tracer);
-    }
-
-    /** A bus on its own RedisClient, as in its own service. */
-    private EventBus bus(RedisServer redis, RedisEventBus.Mode mode, String source, Service service) {
+        resources.add(openTelemetry::shutdown);
         RedisClient client = RedisClient.create(redis.uri());
         resources.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
-        return resources.add(RedisEventBus.builder(client).mode(mode).source(source)
-                .observer(MicrometerObserver.of(service.observations()))
-                .build());
+
+        // README-EXAMPLE-START
+        io.opentelemetry.api.trace.Tracer otelTracer = openTelemetry.getTracer("micrometer");
+        OtelCurrentTraceContext currentTraceContext = new OtelCurrentTraceContext();
+        OtelTracer tracer = new OtelTracer(otelTracer, currentTraceContext, event -> { },
+                new OtelBaggageManager(currentTraceContext, List.of(), List.of()));
+        OtelPropagator propagator = new OtelPropagator(openTelemetry.getPropagators(), otelTracer);
+        ObservationRegistry observationRegistry = ObservationRegistry.create();
+        observationRegistry.observationConfig().observationHandler(new FirstMatchingCompositeObservationHandler(
+                new PropagatingSenderTracingObservationHandler<>(tracer, propagator),   // herald.publish: writes traceparent
+                new PropagatingReceiverTracingObservationHandler<>(tracer, propagator), // herald.process: reads it
+                new DefaultTracingObservationHandler(tracer)));
+        EventBus bus = RedisEventBus.builder(client)
+                .mode(mode)
+                .source(source)
+                .observer(MicrometerObserver.of(observationRegistry))
+                .build();
+        // README-EXAMPLE-END
+        resources.add(bus);
+        return new Service(bus, tracer, observationRegistry);
     }
 
     private List<SpanData> named(String name) {
