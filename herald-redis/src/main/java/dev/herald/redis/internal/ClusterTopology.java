@@ -17,12 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topology of the Redis Cluster an endpoint talks to, as its cluster client last loaded it:
- * which master owns a slot, the masters, a node by id; and the reloads Herald asks for, at most
- * one every 250 ms after a redirection, a node that went away
+ * The topology of the Redis Cluster an endpoint talks to, as one of its cluster clients last
+ * loaded it: which master owns a slot, the masters, a node by id; and the reloads Herald asks
+ * for, at most one every 250 ms after a redirection, a node that went away
  * or a subscription the server ended, or at once when a caller must see the topology after
- * something it saw happen. Reached through {@link RedisEndpoint#topology()}; on one server
- * {@link #topologyMayHaveChanged()} does nothing and the other questions fail. Thread-safe.
+ * something it saw happen. Reached through {@link RedisEndpoint#topology()} (the client of
+ * commands, subscriptions and reads) and {@link RedisEndpoint#writesTopology()} (the client of
+ * publishes and dead letters); on one server {@link #topologyMayHaveChanged()} does nothing and
+ * the other questions fail. Thread-safe.
  */
 public final class ClusterTopology {
 
@@ -32,7 +34,8 @@ public final class ClusterTopology {
     static final long REFRESH_AT_MOST_EVERY_MILLIS = 250;
     private static final long REFRESH_AT_MOST_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(REFRESH_AT_MOST_EVERY_MILLIS);
 
-    private final @Nullable RedisClusterClient cluster;
+    /** The cluster client whose topology this is, as it is now; null on one server. */
+    private final Supplier<@Nullable RedisClusterClient> cluster;
     /** The endpoint's description, for messages. */
     private final Supplier<String> describe;
     /** Whether the endpoint shut its client down: no reload is asked for then. */
@@ -41,8 +44,8 @@ public final class ClusterTopology {
     /** The reload {@link #refreshTopology()} started last. */
     private final AtomicReference<@Nullable CompletableFuture<Void>> refreshing = new AtomicReference<>();
 
-    /** @param cluster the cluster client; null on one server */
-    ClusterTopology(@Nullable RedisClusterClient cluster, Supplier<String> describe, BooleanSupplier shutDown) {
+    /** @param cluster the cluster client, as it is now; null on one server */
+    ClusterTopology(Supplier<@Nullable RedisClusterClient> cluster, Supplier<String> describe, BooleanSupplier shutDown) {
         this.cluster = cluster;
         this.describe = describe;
         this.shutDown = shutDown;
@@ -97,7 +100,7 @@ public final class ClusterTopology {
      * subscription the server ended. Nothing on one server.
      */
     public void topologyMayHaveChanged() {
-        RedisClusterClient c = cluster;
+        RedisClusterClient c = cluster.get();
         long now = System.nanoTime();
         long last = lastRefreshNanos.get();
         if (c != null && !shutDown.getAsBoolean() && now - last >= REFRESH_AT_MOST_EVERY_NANOS
@@ -140,7 +143,7 @@ public final class ClusterTopology {
      * @throws IllegalStateException on one server
      */
     RedisClusterClient requireCluster() {
-        RedisClusterClient c = cluster;
+        RedisClusterClient c = cluster.get();
         if (c == null) {
             throw new IllegalStateException("not a Redis Cluster: " + describe.get());
         }

@@ -9,8 +9,9 @@ import reactor.core.Disposable;
 
 /**
  * A transport's two command connections: one for commands (checks, heartbeats, acknowledgements)
- * and one for publishing only, with auto-flush off, flushed in batches by its
- * {@link ReliableSender}. Owns their opening and closing and, on a cluster, their connections to
+ * and one for publishing only ({@link RedisEndpoint#connectForWrites()}: on a cluster, a command
+ * for a master that is gone fails at once rather than waiting for it), with auto-flush off,
+ * flushed in batches by its {@link ReliableSender}. Owns their opening and closing and, on a cluster, their connections to
  * every master: opened with them, and again for a new master on each topology change, so that a
  * master's first publishes keep their order ({@link RedisConnection#connectToMasters()}).
  * Opened once; closing more than once does no harm. Thread-safe.
@@ -62,7 +63,7 @@ public final class CommandConnections {
             RedisConnection c = endpoint.connect();
             commands = c;
             check.accept(c);
-            RedisConnection events = endpoint.connect();
+            RedisConnection events = endpoint.connectForWrites();
             events.setAutoFlushCommands(false);
             publishing = events;
             if (commandsToMasters) {

@@ -52,6 +52,17 @@ import org.slf4j.LoggerFactory;
  * reconnect by itself: its user finds the slot's owner again in the {@link #topology()}
  * ({@link ClusterTopology#masterOf(byte[])}) after asking for a topology refresh
  * ({@link ClusterTopology#topologyMayHaveChanged()}).
+ *
+ * <p>On a cluster, publishes go through a second cluster client that Herald makes on the same
+ * resources and options, but with
+ * {@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS} ({@link #connectForWrites()}): a
+ * command for a node whose connection is down fails at once instead of waiting in Lettuce, so a
+ * write Herald sent again to a promoted replica is not also carried out when the old master
+ * comes back (Lettuce would write the held copy there, and the node, now a replica, redirects it
+ * to the new master). The user's client, if given, is not changed. Everything else keeps the
+ * client's own behaviour, commands waiting while a node reconnects: with
+ * {@code REJECT_COMMANDS}, Lettuce 7.7 also rejects a command for a node whose connection is
+ * still being opened, which Herald retries only where it writes.
  */
 public final class RedisEndpoint {
 
@@ -76,6 +87,15 @@ public final class RedisEndpoint {
     /** The connection listeners added, for the node client when it is made. Guarded by {@link #nodeClientLock}. */
     private final List<RedisConnectionStateListener> listeners = new ArrayList<>();
     private final ClusterTopology topology;
+    private final ReentrantLock writesLock = new ReentrantLock();
+    /**
+     * Cluster: the client of publishes, rejecting commands while disconnected; made when first
+     * needed. Guarded by {@link #writesLock}.
+     */
+    private @Nullable RedisClusterClient writesClient;
+    /** Whether {@link #writesClient} was shut down: none is made again. Guarded by {@link #writesLock}. */
+    private boolean writesShutDown;
+    private final ClusterTopology writesTopology;
 
     private RedisEndpoint(@Nullable RedisClient client, @Nullable RedisClusterClient cluster,
             @Nullable ClientResources ownedResources, @Nullable RedisURI uri, @Nullable String uriText, List<RedisURI> seeds) {
@@ -85,7 +105,11 @@ public final class RedisEndpoint {
         this.uri = uri;
         this.uriText = uriText;
         this.seeds = List.copyOf(seeds);
-        this.topology = new ClusterTopology(cluster, this::describe, () -> shutDown);
+        this.topology = new ClusterTopology(() -> cluster, this::describe, () -> shutDown);
+        this.writesTopology = new ClusterTopology(() -> {
+            RedisClusterClient writes = writesClientIfMade();
+            return writes != null ? writes : cluster;
+        }, this::describe, () -> shutDown);
     }
 
     /** A client the user made and owns: Herald never shuts it down. */
@@ -232,6 +256,26 @@ public final class RedisEndpoint {
     }
 
     /**
+     * A command connection for writes that must not be carried out late: publishes. On one
+     * server, as {@link #connect()}; on a cluster, a connection of the client of writes, which
+     * fails a command for a node it is not connected to at once instead of holding it (see the
+     * class comment), and routes by its own topology ({@link #writesTopology()}).
+     *
+     * @throws IllegalStateException if the URI for one server names a node of a Redis Cluster, or
+     *     if this endpoint was shut down
+     */
+    public RedisConnection connectForWrites() {
+        if (cluster == null) {
+            return connect();
+        }
+        RedisClusterClient writes = writes();
+        if (writes == null) {
+            throw new IllegalStateException("cannot connect to " + describe() + ": the bus's Redis client was shut down");
+        }
+        return RedisConnection.of(writes.connect(ByteArrayCodec.INSTANCE));
+    }
+
+    /**
      * A connection of its own for commands on {@code key} that must stay on one server (a blocking
      * read): to the server; on a cluster, a plain connection to the master that owns the key's
      * slot now, which does not reconnect by itself (a {@code MOVED} reply or a closed connection
@@ -298,6 +342,56 @@ public final class RedisEndpoint {
      */
     public ClusterTopology topology() {
         return topology;
+    }
+
+    /**
+     * The topology by which the connections of {@link #connectForWrites()} route, as their
+     * client last loaded it (until that client is made, the other client's), and the reloads
+     * Herald asks for; on one server as {@link #topology()}.
+     */
+    public ClusterTopology writesTopology() {
+        return writesTopology;
+    }
+
+    private @Nullable RedisClusterClient writesClientIfMade() {
+        writesLock.lock();
+        try {
+            return writesClient;
+        } finally {
+            writesLock.unlock();
+        }
+    }
+
+    /**
+     * Cluster: the client of writes, made on the first call on the cluster client's resources and
+     * options, with commands rejected while disconnected; its seeds are the URI's nodes, or, for
+     * a user's client, the nodes of that client's topology (which carry its credentials and
+     * settings). Null once shut down.
+     */
+    private @Nullable RedisClusterClient writes() {
+        RedisClusterClient c = topology.requireCluster();
+        writesLock.lock();
+        try {
+            if (writesClient == null && !writesShutDown) {
+                List<RedisURI> nodes = new ArrayList<>(seeds);
+                if (nodes.isEmpty()) {
+                    c.getPartitions().forEach(node -> nodes.add(node.getUri()));
+                }
+                RedisClusterClient made = RedisClusterClient.create(c.getResources(), nodes);
+                made.setOptions(rejectingWhileDisconnected(c.getOptions()));
+                writesClient = made;
+            }
+            return writesClient;
+        } finally {
+            writesLock.unlock();
+        }
+    }
+
+    /** A cluster client's options, with commands for a node that is not connected rejected. */
+    private static ClusterClientOptions rejectingWhileDisconnected(ClientOptions options) {
+        ClusterClientOptions.Builder builder = options instanceof ClusterClientOptions cluster ? cluster.mutate()
+                : ClusterClientOptions.builder(options);
+        return builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build();
     }
 
     private @Nullable RedisClient nodeClientIfMade() {
@@ -458,11 +552,23 @@ public final class RedisEndpoint {
         }
     }
 
-    /** Shuts down Herald's node connections' client, and the client if Herald owns it. */
+    /** Shuts down Herald's node connections' client and client of writes, and the client if Herald owns it. */
     public void shutdown() {
         RedisClient nodes = nodeClientIfMade();
         if (nodes != null) {
             nodes.shutdown(Duration.ZERO, Duration.ofSeconds(2)); // shares the resources: leaves them running
+        }
+        RedisClusterClient writes;
+        writesLock.lock();
+        try {
+            writes = writesClient;
+            writesClient = null;
+            writesShutDown = true;
+        } finally {
+            writesLock.unlock();
+        }
+        if (writes != null) {
+            writes.shutdown(Duration.ZERO, Duration.ofSeconds(2)); // shares the resources too
         }
         if (ownedResources != null && !shutDown) {
             shutDown = true;

@@ -26,18 +26,31 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends one publishing command (PUBLISH or XADD) without a round trip on the caller's thread:
- * while Redis is unreachable, Lettuce keeps the command and reconnects with backoff; a command
- * that fails is tried again with backoff; at the publish timeout the future fails with a
- * {@link RedisPublishException} naming the endpoint. Nothing waits forever.
+ * Sends one publishing command (PUBLISH, SPUBLISH or XADD) without a round trip on the caller's
+ * thread: a command that fails is tried again with backoff, after asking for a topology reload on
+ * a cluster; at the publish timeout the future fails with a {@link RedisPublishException} naming
+ * the endpoint. Nothing waits forever. On one server, while Redis is unreachable, Lettuce keeps
+ * the command and reconnects with backoff.
  *
- * <p>On a Redis Cluster, Lettuce keeps a command for a master that failed until that master
- * comes back, which it may never do: a command sent with its key ({@link #send(String, byte[], Function)})
- * whose master is gone (no longer in the topology, flagged {@code FAIL}, or its connection not
- * open) asks for a topology refresh, and is cancelled and sent again once the topology names
- * another master for its key (once per such change, not every sweep). A slot that moves between healthy masters is Lettuce's to follow
- * ({@code MOVED}, {@code ASK}): a command the old master carried out, or that Lettuce
- * redirected, is never sent twice.
+ * <p>On a Redis Cluster the connection is one for writes ({@link RedisEndpoint#connectForWrites()}):
+ * a command for a master whose connection is down, or drops, fails at once and is tried again
+ * until the topology names the promoted replica, so none waits in Lettuce to be written when the
+ * old master comes back. Only a publish in flight when its master died can be stored twice: the
+ * dying master may have carried it out without its reply coming back, and it is tried again.
+ * Lettuce before 7.7 still keeps the commands a dropped connection had in flight (lettuce#3747)
+ * and writes them if the node comes back, which the node, now a replica, redirects to the new
+ * master: a third copy at most, of those in flight at the drop only.
+ *
+ * <p>What still waits is swept: a command sent with its key
+ * ({@link #send(String, byte[], Function)}) whose master is gone (no longer in the topology,
+ * flagged {@code FAIL}, or its connection not open) asks for a topology refresh, and is cancelled
+ * and sent again once the topology names another master for its key, once per such change, not
+ * every sweep. Such a command is one the connection still holds: in flight to a master that
+ * stopped answering without closing its connections, or, on Lettuce before 7.7, in flight when
+ * the connection dropped. A cancelled command Lettuce holds may still be written, so each
+ * sending again is one more copy that may be stored. A slot that moves between healthy masters is
+ * Lettuce's to follow ({@code MOVED}, {@code ASK}): a command the old master carried out, or that
+ * Lettuce redirected, is never sent twice. Thread-safe.
  */
 public final class ReliableSender {
 
@@ -154,7 +167,7 @@ public final class ReliableSender {
                     + "still be stored if the master it waited for comes back"
                     + (previous != null ? "; last error: " + RedisEndpoint.rootMessage(previous) : ""),
                     previous != null ? previous : new TimeoutException("publish timeout " + timeout)));
-            sent.cancel(false); // on one server Lettuce drops it; a cluster node's connection may still write it
+            sent.cancel(false); // on one server Lettuce then drops it; a cluster node's connection that holds it may still write it
         }));
         sent.whenComplete((ok, failure) -> {
             if (flusher != null) {
@@ -168,7 +181,7 @@ public final class ReliableSender {
                 return; // timed out already
             }
             Throwable cause = reason(failure, master);
-            endpoint.topology().topologyMayHaveChanged(); // on a cluster: a failover or a moved slot, perhaps
+            endpoint.writesTopology().topologyMayHaveChanged(); // on a cluster: a failover or a moved slot, perhaps
             long delay = Math.min(1000, 10L << Math.min(attempt - 1, 7));
             if (!scheduler.isShutdown() && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) < deadline) {
                 retries.increment();
@@ -267,7 +280,7 @@ public final class ReliableSender {
             }
         }
         if (gone.containsValue(true)) {
-            endpoint.topology().topologyMayHaveChanged();
+            endpoint.writesTopology().topologyMayHaveChanged();
         }
     }
 
@@ -294,7 +307,7 @@ public final class ReliableSender {
     /** The key's master as the client last loaded the topology; null if none is known. */
     private @Nullable RedisClusterNode masterOf(byte[] key) {
         try {
-            return endpoint.topology().masterOf(key);
+            return endpoint.writesTopology().masterOf(key);
         } catch (RuntimeException e) {
             return null;
         }
@@ -307,7 +320,7 @@ public final class ReliableSender {
      * answers, {@code MOVED} or {@code ASK} included, which Lettuce follows by itself.
      */
     private boolean isGone(RedisClusterNode master, RedisConnection c) {
-        RedisClusterNode now = endpoint.topology().node(master.getNodeId());
+        RedisClusterNode now = endpoint.writesTopology().node(master.getNodeId());
         if (now == null || now.is(RedisClusterNode.NodeFlag.FAIL)) {
             return true;
         }

@@ -97,7 +97,7 @@ final class ReplicaWait {
 
     private @Nullable RedisClusterNode masterOf(KeysByType.Key stream) {
         try {
-            return endpoint.topology().masterOf(stream.bytes());
+            return endpoint.writesTopology().masterOf(stream.bytes());
         } catch (RedisException e) {
             return null;
         }
@@ -112,7 +112,7 @@ final class ReplicaWait {
     /** Waits for the replicas of the stream's master once the topology is reloaded: its last try. */
     private void waitAfterReload(Waiting waiting) {
         Waiting last = new Waiting(waiting.stream(), waiting.done(), true);
-        endpoint.topology().refreshTopology().orTimeout(replyBound.toNanos(), TimeUnit.NANOSECONDS).whenComplete((loaded, failure) -> {
+        endpoint.writesTopology().refreshTopology().orTimeout(replyBound.toNanos(), TimeUnit.NANOSECONDS).whenComplete((loaded, failure) -> {
             RedisClusterNode master = masterOf(last.stream());
             if (master == null) {
                 Throwable cause = failure != null ? failure : new RedisException("no master known for its slot");
