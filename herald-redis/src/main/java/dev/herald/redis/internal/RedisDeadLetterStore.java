@@ -44,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * timeout, never Lettuce's command timeout, and fails with a {@link DeadLetterStoreException}
  * naming the endpoint and the cause (a disconnected connection is not waited for: a fresh one
  * says why Redis cannot be reached). Thread-safe.
+ *
+ * <p>On a Redis Cluster the connection is one for writes ({@link RedisEndpoint#connectForWrites()}):
+ * a dead letter for a master that is gone fails at once and is tried again, reaching the promoted
+ * replica once the topology names it, within the write's bound; it never waits in Lettuce to be
+ * written later, when the old master comes back, after being reported as not stored. Before each
+ * call the connection to the stream's master is awaited (within the call's time), since Lettuce
+ * rejects a command for a master whose connection is still being opened.
  */
 public final class RedisDeadLetterStore implements DeadLetterStore {
 
@@ -94,13 +101,31 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
             RedisConnection c = closed ? null : connection(end);
             if (c == null || !c.isOpen()) {
                 // after the bus shut down, or while Lettuce reconnects (a command would wait in its queue)
-                return endpoint.withTemporaryConnection(left(end), t -> work.run(t, end));
+                return endpoint.withTemporaryConnection(left(end), t -> runConnected(work, t, end));
             }
-            return work.run(c, end);
+            return runConnected(work, c, end);
         } catch (RedisException e) {
             throw new DeadLetterStoreException("cannot " + action + " " + keyName() + " on " + endpoint.describe() + ": "
                     + RedisEndpoint.rootMessage(e), e);
         }
+    }
+
+    /**
+     * Runs the work once the connection to the stream's master is open, waiting for it until
+     * {@code end} at most: Lettuce opens it on the first command for that master and, on a
+     * connection for writes, rejects that command meanwhile. One not made in time, or refused,
+     * is left to the command to report.
+     */
+    private <T> T runConnected(Commands<T> work, RedisConnection c, long end) {
+        if (endpoint.isCluster()) {
+            try {
+                BoundedWait.get(c.nodeConnection(endpoint.writesTopology().masterOf(key).getUri()), end);
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                log.debug("No connection to the master of {} on {} yet: {}", keyName(), endpoint.describe(),
+                        RedisEndpoint.rootMessage(e));
+            }
+        }
+        return work.run(c, end);
     }
 
     /** Commands to run on a connection, answered by a deadline (System.nanoTime()). */
@@ -119,7 +144,7 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
             try {
                 c = connection;
                 if (c == null) {
-                    c = endpoint.connect(left(endNanos));
+                    c = endpoint.connectForWrites(left(endNanos));
                     connection = c;
                 }
             } finally {
@@ -192,6 +217,7 @@ public final class RedisDeadLetterStore implements DeadLetterStore {
                 if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) > deadline) {
                     throw new DeadLetterStoreException(e.getMessage() + " (tried for " + within.toMillis() + " ms)", e.getCause());
                 }
+                endpoint.writesTopology().topologyMayHaveChanged(); // on a cluster: its master gone, perhaps
                 log.warn("{}; retrying in {} ms", e.getMessage(), delay);
                 pause(TimeUnit.MILLISECONDS.toNanos(delay));
                 delay = Math.min(delay * 2, 1000);

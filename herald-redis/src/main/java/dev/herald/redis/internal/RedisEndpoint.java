@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * ({@link ClusterTopology#masterOf(byte[])}) after asking for a topology refresh
  * ({@link ClusterTopology#topologyMayHaveChanged()}).
  *
- * <p>On a cluster, publishes go through a second cluster client that Herald makes on the same
- * resources and options, but with
+ * <p>On a cluster, publishes and dead letters go through a second cluster client that Herald
+ * makes on the same resources and options, but with
  * {@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS} ({@link #connectForWrites()}): a
  * command for a node whose connection is down fails at once instead of waiting in Lettuce, so a
  * write Herald sent again to a promoted replica is not also carried out when the old master
@@ -89,8 +89,8 @@ public final class RedisEndpoint {
     private final ClusterTopology topology;
     private final ReentrantLock writesLock = new ReentrantLock();
     /**
-     * Cluster: the client of publishes, rejecting commands while disconnected; made when first
-     * needed. Guarded by {@link #writesLock}.
+     * Cluster: the client of publishes and dead letters, rejecting commands while disconnected;
+     * made when first needed. Guarded by {@link #writesLock}.
      */
     private @Nullable RedisClusterClient writesClient;
     /** Whether {@link #writesClient} was shut down: none is made again. Guarded by {@link #writesLock}. */
@@ -256,10 +256,10 @@ public final class RedisEndpoint {
     }
 
     /**
-     * A command connection for writes that must not be carried out late: publishes. On one
-     * server, as {@link #connect()}; on a cluster, a connection of the client of writes, which
-     * fails a command for a node it is not connected to at once instead of holding it (see the
-     * class comment), and routes by its own topology ({@link #writesTopology()}).
+     * A command connection for writes that must not be carried out late: publishes and dead
+     * letters. On one server, as {@link #connect()}; on a cluster, a connection of the client of
+     * writes, which fails a command for a node it is not connected to at once instead of holding
+     * it (see the class comment), and routes by its own topology ({@link #writesTopology()}).
      *
      * @throws IllegalStateException if the URI for one server names a node of a Redis Cluster, or
      *     if this endpoint was shut down
@@ -476,33 +476,41 @@ public final class RedisEndpoint {
     }
 
     /**
-     * Runs commands on a short-lived connection, connecting within {@code within}; for dead-letter
-     * access after the bus shut down, or while the shared connection reconnects. Uses a fresh
-     * client when Herald's own was shut down with the bus (shut down in turn without waiting).
+     * Runs commands on a short-lived connection for writes ({@link #connectForWrites()}),
+     * connecting within {@code within}; for dead-letter access after the bus shut down, or while
+     * the shared connection reconnects. Uses a fresh client when Herald's own was shut down with
+     * the bus (shut down in turn without waiting), and a user's cluster client itself once the
+     * client of writes made on it was shut down.
      */
     <T> T withTemporaryConnection(Duration within, Function<RedisConnection, T> work) {
         if (shutDown && ownedResources != null) {
-            AbstractRedisClient temporary = cluster != null ? RedisClusterClient.create(seeds)
-                    : RedisClient.create(Objects.requireNonNull(uri, "uri"));
+            AbstractRedisClient temporary;
+            if (cluster != null) {
+                RedisClusterClient fresh = RedisClusterClient.create(seeds);
+                fresh.setOptions(rejectingWhileDisconnected(fresh.getOptions()));
+                temporary = fresh;
+            } else {
+                temporary = RedisClient.create(Objects.requireNonNull(uri, "uri"));
+            }
             try (RedisConnection c = connect(temporary, uri, within)) {
                 return work.apply(c);
             } finally {
                 temporary.shutdownAsync(0, 2, TimeUnit.SECONDS);
             }
         }
-        try (RedisConnection c = connect(lettuce(), uri, within)) {
+        try (RedisConnection c = connect(clientForWrites(), uri, within)) {
             return work.apply(c);
         }
     }
 
     /**
-     * Opens a connection, waiting at most {@code within}: the client's own connect timeout (10 s
-     * by default) is too long for a shutdown's deadline. A connection that comes too late is
-     * closed when it comes.
+     * Opens a connection for writes ({@link #connectForWrites()}), waiting at most
+     * {@code within}: the client's own connect timeout (10 s by default) is too long for a
+     * shutdown's deadline. A connection that comes too late is closed when it comes.
      */
-    RedisConnection connect(Duration within) {
+    RedisConnection connectForWrites(Duration within) {
         long end = System.nanoTime() + within.toNanos();
-        RedisConnection c = connect(lettuce(), uri, within);
+        RedisConnection c = connect(clientForWrites(), uri, within);
         try {
             DeploymentChecks.refuseClusterNode(this, c, Duration.ofNanos(end - System.nanoTime()));
         } catch (RuntimeException e) {
@@ -510,6 +518,18 @@ public final class RedisEndpoint {
             throw e;
         }
         return c;
+    }
+
+    /**
+     * The client of {@link #connectForWrites()}: on a cluster the client of writes, or the
+     * cluster client once that was shut down.
+     */
+    private AbstractRedisClient clientForWrites() {
+        if (cluster == null) {
+            return lettuce();
+        }
+        RedisClusterClient writes = writes();
+        return writes != null ? writes : cluster;
     }
 
     /**

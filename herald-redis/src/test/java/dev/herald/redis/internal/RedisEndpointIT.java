@@ -17,7 +17,7 @@ class RedisEndpointIT {
     void aConnectionIsOpenedWithinItsTime() {
         try (RedisServer redis = RedisServer.start()) {
             RedisEndpoint endpoint = RedisEndpoint.owned(redis.uri());
-            try (RedisConnection c = endpoint.connect(Duration.ofSeconds(5))) {
+            try (RedisConnection c = endpoint.connectForWrites(Duration.ofSeconds(5))) {
                 assertThat(c.sync().ping()).isEqualTo("PONG");
             } finally {
                 endpoint.shutdown();
@@ -32,7 +32,7 @@ class RedisEndpointIT {
             RedisEndpoint endpoint = RedisEndpoint.owned("redis://127.0.0.1:" + silent.getLocalPort());
             try {
                 long begin = System.nanoTime();
-                Throwable failure = catchThrowable(() -> endpoint.connect(Duration.ofMillis(300)));
+                Throwable failure = catchThrowable(() -> endpoint.connectForWrites(Duration.ofMillis(300)));
 
                 assertThat(failure).isInstanceOf(RedisConnectionException.class).hasMessageContaining("300 ms");
                 assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(2));
