@@ -17,6 +17,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import java.time.Duration;
@@ -149,7 +151,34 @@ class ClusterPublishIT {
     @Test
     void onlyPublishesInFlightWhenTheirMasterDiesAreStoredTwiceAndItsReturnAddsNone() throws Exception {
         RedisCluster cluster = resources.add(RedisCluster.builder().masters(3).replicasPerMaster(1).start());
-        EventBus publisher = started(bus(cluster, RedisEventBus.Mode.STREAMS));
+        killingTheMasterWhilePublishingStoresTwiceOnlyWhatWasInFlight(cluster, started(bus(cluster, RedisEventBus.Mode.STREAMS)));
+    }
+
+    /**
+     * As {@link #onlyPublishesInFlightWhenTheirMasterDiesAreStoredTwiceAndItsReturnAddsNone()},
+     * on a cluster client of the user's, with Lettuce's default of holding commands while a node
+     * is disconnected: Herald publishes through a client of its own made on it, and leaves its
+     * options as they were.
+     */
+    @Test
+    void onAClusterClientOfYoursOnlyPublishesInFlightWhenTheirMasterDiesAreStoredTwice() throws Exception {
+        RedisCluster cluster = resources.add(RedisCluster.builder().masters(3).replicasPerMaster(1).start());
+        RedisClusterClient yours = RedisClusterClient.create(cluster.uris().stream().map(RedisURI::create).toList());
+        resources.add(() -> yours.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+        yours.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                .enablePeriodicRefresh(Duration.ofSeconds(5)).enableAllAdaptiveRefreshTriggers().build()).build());
+        ClientOptions before = yours.getOptions();
+
+        killingTheMasterWhilePublishingStoresTwiceOnlyWhatWasInFlight(cluster,
+                started(RedisEventBus.builder(yours).mode(RedisEventBus.Mode.STREAMS).source("shop")
+                        .publishTimeout(Duration.ofSeconds(30))));
+
+        assertThat(yours.getOptions()).as("the user's client's options").isSameAs(before);
+        assertThat(yours.getOptions().getDisconnectedBehavior()).isEqualTo(ClientOptions.DisconnectedBehavior.DEFAULT);
+    }
+
+    private void killingTheMasterWhilePublishingStoresTwiceOnlyWhatWasInFlight(RedisCluster cluster, EventBus publisher)
+            throws Exception {
         RedisServer killed = cluster.masterOf(JOBS_STREAM);
         RedisClusterClient client = RedisClusterClient.create(cluster.uris().stream().map(RedisURI::create).toList());
         resources.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
