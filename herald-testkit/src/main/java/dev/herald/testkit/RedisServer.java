@@ -64,6 +64,8 @@ public final class RedisServer implements AutoCloseable {
     /** The master this server watches as a Sentinel, or null for a plain server. */
     private final @Nullable String sentinelOf;
     private @Nullable Process process;
+    /** Whether the process was suspended ({@link #suspend()}) and not resumed since. */
+    private boolean suspended;
 
     private RedisServer(Builder b) throws IOException {
         this.binary = findBinary();
@@ -277,15 +279,17 @@ public final class RedisServer implements AutoCloseable {
 
     /**
      * Stops the server gracefully (SIGTERM) and waits for it; data is gone (nothing is saved).
-     * Does nothing if it is not running.
+     * Does nothing if it is not running. A suspended server is resumed first.
      */
     public synchronized void stop() {
         Process p = process;
         if (p != null && p.isAlive()) {
+            resume();
             p.destroy();
             waitFor(p);
         }
         process = null;
+        suspended = false;
     }
 
     /** Kills the server with SIGKILL, as a crash would, and waits for it to be gone. */
@@ -296,6 +300,50 @@ public final class RedisServer implements AutoCloseable {
             waitFor(p);
         }
         process = null;
+        suspended = false;
+    }
+
+    /**
+     * Suspends the process with SIGSTOP, as a host that froze or a network partition would:
+     * its connections stay open and nothing is answered, until {@link #resume()}. Needs
+     * {@code kill} on the PATH.
+     *
+     * @throws IllegalStateException if it is not running, or the signal cannot be sent
+     */
+    public synchronized void suspend() {
+        signal("-STOP");
+        suspended = true;
+    }
+
+    /**
+     * Resumes a process suspended by {@link #suspend()} (SIGCONT); does nothing otherwise.
+     *
+     * @throws IllegalStateException if the signal cannot be sent
+     */
+    public synchronized void resume() {
+        if (suspended) {
+            signal("-CONT");
+            suspended = false;
+        }
+    }
+
+    private void signal(String signal) {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            throw new IllegalStateException(this + " is not running: nothing to send " + signal + " to");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + p.pid() + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill " + signal + " " + p.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending " + signal + " to " + this, e);
+        }
     }
 
     /**

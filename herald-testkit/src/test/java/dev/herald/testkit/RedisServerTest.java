@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class RedisServerTest {
@@ -46,6 +50,38 @@ class RedisServerTest {
             assertThat(call(port, "PING")).isEqualTo("+PONG");
             redis.stop();
             assertThat(redis.isRunning()).isFalse();
+        }
+    }
+
+    @Test
+    void aSuspendedServerKeepsItsConnectionsOpenAnswersNothingAndAnswersAgainOnceResumed() throws IOException {
+        try (RedisServer redis = RedisServer.start(); Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", redis.port()), 1000);
+            socket.setSoTimeout(500);
+
+            redis.suspend();
+            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThatThrownBy(() -> socket.getInputStream().read()).as("no reply while suspended")
+                    .isInstanceOf(SocketTimeoutException.class);
+            assertThat(redis.isRunning()).isTrue();
+
+            redis.resume();
+            socket.setSoTimeout(10_000);
+            assertThat(socket.getInputStream().read()).as("the PING sent while suspended is answered").isEqualTo('+');
+            assertThat(call(redis.port(), "PING")).isEqualTo("+PONG");
+        }
+    }
+
+    @Test
+    void aSuspendedServerStopsAndResumingOneThatRunsDoesNothing() throws IOException {
+        try (RedisServer redis = RedisServer.start()) {
+            redis.resume();
+            redis.suspend();
+            redis.stop();
+            assertThat(redis.isRunning()).isFalse();
+            assertThatThrownBy(redis::suspend).isInstanceOf(IllegalStateException.class).hasMessageContaining("is not running");
+            redis.startAgain();
+            assertThat(call(redis.port(), "PING")).isEqualTo("+PONG");
         }
     }
 
