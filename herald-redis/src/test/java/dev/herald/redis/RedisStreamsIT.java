@@ -50,6 +50,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -343,6 +344,44 @@ class RedisStreamsIT {
             return !health.up() && health.detail().contains("does not answer");
         });
         assertThat(Duration.ofNanos(slowestNanos.get())).as("health waits for no reply").isLessThan(Duration.ofMillis(500));
+        eventually().until(() -> bus.health().up());
+    }
+
+    /**
+     * The transport's timer thread asks Redis for each group's lag, and also fails publishes at
+     * their timeout: with a server that stops answering (SIGSTOP, a host that froze), the lag
+     * asks get no reply, and a publish still fails at its timeout, not after a wait for each of
+     * ten groups; the groups keep their last known lag meanwhile.
+     */
+    @Test
+    void aPublishFailsAtItsTimeoutWhileTheLagChecksOfTenGroupsWaitForAServerThatStoppedAnswering() throws Exception {
+        RedisServer redis = redis(RedisServer.builder());
+        Duration publishTimeout = Duration.ofMillis(500);
+        RedisEventBus bus = track(streams(redis, "frozen").visibilityTimeout(Duration.ofMillis(200)) // lag checked every 100 ms
+                .publishTimeout(publishTimeout).build());
+        for (int i = 0; i < 10; i++) {
+            bus.subscribe(Job.class, "handler-" + i, e -> { });
+        }
+        bus.start();
+        eventually().until(() -> bus.health().groups().size() == 10
+                && bus.health().groups().stream().allMatch(g -> g.pending().isPresent()));
+
+        redis.suspend();
+        try {
+            for (int i = 0; i < 3; i++) {
+                long sent = System.nanoTime();
+                CompletableFuture<?> publish = bus.publish(new Job(i));
+                assertThat(publish).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(ExecutionException.class)
+                        .havingCause().isInstanceOf(RedisPublishException.class).withMessageContaining("within the publish timeout");
+                Duration took = Duration.ofNanos(System.nanoTime() - sent);
+                assertThat(took).as("publish %d failed after %s, its timeout %s", i, took, publishTimeout)
+                        .isLessThan(publishTimeout.plusSeconds(2));
+            }
+            assertThat(bus.health().groups()).as("the last known lag of each group").hasSize(10)
+                    .allSatisfy(g -> assertThat(g.pending()).isPresent());
+        } finally {
+            redis.resume();
+        }
         eventually().until(() -> bus.health().up());
     }
 

@@ -111,6 +111,8 @@ public final class RedisStreamsTransport implements Transport {
     private final List<StreamReader> readers = new CopyOnWriteArrayList<>();
     /** Per group on its stream, the entries handed over and not acknowledged; its first reader takes back what an earlier run left. */
     private final Map<StreamGroup, InHand> inHand = new ConcurrentHashMap<>();
+    /** Per group on its stream, its lag, sampled once for all its readers. */
+    private final Map<StreamGroup, GroupLag> lags = new ConcurrentHashMap<>();
     /** Every reader's, also of readers stopped since: their last acknowledgements are sent before closing. */
     private final List<AckBatcher> ackBatchers = new CopyOnWriteArrayList<>();
     private final ReaderContext readerContext;
@@ -205,7 +207,8 @@ public final class RedisStreamsTransport implements Transport {
         AckBatcher acks = new AckBatcher(streamGroup.stream(), streamGroup.group(), () -> commands, commandsLoop);
         ackBatchers.add(acks);
         GroupConsumer consumer = new GroupConsumer(readerContext, streamGroup, listener, earlier != null ? earlier : fresh, acks);
-        StreamReader reader = new StreamReader(readerContext, eventType, streamGroup, consumer, earlier == null);
+        GroupLag lag = lags.computeIfAbsent(streamGroup, g -> new GroupLag(eventType, g, options.retention(), scheduler));
+        StreamReader reader = new StreamReader(readerContext, streamGroup, consumer, lag, earlier == null);
         readers.add(reader);
         reader.start(() -> readers.remove(reader));
         startLagChecks();
@@ -214,7 +217,11 @@ public final class RedisStreamsTransport implements Transport {
 
     private final AtomicBoolean lagChecks = new AtomicBoolean();
 
-    /** Records each group's lag and pending entries; warns (and reports unhealthy) when a lag nears the stream's retention. */
+    /**
+     * Samples the lag and pending entries of each group read, without waiting for Redis (the
+     * scheduler also fails and re-sends held publishes: {@link GroupLag}); warns (and reports
+     * unhealthy) when a lag nears the stream's retention.
+     */
     private void startLagChecks() {
         if (lagChecks.compareAndSet(false, true)) {
             long every = Math.max(100, options.visibilityTimeout().toMillis() / 2);
@@ -223,9 +230,8 @@ public final class RedisStreamsTransport implements Transport {
                 if (c == null || closed) {
                     return;
                 }
-                for (StreamReader r : readers) {
-                    r.lag().check(c.async());
-                }
+                long now = System.nanoTime();
+                readers.stream().map(StreamReader::lag).distinct().forEach(lag -> lag.sample(c.async()::xinfoGroups, now));
             }, every, every, TimeUnit.MILLISECONDS);
         }
     }

@@ -60,13 +60,13 @@ final class StreamReader implements Runnable {
     private volatile @Nullable String readFailure;
 
     /**
-     * @param eventType the type whose stream it reads
      * @param consumer this instance's consumer of the group, which hands what it reads over
+     * @param lag its group's lag, sampled by the transport for every reader of the group
      * @param takesBack whether this reader takes back what an earlier run under this instance
      *     id left pending: the first reader of its group in this transport, before anything of
      *     this run can be pending with this consumer
      */
-    StreamReader(ReaderContext context, String eventType, StreamGroup streamGroup, GroupConsumer consumer, boolean takesBack) {
+    StreamReader(ReaderContext context, StreamGroup streamGroup, GroupConsumer consumer, GroupLag lag, boolean takesBack) {
         this.context = context;
         this.options = context.options();
         this.stream = streamGroup.stream();
@@ -76,7 +76,7 @@ final class StreamReader implements Runnable {
         this.consumer = consumer;
         this.connector = new ReaderConnector(context, streamGroup);
         this.takingBack = takesBack;
-        this.lag = new GroupLag(eventType, streamGroup, options.retention());
+        this.lag = lag;
         this.thread = BusThreads.newThread(options.threadFactory(), "herald-reader-" + group, this);
     }
 
@@ -84,7 +84,7 @@ final class StreamReader implements Runnable {
         return streamGroup;
     }
 
-    /** Its group's lag and pending entries, checked by the transport's scheduler. */
+    /** Its group's lag and pending entries, sampled by the transport's scheduler. */
     GroupLag lag() {
         return lag;
     }
