@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * A sharded transport's connections to the masters of a cluster, one per master in use, by node
  * id: opened when a channel is to be subscribed there, closed once none is. A connection found
  * closed is replaced and reported, so that its channels are subscribed again. Changed under the
- * transport's lock; read from any thread.
+ * lock of the transport's channels ({@link ShardChannels}); read from any thread.
  */
 final class ShardConnections {
 

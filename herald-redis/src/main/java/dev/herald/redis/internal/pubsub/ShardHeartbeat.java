@@ -24,14 +24,14 @@ import org.slf4j.Logger;
  * <p>Health is down while a channel is not subscribed at its master, or no heartbeat came
  * through it since it was subscribed again (its first subscription counts as live once Redis
  * confirmed it); the detail and {@link PubSubHealth#channelsDown()} name those channels.
- * Reads the transport's channels, which change under the transport's lock, without it; runs
- * its checks on the transport's timer thread. Thread-safe.
+ * Reads the transport's channels without their lock ({@link ShardChannels}); runs its checks
+ * on the transport's timer thread. Thread-safe.
  */
 final class ShardHeartbeat {
 
     private final RedisPubSubTransport.Options options;
     private final PubSubPlumbing plumbing;
-    /** The transport's channels. */
+    /** The transport's channels, a live view. */
     private final Collection<ShardChannel> channels;
     private final ShardConnections nodes;
     private final SlotFollower follower;

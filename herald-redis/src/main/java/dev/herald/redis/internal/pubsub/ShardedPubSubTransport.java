@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,24 +52,17 @@ public final class ShardedPubSubTransport implements Transport {
     private final RedisEndpoint endpoint;
     private final RedisPubSubTransport.Options options;
     private final KeysByType keys;
-    /** The channels listened on, by name; added and removed under {@link #lock}. */
-    private final Map<String, ShardChannel> channels = new ConcurrentHashMap<>();
-    /** The same channels by the name of their heartbeat channel. */
-    private final Map<String, ShardChannel> byHeartbeat = new ConcurrentHashMap<>();
+    /** The channels listened on, and the lock under which they and the connections change. */
+    private final ShardChannels channels = new ShardChannels();
     /** The sender, the intake, the timer thread; every node connection's socket is learnt from its {@code ssubscribed} callbacks. */
     private final PubSubPlumbing plumbing;
     /** Takes a listener off a channel, unsubscribing it with its last. */
     private final ListenerRemoval removal;
-    /** A connection per master in use; changed under {@link #lock}. */
+    /** A connection per master in use; changed under the channels' lock. */
     private final ShardConnections nodes;
-    /** Subscribes channels at the masters of their slots, on a thread of its own that waits for Redis under {@link #lock}. */
+    /** Subscribes channels at the masters of their slots, on a thread of its own that waits for Redis under the channels' lock. */
     private final SlotFollower follower;
     private final ShardHeartbeat heartbeat;
-    /**
-     * Held while channels and connections change and Redis confirms it; a lock, not a monitor,
-     * since that waits for Redis (and would pin a virtual thread's carrier on Java 21 to 23).
-     */
-    private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -103,11 +94,11 @@ public final class ShardedPubSubTransport implements Transport {
         this.options = options;
         this.keys = new KeysByType(type -> RedisKeys.channel(options.prefix(), type));
         this.plumbing = new PubSubPlumbing(endpoint, options, () -> closed, log);
-        this.removal = new ListenerRemoval(lock, plumbing.intake, options.publishTimeout(), log);
+        this.removal = new ListenerRemoval(channels.lock(), plumbing.intake, options.publishTimeout(), log);
         this.nodes = new ShardConnections(endpoint, options.prefix() + "-sub-" + options.instanceId(), plumbing.reads, new Events(),
                 () -> closed, this::lostConnection, plumbing::warnLaterIfReadsCannotPause);
-        this.follower = new SlotFollower(endpoint, options, channels, nodes, lock, () -> closed, this::sendHeartbeat, log);
-        this.heartbeat = new ShardHeartbeat(options, plumbing, channels.values(), nodes, follower, this::sendHeartbeat,
+        this.follower = new SlotFollower(endpoint, options, channels, nodes, () -> closed, this::sendHeartbeat, log);
+        this.heartbeat = new ShardHeartbeat(options, plumbing, channels.all(), nodes, follower, this::sendHeartbeat,
                 endpoint::describe, log);
     }
 
@@ -165,7 +156,7 @@ public final class ShardedPubSubTransport implements Transport {
 
         @Override
         public void message(NodeSubscriber from, String channel, byte[] body) {
-            ShardChannel c = channels.get(channel);
+            ShardChannel c = channels.named(channel);
             if (c != null) {
                 DeliveryListener[] targets = c.listeners();
                 if (c.deliversFrom(from) && targets.length > 0) {
@@ -173,7 +164,7 @@ public final class ShardedPubSubTransport implements Transport {
                 }
                 return;
             }
-            ShardChannel beating = byHeartbeat.get(channel);
+            ShardChannel beating = channels.ofHeartbeat(channel);
             if (beating != null) {
                 beating.heardAt(from, System.nanoTime());
             }
@@ -181,7 +172,7 @@ public final class ShardedPubSubTransport implements Transport {
 
         @Override
         public void subscribed(NodeSubscriber at, String channel) {
-            ShardChannel c = channels.get(channel);
+            ShardChannel c = channels.named(channel);
             if (c != null) {
                 c.confirmedAt(at, System.nanoTime());
             }
@@ -189,7 +180,7 @@ public final class ShardedPubSubTransport implements Transport {
 
         @Override
         public void unsubscribed(NodeSubscriber at, String channel) {
-            ShardChannel c = channels.get(channel);
+            ShardChannel c = channels.named(channel);
             if (c != null && c.wanted() && c.lostAt(at, at + " ended the subscription (its slot moved)")) {
                 log.info("{} ended the subscription to {}: its slot moved; subscribing at its new master", at, channel);
                 follower.follow();
@@ -199,7 +190,7 @@ public final class ShardedPubSubTransport implements Transport {
 
     private void lostConnection(NodeSubscriber node) {
         List<ShardChannel> lost = new ArrayList<>();
-        for (ShardChannel c : channels.values()) {
+        for (ShardChannel c : channels.all()) {
             if (c.lostAt(node, "the connection to " + node + " closed")) {
                 lost.add(c);
             }
@@ -217,19 +208,18 @@ public final class ShardedPubSubTransport implements Transport {
     public TransportSubscription subscribe(String eventType, String group, DeliveryListener listener) {
         String name = RedisKeys.channel(options.prefix(), eventType);
         ShardChannel c;
-        lock.lock();
+        channels.lock().lock();
         try {
-            c = channels.get(name);
+            c = channels.named(name);
             if (c == null) {
                 c = new ShardChannel(name, RedisKeys.shardHeartbeat(options.prefix(), options.instanceId(), eventType));
                 c.listeners(new DeliveryListener[] {listener});
-                channels.put(name, c);
-                byHeartbeat.put(c.heartbeat, c);
+                channels.add(c);
                 try {
                     follower.subscribeNew(c);
                 } catch (RuntimeException e) {
-                    forget(c);
-                    nodes.closeUnused(follower::inUse);
+                    channels.remove(c);
+                    nodes.closeUnused(channels::anyAt);
                     throw new IllegalStateException("cannot subscribe to " + name + " on " + endpoint.describe() + ": "
                             + RedisEndpoint.rootMessage(e), e);
                 }
@@ -237,7 +227,7 @@ public final class ShardedPubSubTransport implements Transport {
                 c.listeners(Listeners.with(c.listeners(), listener));
             }
         } finally {
-            lock.unlock();
+            channels.lock().unlock();
         }
         ShardChannel subscribed = c;
         return () -> cancel(subscribed, listener);
@@ -270,20 +260,15 @@ public final class ShardedPubSubTransport implements Transport {
 
             @Override
             public void lastGone() {
-                forget(c);
-                nodes.closeUnused(follower::inUse);
+                channels.remove(c);
+                nodes.closeUnused(channels::anyAt);
             }
         }, listener);
     }
 
-    private void forget(ShardChannel c) {
-        channels.remove(c.name, c);
-        byHeartbeat.remove(c.heartbeat, c);
-    }
-
     /** For tests: the connection a type's channel is subscribed on now, if it is. */
     @Nullable StatefulRedisPubSubConnection<byte[], byte[]> connectionOf(String eventType) {
-        ShardChannel c = channels.get(RedisKeys.channel(options.prefix(), eventType));
+        ShardChannel c = channels.named(RedisKeys.channel(options.prefix(), eventType));
         NodeSubscriber at = c != null ? c.at() : null;
         return at != null ? at.connection() : null;
     }

@@ -9,12 +9,10 @@ import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -32,8 +30,9 @@ import reactor.core.Disposable;
  * channel is not in place it asks for a topology refresh and tries again, with backoff. Counts
  * the channels it subscribed again.
  *
- * <p>Works on the transport's channels and connections under the transport's lock: it takes
- * the lock on its thread; {@link #subscribeNew} expects the caller to hold it. Thread-safe.
+ * <p>Works on the transport's channels and connections under the channels' lock
+ * ({@link ShardChannels}): it takes the lock on its thread; {@link #subscribeNew} expects the
+ * caller to hold it. Thread-safe.
  */
 final class SlotFollower {
 
@@ -45,34 +44,30 @@ final class SlotFollower {
 
     private final ClusterTopology topology;
     private final RedisPubSubTransport.Options options;
-    /** The transport's channels, by name. */
-    private final Map<String, ShardChannel> channels;
+    /** The transport's channels; their lock is held while they are placed. */
+    private final ShardChannels channels;
     private final ShardConnections nodes;
-    /** The transport's; held while channels are placed. */
-    private final ReentrantLock lock;
     private final BooleanSupplier closed;
     /** Publishes a channel's heartbeat: once it is placed, that shortens the time it is down. */
     private final Consumer<ShardChannel> heartbeat;
     /** The transport's, for what it says through this. */
     private final Logger log;
-    /** Subscribes channels at their masters on a thread of its own, which waits for Redis under {@link #lock}. */
+    /** Subscribes channels at their masters on a thread of its own, which waits for Redis under the channels' lock. */
     private final Retrying following;
     private final LongAdder resubscribed = new LongAdder();
     private volatile @Nullable Disposable topologyChanges;
 
     /**
-     * @param channels the transport's channels by name, changed under {@code lock}
-     * @param lock the transport's lock over its channels and connections
+     * @param channels the transport's channels, with the lock over them and the connections
      * @param closed whether the transport is closed
      * @param heartbeat publishes a channel's heartbeat
      */
-    SlotFollower(RedisEndpoint endpoint, RedisPubSubTransport.Options options, Map<String, ShardChannel> channels,
-            ShardConnections nodes, ReentrantLock lock, BooleanSupplier closed, Consumer<ShardChannel> heartbeat, Logger log) {
+    SlotFollower(RedisEndpoint endpoint, RedisPubSubTransport.Options options, ShardChannels channels,
+            ShardConnections nodes, BooleanSupplier closed, Consumer<ShardChannel> heartbeat, Logger log) {
         this.topology = endpoint.topology();
         this.options = options;
         this.channels = channels;
         this.nodes = nodes;
-        this.lock = lock;
         this.closed = closed;
         this.heartbeat = heartbeat;
         this.log = log;
@@ -104,7 +99,7 @@ final class SlotFollower {
      */
     private void leaveNoOrphan(ShardChannel c, NodeSubscriber node, CompletableFuture<Void> confirmed) {
         confirmed.thenRun(() -> {
-            if (c.at() != node || channels.get(c.name) != c) {
+            if (c.at() != node || !channels.contains(c)) {
                 node.unsubscribeQuietly(c);
             }
         });
@@ -176,14 +171,14 @@ final class SlotFollower {
         if (closed.getAsBoolean()) {
             return true;
         }
-        lock.lock();
+        channels.lock().lock();
         try {
             return placeChannels();
         } catch (RuntimeException e) {
             log.warn("Subscribing the shard channels at their masters failed; trying again", e);
             return false;
         } finally {
-            lock.unlock();
+            channels.lock().unlock();
         }
     }
 
@@ -197,7 +192,7 @@ final class SlotFollower {
         nodes.forgetClosed();
         boolean settled = true;
         List<Placing> placing = new ArrayList<>();
-        for (ShardChannel c : channels.values()) {
+        for (ShardChannel c : channels.all()) {
             if (!c.wanted()) {
                 continue;
             }
@@ -241,23 +236,13 @@ final class SlotFollower {
             }
             heartbeat.accept(p.channel()); // shortens the time down
         }
-        nodes.closeUnused(this::inUse);
+        nodes.closeUnused(channels::anyAt);
         if (settled) {
-            for (ShardChannel c : channels.values()) {
+            for (ShardChannel c : channels.all()) {
                 settled &= !c.wanted() || c.at() != null;
             }
         }
         return settled;
-    }
-
-    /** Whether a channel is subscribed on {@code node}. */
-    boolean inUse(NodeSubscriber node) {
-        for (ShardChannel c : channels.values()) {
-            if (c.at() == node) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Whether the topology last seen has {@code node} serve the channel's slot; no I/O. */
