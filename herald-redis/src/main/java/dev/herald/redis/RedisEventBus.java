@@ -15,6 +15,7 @@ import dev.herald.SubscriptionOptions;
 import dev.herald.redis.internal.RedisDeadLetterStore;
 import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.redis.internal.SupportedLettuce;
+import dev.herald.redis.internal.pubsub.PubSubOptions;
 import dev.herald.redis.internal.pubsub.RedisPubSubTransport;
 import dev.herald.redis.internal.pubsub.ShardedPubSubTransport;
 import dev.herald.redis.internal.streams.RedisStreamsTransport;
@@ -625,7 +626,7 @@ public final class RedisEventBus implements EventBus {
                         Duration.ofMillis(200), visibilityTimeout, deliveryLimit, startFrom, publishReplicas,
                         publishReplicasTimeout, settings.threadFactory()));
             }
-            RedisPubSubTransport.Options options = new RedisPubSubTransport.Options(prefix, settings.source(),
+            PubSubOptions options = new PubSubOptions(prefix, settings.source(),
                     settings.instanceId(), settings.clock(), settings.publishTimeout(), heartbeatInterval, heartbeatTimeout,
                     bufferMessages, bufferBytes, settings.threadFactory(), settings.observer());
             return endpoint.isCluster() ? new ShardedPubSubTransport(endpoint, options) : new RedisPubSubTransport(endpoint, options);

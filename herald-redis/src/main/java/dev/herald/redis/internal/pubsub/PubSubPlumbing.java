@@ -48,7 +48,7 @@ final class PubSubPlumbing {
     private final Logger log;
 
     /** @param closed whether the transport is closed */
-    PubSubPlumbing(RedisEndpoint endpoint, RedisPubSubTransport.Options options, BooleanSupplier closed, Logger log) {
+    PubSubPlumbing(RedisEndpoint endpoint, PubSubOptions options, BooleanSupplier closed, Logger log) {
         this.endpoint = endpoint;
         this.closed = closed;
         this.connections = new CommandConnections(endpoint, options.publishTimeout(), true, closed);

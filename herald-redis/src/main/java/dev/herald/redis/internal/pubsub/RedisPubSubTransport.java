@@ -5,7 +5,6 @@ import dev.herald.redis.RedisKeys;
 import dev.herald.redis.internal.KeysByType;
 import dev.herald.redis.internal.RedisConnection;
 import dev.herald.redis.internal.RedisEndpoint;
-import dev.herald.spi.BusObserver;
 import dev.herald.spi.DeliveryListener;
 import dev.herald.spi.Transport;
 import dev.herald.spi.TransportFeatures;
@@ -17,7 +16,6 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,21 +44,8 @@ public final class RedisPubSubTransport implements Transport {
     /** Besides after each reconnect, subscriptions are checked in CLIENT LIST every this many heartbeats. */
     private static final int VERIFY_EVERY_HEARTBEATS = 15;
 
-    /**
-     * Options of the transport.
-     *
-     * @param source the CloudEvents source of the heartbeats, the bus's
-     * @param clock the clock of the heartbeats' ids and times
-     * @param threadFactory where the intake and timer threads come from, the bus's
-     * @param observer the bus's observer, told of missed events
-     */
-    public record Options(String prefix, String source, String instanceId, Clock clock, Duration publishTimeout,
-            Duration heartbeatInterval, Duration heartbeatTimeout, int bufferMessages, long bufferBytes,
-            ThreadFactory threadFactory, BusObserver observer) {
-    }
-
     private final RedisEndpoint endpoint;
-    private final Options options;
+    private final PubSubOptions options;
     private final String heartbeatChannel;
     /**
      * Per channel, its listeners. Each array is replaced under {@link #subscribeLock}, never
@@ -122,7 +106,7 @@ public final class RedisPubSubTransport implements Transport {
         }
     };
 
-    public RedisPubSubTransport(RedisEndpoint endpoint, Options options) {
+    public RedisPubSubTransport(RedisEndpoint endpoint, PubSubOptions options) {
         this.endpoint = endpoint;
         this.options = options;
         this.heartbeatChannel = RedisKeys.heartbeat(options.prefix(), options.instanceId());

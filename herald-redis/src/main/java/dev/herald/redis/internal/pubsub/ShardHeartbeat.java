@@ -29,7 +29,7 @@ import org.slf4j.Logger;
  */
 final class ShardHeartbeat {
 
-    private final RedisPubSubTransport.Options options;
+    private final PubSubOptions options;
     private final PubSubPlumbing plumbing;
     /** The transport's channels, a live view. */
     private final Collection<ShardChannel> channels;
@@ -42,7 +42,7 @@ final class ShardHeartbeat {
     /** The transport's, for what it says through this. */
     private final Logger log;
 
-    ShardHeartbeat(RedisPubSubTransport.Options options, PubSubPlumbing plumbing, Collection<ShardChannel> channels,
+    ShardHeartbeat(PubSubOptions options, PubSubPlumbing plumbing, Collection<ShardChannel> channels,
             ShardConnections nodes, SlotFollower follower, Consumer<ShardChannel> send,
             Supplier<String> describe, Logger log) {
         this.options = options;

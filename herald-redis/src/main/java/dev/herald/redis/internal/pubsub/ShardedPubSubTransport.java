@@ -50,7 +50,7 @@ public final class ShardedPubSubTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(ShardedPubSubTransport.class);
 
     private final RedisEndpoint endpoint;
-    private final RedisPubSubTransport.Options options;
+    private final PubSubOptions options;
     private final KeysByType keys;
     /** The channels listened on, and the lock under which they and the connections change. */
     private final ShardChannels channels = new ShardChannels();
@@ -85,7 +85,7 @@ public final class ShardedPubSubTransport implements Transport {
      * @throws IllegalArgumentException if the instance id has '{' or '}', which would put the
      *     heartbeats in other slots than their channels
      */
-    public ShardedPubSubTransport(RedisEndpoint endpoint, RedisPubSubTransport.Options options) {
+    public ShardedPubSubTransport(RedisEndpoint endpoint, PubSubOptions options) {
         if (options.instanceId().indexOf('{') >= 0 || options.instanceId().indexOf('}') >= 0) {
             throw new IllegalArgumentException("instanceId '" + options.instanceId() + "' has '{' or '}', which on Redis "
                     + "Cluster would put its heartbeats in other hash slots than their channels: use one without braces");

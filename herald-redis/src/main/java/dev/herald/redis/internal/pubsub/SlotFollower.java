@@ -43,7 +43,7 @@ final class SlotFollower {
     private static final Duration STOP_WAITS_AT_MOST = Duration.ofSeconds(2);
 
     private final ClusterTopology topology;
-    private final RedisPubSubTransport.Options options;
+    private final PubSubOptions options;
     /** The transport's channels; their lock is held while they are placed. */
     private final ShardChannels channels;
     private final ShardConnections nodes;
@@ -62,7 +62,7 @@ final class SlotFollower {
      * @param closed whether the transport is closed
      * @param heartbeat publishes a channel's heartbeat
      */
-    SlotFollower(RedisEndpoint endpoint, RedisPubSubTransport.Options options, ShardChannels channels,
+    SlotFollower(RedisEndpoint endpoint, PubSubOptions options, ShardChannels channels,
             ShardConnections nodes, BooleanSupplier closed, Consumer<ShardChannel> heartbeat, Logger log) {
         this.topology = endpoint.topology();
         this.options = options;

@@ -51,7 +51,7 @@ class ShardedPubSubTransportIT {
         cluster = resources.add(RedisCluster.builder().masters(3).start());
         RedisEndpoint endpoint = RedisEndpoint.owned(cluster.clusterUri());
         resources.add(endpoint::shutdown);
-        transport = new ShardedPubSubTransport(endpoint, new RedisPubSubTransport.Options("herald", "it", "deaf-test",
+        transport = new ShardedPubSubTransport(endpoint, new PubSubOptions("herald", "it", "deaf-test",
                 Clock.systemUTC(), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMillis(500), 10_000,
                 16 * 1024 * 1024, BusThreads.daemonPlatform(), BusObserver.noop()));
         resources.add(() -> transport.close(Duration.ofSeconds(5)));

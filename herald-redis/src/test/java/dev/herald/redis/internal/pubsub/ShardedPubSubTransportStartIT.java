@@ -25,7 +25,7 @@ class ShardedPubSubTransportStartIT {
         }
         RedisEndpoint endpoint = RedisEndpoint.owned("redis-cluster://127.0.0.1:" + port);
         try {
-            ShardedPubSubTransport transport = new ShardedPubSubTransport(endpoint, new RedisPubSubTransport.Options("herald",
+            ShardedPubSubTransport transport = new ShardedPubSubTransport(endpoint, new PubSubOptions("herald",
                     "it", "start-fails", Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMillis(100),
                     Duration.ofMillis(500), 10_000, 16 * 1024 * 1024, BusThreads.daemonPlatform(), BusObserver.noop()));
 
