@@ -1,5 +1,7 @@
 package dev.herald.redis;
 
+import static dev.herald.redis.RedisTestSupport.publishAll;
+import static dev.herald.redis.RedisTestSupport.withConnection;
 import static dev.herald.redis.TransportHealths.pubSubHealth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,13 +10,12 @@ import dev.herald.DomainEvent;
 import dev.herald.EventBus;
 import dev.herald.EventType;
 import dev.herald.SubscriptionOptions;
+import dev.herald.redis.RedisTestSupport.Publishing;
 import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
 import dev.herald.testkit.Resources;
 import io.lettuce.core.KillArgs;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,14 +99,6 @@ class RedisClusterPubSubIT {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20));
     }
 
-    private static void publishAll(EventBus bus, int count, IntFunction<DomainEvent> event) {
-        List<CompletableFuture<?>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            futures.add(bus.publish(event.apply(i)));
-        }
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
-    }
-
     @Test
     void eventTypesSpreadOverTheMastersAndEveryHandlerOfEveryInstanceReceivesEveryEventOnHeraldsClientAndAUsers() {
         RedisCluster cluster = start(RedisCluster.builder().masters(3));
@@ -141,7 +134,7 @@ class RedisClusterPubSubIT {
         EventBus publisher = bus(cluster);
         publisher.start();
 
-        types.values().forEach(event -> publishAll(publisher, 500, event));
+        types.values().forEach(event -> publishAll(publisher, 0, 500, event));
 
         eventually().until(() -> received.values().stream().allMatch(s -> s.size() == 500));
         assertThat(received).hasSize(16);
@@ -270,27 +263,27 @@ class RedisClusterPubSubIT {
         EventBus publisher = bus(cluster);
         publisher.start();
         HealthLog health = HealthLog.of(subscriber);
-        Flow flow = Flow.start(publisher, OrderPlaced::new);
+        Publishing flow = Publishing.steadily(publisher, OrderPlaced::new);
         resources.add(flow);
         resources.add(health);
         eventually().until(() -> handled.size() >= 100);
         return new Flowing(subscriber, handled, flow, health);
     }
 
-    private record Flowing(RedisEventBus subscriber, Set<Integer> handled, Flow flow, HealthLog health) {
+    private record Flowing(RedisEventBus subscriber, Set<Integer> handled, Publishing flow, HealthLog health) {
 
         /** Waits until events published after the fault arrive (by themselves), then stops and waits for health up. */
         void resumesAfter(int sentAtFault) throws InterruptedException {
             eventually().until(() -> handled.stream().anyMatch(n -> n > sentAtFault + 200));
-            flow.stop();
+            flow.stopAndAwait();
             eventually().until(() -> pubSubHealth(subscriber).up());
             health.close();
         }
 
         void assertAccountedWhileTheChannelWasDown() {
             assertThat(health.sawDown(ORDERS)).as("health down naming the channel while it moved: %s", health).isTrue();
-            assertThat(flow.failed()).as("publishes that failed, the first: %s", flow.firstFailure()).isZero();
-            assertAccounted(subscriber, handled, flow.completed());
+            assertThat(flow.failed()).as("publishes that failed, the first: %s", flow.firstFailure()).isEmpty();
+            assertAccounted(subscriber, handled, flow.acked().size());
         }
     }
 
@@ -317,8 +310,8 @@ class RedisClusterPubSubIT {
         publisher.start();
 
         HealthLog health = HealthLog.of(subscriber);
-        Flow orderFlow = Flow.start(publisher, OrderPlaced::new);
-        Flow otherFlow = Flow.start(publisher, otherEvent);
+        Publishing orderFlow = Publishing.steadily(publisher, OrderPlaced::new);
+        Publishing otherFlow = Publishing.steadily(publisher, otherEvent);
         resources.add(orderFlow);
         resources.add(otherFlow);
         resources.add(health);
@@ -327,16 +320,16 @@ class RedisClusterPubSubIT {
         int atKill = orderFlow.sent();
         killSubscriberConnection(cluster.masterOf(ORDERS));
         eventually().until(() -> orders.stream().anyMatch(n -> n > atKill + 200));
-        orderFlow.stop();
-        otherFlow.stop();
+        orderFlow.stopAndAwait();
+        otherFlow.stopAndAwait();
         eventually().until(() -> pubSubHealth(subscriber).up());
         health.close();
 
         assertThat(health.sawDown(ORDERS)).as("health down naming the orders' channel: %s", health).isTrue();
         assertThat(health.sawDown(other)).as("health never names the channel on the other master: %s", health).isFalse();
-        assertThat(orderFlow.failed() + otherFlow.failed()).as("publishes that failed").isZero();
-        assertAccounted(subscriber, orders, orderFlow.completed());
-        assertThat(others).as("the other master's channel lost nothing").hasSize(otherFlow.completed());
+        assertThat(orderFlow.failed().size() + otherFlow.failed().size()).as("publishes that failed").isZero();
+        assertAccounted(subscriber, orders, orderFlow.acked().size());
+        assertThat(others).as("the other master's channel lost nothing").hasSize(otherFlow.acked().size());
     }
 
     /**
@@ -370,72 +363,6 @@ class RedisClusterPubSubIT {
     private static String subscriberLine(RedisServer node) {
         String clients = withConnection(node, c -> c.sync().clientList());
         return clients.lines().filter(l -> l.contains(" name=herald-sub-")).findFirst().orElse(null);
-    }
-
-    private static <T> T withConnection(RedisServer node, java.util.function.Function<StatefulRedisConnection<String, String>, T> work) {
-        RedisClient client = RedisClient.create(node.uri());
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            return work.apply(c);
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
-    }
-
-    /** Publishes an event every 2 ms on a thread of its own, until stopped; counts what completed. */
-    static final class Flow implements AutoCloseable {
-
-        private final List<CompletableFuture<?>> futures = Collections.synchronizedList(new ArrayList<>());
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        private Flow(EventBus publisher, IntFunction<DomainEvent> event) {
-            thread = new Thread(() -> {
-                for (int n = 0; running; n++) {
-                    futures.add(publisher.publish(event.apply(n)));
-                    try {
-                        TimeUnit.MILLISECONDS.sleep(2);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "flow");
-        }
-
-        static Flow start(EventBus publisher, IntFunction<DomainEvent> event) {
-            Flow flow = new Flow(publisher, event);
-            flow.thread.start();
-            return flow;
-        }
-
-        int sent() {
-            return futures.size();
-        }
-
-        /** Stops publishing and waits for every publish to complete or fail. */
-        void stop() throws InterruptedException {
-            running = false;
-            thread.join();
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).handle((ok, e) -> null).join();
-        }
-
-        int completed() {
-            return (int) futures.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
-        }
-
-        int failed() {
-            return (int) futures.stream().filter(CompletableFuture::isCompletedExceptionally).count();
-        }
-
-        /** The first failure, for messages. */
-        String firstFailure() {
-            return futures.stream().filter(CompletableFuture::isCompletedExceptionally).findFirst()
-                    .map(f -> f.handle((ok, e) -> String.valueOf(e)).join()).orElse("none");
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop();
-        }
     }
 
     /** Samples a bus's Pub/Sub health every few milliseconds on a thread of its own. */

@@ -1,5 +1,6 @@
 package dev.herald.redis;
 
+import static dev.herald.redis.RedisTestSupport.numbersIn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,13 +10,12 @@ import dev.herald.EventHandler;
 import dev.herald.EventBus;
 import dev.herald.EventType;
 import dev.herald.RetryPolicy;
+import dev.herald.redis.RedisTestSupport.Publishing;
 import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
 import dev.herald.testkit.Resources;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -32,12 +32,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +62,6 @@ class RedisClusterStreamsIT {
     }
 
     private static final String JOBS = RedisKeys.stream("herald", "it.job");
-    private static final Pattern NUMBER = Pattern.compile("\"n\":(\\d+)");
 
     private final Resources resources = new Resources();
 
@@ -126,6 +121,11 @@ class RedisClusterStreamsIT {
         EventBus bus = track(builder.build());
         bus.start();
         return bus;
+    }
+
+    /** Publishes {@link Job}s numbered 0, 1, 2... on a thread of its own, about two a millisecond, at most 200 unanswered. */
+    private static Publishing publishingJobs(EventBus publisher) {
+        return Publishing.start(publisher, Job::new, 200, Duration.ofNanos(500_000));
     }
 
     private static ConditionFactory eventually() {
@@ -199,24 +199,24 @@ class RedisClusterStreamsIT {
         EventBus publisher = started(streams(cluster, "shop"));
 
         int promotedAt;
-        try (Publishing publishing = new Publishing(publisher)) {
-            eventually().until(() -> publishing.acked.size() >= 1000);
+        try (Publishing publishing = publishingJobs(publisher)) {
+            eventually().until(() -> publishing.acked().size() >= 1000);
             int inFlightAtKill = publishing.unanswered();
-            int publishedAtKill = publishing.next.get(); // publishing goes on while the master is being killed
+            int publishedAtKill = publishing.sent(); // publishing goes on while the master is being killed
             cluster.killMaster(master); // returns once the replica is promoted and every node agrees
-            promotedAt = publishing.next.get();
-            eventually().until(() -> publishing.ackedFrom(promotedAt) >= 1000);
+            promotedAt = publishing.sent();
+            eventually().until(() -> publishing.ackedFrom(promotedAt).size() >= 1000);
             publishing.stopAndAwait();
 
-            eventually().until(() -> handled.containsAll(publishing.ackedFrom(promotedAt, publishing.acked)));
-            Set<Integer> inStream = numbersIn(raw(cluster), JOBS);
-            Set<Integer> replicated = new TreeSet<>(publishing.acked);
+            eventually().until(() -> handled.containsAll(publishing.ackedFrom(promotedAt)));
+            Set<Integer> inStream = new HashSet<>(numbersIn(raw(cluster), JOBS));
+            Set<Integer> replicated = new TreeSet<>(publishing.acked());
             replicated.retainAll(inStream);
             eventually().until(() -> handled.containsAll(replicated));
-            Set<Integer> lost = new TreeSet<>(publishing.acked);
+            Set<Integer> lost = new TreeSet<>(publishing.acked());
             lost.removeAll(inStream);
             System.out.printf("failover: %d published, %d acknowledged, %d failed, %d acknowledged but not replicated%n",
-                    publishing.next.get(), publishing.acked.size(), publishing.failed.size(), lost.size());
+                    publishing.sent(), publishing.acked().size(), publishing.failed().size(), lost.size());
 
             assertThat(lost).as("acknowledged, not replicated: only by the master that was killed")
                     .allMatch(n -> n < promotedAt);
@@ -249,12 +249,12 @@ class RedisClusterStreamsIT {
                 .mode(RedisEventBus.Mode.STREAMS).source("billing"), e -> handled.add(e.payload().n()));
         EventBus publisher = started(streams(cluster, "shop").publishTimeout(Duration.ofSeconds(5)));
 
-        try (Publishing publishing = new Publishing(publisher)) {
-            eventually().until(() -> publishing.acked.size() >= 500);
+        try (Publishing publishing = publishingJobs(publisher)) {
+            eventually().until(() -> publishing.acked().size() >= 500);
             master.suspend();
             resources.add(master::resume); // before the buses are shut down
             long stoppedNanos = System.nanoTime();
-            int stoppedAt = publishing.next.get();
+            int stoppedAt = publishing.sent();
             // the read failed by the reader's own bound, and health names why; waiting for the
             // node's timeout, it would say "(no reply)" for a minute
             await().atMost(nodeTimeout.dividedBy(3)).pollInterval(Duration.ofMillis(50)).until(() -> {
@@ -263,15 +263,15 @@ class RedisClusterStreamsIT {
                         + "billing:invoice on " + JOBS + " has read nothing from 127.0.0.1:" + master.port() + " for ");
             });
             eventually().until(() -> plain(replica).info("replication").contains("role:master"));
-            eventually().until(() -> publishing.ackedFrom(stoppedAt) >= 500);
+            eventually().until(() -> publishing.ackedFrom(stoppedAt).size() >= 500);
             publishing.stopAndAwait();
 
-            Set<Integer> afterStop = publishing.ackedFrom(stoppedAt, publishing.acked);
+            Set<Integer> afterStop = publishing.ackedFrom(stoppedAt);
             Duration left = nodeTimeout.plusSeconds(30).minusNanos(System.nanoTime() - stoppedNanos);
             await().atMost(left.isNegative() ? Duration.ZERO : left).pollInterval(Duration.ofMillis(50))
                     .until(() -> handled.containsAll(afterStop));
-            Set<Integer> replicated = new TreeSet<>(publishing.acked);
-            replicated.retainAll(numbersIn(raw(cluster), JOBS));
+            Set<Integer> replicated = new TreeSet<>(publishing.acked());
+            replicated.retainAll(new HashSet<>(numbersIn(raw(cluster), JOBS)));
             eventually().until(() -> handled.containsAll(replicated));
             // health no longer names the reader; it may still say that Redis does not answer: on a
             // cluster its PING goes to the node Lettuce's connection uses for commands without a
@@ -301,19 +301,19 @@ class RedisClusterStreamsIT {
         });
         EventBus publisher = started(streams(cluster, "shop").publishReplicas(1, Duration.ofMillis(500)));
 
-        try (Publishing publishing = new Publishing(publisher)) {
-            eventually().until(() -> publishing.acked.size() >= 2000);
-            assertThat(handled.size()).as("a backlog when the master dies").isLessThan(publishing.acked.size());
+        try (Publishing publishing = publishingJobs(publisher)) {
+            eventually().until(() -> publishing.acked().size() >= 2000);
+            assertThat(handled.size()).as("a backlog when the master dies").isLessThan(publishing.acked().size());
             cluster.killMaster(master);
             // the promoted replica has no replica of its own: WAIT 1 fails from now on
-            eventually().until(() -> publishing.failures.stream().anyMatch(f -> f.contains("only 0 of the 1 replica(s) asked for")));
+            eventually().until(() -> publishing.failures().stream().anyMatch(f -> f.contains("only 0 of the 1 replica(s) asked for")));
             publishing.stopAndAwait();
 
-            eventually().until(() -> handled.containsAll(publishing.acked));
+            eventually().until(() -> handled.containsAll(publishing.acked()));
             assertThat(publishing.neverPublished(handled)).as("handled but never published").isEmpty();
             assertThat(consumer.deadLetters().size()).isZero();
             System.out.printf("failover with publishReplicas(1): %d acknowledged and all handled, %d failed%n",
-                    publishing.acked.size(), publishing.failed.size());
+                    publishing.acked().size(), publishing.failed().size());
         }
     }
 
@@ -326,22 +326,22 @@ class RedisClusterStreamsIT {
         EventBus consumer = invoicing(cluster, e -> handled.add(e.payload().n()));
         EventBus publisher = started(streams(cluster, "shop"));
 
-        try (Publishing publishing = new Publishing(publisher)) {
-            eventually().until(() -> publishing.acked.size() >= 1000);
+        try (Publishing publishing = publishingJobs(publisher)) {
+            eventually().until(() -> publishing.acked().size() >= 1000);
             cluster.moveSlot(cluster.slotOf(JOBS), to);
-            int movedAt = publishing.next.get();
-            eventually().until(() -> publishing.ackedFrom(movedAt) >= 1000);
+            int movedAt = publishing.sent();
+            eventually().until(() -> publishing.ackedFrom(movedAt).size() >= 1000);
             publishing.stopAndAwait();
 
             assertThat(cluster.masterOf(JOBS)).isEqualTo(to);
-            assertThat(publishing.failed).as("publishes failed while the slot moved: %s", publishing.failures).isEmpty();
-            eventually().until(() -> handled.containsAll(publishing.acked));
+            assertThat(publishing.failed()).as("publishes failed while the slot moved: %s", publishing.failures()).isEmpty();
+            eventually().until(() -> handled.containsAll(publishing.acked()));
             assertThat(publishing.neverPublished(handled)).as("handled but never published").isEmpty();
             assertThat(consumer.deadLetters().size()).isZero();
             RedisClient plain = RedisClient.create(to.uri());
             resources.add(() -> plain.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
             eventually().until(() -> plain.connect().sync().clientList().contains("cmd=xreadgroup"));
-            System.out.printf("slot moved: %d acknowledged and all handled%n", publishing.acked.size());
+            System.out.printf("slot moved: %d acknowledged and all handled%n", publishing.acked().size());
         }
     }
 
@@ -420,121 +420,5 @@ class RedisClusterStreamsIT {
         assertThat(charged.get()).isEqualTo(1);
         assertThat(raw.exists("herald:dedup:charge:pay-1")).isEqualTo(1);
         assertThat(raw.pttl("herald:dedup:charge:pay-1")).isPositive();
-    }
-
-    /** The event numbers a stream holds, read in pages. */
-    private static Set<Integer> numbersIn(RedisAdvancedClusterCommands<String, String> raw, String stream) {
-        Set<Integer> numbers = new HashSet<>();
-        String after = "-";
-        while (true) {
-            List<StreamMessage<String, String>> page = raw.xrange(stream, Range.create(after, "+"),
-                    io.lettuce.core.Limit.from(5000));
-            for (StreamMessage<String, String> m : page) {
-                Matcher number = NUMBER.matcher(m.getBody().get(RedisKeys.STREAM_FIELD));
-                if (number.find()) {
-                    numbers.add(Integer.parseInt(number.group(1)));
-                }
-            }
-            if (page.size() < 5000) {
-                return numbers;
-            }
-            after = "(" + page.get(page.size() - 1).getId();
-        }
-    }
-
-    /**
-     * Publishes {@link Job}s numbered 0, 1, 2... on a thread of its own, about two a millisecond
-     * and at most 200 unanswered, recording which publishes completed and which failed.
-     */
-    private static final class Publishing implements AutoCloseable {
-        private static final int IN_FLIGHT = 200;
-
-        final Set<Integer> acked = ConcurrentHashMap.newKeySet();
-        final Set<Integer> failed = ConcurrentHashMap.newKeySet();
-        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        final AtomicInteger next = new AtomicInteger();
-        private final Semaphore room = new Semaphore(IN_FLIGHT);
-        private final Thread thread;
-        private volatile boolean stopped;
-
-        Publishing(EventBus bus) {
-            thread = new Thread(() -> {
-                try {
-                    while (!stopped) {
-                        if (!room.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                            continue;
-                        }
-                        int n = next.getAndIncrement();
-                        bus.publish(new Job(n)).whenComplete((published, failure) -> {
-                            if (failure == null) {
-                                acked.add(n);
-                            } else {
-                                failed.add(n);
-                                failures.add(String.valueOf(rootOf(failure).getMessage()));
-                            }
-                            room.release();
-                        });
-                        if (n % 2 == 1) {
-                            Thread.sleep(1);
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "test-publisher");
-            thread.start();
-        }
-
-        /** How many publishes were sent and not answered yet. */
-        int unanswered() {
-            return IN_FLIGHT - room.availablePermits();
-        }
-
-        /** How many publishes numbered from {@code first} on completed. */
-        long ackedFrom(int first) {
-            return acked.stream().filter(n -> n >= first).count();
-        }
-
-        /** The completed publishes numbered from {@code first} on. */
-        Set<Integer> ackedFrom(int first, Set<Integer> all) {
-            Set<Integer> from = new TreeSet<>();
-            for (int n : all) {
-                if (n >= first) {
-                    from.add(n);
-                }
-            }
-            return from;
-        }
-
-        /** Of the events handled, those whose publish was never sent: none should be. */
-        Set<Integer> neverPublished(Set<Integer> handled) {
-            Set<Integer> phantoms = new TreeSet<>(handled);
-            phantoms.removeAll(acked);
-            phantoms.removeAll(failed);
-            return phantoms;
-        }
-
-        /** Stops publishing and waits until every publish sent was answered (each fails by its timeout at the latest). */
-        void stopAndAwait() throws InterruptedException {
-            stopped = true;
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-            assertThat(room.tryAcquire(IN_FLIGHT, 60, TimeUnit.SECONDS)).as("every publish answered").isTrue();
-            room.release(IN_FLIGHT);
-            assertThat(acked.size() + failed.size()).isEqualTo(next.get());
-        }
-
-        private static Throwable rootOf(Throwable failure) {
-            Throwable t = failure;
-            while (t.getCause() != null && !(t instanceof RedisPublishException)) {
-                t = t.getCause();
-            }
-            return t;
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stopped = true;
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        }
     }
 }

@@ -87,11 +87,7 @@ class RedisPubSubIT {
     }
 
     private static void publishAll(EventBus bus, int from, int count) {
-        List<CompletableFuture<?>> futures = new ArrayList<>();
-        for (int i = from; i < from + count; i++) {
-            futures.add(bus.publish(new OrderPlaced("o" + i, i)));
-        }
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        RedisTestSupport.publishAll(bus, from, count, n -> new OrderPlaced("o" + n, n));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.herald.redis;
 
+import static dev.herald.redis.RedisTestSupport.withConnection;
 import static dev.herald.redis.TransportHealths.pubSubHealth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,8 +8,6 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.DomainEvent;
 import dev.herald.EventType;
 import dev.herald.testkit.RedisServer;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -120,41 +119,31 @@ class RedisSentinelIT {
     }
 
     private static long offset(String uri, String field) {
-        String info = command(uri, c -> c.sync().info("replication"));
+        String info = withConnection(uri, c -> c.sync().info("replication"));
         return info.lines().filter(l -> l.startsWith(field)).mapToLong(l -> Long.parseLong(l.substring(field.length()).trim()))
                 .findFirst().orElse(-1);
     }
 
     private static void publishAll(RedisEventBus bus, int from, int count) {
-        CompletableFuture.allOf(IntStream.range(from, from + count).mapToObj(i -> bus.publish(new Ping(i)))
-                .toArray(CompletableFuture[]::new)).join();
+        RedisTestSupport.publishAll(bus, from, count, Ping::new);
     }
 
     private static boolean replicaIsInSync(RedisServer replica) {
-        return command(replica.uri(), c -> c.sync().info("replication")).contains("master_link_status:up");
+        return withConnection(replica.uri(), c -> c.sync().info("replication")).contains("master_link_status:up");
     }
 
     private static boolean sentinelKnowsTheReplica(RedisServer sentinel) {
-        return command("redis://127.0.0.1:" + sentinel.port(), c -> !c.sync().dispatch(io.lettuce.core.protocol.CommandType.SENTINEL,
+        return withConnection("redis://127.0.0.1:" + sentinel.port(), c -> !c.sync().dispatch(io.lettuce.core.protocol.CommandType.SENTINEL,
                 new io.lettuce.core.output.ArrayOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
                 new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("REPLICAS").add("herald-master"))
                 .isEmpty());
     }
 
     private static int masterPort(RedisServer sentinel) {
-        List<Object> address = command("redis://127.0.0.1:" + sentinel.port(), c -> c.sync().dispatch(
+        List<Object> address = withConnection("redis://127.0.0.1:" + sentinel.port(), c -> c.sync().dispatch(
                 io.lettuce.core.protocol.CommandType.SENTINEL, new io.lettuce.core.output.ArrayOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
                 new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("GET-MASTER-ADDR-BY-NAME")
                         .add("herald-master")));
         return address.size() == 2 ? Integer.parseInt(String.valueOf(address.get(1))) : -1;
-    }
-
-    private static <T> T command(String uri, java.util.function.Function<StatefulRedisConnection<String, String>, T> work) {
-        RedisClient client = RedisClient.create(uri);
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            return work.apply(c);
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.herald.redis;
 
+import static dev.herald.redis.RedisTestSupport.publishAll;
 import static dev.herald.redis.TransportHealths.streamsHealth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,8 +56,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -82,7 +81,6 @@ class RedisStreamsIT {
 
     private static final String JOBS = "herald:stream:it.job";
     private static final String TASKS = "herald:stream:it.task";
-    private static final Pattern NUMBER = Pattern.compile("\"n\":(\\d+)");
 
     private final Resources resources = new Resources();
 
@@ -115,11 +113,7 @@ class RedisStreamsIT {
     }
 
     private static void publish(EventBus bus, int from, int count) {
-        List<CompletableFuture<?>> futures = new ArrayList<>();
-        for (int i = from; i < from + count; i++) {
-            futures.add(bus.publish(new Job(i)));
-        }
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        publishAll(bus, from, count, Job::new);
     }
 
     @Test
@@ -549,7 +543,7 @@ class RedisStreamsIT {
         afterLoss.forEach(n -> assertThat(published.get(n)).as("publish of %d", n).succeedsWithin(Duration.ofSeconds(30)));
         RedisCommands<String, String> raw = raw(redis);
         List<Integer> inNewStream = raw.xrange(JOBS, Range.create("-", "+")).stream()
-                .map(RedisStreamsIT::number).toList();
+                .map(RedisTestSupport::number).toList();
         assertThat(inNewStream).as("the new stream holds every event published after the loss").containsAll(afterLoss);
         eventually().until(() -> handled.containsAll(inNewStream));
         assertThat(handled).as("published after the loss = handled").containsAll(afterLoss);
@@ -896,11 +890,5 @@ class RedisStreamsIT {
         assertThat(raw.xreadgroup(Consumer.from("ledger:book", consumer), XReadArgs.StreamOffset.lastConsumed(JOBS)))
                 .hasSize(5);
         return publisher;
-    }
-
-    private static int number(StreamMessage<String, String> entry) {
-        Matcher m = NUMBER.matcher(entry.getBody().get("event"));
-        assertThat(m.find()).as("entry %s holds a job", entry.getId()).isTrue();
-        return Integer.parseInt(m.group(1));
     }
 }
