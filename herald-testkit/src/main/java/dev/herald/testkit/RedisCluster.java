@@ -28,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <p>With {@link Builder#password(String)} every node requires the password (and the replicas
+ * use it with their masters); {@link Builder#aclUser(String)} adds an ACL user to every node.
+ *
  * <p>The nodes use a {@code cluster-node-timeout} of 1 s, so a killed master is replaced within
  * a few seconds. Every wait is bounded and fails with a message that shows each node's view.
  * Thread-safe: the methods that change the cluster are serialized.
@@ -52,16 +55,17 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
-     * A builder: 3 masters, no replicas, a 30 s bound on every wait.
+     * A builder: 3 masters, no replicas, no password, a 30 s bound on every wait.
      *
      * @return a new builder
      */
     public static Builder builder() {
-        return new Builder(3, 0, Duration.ofSeconds(30));
+        return new Builder(3, 0, Duration.ofSeconds(30), null, List.of());
     }
 
     /**
-     * The URIs of every node, masters and replicas, as {@code redis://127.0.0.1:PORT}.
+     * The URIs of every node, masters and replicas, as {@code redis://[:password@]127.0.0.1:PORT}
+     * (with the {@linkplain Builder#password(String) password}, if there is one).
      *
      * @return one URI per node, in start order, killed nodes included
      */
@@ -72,12 +76,34 @@ public final class RedisCluster implements AutoCloseable {
     /**
      * A {@code redis-cluster://} URI naming every node as a seed, as Herald's Redis bus takes it
      * ({@code RedisEventBus.builder(String)}, {@code RedisCleanup}):
-     * {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,...}.
+     * {@code redis-cluster://[:password@]127.0.0.1:p1,127.0.0.1:p2,...}.
      *
-     * @return the URI, masters and replicas in start order, killed nodes included
+     * @return the URI, masters and replicas in start order, killed nodes included, with the
+     *     default user's password if there is one
      */
     public String clusterUri() {
-        return "redis-cluster://" + String.join(",", uris().stream().map(u -> u.substring("redis://".length())).toList());
+        String password = nodes.get(0).password();
+        return password == null ? "redis-cluster://" + seeds() : clusterUri("", password);
+    }
+
+    /**
+     * A {@code redis-cluster://} URI as {@link #clusterUri()}, with other credentials:
+     * {@code redis-cluster://user:password@127.0.0.1:p1,...}, for an {@linkplain Builder#aclUser(String) ACL user}
+     * (or a wrong password).
+     *
+     * @param user the user name; empty for the default user
+     * @param password the password
+     * @return the URI
+     */
+    public String clusterUri(String user, String password) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        return "redis-cluster://" + user + ":" + password + "@" + seeds();
+    }
+
+    /** {@code 127.0.0.1:p1,127.0.0.1:p2,...}, every node. */
+    private String seeds() {
+        return String.join(",", nodes.stream().map(n -> "127.0.0.1:" + n.port()).toList());
     }
 
     /**
@@ -115,7 +141,7 @@ public final class RedisCluster implements AutoCloseable {
      */
     public int slotOf(String key) {
         Objects.requireNonNull(key, "key");
-        return (int) (long) (Long) Objects.requireNonNull(Resp.call(anyRunning().port(), "CLUSTER", "KEYSLOT", key));
+        return (int) (long) (Long) Objects.requireNonNull(Resp.call(anyRunning(), "CLUSTER", "KEYSLOT", key));
     }
 
     /**
@@ -184,7 +210,7 @@ public final class RedisCluster implements AutoCloseable {
         if (!replica.isRunning() || isMaster(replica)) {
             throw new IllegalArgumentException(replica + " is not a running replica of this cluster");
         }
-        Resp.call(replica.port(), "CLUSTER", "FAILOVER");
+        Resp.call(replica, "CLUSTER", "FAILOVER");
         await(replica + " to be promoted by CLUSTER FAILOVER", () -> isMaster(replica));
         awaitSettled();
     }
@@ -212,25 +238,30 @@ public final class RedisCluster implements AutoCloseable {
         String s = Integer.toString(slot);
         String fromId = myId(from);
         String toId = myId(to);
-        Resp.call(to.port(), "CLUSTER", "SETSLOT", s, "IMPORTING", fromId);
-        Resp.call(from.port(), "CLUSTER", "SETSLOT", s, "MIGRATING", toId);
+        Resp.call(to, "CLUSTER", "SETSLOT", s, "IMPORTING", fromId);
+        Resp.call(from, "CLUSTER", "SETSLOT", s, "MIGRATING", toId);
         while (true) {
             @SuppressWarnings("unchecked")
             List<String> keys = (List<String>) Objects.requireNonNull(
-                    Resp.call(from.port(), "CLUSTER", "GETKEYSINSLOT", s, Integer.toString(MIGRATE_BATCH)));
+                    Resp.call(from, "CLUSTER", "GETKEYSINSLOT", s, Integer.toString(MIGRATE_BATCH)));
             if (keys.isEmpty()) {
                 break;
             }
             List<String> migrate = new ArrayList<>(List.of("MIGRATE", "127.0.0.1", Integer.toString(to.port()), "", "0",
-                    "5000", "KEYS"));
+                    "5000"));
+            String password = to.password();
+            if (password != null) {
+                migrate.addAll(List.of("AUTH", password));
+            }
+            migrate.add("KEYS");
             migrate.addAll(keys);
-            Resp.call(from.port(), migrate.toArray(String[]::new));
+            Resp.call(from, migrate.toArray(String[]::new));
         }
-        Resp.call(to.port(), "CLUSTER", "SETSLOT", s, "NODE", toId);
-        Resp.call(from.port(), "CLUSTER", "SETSLOT", s, "NODE", toId);
+        Resp.call(to, "CLUSTER", "SETSLOT", s, "NODE", toId);
+        Resp.call(from, "CLUSTER", "SETSLOT", s, "NODE", toId);
         for (RedisServer m : masters()) {
             if (!m.equals(to) && !m.equals(from)) {
-                Resp.call(m.port(), "CLUSTER", "SETSLOT", s, "NODE", toId);
+                Resp.call(m, "CLUSTER", "SETSLOT", s, "NODE", toId);
             }
         }
         await("every node to see slot " + slot + " served by " + to,
@@ -262,7 +293,7 @@ public final class RedisCluster implements AutoCloseable {
         try {
             int total = b.masters * (1 + b.replicasPerMaster);
             for (int i = 0; i < total; i++) {
-                started.add(startNode());
+                started.add(startNode(b));
             }
             RedisCluster cluster = new RedisCluster(started, b.timeout);
             cluster.join(b.masters, b.replicasPerMaster);
@@ -279,17 +310,21 @@ public final class RedisCluster implements AutoCloseable {
      * Starts a node; on other ports if its cluster bus port, its port + 10000, which nobody
      * checked, is taken (by another program, or a client's ephemeral port) or out of range.
      */
-    private static RedisServer startNode() {
+    private static RedisServer startNode(Builder b) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return RedisServer.builder()
+                RedisServer.Builder node = RedisServer.builder()
                         .config("cluster-enabled yes")
                         .config("cluster-config-file nodes.conf")
                         .config("cluster-node-timeout " + NODE_TIMEOUT.toMillis())
                         .config("cluster-replica-validity-factor 0")
                         .config("cluster-allow-replica-migration no")
-                        .config("repl-diskless-sync-delay 0")
-                        .start();
+                        .config("repl-diskless-sync-delay 0");
+                if (b.password() != null) {
+                    node.password(b.password()).config("masterauth " + b.password()); // a replica authenticates to its master
+                }
+                b.aclUsers().forEach(node::aclUser);
+                return node.start();
             } catch (IllegalStateException e) {
                 String message = String.valueOf(e.getMessage());
                 if (attempt >= BUS_PORT_ATTEMPTS || !message.contains("(cluster)") && !message.contains("cluster bus")) {
@@ -309,22 +344,22 @@ public final class RedisCluster implements AutoCloseable {
             for (int slot = first; slot <= last; slot++) {
                 command.add(Integer.toString(slot));
             }
-            Resp.call(m.port(), command.toArray(String[]::new));
-            Resp.call(m.port(), "CLUSTER", "SET-CONFIG-EPOCH", Integer.toString(i + 1));
+            Resp.call(m, command.toArray(String[]::new));
+            Resp.call(m, "CLUSTER", "SET-CONFIG-EPOCH", Integer.toString(i + 1));
         }
         RedisServer seed = nodes.get(0);
         for (RedisServer n : nodes.subList(1, nodes.size())) {
-            Resp.call(n.port(), "CLUSTER", "MEET", "127.0.0.1", Integer.toString(seed.port()));
+            Resp.call(n, "CLUSTER", "MEET", "127.0.0.1", Integer.toString(seed.port()));
         }
         await("every node to know all " + nodes.size() + " nodes",
                 () -> nodes.stream().allMatch(n -> clusterNodes(n).size() == nodes.size()));
         for (int i = 0; i < masterCount * replicasPerMaster; i++) {
             RedisServer replica = nodes.get(masterCount + i);
             String masterId = myId(masters.get(i % masterCount));
-            Resp.call(replica.port(), "CLUSTER", "REPLICATE", masterId);
+            Resp.call(replica, "CLUSTER", "REPLICATE", masterId);
         }
         await("every replica to be in sync with its master", () -> nodes.subList(masterCount, nodes.size()).stream()
-                .allMatch(r -> Resp.string(r.port(), "INFO", "replication").contains("master_link_status:up")));
+                .allMatch(r -> Resp.string(r, "INFO", "replication").contains("master_link_status:up")));
         awaitSettled();
     }
 
@@ -335,7 +370,7 @@ public final class RedisCluster implements AutoCloseable {
         await("every running node to report cluster_state:ok and agree on the slots", () -> {
             Map<Integer, Integer> first = null;
             for (RedisServer n : running()) {
-                if (!Resp.string(n.port(), "CLUSTER", "INFO").contains("cluster_state:ok")) {
+                if (!Resp.string(n, "CLUSTER", "INFO").contains("cluster_state:ok")) {
                     return false;
                 }
                 Map<Integer, Integer> owners = slotOwners(n);
@@ -345,14 +380,14 @@ public final class RedisCluster implements AutoCloseable {
                 first = owners;
             }
             return true;
-        }, () -> running().stream().map(n -> n.port() + ": " + Resp.string(n.port(), "CLUSTER", "NODES"))
+        }, () -> running().stream().map(n -> n.port() + ": " + Resp.string(n, "CLUSTER", "NODES"))
                 .toList().toString());
     }
 
     /** Slot to the port of its master, as one node sees it (CLUSTER SLOTS). */
     private static Map<Integer, Integer> slotOwners(RedisServer node) {
         Map<Integer, Integer> owners = new TreeMap<>();
-        List<?> ranges = (List<?>) Objects.requireNonNull(Resp.call(node.port(), "CLUSTER", "SLOTS"));
+        List<?> ranges = (List<?>) Objects.requireNonNull(Resp.call(node, "CLUSTER", "SLOTS"));
         for (Object r : ranges) {
             List<?> range = (List<?>) r;
             int start = (int) (long) (Long) range.get(0);
@@ -368,7 +403,7 @@ public final class RedisCluster implements AutoCloseable {
     /** The lines of CLUSTER NODES, by node id. */
     private static Map<String, String> clusterNodes(RedisServer node) {
         Map<String, String> lines = new LinkedHashMap<>();
-        for (String line : Resp.string(node.port(), "CLUSTER", "NODES").split("\n")) {
+        for (String line : Resp.string(node, "CLUSTER", "NODES").split("\n")) {
             if (!line.isBlank()) {
                 lines.put(line.substring(0, line.indexOf(' ')), line.strip());
             }
@@ -377,11 +412,11 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private static String myId(RedisServer node) {
-        return Resp.string(node.port(), "CLUSTER", "MYID");
+        return Resp.string(node, "CLUSTER", "MYID");
     }
 
     private static boolean isMaster(RedisServer node) {
-        List<?> role = (List<?>) Objects.requireNonNull(Resp.call(node.port(), "ROLE"));
+        List<?> role = (List<?>) Objects.requireNonNull(Resp.call(node, "ROLE"));
         return "master".equals(role.get(0));
     }
 
@@ -461,8 +496,10 @@ public final class RedisCluster implements AutoCloseable {
      * @param masters the number of masters
      * @param replicasPerMaster the number of replicas of each master
      * @param timeout the bound on every wait
+     * @param password the default user's password on every node, or null for none
+     * @param aclUsers ACL users on every node, as {@code user} lines of redis.conf
      */
-    public record Builder(int masters, int replicasPerMaster, Duration timeout) {
+    public record Builder(int masters, int replicasPerMaster, Duration timeout, @Nullable String password, List<String> aclUsers) {
 
         /** Checks the options. */
         public Builder {
@@ -476,6 +513,10 @@ public final class RedisCluster implements AutoCloseable {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive, was " + timeout);
             }
+            if (password != null && (password.isEmpty() || password.chars().anyMatch(Character::isWhitespace))) {
+                throw new IllegalArgumentException("password must be non-empty without spaces, to stand in redis.conf");
+            }
+            aclUsers = List.copyOf(aclUsers);
         }
 
         /**
@@ -485,7 +526,7 @@ public final class RedisCluster implements AutoCloseable {
          * @return a new builder
          */
         public Builder masters(int count) {
-            return new Builder(count, replicasPerMaster, timeout);
+            return new Builder(count, replicasPerMaster, timeout, password, aclUsers);
         }
 
         /**
@@ -495,7 +536,7 @@ public final class RedisCluster implements AutoCloseable {
          * @return a new builder
          */
         public Builder replicasPerMaster(int count) {
-            return new Builder(masters, count, timeout);
+            return new Builder(masters, count, timeout, password, aclUsers);
         }
 
         /**
@@ -505,7 +546,33 @@ public final class RedisCluster implements AutoCloseable {
          * @return a new builder
          */
         public Builder timeout(Duration bound) {
-            return new Builder(masters, replicasPerMaster, bound);
+            return new Builder(masters, replicasPerMaster, bound, password, aclUsers);
+        }
+
+        /**
+         * Requires this password from the default user on every node ({@code requirepass}); the
+         * replicas authenticate to their masters with it ({@code masterauth}), and the cluster's
+         * own commands here send it. {@link #uris()} and {@link #clusterUri()} carry it.
+         *
+         * @param secret non-empty, without spaces
+         * @return a new builder
+         */
+        public Builder password(String secret) {
+            return new Builder(masters, replicasPerMaster, timeout, Objects.requireNonNull(secret, "password"), aclUsers);
+        }
+
+        /**
+         * Adds an ACL user on every node, as a {@code user} line of redis.conf, e.g.
+         * {@code aclUser("herald on >pw resetchannels ~herald:* &herald:* +@all")}; connect as it
+         * with {@link #clusterUri(String, String)}.
+         *
+         * @param rule the user name and its ACL rules
+         * @return a new builder
+         */
+        public Builder aclUser(String rule) {
+            List<String> users = new ArrayList<>(aclUsers);
+            users.add(Objects.requireNonNull(rule, "rule"));
+            return new Builder(masters, replicasPerMaster, timeout, password, users);
         }
 
         /**

@@ -155,6 +155,11 @@ public final class RedisServer implements AutoCloseable {
         return "redis://" + (password != null ? ":" + password + "@" : "") + "127.0.0.1:" + port;
     }
 
+    /** The default user's password ({@code requirepass}), or null if there is none. */
+    @Nullable String password() {
+        return password;
+    }
+
     /**
      * A URI for clients of the master this Sentinel watches:
      * {@code redis-sentinel://127.0.0.1:PORT#MASTER}.

@@ -49,6 +49,27 @@ final class Resp {
     }
 
     /**
+     * Sends one command to a server and reads its reply, after {@code AUTH} on the same
+     * connection if the server requires a password.
+     *
+     * @param server a server on 127.0.0.1
+     * @param args the command and its arguments
+     * @return the reply
+     * @throws ErrorReply on an error reply
+     * @throws UncheckedIOException if the server cannot be reached
+     */
+    static @Nullable Object call(RedisServer server, String... args) {
+        String password = server.password();
+        return password == null ? call(server.port(), args)
+                : callOnOneConnection(server.port(), new String[] {"AUTH", password}, args);
+    }
+
+    /** Like {@link #call(RedisServer, String...)} for a reply that is a string. */
+    static String string(RedisServer server, String... args) {
+        return String.valueOf(Objects.requireNonNull(call(server, args), () -> args[0] + " replied nil"));
+    }
+
+    /**
      * Sends commands one after the other on one connection, for those whose meaning depends on
      * the connection (a {@code WAIT} covers the writes of its own connection only).
      *

@@ -107,6 +107,29 @@ class RedisClusterTest {
     }
 
     @Test
+    void aClusterWithAPasswordAndAnAclUserRequiresThemOnEveryNodeAndStillMovesSlots() {
+        try (RedisCluster cluster = RedisCluster.builder().masters(3).replicasPerMaster(1).password("s3cret")
+                .aclUser("herald on >hpass ~* &* +@all").start()) { // started: each replica synced with masterauth
+            for (RedisServer node : cluster.nodes()) {
+                assertThat(Resp.firstLine(node.port(), "PING")).startsWith("-NOAUTH");
+                assertThat(Resp.callOnOneConnection(node.port(), new String[] {"AUTH", "herald", "hpass"},
+                        new String[] {"PING"})).isEqualTo("PONG");
+                assertThat(node.uri()).isEqualTo("redis://:s3cret@127.0.0.1:" + node.port());
+            }
+            RedisServer first = cluster.nodes().get(0);
+            assertThat(cluster.clusterUri()).startsWith("redis-cluster://:s3cret@127.0.0.1:" + first.port() + ",");
+            assertThat(cluster.clusterUri("herald", "hpass")).startsWith("redis-cluster://herald:hpass@127.0.0.1:" + first.port() + ",")
+                    .endsWith(":" + cluster.nodes().get(5).port());
+
+            RedisServer from = cluster.masterOf("orders");
+            Resp.call(from, "SET", "orders", "42");
+            RedisServer to = cluster.masters().stream().filter(m -> !m.equals(from)).findFirst().orElseThrow();
+            cluster.moveSlot(cluster.slotOf("orders"), to); // MIGRATE ... AUTH
+            assertThat(Resp.call(to, "GET", "orders")).isEqualTo("42");
+        }
+    }
+
+    @Test
     void closeStopsEveryNodeAndIsIdempotent() {
         RedisCluster cluster = RedisCluster.builder().masters(3).replicasPerMaster(1).start();
         List<RedisServer> nodes = cluster.nodes();
@@ -128,5 +151,7 @@ class RedisClusterTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("replicasPerMaster must be 0 or more, was -1");
         assertThatThrownBy(() -> RedisCluster.builder().timeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must be positive, was PT0S");
+        assertThatThrownBy(() -> RedisCluster.builder().password("has space"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without spaces");
     }
 }
