@@ -1,17 +1,15 @@
 package dev.herald.redis;
 
+import static dev.herald.redis.RedisTestSupport.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.BusState;
 import dev.herald.Health;
-import dev.herald.DeadLetter;
-import dev.herald.DomainEvent;
-import dev.herald.Envelope;
 import dev.herald.EventBus;
-import dev.herald.EventType;
 import dev.herald.RetryPolicy;
+import dev.herald.redis.RedisTestSupport.Secured;
 import dev.herald.testkit.RedisServer;
 import dev.herald.testkit.Resources;
 import io.lettuce.core.ClientOptions;
@@ -30,10 +28,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Password, ACL users, TLS, and the deaf subscription an ACL change can cause. */
 class RedisConnectionIT {
 
-    @EventType("it.secured")
-    record Secured(String value) implements DomainEvent {
-    }
-
     private static final String ACL_USER = "herald on >hpass resetchannels ~herald:* &herald:* +@all";
 
     private final Resources resources = new Resources();
@@ -50,20 +44,6 @@ class RedisConnectionIT {
     private EventBus bus(EventBus bus) {
         resources.add(() -> bus.shutdown(Duration.ofSeconds(5)));
         return bus;
-    }
-
-    /** Publishes, handles, and dead-letters one event each: the bus works on this connection. */
-    private static void roundTrip(EventBus bus) {
-        ConcurrentLinkedQueue<Envelope<Secured>> got = new ConcurrentLinkedQueue<>();
-        bus.subscribe(Secured.class, "ok", got::add);
-        bus.subscribe(Secured.class, "fails", e -> {
-            throw new IllegalStateException("to the dead letters");
-        });
-        bus.start();
-        bus.publish(new Secured("hello")).join();
-        await().atMost(Duration.ofSeconds(30)).until(() -> got.size() == 1 && bus.deadLetters().size() == 1);
-        assertThat(got.peek().payload().value()).isEqualTo("hello");
-        assertThat(bus.deadLetters().list(1)).extracting(DeadLetter::handler).containsExactly("fails");
     }
 
     @Test

@@ -1,9 +1,13 @@
 package dev.herald.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.herald.DeadLetter;
 import dev.herald.DomainEvent;
+import dev.herald.Envelope;
 import dev.herald.EventBus;
+import dev.herald.EventType;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -32,8 +36,8 @@ import java.util.regex.Pattern;
 /**
  * What herald-redis's integration tests share: events numbered 0, 1, 2... published all at once
  * ({@link #publishAll}) or on a thread of their own while a fault is made ({@link Publishing}),
- * their numbers read back from a stream ({@link #numbersIn}), and a one-off connection to one
- * server ({@link #withConnection}). The events are the tests' own: each names how to make the
+ * their numbers read back from a stream ({@link #numbersIn}), a one-off connection to one
+ * server ({@link #withConnection}), and a bus's round trip on its connections ({@link #roundTrip}). The events are the tests' own: each names how to make the
  * event numbered {@code n}, whose JSON holds it as {@code "n":<number>}.
  */
 final class RedisTestSupport {
@@ -42,6 +46,28 @@ final class RedisTestSupport {
     private static final int PAGE = 5000;
 
     private RedisTestSupport() {
+    }
+
+    /** The event of the connection tests' round trips. */
+    @EventType("it.secured")
+    record Secured(String value) implements DomainEvent {
+    }
+
+    /**
+     * Starts the bus and publishes, handles, and dead-letters one {@link Secured} event: the bus
+     * works on its connections. Build the bus with {@code RetryPolicy.none()}.
+     */
+    static void roundTrip(EventBus bus) {
+        ConcurrentLinkedQueue<Envelope<Secured>> got = new ConcurrentLinkedQueue<>();
+        bus.subscribe(Secured.class, "ok", got::add);
+        bus.subscribe(Secured.class, "fails", e -> {
+            throw new IllegalStateException("to the dead letters");
+        });
+        bus.start();
+        bus.publish(new Secured("hello")).join();
+        await().atMost(Duration.ofSeconds(30)).until(() -> got.size() == 1 && bus.deadLetters().size() == 1);
+        assertThat(got.peek().payload().value()).isEqualTo("hello");
+        assertThat(bus.deadLetters().list(1)).extracting(DeadLetter::handler).containsExactly("fails");
     }
 
     /** Publishes the events numbered {@code from} to {@code from + count - 1} at once, and waits until every publish completed. */
