@@ -11,13 +11,15 @@ import dev.herald.RetryPolicy;
 import dev.herald.redis.RedisTestSupport.Secured;
 import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.Resources;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.RedisClusterURIUtil;
+import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,24 +30,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * channels: every connection the bus opens (topology, commands, publishing, shard
  * subscriptions, stream readers, dead letters) must authenticate with the credentials of a
  * {@code redis-cluster://user:password@...} URI, and wrong or missing credentials fail
- * {@code start()} with Redis's reason, never showing the password. The node connections do not
- * carry the credentials yet: see {@link #NODE_CONNECTIONS_LACK_CREDENTIALS}.
+ * {@code start()} with Redis's reason, never showing the password.
  */
 class RedisClusterConnectionIT {
 
     private static final String PASSWORD = "s3cret";
     /** Rights on Herald's keys and channels only, whatever the prefix after "herald". */
     private static final String ACL_USER = "herald on >hpass resetchannels ~herald* &herald* +@all";
-
-    /**
-     * Why the tests that connect with the right credentials are disabled: Herald's own plain
-     * connections to one node (a Streams reader's, a shard subscription's) are opened with the
-     * node's URI from the topology, which lacks the credentials of the cluster URI, so the node
-     * answers NOAUTH: start() fails in Pub/Sub mode, and readers never read in Streams mode. The
-     * fix is in RedisEndpoint (connectToNode, connectPubSubToNode), which another change owns.
-     */
-    private static final String NODE_CONNECTIONS_LACK_CREDENTIALS = "Herald's node connections lack the URI's credentials "
-            + "(NOAUTH): enable with the RedisEndpoint fix that applies the seeds' credentials to node URIs";
 
     private static RedisCluster cluster;
     private final Resources resources = new Resources();
@@ -73,7 +64,6 @@ class RedisClusterConnectionIT {
         return bus;
     }
 
-    @Disabled(NODE_CONNECTIONS_LACK_CREDENTIALS)
     @ParameterizedTest
     @EnumSource(RedisEventBus.Mode.class)
     void aBusOnAClusterUriWithAnAclUserPublishesHandlesAndDeadLetters(RedisEventBus.Mode mode) {
@@ -84,7 +74,6 @@ class RedisClusterConnectionIT {
         assertThat(bus.health().up()).as("%s", bus.health()).isTrue();
     }
 
-    @Disabled(NODE_CONNECTIONS_LACK_CREDENTIALS)
     @Test
     void aBusOnAClusterUriWithTheDefaultUsersPasswordWorks() {
         EventBus bus = bus(RedisEventBus.builder(cluster.clusterUri()).mode(RedisEventBus.Mode.STREAMS));
@@ -95,6 +84,22 @@ class RedisClusterConnectionIT {
         bus.publish(new Secured("hello")).join();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> got.contains("hello"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(RedisEventBus.Mode.class)
+    void aBusOnAClusterClientOfTheUsersThatNeedsCredentialsFailsStartSayingToBuildItFromAUri(RedisEventBus.Mode mode) {
+        RedisClusterClient client = RedisClusterClient.create(
+                RedisClusterURIUtil.toRedisURIs(URI.create(cluster.clusterUri("herald", "hpass").replace("redis-cluster://", "redis://"))));
+        resources.add(client::shutdown);
+        EventBus bus = bus(RedisEventBus.builder(client).mode(mode));
+        bus.subscribe(Secured.class, "ok", e -> { });
+
+        assertThatThrownBy(bus::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("NOAUTH")
+                .hasMessageContaining("build the bus with RedisEventBus.builder(\"redis-cluster://user:password@host:port,...\")")
+                .hasMessageNotContaining("hpass");
+        assertThat(bus.state()).isEqualTo(BusState.TERMINATED);
     }
 
     @ParameterizedTest

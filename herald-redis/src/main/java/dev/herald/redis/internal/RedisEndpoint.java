@@ -290,7 +290,7 @@ public final class RedisEndpoint {
 
     /** Cluster: a plain connection to one node, which does not reconnect by itself. */
     public StatefulRedisConnection<byte[], byte[]> connectToNode(RedisClusterNode node) {
-        return nodeClient().connect(ByteArrayCodec.INSTANCE, node.getUri());
+        return nodeClient().connect(ByteArrayCodec.INSTANCE, nodeUri(node));
     }
 
     /**
@@ -303,7 +303,7 @@ public final class RedisEndpoint {
      */
     public StatefulRedisConnection<byte[], byte[]> connectToNode(RedisClusterNode node, Duration within) {
         long end = System.nanoTime() + within.toNanos();
-        return madeWithin(nodeClient().connectAsync(ByteArrayCodec.INSTANCE, node.getUri()).toCompletableFuture(), node, within, end);
+        return madeWithin(nodeClient().connectAsync(ByteArrayCodec.INSTANCE, nodeUri(node)).toCompletableFuture(), node, within, end);
     }
 
     /**
@@ -315,9 +315,25 @@ public final class RedisEndpoint {
     public StatefulRedisPubSubConnection<byte[], byte[]> connectPubSubToNode(RedisClusterNode node, String clientName,
             Duration within) {
         long end = System.nanoTime() + within.toNanos();
-        RedisURI named = RedisURI.builder(node.getUri()).build();
+        RedisURI named = nodeUri(node);
         named.setClientName(clientName);
         return madeWithin(nodeClient().connectPubSubAsync(ByteArrayCodec.INSTANCE, named).toCompletableFuture(), node, within, end);
+    }
+
+    /**
+     * A node's URI for a plain connection of Herald's own, with the credentials, TLS and timeout of
+     * the cluster URI when the bus was built from one: the topology's node URIs do not always carry
+     * them. For a user's client, the topology's URI as it is.
+     */
+    private RedisURI nodeUri(RedisClusterNode node) {
+        RedisURI nodeUri = RedisURI.builder(node.getUri()).build();
+        if (!seeds.isEmpty()) {
+            RedisURI seed = seeds.get(0);
+            nodeUri.applyAuthentication(seed);
+            nodeUri.applySsl(seed);
+            nodeUri.setTimeout(seed.getTimeout());
+        }
+        return nodeUri;
     }
 
     /** Waits for a node connection until {@code endNanos}; one that comes later is closed when it comes. */
@@ -601,6 +617,23 @@ public final class RedisEndpoint {
      * The message of an error and of its root cause, for messages that name what Redis said; an
      * error without a message is named by its class.
      */
+    /**
+     * Why connecting to this endpoint failed, for a start that fails: the endpoint and Redis's
+     * reason; for a user's cluster client that the nodes refused for want of credentials, what to
+     * do instead, as Herald's own connections to single nodes (and its client of writes) are made
+     * from that client's topology, whose node addresses carry no credentials.
+     */
+    public String cannotConnect(Throwable e) {
+        String reason = rootMessage(e);
+        String message = "cannot connect to " + describe() + ": " + reason;
+        if (cluster != null && seeds.isEmpty() && (reason.contains("NOAUTH") || reason.contains("WRONGPASS"))) {
+            message += "; a bus on a RedisClusterClient of yours connects to single nodes with the node addresses of that "
+                    + "client's topology, without credentials: on a cluster that requires a password, build the bus with "
+                    + "RedisEventBus.builder(\"redis-cluster://user:password@host:port,...\") instead";
+        }
+        return message;
+    }
+
     public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {

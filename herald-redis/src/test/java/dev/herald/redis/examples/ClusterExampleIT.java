@@ -50,7 +50,7 @@ class ClusterExampleIT {
             // Pub/Sub (sharded), on a cluster client of yours, which you shut down after the bus
             RedisURI node = RedisURI.create(nodeUri);                  // e.g. "redis://10.0.0.1:7000"
             node.setTimeout(Duration.ofSeconds(5));                    // a node that stops answering is given up after 5 s
-            RedisClusterClient client = RedisClusterClient.create(node); // the other nodes take its timeout and credentials
+            RedisClusterClient client = RedisClusterClient.create(node); // the other nodes take its timeout
             client.setOptions(ClusterClientOptions.builder()
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(Duration.ofSeconds(5))

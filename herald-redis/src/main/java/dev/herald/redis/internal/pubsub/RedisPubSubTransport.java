@@ -162,7 +162,7 @@ public final class RedisPubSubTransport implements Transport {
         } catch (RedisException e) {
             closeConnections();
             endpoint.removeListener(connectionEvents);
-            throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
+            throw new IllegalStateException(endpoint.cannotConnect(e), e);
         }
         plumbing.start();
         plumbing.warnLaterIfReadsCannotPause();

@@ -135,7 +135,7 @@ public final class ShardedPubSubTransport implements Transport {
         } catch (RuntimeException e) {
             close(Duration.ZERO);
             if (e instanceof RedisException) {
-                throw new IllegalStateException("cannot connect to " + endpoint.describe() + ": " + RedisEndpoint.rootMessage(e), e);
+                throw new IllegalStateException(endpoint.cannotConnect(e), e);
             }
             throw e;
         }

@@ -173,8 +173,7 @@ public final class RedisStreamsTransport implements Transport {
             endpoint.addListener(readerContext.connections());
         } catch (RuntimeException e) {
             close(Duration.ZERO); // the connections, the topology subscription, the scheduler's thread
-            throw e instanceof RedisException ? new IllegalStateException("cannot connect to " + endpoint.describe() + ": "
-                    + RedisEndpoint.rootMessage(e), e) : e;
+            throw e instanceof RedisException ? new IllegalStateException(endpoint.cannotConnect(e), e) : e;
         }
         scheduler.scheduleWithFixedDelay(healthCheck::probe, 0, StreamsHealthCheck.PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
