@@ -131,8 +131,11 @@ public final class RedisEndpoint {
      * Lettuce sees a redirection or a node it cannot reach, and gives a node that does not answer
      * up after {@link ClusterUri#DEFAULT_TIMEOUT} (connecting, and without a {@code timeout}
      * option, answering).
+     *
+     * @throws IllegalArgumentException if the URI is not one Herald takes ({@link RedisUris})
      */
-    public static RedisEndpoint owned(String uri) {
+    public static RedisEndpoint owned(String given) {
+        String uri = RedisUris.check(given); // as Lettuce reads it, or a message naming the mistake
         ClientResources resources = null;
         try {
             if (ClusterUri.isCluster(uri)) {
@@ -150,14 +153,7 @@ public final class RedisEndpoint {
                         .build());
                 return new RedisEndpoint(null, c, resources, null, uri, nodes);
             }
-            RedisURI parsed;
-            try {
-                parsed = RedisURI.create(uri);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("'" + mask(uri) + "' is not a Redis URI: use redis://[user:password@]host:port[/db],"
-                        + " rediss:// for TLS, redis-sentinel://[password@]host:port[,host:port...][/db]#master, or "
-                        + "redis-cluster://[user:password@]host:port[,host:port...] (" + e.getMessage() + ")", e);
-            }
+            RedisURI parsed = RedisURI.create(uri);
             resources = newResources();
             return new RedisEndpoint(newClient(parsed, resources), null, resources, parsed, uri, List.of());
         } catch (RuntimeException e) {
