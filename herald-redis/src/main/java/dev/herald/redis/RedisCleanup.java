@@ -1,6 +1,5 @@
 package dev.herald.redis;
 
-import dev.herald.redis.internal.ClusterUri;
 import dev.herald.redis.internal.RedisConnection;
 import dev.herald.redis.internal.RedisEndpoint;
 import io.lettuce.core.KeyScanCursor;
@@ -43,25 +42,27 @@ public final class RedisCleanup {
     /**
      * Deletes every key that starts with {@code prefix + ":"}.
      *
-     * @param uri the Redis, as {@link io.lettuce.core.RedisURI} takes it, or a Redis Cluster as
-     *     {@code redis-cluster://host:port[,host:port...]}
+     * @param uri the Redis, in a form {@link RedisTarget} takes, such as {@code redis://host:6379} or
+     *     for a Redis Cluster {@code redis-cluster://host:port[,host:port...]}
      * @param prefix the deployment's prefix, such as {@code herald}; not empty
      * @return how many keys were deleted
-     * @throws IllegalArgumentException if the prefix is empty or holds a glob character
+     * @throws IllegalArgumentException if the prefix is empty or holds a glob character, or the
+     *     URI is not one Herald takes
      * @throws IllegalStateException on a Redis Cluster with a master flagged {@code FAIL} that
      *     still owns slots, naming it; nothing was deleted
      */
     public static long deleteAll(String uri, String prefix) {
         checkPrefix(prefix);
-        if (ClusterUri.isCluster(uri)) {
-            RedisClusterClient cluster = RedisClusterClient.create(ClusterUri.parse(uri));
+        RedisTarget target = RedisTarget.parse(uri);
+        if (target.isCluster()) {
+            RedisClusterClient cluster = RedisClusterClient.create(target.nodes());
             try {
                 return deleteAll(cluster, prefix);
             } finally {
                 cluster.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
         }
-        RedisClient client = RedisClient.create(uri);
+        RedisClient client = RedisClient.create(target.nodes().get(0));
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisCommands<String, String> redis = connection.sync();
             ScanArgs match = ScanArgs.Builder.matches(prefix + ":*").limit(SCAN_PAGE);

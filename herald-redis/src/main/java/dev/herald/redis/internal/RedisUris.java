@@ -2,6 +2,7 @@ package dev.herald.redis.internal;
 
 import dev.herald.redis.internal.UriOptions.Kind;
 import io.lettuce.core.RedisURI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +46,23 @@ public final class RedisUris {
         Parsed parsed = parse(uri);
         nodes(parsed); // Lettuce reads it as Herald did
         return parsed.canonical();
+    }
+
+    /** The {@code timeout} option of a URI, or null if it sets none. */
+    public static @Nullable Duration timeout(String uri) {
+        return parse(uri).options.timeout();
+    }
+
+    /**
+     * The URI with its {@code timeout} option set to {@code timeout}, checked as {@link #check},
+     * given or replaced.
+     */
+    public static String withTimeout(String uri, Duration timeout) {
+        Parsed p = parse(uri);
+        Parsed changed = new Parsed(p.uri, p.scheme, p.kind, p.tls, p.credentials, p.hosts, p.path, p.options.withTimeout(timeout),
+                p.fragment);
+        nodes(changed);
+        return changed.canonical();
     }
 
     /** Whether the URI names a Redis Cluster, by its scheme ({@code redis-cluster}, {@code rediss-cluster}). */

@@ -1,5 +1,6 @@
 package dev.herald.redis.internal;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -167,6 +168,36 @@ final class UriOptions {
     /** Whether the URI sets the timeout. */
     boolean hasTimeout() {
         return options.containsKey("timeout");
+    }
+
+    /** The timeout the URI sets, or null. */
+    @Nullable Duration timeout() {
+        String value = options.get("timeout");
+        if (value == null) {
+            return null;
+        }
+        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalStateException("checked at parse: " + value);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ns" -> Duration.ofNanos(n);
+            case "us" -> Duration.ofNanos(n * 1000);
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    /** These options with the timeout set to {@code timeout} (whole milliseconds, at least 1). */
+    UriOptions withTimeout(Duration timeout) {
+        Map<String, String> changed = new LinkedHashMap<>(options);
+        long millis = Math.max(1, timeout.toMillis());
+        changed.put("timeout", millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms");
+        return new UriOptions(changed);
     }
 
     /** The database the options choose, or null. */
