@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The event bus over Redis: the seed's {@code RedisEventBus}, on the Lettuce client.
@@ -164,7 +165,7 @@ public final class RedisEventBus implements EventBus {
      * @param client the Lettuce client
      */
     public RedisEventBus(RedisClient client) {
-        this(builder(client).parts());
+        this(builder(client).parts()); // nothing of its own to release if it fails: the client is the caller's
     }
 
     private RedisEventBus(Parts parts) {
@@ -187,7 +188,8 @@ public final class RedisEventBus implements EventBus {
      * @return a new builder
      */
     public static Builder builder(RedisClient client) {
-        return new Builder(RedisEndpoint.shared(Objects.requireNonNull(client, "client")));
+        Objects.requireNonNull(client, "client");
+        return new Builder(() -> RedisEndpoint.shared(client));
     }
 
     /**
@@ -201,19 +203,25 @@ public final class RedisEventBus implements EventBus {
      * @return a new builder
      */
     public static Builder builder(RedisClusterClient cluster) {
-        return new Builder(RedisEndpoint.shared(Objects.requireNonNull(cluster, "cluster")));
+        Objects.requireNonNull(cluster, "cluster");
+        return new Builder(() -> RedisEndpoint.shared(cluster));
     }
 
     /**
-     * A builder on a client the bus makes from a URI and shuts down with it.
+     * A builder on a client the bus makes from a URI and shuts down with it. The URI is checked
+     * at once ({@link RedisTarget#parse}); the client is made by {@link Builder#build()}, one per
+     * bus, and shut down again if {@code build()} fails.
      *
      * @param uri for example {@code "redis://localhost:6379"}, {@code "rediss://user:pw@host:6380/0"}, or
      *     for a Redis Cluster {@code "redis-cluster://node1:7000,node2:7000"}
      * @return a new builder
-     * @throws IllegalArgumentException if the URI is not a Redis URI
+     * @throws IllegalArgumentException if the URI is not one Herald takes, naming what is wrong
+     *     (an unknown option, a {@code timeout} without a unit, a database on a cluster...)
+     *     and the form that would be right
      */
     public static Builder builder(String uri) {
-        return new Builder(RedisEndpoint.owned(Objects.requireNonNull(uri, "uri")));
+        RedisTarget target = RedisTarget.parse(uri);
+        return new Builder(() -> RedisEndpoint.owned(target.uri()));
     }
 
     /**
@@ -306,6 +314,13 @@ public final class RedisEventBus implements EventBus {
 
     private record Parts(BusSettings settings, Transport transport, RedisDeadLetterStore store,
             RedisEndpoint endpoint) {
+
+        /** Closes what was made for a bus that could not be built. */
+        void release() {
+            transport.close(Duration.ZERO);
+            store.close();
+            endpoint.shutdown();
+        }
     }
 
     /**
@@ -330,7 +345,8 @@ public final class RedisEventBus implements EventBus {
         /** Default {@link #heartbeat(Duration, Duration)} timeout. */
         public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(6);
 
-        private final RedisEndpoint endpoint;
+        /** Makes the bus's endpoint: a client of Herald's own is made only once {@link #build()} needs it. */
+        private final Supplier<RedisEndpoint> endpoints;
         private Mode mode = Mode.PUBSUB;
         private String prefix = DEFAULT_PREFIX;
         private long deadLetterRetention = DEFAULT_DEAD_LETTER_RETENTION;
@@ -348,8 +364,8 @@ public final class RedisEventBus implements EventBus {
         /** The mode-specific options set, each with the mode it applies to: {@link #build()} refuses the others. */
         private final Map<String, Mode> modeOptions = new LinkedHashMap<>();
 
-        private Builder(RedisEndpoint endpoint) {
-            this.endpoint = endpoint;
+        private Builder(Supplier<RedisEndpoint> endpoints) {
+            this.endpoints = endpoints;
         }
 
         /**
@@ -592,15 +608,26 @@ public final class RedisEventBus implements EventBus {
             });
         }
 
+        /** The bus's parts, checked first: the client a URI names is made only once nothing can refuse the options. */
         private Parts parts() {
             requireOptionsOfMode();
             SupportedLettuce.require();
             BusSettings settings = settings();
             requireReplicaTimeoutBelow(settings.publishTimeout());
-            Transport transport = transport(settings);
-            RedisDeadLetterStore store = new RedisDeadLetterStore(endpoint, RedisKeys.deadLetters(prefix), deadLetterRetention,
-                    settings.publishTimeout());
-            return new Parts(settings, transport, store, endpoint);
+            RedisEndpoint endpoint = endpoints.get();
+            Transport transport = null;
+            try {
+                transport = transport(settings, endpoint);
+                RedisDeadLetterStore store = new RedisDeadLetterStore(endpoint, RedisKeys.deadLetters(prefix), deadLetterRetention,
+                        settings.publishTimeout());
+                return new Parts(settings, transport, store, endpoint);
+            } catch (RuntimeException | Error e) {
+                if (transport != null) {
+                    transport.close(Duration.ZERO);
+                }
+                endpoint.shutdown();
+                throw e;
+            }
         }
 
         /**
@@ -619,7 +646,7 @@ public final class RedisEventBus implements EventBus {
             }
         }
 
-        private Transport transport(BusSettings settings) {
+        private Transport transport(BusSettings settings, RedisEndpoint endpoint) {
             if (mode == Mode.STREAMS) {
                 return new RedisStreamsTransport(endpoint, new RedisStreamsTransport.Options(prefix, settings.source(),
                         settings.instanceId(), settings.publishTimeout(), streamRetention, readBatch,
@@ -647,7 +674,13 @@ public final class RedisEventBus implements EventBus {
          */
         @Override
         public RedisEventBus build() {
-            return new RedisEventBus(parts());
+            Parts parts = parts();
+            try {
+                return new RedisEventBus(parts);
+            } catch (RuntimeException | Error e) {
+                parts.release();
+                throw e;
+            }
         }
     }
 }

@@ -1,12 +1,19 @@
 package dev.herald.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.herald.redis.RedisEventBus.Builder;
 import dev.herald.redis.RedisEventBus.Mode;
 import io.lettuce.core.RedisClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +22,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Options of one mode set on a bus of the other are refused by build(), never silently ignored. */
+/**
+ * Options of one mode set on a bus of the other are refused by build(), never silently ignored; a
+ * bad URI is refused at once, and a refused build() leaves no client behind.
+ */
 class RedisEventBusBuilderTest {
 
     /** Never connected: build() refuses before it would. */
@@ -79,6 +89,49 @@ class RedisEventBusBuilderTest {
                     .hasMessageContaining("this bus is Mode.STREAMS")
                     .hasMessageContaining("mode(Mode.PUBSUB)");
         }
+    }
+
+    @Test
+    void aBadUriIsRefusedByTheBuilderAtOnceNamingTheMistake() {
+        assertThatThrownBy(() -> RedisEventBus.builder("redis-cluster://127.0.0.1:7000?timeout=banana"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout=banana is not a duration");
+        assertThatThrownBy(() -> RedisEventBus.builder("redis://127.0.0.1:6379?frob=1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown option 'frob'");
+    }
+
+    /**
+     * A builder made from a URI makes its Lettuce client (event loops, timer) only in build(),
+     * and shuts it down when build() or start() fails: else it would be left to the garbage
+     * collector, and Netty's leak detector would warn about it later.
+     */
+    @Test
+    void aUriBuilderWhoseBuildOrStartFailsLeavesNoLettuceThreadRunning() throws IOException {
+        Set<Thread> before = lettuceThreads();
+        for (int i = 0; i < 3; i++) {
+            Builder refusedBeforeTheClient = RedisEventBus.builder("redis://127.0.0.1:1").streamRetention(5000);
+            assertThatThrownBy(refusedBeforeTheClient::build).isInstanceOf(IllegalStateException.class);
+            Builder refusedByTheTransport = RedisEventBus.builder("redis-cluster://127.0.0.1:1").instanceId("a{b}");
+            assertThatThrownBy(refusedByTheTransport::build).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'{' or '}'");
+        }
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort(); // nobody listens there once closed
+        }
+        RedisEventBus unreachable = RedisEventBus.builder("redis://127.0.0.1:" + closedPort).build();
+        assertThatThrownBy(unreachable::start).hasMessageContaining("127.0.0.1:" + closedPort);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Set<Thread> left = lettuceThreads();
+            left.removeAll(before);
+            assertThat(left).as("Lettuce threads left running").isEmpty();
+        });
+    }
+
+    private static Set<Thread> lettuceThreads() {
+        Set<Thread> threads = new HashSet<>(Thread.getAllStackTraces().keySet());
+        threads.removeIf(t -> !t.isAlive() || !t.getName().startsWith("lettuce-"));
+        return threads;
     }
 
     @Test
