@@ -5,7 +5,7 @@ import dev.herald.SubscriptionOptions;
 import dev.herald.redis.RedisCleanup;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.redis.RedisKeys;
-import dev.herald.redis.internal.ClusterUri;
+import dev.herald.redis.RedisTarget;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
@@ -119,7 +119,7 @@ final class E2e {
     }
 
     Outcome run(String variant, int events) throws Exception {
-        if (!variant.startsWith("herald") && ClusterUri.isCluster(uri)) {
+        if (!variant.startsWith("herald") && RedisTarget.parse(uri).isCluster()) {
             throw new IllegalArgumentException("variant " + variant + " needs one server; on a Redis Cluster only Herald's variants run");
         }
         System.gc();
@@ -404,7 +404,7 @@ final class E2e {
      * stamps when those are on.
      */
     private RedisEventBus.Builder heraldBuilder(List<RedisClient> clients, boolean shared) {
-        if (ClusterUri.isCluster(uri)) {
+        if (RedisTarget.parse(uri).isCluster()) {
             if (shared || Hops.enabled()) {
                 throw new IllegalArgumentException("herald_shared and -Dherald.bench.hops need one server, not a Redis Cluster");
             }

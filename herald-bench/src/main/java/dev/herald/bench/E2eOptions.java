@@ -1,6 +1,6 @@
 package dev.herald.bench;
 
-import dev.herald.redis.internal.ClusterUri;
+import dev.herald.redis.RedisTarget;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -115,7 +115,7 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
         if (variants != null) {
             return variants;
         }
-        if (redis != null && ClusterUri.isCluster(redis)) {
+        if (redis != null && RedisTarget.parse(redis).isCluster()) {
             return List.of(heraldVariant()); // the raw clients' variants need one server
         }
         return mode.equals("streams") ? List.of("herald_streams", "lettuce_streams")

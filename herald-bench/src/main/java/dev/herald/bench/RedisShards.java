@@ -1,41 +1,62 @@
 package dev.herald.bench;
 
-import dev.herald.redis.internal.RedisEndpoint;
+import dev.herald.redis.RedisTarget;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shards of the Redis a run uses, for per-shard figures: the server itself, or each master of
- * a Redis Cluster as its topology is when this is made. Says which shard serves a key and reads
+ * a Redis Cluster as its topology is when this is made, each on a connection of its own (Lettuce's
+ * public API only). Says which shard serves a key and reads
  * each shard's CPU time so far ({@code INFO cpu}: {@code used_cpu_sys + used_cpu_user}, all of the
  * process's threads). Not thread-safe; {@link #close()} closes its connections.
  */
 final class RedisShards implements AutoCloseable {
 
-    private final RedisEndpoint endpoint;
+    private final AbstractRedisClient client;
+    /** On a cluster, its topology when this was made; else null. */
+    private final @Nullable Partitions topology;
     /** Each shard's address (host:port), with how to ask it for {@code INFO cpu}. */
     private final Map<String, Supplier<String>> cpuInfo = new LinkedHashMap<>();
     private final List<AutoCloseable> connections = new ArrayList<>();
 
     RedisShards(String uri) {
-        this.endpoint = RedisEndpoint.owned(uri);
+        RedisTarget target = RedisTarget.parse(uri);
+        this.client = target.isCluster() ? RedisClusterClient.create(target.nodes()) : RedisClient.create(target.nodes().get(0));
         try {
-            if (endpoint.isCluster()) {
-                for (RedisClusterNode master : endpoint.topology().masters()) {
-                    StatefulRedisConnection<byte[], byte[]> c = endpoint.connectToNode(master);
-                    connections.add(c);
-                    cpuInfo.put(address(master), () -> c.sync().info("cpu"));
+            if (client instanceof RedisClusterClient cluster) {
+                this.topology = cluster.getPartitions();
+                for (RedisClusterNode master : topology) {
+                    if (master.is(RedisClusterNode.NodeFlag.UPSTREAM) && !master.is(RedisClusterNode.NodeFlag.FAIL)
+                            && !master.getSlots().isEmpty()) {
+                        RedisClient node = RedisClient.create(cluster.getResources(), master.getUri());
+                        connections.add(node::shutdown);
+                        StatefulRedisConnection<String, String> c = node.connect(StringCodec.UTF8);
+                        cpuInfo.put(address(master), () -> c.sync().info("cpu"));
+                    }
                 }
             } else {
-                var c = endpoint.connect();
+                this.topology = null;
+                StatefulRedisConnection<String, String> c = ((RedisClient) client).connect(StringCodec.UTF8);
                 connections.add(c);
-                cpuInfo.put(endpoint.describe().replaceFirst("^[a-z]+://", ""), () -> c.sync().info("cpu"));
+                RedisURI server = target.nodes().get(0);
+                String name = server.getHost() != null ? address(server.getHost(), server.getPort()) : target.toString();
+                cpuInfo.put(name, () -> c.sync().info("cpu"));
             }
         } catch (RuntimeException e) {
             close();
@@ -50,7 +71,7 @@ final class RedisShards implements AutoCloseable {
 
     /** The address of the shard that serves a key (a stream, or a shard channel's name). */
     String shardOf(String key) {
-        return endpoint.isCluster() ? address(endpoint.topology().masterOf(key.getBytes(StandardCharsets.UTF_8)))
+        return topology != null ? address(topology.getMasterBySlot(SlotHash.getSlot(key.getBytes(StandardCharsets.UTF_8))))
                 : cpuInfo.keySet().iterator().next();
     }
 
@@ -73,7 +94,11 @@ final class RedisShards implements AutoCloseable {
     }
 
     private static String address(RedisClusterNode node) {
-        return node.getUri().getHost() + ":" + node.getUri().getPort();
+        return address(node.getUri().getHost(), node.getUri().getPort());
+    }
+
+    private static String address(String host, int port) {
+        return host + ":" + port;
     }
 
     @Override
@@ -85,6 +110,6 @@ final class RedisShards implements AutoCloseable {
                 // closing: nothing to do about it
             }
         }
-        endpoint.shutdown();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 }

@@ -1,7 +1,6 @@
 package dev.herald.bench;
 
-import dev.herald.redis.internal.ClusterUri;
-import dev.herald.redis.internal.RedisEndpoint;
+import dev.herald.redis.RedisTarget;
 import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
 import java.util.stream.Collectors;
@@ -33,7 +32,7 @@ final class Targets implements AutoCloseable {
             RedisServer own = given == null ? RedisServer.start() : null;
             return new Targets(own, null, own != null ? own.uri() : given, null);
         }
-        boolean givenCluster = given != null && ClusterUri.isCluster(given);
+        boolean givenCluster = given != null && RedisTarget.parse(given).isCluster();
         RedisServer ownServer = given == null || givenCluster ? RedisServer.start() : null;
         RedisCluster ownCluster = null;
         try {
@@ -75,7 +74,7 @@ final class Targets implements AutoCloseable {
     }
 
     private static String mask(String uri) {
-        return RedisEndpoint.mask(uri);
+        return RedisTarget.mask(uri);
     }
 
     @Override
