@@ -5,6 +5,7 @@ import dev.herald.EventType;
 import dev.herald.RetryPolicy;
 import dev.herald.redis.RedisCleanup;
 import dev.herald.redis.RedisEventBus;
+import dev.herald.redis.RedisTarget;
 import dev.herald.testkit.RedisServer;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -67,11 +68,11 @@ final class BenchCommand {
         int rate = Arguments.wholeNumber(line.value("--rate", "0"), 0, 10_000_000, "--rate (0: as fast as possible)");
         RedisEventBus.Mode mode = RedisOptions.mode(line);
         int warmUpSeconds = Arguments.wholeNumber(line.value("--warmup-seconds", "10"), 0, 600, "--warmup-seconds");
-        String redis = line.value("--redis");
+        RedisTarget redis = RedisOptions.target(line.value("--redis"), "--redis");
         Settings settings = new Settings(events, size, rate, mode, warmUpSeconds);
         if (redis != null) {
-            out.printf(Locale.ROOT, "herald bench: %s on %s%n", settings, RedisOptions.withoutPassword(redis));
-            return RedisFailure.explained(redis, () -> bench(redis, settings));
+            out.printf(Locale.ROOT, "herald bench: %s on %s%n", settings, redis);
+            return RedisFailure.explained(redis, () -> bench(redis.uri(), settings));
         }
         try (RedisServer server = RedisServer.start()) {
             out.printf(Locale.ROOT, "herald bench: %s on a throw-away redis-server (%s, port %d)%n", settings, server.binary(),

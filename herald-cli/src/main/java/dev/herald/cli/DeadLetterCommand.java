@@ -5,7 +5,6 @@ import dev.herald.DeadLetterQueue;
 import dev.herald.internal.codec.EventTypeRegistry;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.redis.RedisKeys;
-import dev.herald.redis.internal.RedisConnection;
 import io.lettuce.core.RedisCommandExecutionException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +60,7 @@ final class DeadLetterCommand {
             throw new IllegalArgumentException("dlq purge deletes every dead letter under prefix '" + redis.prefix()
                     + "' for good: add --yes to confirm");
         }
-        return RedisFailure.explained(redis.uri(), () -> {
+        return RedisFailure.explained(redis.target(), () -> {
             try (RedisEventBus bus = redis.builder().build()) {
                 DeadLetterQueue letters = bus.deadLetters();
                 return switch (sub) {
@@ -120,7 +119,7 @@ final class DeadLetterCommand {
     }
 
     /** Whether any consumer group reads the stream; false when the stream does not exist either. */
-    private static boolean hasConsumerGroups(RedisConnection c, String stream) {
+    private static boolean hasConsumerGroups(RedisDeployment.Connection c, String stream) {
         try {
             return !c.sync().xinfoGroups(bytes(stream)).isEmpty();
         } catch (RedisCommandExecutionException noSuchStream) { // "ERR no such key"
@@ -158,7 +157,7 @@ final class DeadLetterCommand {
             out.println("dead letter " + id + " (" + letter.reason() + ") cannot be replayed: " + badType.getMessage());
             return 1;
         }
-        try (RedisDeployment deployment = redis.deployment(); RedisConnection c = deployment.connect()) {
+        try (RedisDeployment deployment = redis.deployment(); RedisDeployment.Connection c = deployment.connect()) {
             if (redis.mode() == RedisEventBus.Mode.STREAMS) {
                 String stream = RedisKeys.stream(redis.prefix(), type);
                 if (!hasConsumerGroups(c, stream)) {

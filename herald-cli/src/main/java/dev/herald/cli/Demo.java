@@ -10,6 +10,7 @@ import dev.herald.RetryPolicy;
 import dev.herald.ShutdownReport;
 import dev.herald.memory.InMemoryEventBus;
 import dev.herald.redis.RedisEventBus;
+import dev.herald.redis.RedisTarget;
 import dev.herald.testkit.RedisServer;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -55,10 +56,10 @@ final class Demo {
         return run(configure(InMemoryEventBus.builder()).build(), orders);
     }
 
-    int runOnRedis(String uri, int orders) throws InterruptedException {
-        out.println("Herald demo on Redis Pub/Sub at " + RedisOptions.withoutPassword(uri));
-        return RedisFailure.explained(uri, () -> {
-            try (RedisEventBus bus = configure(RedisEventBus.builder(uri)).prefix(PREFIX).build()) {
+    int runOnRedis(RedisTarget redis, int orders) throws InterruptedException {
+        out.println("Herald demo on Redis Pub/Sub at " + redis);
+        return RedisFailure.explained(redis, () -> {
+            try (RedisEventBus bus = configure(RedisEventBus.builder(redis.uri())).prefix(PREFIX).build()) {
                 bus.deadLetters().purge(); // the demo's own stream: show only this run's dead letters
                 return run(bus, orders); // shuts the bus down; closing it again only returns that report
             }
@@ -69,7 +70,7 @@ final class Demo {
         try (RedisServer redis = RedisServer.start()) {
             out.println("No Redis configured (--redis URI or HERALD_REDIS_URI): started a throw-away redis-server, "
                     + redis.binary() + ", on port " + redis.port());
-            return runOnRedis(redis.uri(), orders);
+            return runOnRedis(RedisTarget.parse(redis.uri()), orders);
         }
     }
 

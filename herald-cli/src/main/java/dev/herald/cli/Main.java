@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import dev.herald.redis.RedisTarget;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
@@ -18,13 +19,23 @@ public final class Main {
      * @param args the command and its options
      */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.getenv(), out, err);
+    }
+
+    /**
+     * Runs a command.
+     *
+     * @param environment the environment variables ({@code HERALD_REDIS_URI})
+     * @return the exit code: 0 done, 1 failed, 2 bad arguments, 130 interrupted
+     */
+    static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
         String command = args.length == 0 ? "help" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
-        String redisFromEnvironment = System.getenv("HERALD_REDIS_URI");
+        String redisFromEnvironment = environment.get("HERALD_REDIS_URI");
         try {
             switch (command) {
                 case "demo":
@@ -64,18 +75,16 @@ public final class Main {
     private static int demo(String[] args, @Nullable String redisFromEnvironment, PrintStream out) throws InterruptedException {
         CommandLine line = CommandLine.parse(args, DEMO_USAGE, Map.of("--redis", RedisOptions.URI_DESCRIPTION),
                 Set.of("--in-memory"));
-        String given = line.value("--redis");
-        String redis = given != null ? given : redisFromEnvironment;
-        boolean inMemory = line.flag("--in-memory");
         int orders = 5;
         for (String word : line.words()) { // the last one counts
             orders = Arguments.wholeNumber(word, 1, 1_000_000, "the number of orders");
         }
         Demo demo = new Demo(out);
-        if (inMemory) {
+        if (line.flag("--in-memory")) {
             return demo.runInMemory(orders);
         }
-        return redis == null || redis.isBlank() ? demo.runOnThrowAwayRedis(orders) : demo.runOnRedis(redis, orders);
+        RedisTarget redis = RedisOptions.target(line, redisFromEnvironment);
+        return redis == null ? demo.runOnThrowAwayRedis(orders) : demo.runOnRedis(redis, orders);
     }
 
     private static void usage(PrintStream out) {

@@ -61,7 +61,7 @@ final class PublishCommand {
             throw new IllegalArgumentException("the data is empty; give a JSON value such as '{\"orderId\":\"42\"}'");
         }
         JsonEvent event = new JsonEvent(words.get(0), data);
-        return RedisFailure.explained(redis.uri(), () -> {
+        return RedisFailure.explained(redis.target(), () -> {
             try (RedisEventBus bus = redis.builder().source(source).build()) {
                 bus.start();
                 Envelope<JsonEvent> sent;

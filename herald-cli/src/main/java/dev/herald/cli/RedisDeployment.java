@@ -1,13 +1,15 @@
 package dev.herald.cli;
 
-import dev.herald.redis.internal.ClusterUri;
-import dev.herald.redis.internal.DeploymentChecks;
-import dev.herald.redis.internal.RedisConnection;
+import dev.herald.redis.RedisTarget;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -19,9 +21,9 @@ import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Redis of a deployment, for a command's work without a bus: one server (any URI Lettuce
- * takes), or a Redis Cluster for a {@code redis-cluster://} or {@code rediss-cluster://} URI
- * ({@link ClusterUri}), through a Lettuce client of the command's own that {@link #close()} shuts
+ * The Redis of a deployment, for a command's work without a bus: one server, or a Redis Cluster
+ * for a {@code redis-cluster://} or {@code rediss-cluster://} URI, as {@link RedisTarget} reads
+ * them, through a Lettuce client of the command's own that {@link #close()} shuts
  * down. On a cluster, commands on a key or a channel go to the master of its slot, and Pub/Sub is
  * sharded, as Herald's buses use it there: {@code SPUBLISH} and {@code SSUBSCRIBE}. Thread-safe,
  * as Lettuce's clients are.
@@ -32,32 +34,23 @@ final class RedisDeployment implements AutoCloseable {
     private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(2);
 
     private final AbstractRedisClient client;
-    private final String uri;
+    private final RedisTarget target;
 
-    private RedisDeployment(AbstractRedisClient client, String uri) {
+    private RedisDeployment(AbstractRedisClient client, RedisTarget target) {
         this.client = client;
-        this.uri = uri;
+        this.target = target;
     }
 
-    /**
-     * A client for the URI; no connection is made yet.
-     *
-     * @throws IllegalArgumentException naming the URI (its password masked) and the forms that would be right
-     */
-    static RedisDeployment of(String uri) {
-        if (ClusterUri.isCluster(uri)) {
-            RedisClusterClient cluster = RedisClusterClient.create(ClusterUri.parse(uri));
+    /** A client for the target; no connection is made yet. */
+    static RedisDeployment of(RedisTarget target) {
+        if (target.isCluster()) {
+            RedisClusterClient cluster = RedisClusterClient.create(target.nodes());
             // a redirection or a node gone reloads the topology at once, a failover within 2 s
             cluster.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                     .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(TOPOLOGY_REFRESH).build()).build());
-            return new RedisDeployment(cluster, uri);
+            return new RedisDeployment(cluster, target);
         }
-        try {
-            return new RedisDeployment(RedisClient.create(uri), uri);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + RedisOptions.withoutPassword(uri) + "' is not a Redis URI (" + e.getMessage()
-                    + "): use " + RedisOptions.URI_FORMS, e);
-        }
+        return new RedisDeployment(RedisClient.create(target.nodes().get(0)), target);
     }
 
     /** Whether this is a Redis Cluster. */
@@ -65,19 +58,30 @@ final class RedisDeployment implements AutoCloseable {
         return client instanceof RedisClusterClient;
     }
 
-    /** A command connection: to the server, or to the cluster, each keyed command routed to its slot's master. */
-    RedisConnection connect() {
-        if (client instanceof RedisClusterClient cluster) {
-            return RedisConnection.of(cluster.connect(ByteArrayCodec.INSTANCE));
+    /** A command connection and its commands, which one server and a cluster share; closes the connection. */
+    record Connection(StatefulConnection<byte[], byte[]> stateful, RedisClusterCommands<byte[], byte[]> sync)
+            implements AutoCloseable {
+
+        @Override
+        public void close() {
+            stateful.close();
         }
-        RedisConnection c = RedisConnection.of(((RedisClient) client).connect(ByteArrayCodec.INSTANCE));
+    }
+
+    /** A command connection: to the server, or to the cluster, each keyed command routed to its slot's master. */
+    Connection connect() {
+        if (client instanceof RedisClusterClient cluster) {
+            StatefulRedisClusterConnection<byte[], byte[]> c = cluster.connect(ByteArrayCodec.INSTANCE);
+            return new Connection(c, c.sync());
+        }
+        StatefulRedisConnection<byte[], byte[]> c = ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
         try {
             refuseClusterNode(c.sync().info("cluster"));
         } catch (RuntimeException e) {
             c.close();
             throw e;
         }
-        return c;
+        return new Connection(c, c.sync());
     }
 
     /**
@@ -89,8 +93,8 @@ final class RedisDeployment implements AutoCloseable {
      * @param clusterInfo the node's {@code INFO cluster}
      */
     private void refuseClusterNode(@Nullable String clusterInfo) {
-        if (DeploymentChecks.isClusterNode(clusterInfo)) {
-            throw new IllegalArgumentException("'" + RedisOptions.withoutPassword(uri) + "' is a node of a Redis Cluster: "
+        if (RedisTarget.isClusterNode(clusterInfo)) {
+            throw new IllegalArgumentException("'" + target + "' is a node of a Redis Cluster: "
                     + "use --redis redis-cluster://host:port[,host:port...] (any reachable node will do)");
         }
     }
@@ -101,7 +105,7 @@ final class RedisDeployment implements AutoCloseable {
      *
      * @return how many subscribed connections received it (on a cluster, those of the channel's shard)
      */
-    long publish(RedisConnection connection, String channel, byte[] message) {
+    long publish(Connection connection, String channel, byte[] message) {
         byte[] name = channel.getBytes(StandardCharsets.UTF_8);
         return isCluster() ? connection.sync().spublish(name, message) : connection.sync().publish(name, message);
     }

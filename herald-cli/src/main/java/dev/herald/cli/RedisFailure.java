@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import dev.herald.redis.RedisTarget;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import java.time.Duration;
@@ -33,20 +34,20 @@ final class RedisFailure extends RuntimeException {
     }
 
     /**
-     * Runs a command's work on Redis at {@code uri}; a failure of Redis, or of the connection to
+     * Runs a command's work on Redis at {@code target}; a failure of Redis, or of the connection to
      * it (a Lettuce exception among the causes), becomes a RedisFailure. Other failures (a bad
      * argument found late) pass unchanged.
      */
-    static int explained(String uri, Work work) throws InterruptedException {
+    static int explained(RedisTarget target, Work work) throws InterruptedException {
         try {
             return work.run();
         } catch (RuntimeException e) {
-            throw explain(uri, e);
+            throw explain(target, e);
         }
     }
 
     /** {@code e} said as the endpoint and the cause when Redis or the connection failed; else {@code e} itself. */
-    static RuntimeException explain(String uri, RuntimeException e) {
+    static RuntimeException explain(RedisTarget target, RuntimeException e) {
         if (e instanceof RedisFailure) {
             return e;
         }
@@ -60,7 +61,7 @@ final class RedisFailure extends RuntimeException {
             return e;
         }
         String cause = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-        String endpoint = RedisOptions.withoutPassword(uri);
+        String endpoint = target.toString();
         return new RedisFailure((root instanceof RedisCommandExecutionException
                 ? "Redis at " + endpoint + " answered: "
                 : "cannot reach Redis at " + endpoint + ": ") + cause.replaceAll("\\s+", " ").strip(), e);

@@ -1,7 +1,7 @@
 package dev.herald.cli;
 
 import dev.herald.redis.RedisEventBus;
-import dev.herald.redis.internal.RedisEndpoint;
+import dev.herald.redis.RedisTarget;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -10,25 +10,50 @@ import org.jspecify.annotations.Nullable;
  * The options that say which Herald deployment a command talks to: {@code --redis URI} (else
  * {@code $HERALD_REDIS_URI}), {@code --prefix} (default {@code herald}) and {@code --mode}
  * (default {@code pubsub}). The URI names one server, or a Redis Cluster in the form
- * {@code redis-cluster://[user:password@]host:port[,host:port...]} ({@code rediss-cluster://} for TLS).
+ * {@code redis-cluster://[user:password@]host:port[,host:port...]} ({@code rediss-cluster://} for TLS),
+ * and is checked as soon as the options are read ({@link RedisTarget}), before the command does anything.
  */
 final class RedisOptions {
 
     /** What {@code --redis} takes, for messages. */
     static final String URI_DESCRIPTION = "a URI, such as redis://localhost:6379 or redis-cluster://host1:7000,host2:7000";
-    /** The URI forms, for messages about a URI that is none of them. */
-    static final String URI_FORMS = "redis://[user:password@]host:port[/db], rediss:// for TLS, or for a Redis Cluster "
-            + "redis-cluster://[user:password@]host:port[,host:port...] (rediss-cluster:// for TLS)";
 
-    private final @Nullable String uri;
+    private final @Nullable RedisTarget target;
     private final String prefix;
     private final RedisEventBus.Mode mode;
 
     RedisOptions(CommandLine line, @Nullable String defaultUri) {
-        String given = line.value("--redis");
-        this.uri = given != null ? given : defaultUri;
+        this.target = target(line, defaultUri);
         this.prefix = line.value("--prefix", "herald");
         this.mode = mode(line);
+    }
+
+    /**
+     * The URI of {@code --redis}, else of {@code $HERALD_REDIS_URI}, read and checked; null when neither is given.
+     *
+     * @param fromEnvironment the value of {@code $HERALD_REDIS_URI}, or null
+     * @throws IllegalArgumentException naming where the URI comes from and what is wrong with it
+     */
+    static @Nullable RedisTarget target(CommandLine line, @Nullable String fromEnvironment) {
+        String given = line.value("--redis");
+        return given != null ? target(given, "--redis") : target(fromEnvironment, "HERALD_REDIS_URI");
+    }
+
+    /**
+     * A URI read and checked, or null when none is given (null or blank).
+     *
+     * @param from where the URI comes from, for the message: {@code --redis} or {@code HERALD_REDIS_URI}
+     * @throws IllegalArgumentException naming where the URI comes from and what is wrong with it
+     */
+    static @Nullable RedisTarget target(@Nullable String uri, String from) {
+        if (uri == null || uri.isBlank()) {
+            return null;
+        }
+        try {
+            return RedisTarget.parse(uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(from + ": " + e.getMessage(), e);
+        }
     }
 
     /** The {@code --mode} option: {@code pubsub} (the default) or {@code streams}. */
@@ -60,30 +85,25 @@ final class RedisOptions {
 
     /** A builder for the deployment; fails naming the missing URI. */
     RedisEventBus.Builder builder() {
-        return RedisEventBus.builder(uri()).prefix(prefix).mode(mode);
+        return RedisEventBus.builder(target().uri()).prefix(prefix).mode(mode);
     }
 
     /** The deployment's Redis for work without a bus, a server or a cluster; the caller closes it. */
     RedisDeployment deployment() {
-        return RedisDeployment.of(uri());
+        return RedisDeployment.of(target());
     }
 
     /** The deployment's Redis; fails naming the missing URI. */
-    String uri() {
-        if (uri == null || uri.isBlank()) {
+    RedisTarget target() {
+        if (target == null) {
             throw new IllegalArgumentException("this command needs the Redis of the deployment: --redis URI "
                     + "(such as redis://localhost:6379, or redis-cluster://host1:7000,host2:7000 for a Redis Cluster) "
                     + "or $HERALD_REDIS_URI");
         }
-        return uri;
+        return target;
     }
 
     String describe() {
-        return withoutPassword(uri()) + " (prefix " + prefix + ", " + mode.name().toLowerCase() + ")";
-    }
-
-    /** A Redis URI fit to print: its user and password, if any, replaced by {@code ***}. */
-    static String withoutPassword(String uri) {
-        return RedisEndpoint.mask(uri);
+        return target() + " (prefix " + prefix + ", " + mode.name().toLowerCase() + ")";
     }
 }

@@ -56,7 +56,7 @@ final class TailCommand {
             throw new IllegalArgumentException("tail listens on Pub/Sub only: in Streams mode it would need a consumer group "
                     + "that stays in Redis; read a stream with redis-cli XRANGE " + RedisKeys.stream(redis.prefix(), "<type>") + " - +");
         }
-        return RedisFailure.explained(redis.uri(), () -> tail(redis, types, count));
+        return RedisFailure.explained(redis.target(), () -> tail(redis, types, count));
     }
 
     /** Prints until {@code limit} events were printed (0: until stopped). */
@@ -84,7 +84,7 @@ final class TailCommand {
                 })) {
             out.println("listening to " + String.join(", ", types) + " on " + redis.describe()
                     + (limit > 0 ? " for " + limit + " event(s)" : "; Ctrl-C stops"));
-            watch(listening, enough, RedisOptions.withoutPassword(redis.uri()));
+            watch(listening, enough, redis.target().toString());
         } finally {
             deployment.close();
             try {
