@@ -36,6 +36,21 @@ public final class Main {
         String command = args.length == 0 ? "help" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         String redisFromEnvironment = environment.get("HERALD_REDIS_URI");
+        if (command.equals("help") || command.equals("--help") || command.equals("-h")) {
+            String about = rest.length > 0 ? Help.of(rest[0], Arrays.copyOfRange(rest, 1, rest.length)) : Help.general();
+            if (about == null) {
+                err.println("unknown command '" + rest[0] + "'");
+                err.print(Help.general());
+                return 2;
+            }
+            out.print(about);
+            return 0;
+        }
+        String about = Help.asked(rest) ? Help.of(command, rest) : null;
+        if (about != null) {
+            out.print(about);
+            return 0;
+        }
         try {
             switch (command) {
                 case "demo":
@@ -48,14 +63,9 @@ public final class Main {
                     return new DeadLetterCommand(out).run(rest, redisFromEnvironment);
                 case "bench":
                     return new BenchCommand(out).run(rest);
-                case "help":
-                case "--help":
-                case "-h":
-                    usage(out);
-                    return 0;
                 default:
                     err.println("unknown command '" + command + "'");
-                    usage(err);
+                    err.print(Help.general());
                     return 2;
             }
         } catch (IllegalArgumentException e) {
@@ -70,7 +80,7 @@ public final class Main {
         }
     }
 
-    private static final String DEMO_USAGE = "demo [ORDERS] [--redis URI | --in-memory]";
+    static final String DEMO_USAGE = "demo [ORDERS] [--redis URI | --in-memory]";
 
     private static int demo(String[] args, @Nullable String redisFromEnvironment, PrintStream out) throws InterruptedException {
         CommandLine line = CommandLine.parse(args, DEMO_USAGE, Map.of("--redis", RedisOptions.URI_DESCRIPTION),
@@ -85,28 +95,5 @@ public final class Main {
         }
         RedisTarget redis = RedisOptions.target(line, redisFromEnvironment);
         return redis == null ? demo.runOnThrowAwayRedis(orders) : demo.runOnRedis(redis, orders);
-    }
-
-    private static void usage(PrintStream out) {
-        out.println("usage: herald <command>");
-        out.println("  " + DEMO_USAGE);
-        out.println("                  publish ORDERS orders (default 5) through a demo bus and show what happens;");
-        out.println("                  on Redis at URI (or $HERALD_REDIS_URI), else on a throw-away redis-server");
-        out.println("  " + PublishCommand.USAGE);
-        out.println("                  publish one event of type TYPE with JSON as its data (a CloudEvent, as a service would)");
-        out.println("  " + TailCommand.USAGE);
-        out.println("                  print each event of these types as it is published (Pub/Sub), until N or Ctrl-C;");
-        out.println("                  a message that is not a CloudEvent is printed flagged UNDECODABLE; writes nothing");
-        out.println("  " + DeadLetterCommand.USAGE);
-        out.println("                  the dead letters in Redis at URI (or $HERALD_REDIS_URI), prefix default herald:");
-        out.println("                  list the oldest N (default 20), show one with its message, publish one again");
-        out.println("                  to every handler of its type (replay), delete one, delete all");
-        out.println("  " + BenchCommand.USAGE);
-        out.println("                  a quick load check of Herald alone (default 100,000 events of 1 KB): publish and");
-        out.println("                  delivery rates, latency, lost; on a throw-away redis-server unless --redis is given");
-        out.println("  help            this text");
-        out.println("URI: redis://[user:password@]host:port[/db] for one server (rediss:// for TLS), or");
-        out.println("     redis-cluster://[user:password@]host:port[,host:port...] for a Redis Cluster (rediss-cluster:// for TLS):");
-        out.println("     any reachable node will do; on a cluster, Pub/Sub channels are shard channels (SPUBLISH, SSUBSCRIBE)");
     }
 }
