@@ -35,7 +35,7 @@ import java.util.concurrent.locks.LockSupport;
 final class BenchCommand {
 
     static final String USAGE = "bench [--events N] [--size BYTES] [--rate PER_SECOND] [--mode pubsub|streams] [--warmup-seconds S] "
-            + "[--redis URI]";
+            + "[--redis URI] [--timeout DURATION]";
 
     /** The benchmark's event; the pad makes the whole CloudEvent about the requested size. */
     @EventType("bench.event")
@@ -54,10 +54,15 @@ final class BenchCommand {
         this.out = out;
     }
 
-    int run(String[] args) throws InterruptedException {
+    /**
+     * Runs {@code bench ...}.
+     *
+     * @param environment the environment variables: {@code HERALD_TIMEOUT} (never {@code HERALD_REDIS_URI})
+     */
+    int run(String[] args, Map<String, String> environment) throws InterruptedException {
         CommandLine line = CommandLine.parse(args, USAGE, Map.of("--events", "a number of events", "--size", "a number of bytes",
                 "--rate", "events per second", "--mode", "pubsub or streams", "--warmup-seconds", "a number of seconds",
-                "--redis", RedisOptions.URI_DESCRIPTION),
+                "--redis", RedisOptions.URI_DESCRIPTION, "--timeout", RedisOptions.TIMEOUT_DESCRIPTION),
                 Set.of());
         if (!line.words().isEmpty()) {
             throw new IllegalArgumentException("bench takes options only, not '" + line.words().get(0) + "'; usage: herald " + USAGE);
@@ -68,7 +73,9 @@ final class BenchCommand {
         int rate = Arguments.wholeNumber(line.value("--rate", "0"), 0, 10_000_000, "--rate (0: as fast as possible)");
         RedisEventBus.Mode mode = RedisOptions.mode(line);
         int warmUpSeconds = Arguments.wholeNumber(line.value("--warmup-seconds", "10"), 0, 600, "--warmup-seconds");
-        RedisTarget redis = RedisOptions.target(line.value("--redis"), "--redis");
+        Duration timeout = RedisOptions.timeout(line, environment);
+        RedisTarget given = RedisOptions.target(line.value("--redis"), "--redis");
+        RedisTarget redis = given != null ? RedisOptions.bounded(given, timeout) : null;
         Settings settings = new Settings(events, size, rate, mode, warmUpSeconds);
         if (redis != null) {
             out.printf(Locale.ROOT, "herald bench: %s on %s%n", settings, redis);
@@ -77,7 +84,7 @@ final class BenchCommand {
         try (RedisServer server = RedisServer.start()) {
             out.printf(Locale.ROOT, "herald bench: %s on a throw-away redis-server (%s, port %d)%n", settings, server.binary(),
                     server.port());
-            return bench(server.uri(), settings);
+            return bench(RedisTarget.parse(server.uri()).withTimeout(timeout).uri(), settings);
         }
     }
 

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
 final class DeadLetterCommand {
 
     static final String USAGE = "dlq list [--limit N] | show ID | replay ID [--mode pubsub|streams] | delete ID | purge --yes, "
-            + "each with [--redis URI] [--prefix PREFIX]";
+            + "each with [--redis URI] [--prefix PREFIX] [--timeout DURATION]";
 
     private final PrintStream out;
 
@@ -40,10 +40,10 @@ final class DeadLetterCommand {
     }
 
     /** Runs {@code dlq ...}; bad arguments throw IllegalArgumentException with what would be right. */
-    int run(String[] args, @Nullable String defaultRedis) throws InterruptedException {
+    int run(String[] args, Map<String, String> environment) throws InterruptedException {
         CommandLine line = CommandLine.parse(args, USAGE,
                 RedisOptions.and(Map.of("--limit", "a number of dead letters, from 1 to 10000")), Set.of("--yes"));
-        RedisOptions redis = new RedisOptions(line, defaultRedis);
+        RedisOptions redis = new RedisOptions(line, environment);
         int limit = Arguments.wholeNumber(line.value("--limit", "20"), 1, 10_000, "--limit");
         boolean yes = line.flag("--yes");
         List<String> words = line.words();

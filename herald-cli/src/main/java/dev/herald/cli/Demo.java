@@ -56,21 +56,26 @@ final class Demo {
         return run(configure(InMemoryEventBus.builder()).build(), orders);
     }
 
-    int runOnRedis(RedisTarget redis, int orders) throws InterruptedException {
+    /**
+     * The demo on a Redis.
+     *
+     * @param timeout how long a publish or a dead-letter access may wait for Redis
+     */
+    int runOnRedis(RedisTarget redis, Duration timeout, int orders) throws InterruptedException {
         out.println("Herald demo on Redis Pub/Sub at " + redis);
         return RedisFailure.explained(redis, () -> {
-            try (RedisEventBus bus = configure(RedisEventBus.builder(redis.uri())).prefix(PREFIX).build()) {
+            try (RedisEventBus bus = configure(RedisEventBus.builder(redis.uri())).prefix(PREFIX).publishTimeout(timeout).build()) {
                 bus.deadLetters().purge(); // the demo's own stream: show only this run's dead letters
                 return run(bus, orders); // shuts the bus down; closing it again only returns that report
             }
         });
     }
 
-    int runOnThrowAwayRedis(int orders) throws InterruptedException {
+    int runOnThrowAwayRedis(int orders, Duration timeout) throws InterruptedException {
         try (RedisServer redis = RedisServer.start()) {
             out.println("No Redis configured (--redis URI or HERALD_REDIS_URI): started a throw-away redis-server, "
                     + redis.binary() + ", on port " + redis.port());
-            return runOnRedis(RedisTarget.parse(redis.uri()), orders);
+            return runOnRedis(RedisTarget.parse(redis.uri()).withTimeout(timeout), timeout, orders);
         }
     }
 

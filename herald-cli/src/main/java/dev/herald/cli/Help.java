@@ -35,7 +35,7 @@ final class Help {
         COMMANDS.put("bench", new Entry(BenchCommand.USAGE, List.of(
                 "a quick load check of Herald alone (default 100,000 events of 1 KB): publish and",
                 "delivery rates, latency, lost; on a throw-away redis-server unless --redis is given")));
-        String redis = " [--redis URI] [--prefix PREFIX]";
+        String redis = " [--redis URI] [--prefix PREFIX] [--timeout DURATION]";
         DLQ.put("list", new Entry("dlq list [--limit N]" + redis, List.of(
                 "the oldest N dead letters (default 20, at most 10,000), one line each with its id")));
         DLQ.put("show", new Entry("dlq show ID" + redis, List.of("one dead letter, with its error and its raw message")));
@@ -49,7 +49,9 @@ final class Help {
     private static final List<String> URI_FORMS = List.of(
             "URI: redis://[user:password@]host:port[/db] for one server (rediss:// for TLS), or",
             "     redis-cluster://[user:password@]host:port[,host:port...] for a Redis Cluster (rediss-cluster:// for TLS):",
-            "     any reachable node will do; on a cluster, Pub/Sub channels are shard channels (SPUBLISH, SSUBSCRIBE)");
+            "     any reachable node will do; on a cluster, Pub/Sub channels are shard channels (SPUBLISH, SSUBSCRIBE)",
+            "--timeout DURATION (or $HERALD_TIMEOUT): how long to wait for Redis to connect and to answer, such as 10s",
+            "     (default " + RedisOptions.DEFAULT_TIMEOUT.toSeconds() + "s; a URI's own ?timeout= wins for connecting and answers)");
 
     private Help() {
     }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@code herald publish TYPE JSON}: publishes one event, its data given as JSON, through a bus
@@ -22,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 final class PublishCommand {
 
     static final String USAGE = "publish TYPE JSON [--redis URI] [--prefix PREFIX] [--mode pubsub|streams] "
-            + "[--source SOURCE] [--subject SUBJECT] [--correlation-id ID]";
+            + "[--source SOURCE] [--subject SUBJECT] [--correlation-id ID] [--timeout DURATION]";
 
     /** An event whose type is given at run time and whose data is the JSON as given. */
     record JsonEvent(String type, @JsonValue JsonNode data) implements DomainEvent {
@@ -38,12 +37,12 @@ final class PublishCommand {
         this.out = out;
     }
 
-    int run(String[] args, @Nullable String defaultRedis) throws InterruptedException {
+    int run(String[] args, Map<String, String> environment) throws InterruptedException {
         CommandLine line = CommandLine.parse(args, USAGE, RedisOptions.and(Map.of(
                 "--source", "the CloudEvents source, such as orders-service",
                 "--subject", "a subject, such as an order id",
                 "--correlation-id", "an id, such as req-7")), Set.of());
-        RedisOptions redis = new RedisOptions(line, defaultRedis);
+        RedisOptions redis = new RedisOptions(line, environment);
         String source = line.value("--source", "herald-cli");
         Metadata metadata = metadata(line);
         List<String> words = line.words();

@@ -2,7 +2,9 @@ package dev.herald.cli;
 
 import dev.herald.redis.RedisTarget;
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -41,16 +43,24 @@ final class RedisDeployment implements AutoCloseable {
         this.target = target;
     }
 
-    /** A client for the target; no connection is made yet. */
-    static RedisDeployment of(RedisTarget target) {
+    /**
+     * A client for the target; no connection is made yet.
+     *
+     * @param connectTimeout how long a connection may take to be made (the handshake waits the target's own timeout)
+     */
+    static RedisDeployment of(RedisTarget target, Duration connectTimeout) {
+        SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
         if (target.isCluster()) {
             RedisClusterClient cluster = RedisClusterClient.create(target.nodes());
             // a redirection or a node gone reloads the topology at once, a failover within 2 s
-            cluster.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+            cluster.setOptions(ClusterClientOptions.builder().socketOptions(socket)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                     .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(TOPOLOGY_REFRESH).build()).build());
             return new RedisDeployment(cluster, target);
         }
-        return new RedisDeployment(RedisClient.create(target.nodes().get(0)), target);
+        RedisClient client = RedisClient.create(target.nodes().get(0));
+        client.setOptions(ClientOptions.builder().socketOptions(socket).build());
+        return new RedisDeployment(client, target);
     }
 
     /** Whether this is a Redis Cluster. */

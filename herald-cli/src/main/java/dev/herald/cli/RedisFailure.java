@@ -2,14 +2,17 @@ package dev.herald.cli;
 
 import dev.herald.redis.RedisTarget;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Why a command could not use Redis, in one line: the endpoint (without its password) and the
  * cause, which is Redis's answer ({@code WRONGPASS ...}, {@code NOAUTH ...}) or the socket's error
- * ({@code Connection refused}); for a Redis Cluster, the first node's. Every command that talks to Redis runs its work through
+ * ({@code Connection refused}); for a Redis Cluster, the first node's. A wait that timed out says
+ * how to wait longer. Every command that talks to Redis runs its work through
  * {@link #explained}, so that all of them say it alike; {@link Main} prints the message.
  */
 final class RedisFailure extends RuntimeException {
@@ -52,9 +55,12 @@ final class RedisFailure extends RuntimeException {
             return e;
         }
         boolean fromRedis = false;
+        boolean timedOut = false;
         Throwable root = e;
         for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause() : firstSuppressed(t)) {
             fromRedis |= t instanceof RedisException; // Lettuce's, the socket's errors among its causes
+            timedOut |= t instanceof RedisCommandTimeoutException || t instanceof TimeoutException
+                    || String.valueOf(t.getMessage()).matches("(?s).*(timed out|no connection within).*");
             root = t;
         }
         if (!fromRedis) {
@@ -64,7 +70,8 @@ final class RedisFailure extends RuntimeException {
         String endpoint = target.toString();
         return new RedisFailure((root instanceof RedisCommandExecutionException
                 ? "Redis at " + endpoint + " answered: "
-                : "cannot reach Redis at " + endpoint + ": ") + cause.replaceAll("\\s+", " ").strip(), e);
+                : "cannot reach Redis at " + endpoint + ": ") + cause.replaceAll("\\s+", " ").strip()
+                + (timedOut ? " (--timeout or $HERALD_TIMEOUT sets how long to wait)" : ""), e);
     }
 
     /**

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@code herald tail TYPE...}: prints the events of the given types as they are published, one
@@ -29,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class TailCommand {
 
-    static final String USAGE = "tail TYPE [TYPE...] [--count N] [--redis URI] [--prefix PREFIX]";
+    static final String USAGE = "tail TYPE [TYPE...] [--count N] [--redis URI] [--prefix PREFIX] [--timeout DURATION]";
 
     /** How long tail waits for a lost Redis to come back before it ends. */
     static final Duration GIVE_UP = Duration.ofSeconds(10);
@@ -43,9 +42,9 @@ final class TailCommand {
         this.out = out;
     }
 
-    int run(String[] args, @Nullable String defaultRedis) throws InterruptedException {
+    int run(String[] args, Map<String, String> environment) throws InterruptedException {
         CommandLine line = CommandLine.parse(args, USAGE, RedisOptions.and(Map.of("--count", "a number of events")), Set.of());
-        RedisOptions redis = new RedisOptions(line, defaultRedis);
+        RedisOptions redis = new RedisOptions(line, environment);
         String countText = line.value("--count");
         int count = countText == null ? 0 : Arguments.wholeNumber(countText, 1, Integer.MAX_VALUE, "--count");
         List<String> types = line.words();

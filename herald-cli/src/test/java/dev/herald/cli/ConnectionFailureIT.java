@@ -13,6 +13,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -33,7 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every command that takes a Redis URI, run as a user runs it (its own JVM, so that its whole
  * stderr, logging included, is seen), against a password-protected redis-server and Redis Cluster,
- * and a closed port: one line naming the endpoint and the cause, no stack trace, a non-zero exit code.
+ * a closed port, and a server that accepts connections and never answers: one line naming the
+ * endpoint and the cause, no stack trace, a non-zero exit code.
  */
 class ConnectionFailureIT {
 
@@ -42,6 +45,9 @@ class ConnectionFailureIT {
     /** The protected cluster's masters, as host:port,host:port,... */
     private static String clusterNodes;
     private static int closedPort;
+    /** Accepts connections and never answers (a frozen host, a stopped process behind a live socket). */
+    private static ServerSocket silent;
+    private static final List<Socket> held = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws IOException {
@@ -59,12 +65,28 @@ class ConnectionFailureIT {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort(); // free once closed: nobody listens there
         }
+        silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!silent.isClosed()) {
+                try {
+                    held.add(silent.accept()); // kept open, never read nor written
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "silent-server");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         protectedRedis.close();
         protectedCluster.close();
+        silent.close();
+        for (Socket s : held) {
+            s.close();
+        }
     }
 
     /** Each command, with {@code URI} where its Redis URI goes, on one server ({@code redis}) and on a cluster ({@code redis-cluster}). */
@@ -90,6 +112,26 @@ class ConnectionFailureIT {
     void aClosedPortIsReportedInOneLineWithTheEndpointAndTheSocketError(String command, String scheme) throws Exception {
         Exec r = exec(Map.of(), command.replace("URI", scheme + "://127.0.0.1:" + closedPort));
         assertOneLineNaming(r, scheme + "://127.0.0.1:" + closedPort, "Connection refused");
+    }
+
+    /**
+     * A server that accepts the connection and never answers: each command gives up after its
+     * --timeout, in one line that names the endpoint, the wait and how to wait longer. On a
+     * loaded machine the client's own logs used to add a Netty stack trace here.
+     */
+    @ParameterizedTest(name = "herald {0} on {1}://")
+    @MethodSource("commands")
+    void aServerThatNeverAnswersIsReportedInOneLineAfterTheTimeout(String command, String scheme) throws Exception {
+        Exec r = exec(Map.of(), command.replace("URI", scheme + "://127.0.0.1:" + silent.getLocalPort()) + " --timeout 2s");
+        assertOneLineNaming(r, scheme + "://127.0.0.1:" + silent.getLocalPort(), "--timeout or $HERALD_TIMEOUT sets how long to wait");
+        assertThat(r.err()).containsPattern("timed out after 2 second|no connection within 1\\d\\d\\d ms");
+    }
+
+    @Test
+    void heraldTimeoutBoundsTheWaitWithoutTheOption() throws Exception {
+        Exec r = exec(Map.of("HERALD_TIMEOUT", "1500ms"), "dlq list --redis redis://127.0.0.1:" + silent.getLocalPort());
+        assertOneLineNaming(r, "redis://127.0.0.1:" + silent.getLocalPort(), "--timeout or $HERALD_TIMEOUT");
+        assertThat(r.err()).containsPattern("no connection within 1[0-4]\\d\\d ms");
     }
 
     @Test

@@ -72,6 +72,16 @@ class RedisUriArgumentTest {
     }
 
     @Test
+    void aTimeoutThatIsNoDurationIsNamedWithTheForm() {
+        assertRefusedAtOnce(run(Map.of(), List.of("dlq", "list", "--redis", "redis://127.0.0.1:6379", "--timeout", "banana")),
+                "--timeout must be a duration from 1ms to 60m, such as 30s, 500ms or 2m, not 'banana'");
+        assertRefusedAtOnce(run(Map.of("HERALD_TIMEOUT", "30"), List.of("tail", "cli.placed", "--redis", "redis://127.0.0.1:6379")),
+                "HERALD_TIMEOUT must be a duration", "not '30'");
+        assertRefusedAtOnce(run(Map.of(), List.of("demo", "--redis", "redis://127.0.0.1:6379", "--timeout", "0s")),
+                "--timeout must be a duration from 1ms to 60m");
+    }
+
+    @Test
     void theInMemoryDemoIgnoresHeraldRedisUri() {
         Run r = run(Map.of("HERALD_REDIS_URI", "redis://127.0.0.1:7000;127.0.0.1:7001"), List.of("demo", "--in-memory", "2"));
 
