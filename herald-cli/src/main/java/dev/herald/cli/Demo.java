@@ -14,9 +14,11 @@ import dev.herald.redis.RedisTarget;
 import dev.herald.testkit.RedisServer;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code herald demo}: publishes a few orders through a bus with two handlers, one of which
@@ -51,22 +53,58 @@ final class Demo {
                 .retry(RetryPolicy.exponential(Duration.ofMillis(20), 2.0, Duration.ofSeconds(1), 3));
     }
 
+    /**
+     * What the demo says about its dead letters at the end: a {@code herald dlq} command for each
+     * that works as printed, or why there is none.
+     *
+     * @param dlqOptions what a {@code herald dlq} command needs after the id to reach them, or null
+     *     when they are gone with the demo
+     * @param note said after each command, or alone when there is none; may be empty
+     */
+    private record Later(@Nullable String dlqOptions, String note) {
+    }
+
     int runInMemory(int orders) throws InterruptedException {
         out.println("Herald demo on the in-memory transport");
-        return run(configure(InMemoryEventBus.builder()).build(), orders);
+        return run(configure(InMemoryEventBus.builder()).build(), orders, new Later(null, ""));
     }
 
     /**
-     * The demo on a Redis.
+     * The demo on a Redis of the user's.
      *
+     * @param from where the URI came from: {@code --redis} or {@code HERALD_REDIS_URI}
      * @param timeout how long a publish or a dead-letter access may wait for Redis
      */
-    int runOnRedis(RedisTarget redis, Duration timeout, int orders) throws InterruptedException {
+    int runOnRedis(RedisTarget redis, String from, Duration timeout, int orders) throws InterruptedException {
+        return onRedis(redis, timeout, orders, later(redis, from));
+    }
+
+    /**
+     * How a {@code herald dlq} command reaches the demo's dead letters: with the URI as given, unless
+     * it holds a password, which is never printed: then through {@code $HERALD_REDIS_URI} when the
+     * URI came from there, else with the password masked and a note to put it back.
+     */
+    private static Later later(RedisTarget redis, String from) {
+        String prefix = " --prefix " + PREFIX;
+        boolean credentials = !RedisTarget.mask(redis.uri()).equals(redis.uri());
+        if (!credentials) {
+            return new Later(prefix + " --redis " + shellWord(redis.toString()), "");
+        }
+        return from.equals("HERALD_REDIS_URI") ? new Later(prefix, " (with $HERALD_REDIS_URI set, as for this demo)")
+                : new Later(prefix + " --redis " + shellWord(redis.toString()), " (with your password in place of ***)");
+    }
+
+    /** A word as a POSIX shell reads it: quoted when it holds anything but plain characters. */
+    static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9_@%+=:,./-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    private int onRedis(RedisTarget redis, Duration timeout, int orders, Later later) throws InterruptedException {
         out.println("Herald demo on Redis Pub/Sub at " + redis);
         return RedisFailure.explained(redis, () -> {
             try (RedisEventBus bus = configure(RedisEventBus.builder(redis.uri())).prefix(PREFIX).publishTimeout(timeout).build()) {
                 bus.deadLetters().purge(); // the demo's own stream: show only this run's dead letters
-                return run(bus, orders); // shuts the bus down; closing it again only returns that report
+                return run(bus, orders, later); // shuts the bus down; closing it again only returns that report
             }
         });
     }
@@ -75,11 +113,13 @@ final class Demo {
         try (RedisServer redis = RedisServer.start()) {
             out.println("No Redis configured (--redis URI or HERALD_REDIS_URI): started a throw-away redis-server, "
                     + redis.binary() + ", on port " + redis.port());
-            return runOnRedis(RedisTarget.parse(redis.uri()).withTimeout(timeout), timeout, orders);
+            return onRedis(RedisTarget.parse(redis.uri()).withTimeout(timeout), timeout, orders, new Later(null,
+                    "(the throw-away redis-server stops with the demo, and its dead letters with it: to look at them with"
+                    + " herald dlq, run the demo on a Redis of yours, with --redis URI or $HERALD_REDIS_URI)"));
         }
     }
 
-    private int run(EventBus bus, int orders) throws InterruptedException {
+    private int run(EventBus bus, int orders, Later later) throws InterruptedException {
         CountDownLatch payments = new CountDownLatch(orders);
         AtomicInteger confirmations = new AtomicInteger();
 
@@ -108,11 +148,16 @@ final class Demo {
         }
         ShutdownReport report = bus.shutdown(Duration.ofSeconds(10));
         out.printf("published %d orders; %d confirmations sent%n", orders, confirmations.get());
-        for (DeadLetter d : bus.deadLetters().list(100)) { // readable after shutdown too
+        List<DeadLetter> deadLetters = bus.deadLetters().list(100); // readable after shutdown too
+        for (DeadLetter d : deadLetters) {
             out.printf("dead letter %s: %s, handler %s, %d attempts: %s%n",
                     d.id(), d.reason(), d.handler(), d.attempts(), d.error());
-            out.printf("  (the demo keeps its dead letters under the prefix %s: herald dlq show %s --prefix %s)%n",
-                    PREFIX, d.id(), PREFIX);
+            if (later.dlqOptions() != null) {
+                out.println("  to see it: herald dlq show " + d.id() + later.dlqOptions() + later.note());
+            }
+        }
+        if (!deadLetters.isEmpty() && later.dlqOptions() == null && !later.note().isEmpty()) {
+            out.println(later.note());
         }
         out.printf("shutdown: %d handled, %d dead-lettered, %d parked, in time: %s%n",
                 report.handled(), report.deadLettered(), report.parked(), report.completedInTime());

@@ -103,7 +103,7 @@ public final class Main {
         }
         Duration timeout = RedisOptions.timeout(line, environment);
         RedisTarget redis = RedisOptions.target(line, environment.get("HERALD_REDIS_URI"));
-        return redis == null ? demo.runOnThrowAwayRedis(orders, timeout)
-                : demo.runOnRedis(RedisOptions.bounded(redis, timeout), timeout, orders);
+        return redis == null ? demo.runOnThrowAwayRedis(orders, timeout) : demo.runOnRedis(RedisOptions.bounded(redis, timeout),
+                line.value("--redis") != null ? "--redis" : "HERALD_REDIS_URI", timeout, orders);
     }
 }
