@@ -64,6 +64,8 @@ public final class CloudEventCodec {
         m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         m.disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
         m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // errors name line and column (JsonProblem), never a copy of the message (Jackson 2.15's default)
+        m.getFactory().disable(JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION);
         // exact decimals survive the JSON tree: BigDecimal("1.50") stays 1.50
         m.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         m.configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
@@ -131,7 +133,8 @@ public final class CloudEventCodec {
             out.write('}');
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event of " + envelope.payload().getClass().getName()
-                    + " (type '" + envelope.type() + "') cannot be serialized to JSON: " + e.getOriginalMessage(), e);
+                    + " (type '" + envelope.type() + "') cannot be serialized to JSON" + JsonProblem.at(e, null, 0) + ": "
+                    + JsonProblem.problem(e), e);
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
         }
@@ -323,7 +326,10 @@ public final class CloudEventCodec {
                 throw new InvalidMessageException(Reason.UNDECODABLE, "not valid JSON: trailing content after the object");
             }
         } catch (IOException e) {
-            throw new InvalidMessageException(Reason.UNDECODABLE, "not valid JSON: " + oneLine(e), e);
+            String known = a.id != null ? "event " + a.id + (a.type != null ? ", type '" + a.type + "'" : "")
+                    : a.type != null ? "type '" + a.type + "'" : "";
+            throw new InvalidMessageException(Reason.UNDECODABLE, "not valid JSON" + JsonProblem.at(e, raw, 0) + ": "
+                    + JsonProblem.problem(e) + (known.isEmpty() ? "" : " (" + known + ")"), e);
         }
         return a;
     }
@@ -460,7 +466,8 @@ public final class CloudEventCodec {
             value = mapper.readValue(data.bytes(), data.offset(), data.length(), type);
         } catch (IOException | IllegalArgumentException e) {
             throw new InvalidMessageException(Reason.UNDECODABLE, "data of event " + event.id() + " (type '" + event.type()
-                    + "') does not fit " + type.getName() + ": " + oneLine(e), e);
+                    + "') does not fit " + type.getName() + JsonProblem.at(e, data.bytes(), data.offset()) + ": "
+                    + JsonProblem.problem(e), e);
         }
         if (value == null) {
             throw new InvalidMessageException(Reason.UNDECODABLE, "data of event " + event.id() + " is null; expected " + type.getName());
@@ -524,15 +531,6 @@ public final class CloudEventCodec {
             throw new InvalidMessageException(Reason.UNDECODABLE,
                     "attribute 'time' is not an RFC 3339 timestamp: \"" + text + "\"", e);
         }
-    }
-
-    static String oneLine(Throwable e) {
-        String message = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-        if (message == null) {
-            message = e.getClass().getSimpleName();
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /** The data as plain Java values (maps, lists, strings, numbers, booleans). */

@@ -161,6 +161,37 @@ class CloudEventCodecTest {
                 .hasMessageContaining(message);
     }
 
+    /** Bad JSON is said with its line and column and what is known of the event, never Jackson's "Source: REDACTED". */
+    @Test
+    void badJsonIsNamedByLineColumnAndEventWithoutJacksonsLocationNoise() {
+        String trailingComma = "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"type\":\"test.simple\",\"source\":\"s\",\n"
+                + "\"data\":{\"name\":\"a\",}}";
+        assertThatThrownBy(() -> codec.decode(trailingComma.getBytes(UTF_8))).isInstanceOf(InvalidMessageException.class)
+                .hasMessage("not valid JSON at line 2, column 20: Unexpected character ('}' (code 125)): was expecting"
+                        + " double-quote to start field name (event e-1, type 'test.simple')");
+        String cut = "{\"specversion\":\"1.0\",\"data\":{\"name\":\"a\"";
+        assertThatThrownBy(() -> codec.decode(cut.getBytes(UTF_8))).isInstanceOf(InvalidMessageException.class)
+                .hasMessageStartingWith("not valid JSON at line 1, column 40: Unexpected end-of-input")
+                .hasMessageContaining("line 1, column 29") // where the unclosed object began, as Jackson says it
+                .hasMessageNotContaining("Source").hasMessageNotContaining("REDACTED").hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void dataThatDoesNotFitIsNamedByEventFieldAndItsLineAndColumnInTheMessage() throws Exception {
+        String raw = "{\"specversion\":\"1.0\",\"id\":\"e-2\",\"type\":\"test.simple\",\"source\":\"s\",\n"
+                + "\"data\":{\"name\":\"a\",\n  \"number\":\"lots\"}}";
+        IncomingEvent in = codec.decode(raw.getBytes(UTF_8), "test.simple", Simple.class);
+        assertThatThrownBy(() -> codec.payload(in, Simple.class)).isInstanceOf(InvalidMessageException.class)
+                .hasMessageStartingWith("data of event e-2 (type 'test.simple') does not fit " + Simple.class.getName()
+                        + " at line 3, column 12, field 'number': Cannot deserialize value of type `long` from String \"lots\"")
+                .hasMessageNotContaining("Source").hasMessageNotContaining("REDACTED");
+        String sameLine = "{\"specversion\":\"1.0\",\"id\":\"e-3\",\"type\":\"test.simple\",\"source\":\"s\","
+                + "\"data\":{\"name\":[1]}}";
+        IncomingEvent one = codec.decode(sameLine.getBytes(UTF_8));
+        assertThatThrownBy(() -> codec.payload(one, Simple.class)).hasMessageContaining(" at line 1, column " + (sameLine.indexOf("[1]") + 1)
+                + ", field 'name': ");
+    }
+
     @Test
     void invalidUtf8IsUndecodable() {
         byte[] raw = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
