@@ -1,5 +1,7 @@
 package dev.herald.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -17,5 +19,18 @@ final class ExactJson {
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false).build();
 
     private ExactJson() {
+    }
+
+    /**
+     * What is wrong with JSON that did not parse, on one line, to follow "not valid JSON":
+     * " at line L, column C: " and Jackson's problem, its own location text
+     * ("[Source: REDACTED ...; line: 1, column: 1]") said the same way.
+     */
+    static String problem(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String problem = String.valueOf(e.getOriginalMessage())
+                .replaceAll("(?s)\\[Source: .*?; line: (\\d+), column: (\\d+)]", "line $1, column $2").replaceAll("\\s+", " ");
+        return (at != null && at.getLineNr() > 0 ? " at line " + at.getLineNr() + ", column " + at.getColumnNr() : "") + ": "
+                + problem.strip();
     }
 }

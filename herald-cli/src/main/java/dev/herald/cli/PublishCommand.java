@@ -54,7 +54,7 @@ final class PublishCommand {
         try {
             data = ExactJson.MAPPER.readTree(words.get(1));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the data is not valid JSON (" + e.getOriginalMessage() + "): " + words.get(1));
+            throw new IllegalArgumentException("the data is not valid JSON" + ExactJson.problem(e) + "; the data: " + words.get(1));
         }
         if (data == null || data.isMissingNode()) {
             throw new IllegalArgumentException("the data is empty; give a JSON value such as '{\"orderId\":\"42\"}'");

@@ -23,14 +23,14 @@ record RawCloudEvent(ObjectNode json) {
      * Reads a message.
      *
      * @throws IllegalArgumentException saying why the message is not such a CloudEvent, e.g.
-     *     "not valid JSON (...)" or "no \"type\" attribute"
+     *     "not valid JSON at line 1, column 2: ..." or "no \"type\" attribute"
      */
     static RawCloudEvent parse(byte[] raw) {
         JsonNode node;
         try {
             node = ExactJson.MAPPER.readTree(raw);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON (" + e.getOriginalMessage() + ")", e);
+            throw new IllegalArgumentException("not valid JSON" + ExactJson.problem(e), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("not readable (" + e.getMessage() + ")", e);
         }

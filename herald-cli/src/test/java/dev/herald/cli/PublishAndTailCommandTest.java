@@ -124,7 +124,11 @@ class PublishAndTailCommandTest extends RedisCommandTestBase {
     void badArgumentsAreNamedWithWhatWouldBeRight() {
         Run r = run("publish", "cli.placed", "{not json", "--redis", redis.uri());
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("not valid JSON").contains("{not json");
+        assertThat(r.err()).contains("not valid JSON at line 1, column 2: Unexpected character").contains("{not json");
+        r = run("publish", "cli.placed", "{\"a\":1", "--redis", redis.uri());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("not valid JSON at line 1, column 7: Unexpected end-of-input")
+                .contains("(start marker at line 1, column 1)").doesNotContain("Source").doesNotContain("REDACTED");
         r = run("publish", "has space", "{}", "--redis", redis.uri());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("event type 'has space' is invalid");
