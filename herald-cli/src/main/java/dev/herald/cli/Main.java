@@ -32,7 +32,7 @@ public final class Main {
     /**
      * Runs a command.
      *
-     * @param environment the environment variables ({@code HERALD_REDIS_URI})
+     * @param environment the environment variables ({@code HERALD_REDIS_URI}, {@code HERALD_TIMEOUT})
      * @return the exit code: 0 done, 1 failed, 2 bad arguments, 130 interrupted
      */
     static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
