@@ -167,8 +167,9 @@ class CloudEventCodecTest {
         String trailingComma = "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"type\":\"test.simple\",\"source\":\"s\",\n"
                 + "\"data\":{\"name\":\"a\",}}";
         assertThatThrownBy(() -> codec.decode(trailingComma.getBytes(UTF_8))).isInstanceOf(InvalidMessageException.class)
-                .hasMessage("not valid JSON at line 2, column 20: Unexpected character ('}' (code 125)): was expecting"
-                        + " double-quote to start field name (event e-1, type 'test.simple')");
+                // the column as Jackson counts it: 20 since 2.16, 21 before
+                .hasMessageMatching("not valid JSON at line 2, column 2[01]: Unexpected character \\('}' \\(code 125\\)\\): was "
+                        + "expecting double-quote to start field name \\(event e-1, type 'test.simple'\\)");
         String cut = "{\"specversion\":\"1.0\",\"data\":{\"name\":\"a\"";
         assertThatThrownBy(() -> codec.decode(cut.getBytes(UTF_8))).isInstanceOf(InvalidMessageException.class)
                 .hasMessageStartingWith("not valid JSON at line 1, column 40: Unexpected end-of-input")
