@@ -2,7 +2,6 @@ package dev.herald.redis;
 
 import dev.herald.redis.internal.ClusterUri;
 import dev.herald.redis.internal.DeploymentChecks;
-import dev.herald.redis.internal.RedisEndpoint;
 import dev.herald.redis.internal.RedisUris;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
@@ -132,7 +131,7 @@ public final class RedisTarget {
      * @return the text with its credentials masked
      */
     public static String mask(String uri) {
-        return RedisEndpoint.mask(Objects.requireNonNull(uri, "uri"));
+        return RedisUris.mask(Objects.requireNonNull(uri, "uri"));
     }
 
     /** The URI as given, its credentials masked. */

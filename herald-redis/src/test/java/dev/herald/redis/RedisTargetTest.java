@@ -61,4 +61,17 @@ class RedisTargetTest {
         assertThat(RedisTarget.isClusterNode(null)).isFalse();
         assertThat(RedisTarget.mask("redis://user:s3cret@h:6379")).isEqualTo("redis://***@h:6379");
     }
+
+    @Test
+    void maskHidesThePasswordOfAUriWithoutItsDoubleSlash() {
+        assertThat(RedisTarget.mask("redis-cluster:user:s3cret@h:7000")).isEqualTo("redis-cluster:***@h:7000");
+        assertThat(RedisTarget.mask("user:s3cret@h:6379")).isEqualTo("***@h:6379");
+    }
+
+    @Test
+    void maskHidesAPasswordHoldingAQuestionMarkWhole() {
+        assertThat(RedisTarget.mask("redis://u:p?s3cret@h:6379")).isEqualTo("redis://***@h:6379");
+        assertThat(RedisTarget.mask("redis://u:s3cret@h:6379?clientName=me@home"))
+                .isEqualTo("redis://***@h:6379?clientName=me@home");
+    }
 }

@@ -42,7 +42,7 @@ public final class ClusterUri {
      */
     public static List<RedisURI> parse(String uri) {
         if (!isCluster(uri)) {
-            throw new IllegalArgumentException("'" + RedisEndpoint.mask(uri) + "' is not a Redis Cluster URI: use " + FORM);
+            throw new IllegalArgumentException("'" + RedisUris.mask(uri) + "' is not a Redis Cluster URI: use " + FORM);
         }
         return RedisUris.nodes(uri);
     }

@@ -648,19 +648,4 @@ public final class RedisEndpoint {
     public static ScheduledExecutorService scheduler(ThreadFactory threadFactory, String name) {
         return Executors.newSingleThreadScheduledExecutor(task -> BusThreads.newThread(threadFactory, name, task));
     }
-
-    /**
-     * The URI with its credentials replaced by {@code ***}: everything between {@code //} and the
-     * last {@code @} before the host, so that a password holding {@code @} or {@code /} is masked
-     * whole. For messages and logs.
-     */
-    public static String mask(String uri) {
-        int start = uri.indexOf("//");
-        if (start < 0) {
-            return uri;
-        }
-        int query = uri.indexOf('?', start);
-        int at = uri.lastIndexOf('@', query < 0 ? uri.length() - 1 : query);
-        return at < start ? uri : uri.substring(0, start + 2) + "***" + uri.substring(at);
-    }
 }

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * {@code redis+ssl://}, {@code redis+tls://}), a Unix socket ({@code redis-socket://}), Sentinel
  * ({@code redis-sentinel://}, {@code rediss-sentinel://}) and Herald's Redis Cluster form
  * ({@link ClusterUri}); their options are checked by {@link UriOptions}. Messages show a URI with
- * its credentials masked ({@link RedisEndpoint#mask}) and never quote them. Stateless.
+ * its credentials masked ({@link #mask}) and never quote them. Stateless.
  */
 public final class RedisUris {
 
@@ -161,12 +161,12 @@ public final class RedisUris {
         Kind kind = KINDS.get(scheme);
         if (kind == null) {
             throw invalid(uri, null, colon > 0 && uri.startsWith("//", colon + 1) ? "unknown scheme '" + scheme + "'"
-                    : "it has no scheme: for one server write " + masked("redis://" + uri.replaceFirst("^/+", "")));
+                    : "it has no scheme: for one server write " + mask("redis://" + uri.replaceFirst("^/+", "")));
         }
         String rest = uri.substring(colon + 1);
         if (!rest.startsWith("//")) {
             throw invalid(uri, kind, "the '//' after '" + scheme + ":' is missing: write "
-                    + masked(scheme + "://" + rest.replaceFirst("^/+", "")));
+                    + mask(scheme + "://" + rest.replaceFirst("^/+", "")));
         }
         rest = rest.substring(2);
         String fragment = null;
@@ -229,7 +229,7 @@ public final class RedisUris {
         }
         if (hostList.contains(";")) {
             throw invalid(uri, kind, "nodes are separated by ',', not ';': write "
-                    + RedisEndpoint.mask(scheme + "://" + credentials + hostList.replace(';', ',')));
+                    + mask(scheme + "://" + credentials + hostList.replace(';', ',')));
         }
         List<String> hosts = Arrays.asList(hostList.split(",", -1));
         hosts.forEach(node -> HostAndPort.of(node, uri, kind)); // each checked
@@ -297,24 +297,42 @@ public final class RedisUris {
     }
 
     private static IllegalArgumentException invalid(String uri, @Nullable Kind kind, String why) {
-        return new IllegalArgumentException("'" + masked(uri) + "' is not a " + (kind == Kind.CLUSTER ? "Redis Cluster URI"
+        return new IllegalArgumentException("'" + mask(uri) + "' is not a " + (kind == Kind.CLUSTER ? "Redis Cluster URI"
                 : "Redis URI") + ": " + why + "; use " + form(kind));
     }
 
     /**
-     * The URI with its credentials masked, also when its '//' is missing or a '?' in the password
-     * would make {@link RedisEndpoint#mask} take the rest for options.
+     * The URI with its credentials replaced by {@code ***}: everything between the scheme and the
+     * last {@code @} before the host, so that a password holding {@code @}, {@code /} or
+     * {@code ?} is masked whole; also when the {@code //} after a known scheme is missing, and
+     * for text that is no URI (everything before the {@code @}). An {@code @} in an option's
+     * value is kept when credentials come before the options. For messages and logs.
      */
-    private static String masked(String uri) {
+    public static String mask(String uri) {
+        int from = credentialsStart(uri);
         int at = uri.lastIndexOf('@');
-        int start = uri.indexOf("//");
-        int query = uri.indexOf('?', Math.max(start, 0));
-        boolean queryInCredentials = query >= 0 && query < at && !uri.substring(query, at).matches(".*[=&;].*");
-        if (at < 0 || (start >= 0 && !queryInCredentials)) {
-            return RedisEndpoint.mask(uri);
+        int query = uri.indexOf('?', from);
+        if (query >= 0 && query < at) {
+            int beforeQuery = uri.lastIndexOf('@', query);
+            if (beforeQuery >= from && uri.substring(query, at).matches(".*[=&;].*")) {
+                at = beforeQuery; // the later '@' is in an option's value
+            }
         }
-        int end = start >= 0 ? start + 2 : uri.indexOf(':') + 1;
-        return uri.substring(0, Math.min(end, at)) + "***" + uri.substring(at);
+        return at < from ? uri : uri.substring(0, from) + "***" + uri.substring(at);
+    }
+
+    /** Where a URI's credentials would start: after {@code scheme://}, after a known {@code scheme:}, or at 0. */
+    private static int credentialsStart(String uri) {
+        int colon = uri.indexOf(':');
+        if (colon > 0 && uri.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
+            if (uri.startsWith("//", colon + 1)) {
+                return colon + 3;
+            }
+            if (KINDS.containsKey(uri.substring(0, colon).toLowerCase(Locale.ROOT))) {
+                return colon + 1;
+            }
+        }
+        return 0;
     }
 
     private static String form(@Nullable Kind kind) {

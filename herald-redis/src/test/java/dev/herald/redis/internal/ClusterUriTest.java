@@ -61,9 +61,9 @@ class ClusterUriTest {
 
     @Test
     void aPasswordHoldingAnAtSignOrASlashIsMaskedWhole() {
-        assertThat(RedisEndpoint.mask("redis-cluster://:wrong@pw@127.0.0.1:18001")).isEqualTo("redis-cluster://***@127.0.0.1:18001");
-        assertThat(RedisEndpoint.mask("redis://u:p@ss/w@host:6379/0?timeout=5s")).isEqualTo("redis://***@host:6379/0?timeout=5s");
-        assertThat(RedisEndpoint.mask("redis://host:6379")).isEqualTo("redis://host:6379");
+        assertThat(RedisUris.mask("redis-cluster://:wrong@pw@127.0.0.1:18001")).isEqualTo("redis-cluster://***@127.0.0.1:18001");
+        assertThat(RedisUris.mask("redis://u:p@ss/w@host:6379/0?timeout=5s")).isEqualTo("redis://***@host:6379/0?timeout=5s");
+        assertThat(RedisUris.mask("redis://host:6379")).isEqualTo("redis://host:6379");
         assertThatThrownBy(() -> ClusterUri.parse("redis-cluster://u:p@ss/w@127.0.0.1:18001"))
                 .hasMessageNotContaining("ss/w").hasMessageNotContaining("p@ss");
     }
