@@ -82,8 +82,13 @@ public final class RedisEndpoint {
     private volatile @Nullable String address;
     private volatile boolean shutDown;
     private final ReentrantLock nodeClientLock = new ReentrantLock();
-    /** Cluster: plain connections to one node, on the cluster client's resources; made when first needed. */
+    /**
+     * Cluster: plain connections to one node, on the cluster client's resources; made when first
+     * needed. Guarded by {@link #nodeClientLock}.
+     */
     private @Nullable RedisClient nodeClient;
+    /** Whether {@link #nodeClient} was shut down: none is made again. Guarded by {@link #nodeClientLock}. */
+    private boolean nodeClientShutDown;
     /** The connection listeners added, for the node client when it is made. Guarded by {@link #nodeClientLock}. */
     private final List<RedisConnectionStateListener> listeners = new ArrayList<>();
     private final ClusterTopology topology;
@@ -266,7 +271,7 @@ public final class RedisEndpoint {
         }
         RedisClusterClient writes = writes();
         if (writes == null) {
-            throw new IllegalStateException("cannot connect to " + describe() + ": the bus's Redis client was shut down");
+            throw shutDownError();
         }
         return RedisConnection.of(writes.connect(ByteArrayCodec.INSTANCE));
     }
@@ -406,7 +411,8 @@ public final class RedisEndpoint {
         return builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build();
     }
 
-    private @Nullable RedisClient nodeClientIfMade() {
+    /** The client of plain node connections, or null if none was made or it was shut down (for tests in this package). */
+    @Nullable RedisClient nodeClientIfMade() {
         nodeClientLock.lock();
         try {
             return nodeClient;
@@ -415,11 +421,20 @@ public final class RedisEndpoint {
         }
     }
 
-    /** The client of plain node connections: the cluster client's resources and options, without reconnects. */
+    /**
+     * The client of plain node connections: the cluster client's resources and options, without
+     * reconnects.
+     *
+     * @throws IllegalStateException if this endpoint was shut down: a client made now would be
+     *     shut down by nothing
+     */
     private RedisClient nodeClient() {
         RedisClusterClient c = topology.requireCluster();
         nodeClientLock.lock();
         try {
+            if (nodeClientShutDown) {
+                throw shutDownError();
+            }
             RedisClient made = nodeClient;
             if (made == null) {
                 made = RedisClient.create(c.getResources());
@@ -584,9 +599,24 @@ public final class RedisEndpoint {
         }
     }
 
-    /** Shuts down Herald's node connections' client and client of writes, and the client if Herald owns it. */
+    private IllegalStateException shutDownError() {
+        return new IllegalStateException("cannot connect to " + describe() + ": the bus's Redis client was shut down");
+    }
+
+    /**
+     * Shuts down Herald's node connections' client and client of writes, and the client if Herald
+     * owns it; neither of the first two is made again.
+     */
     public void shutdown() {
-        RedisClient nodes = nodeClientIfMade();
+        RedisClient nodes;
+        nodeClientLock.lock();
+        try {
+            nodes = nodeClient;
+            nodeClient = null;
+            nodeClientShutDown = true;
+        } finally {
+            nodeClientLock.unlock();
+        }
         if (nodes != null) {
             nodes.shutdown(Duration.ZERO, Duration.ofSeconds(2)); // shares the resources: leaves them running
         }
