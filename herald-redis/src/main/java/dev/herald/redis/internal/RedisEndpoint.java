@@ -95,9 +95,10 @@ public final class RedisEndpoint {
     private final ReentrantLock writesLock = new ReentrantLock();
     /**
      * Cluster: the client of publishes and dead letters, rejecting commands while disconnected;
-     * made when first needed. Guarded by {@link #writesLock}.
+     * made when first needed. Written under {@link #writesLock}, read without it (by every keyed
+     * publish attempt, through {@link #writesTopology}).
      */
-    private @Nullable RedisClusterClient writesClient;
+    private volatile @Nullable RedisClusterClient writesClient;
     /** Whether {@link #writesClient} was shut down: none is made again. Guarded by {@link #writesLock}. */
     private boolean writesShutDown;
     private final ClusterTopology writesTopology;
@@ -112,7 +113,7 @@ public final class RedisEndpoint {
         this.seeds = List.copyOf(seeds);
         this.topology = new ClusterTopology(() -> cluster, this::describe, () -> shutDown);
         this.writesTopology = new ClusterTopology(() -> {
-            RedisClusterClient writes = writesClientIfMade();
+            RedisClusterClient writes = writesClient;
             return writes != null ? writes : cluster;
         }, this::describe, () -> shutDown);
     }
@@ -370,15 +371,6 @@ public final class RedisEndpoint {
         return writesTopology;
     }
 
-    private @Nullable RedisClusterClient writesClientIfMade() {
-        writesLock.lock();
-        try {
-            return writesClient;
-        } finally {
-            writesLock.unlock();
-        }
-    }
-
     /**
      * Cluster: the client of writes, made on the first call on the cluster client's resources and
      * options, with commands rejected while disconnected; its seeds are the URI's nodes, or, for
@@ -387,6 +379,10 @@ public final class RedisEndpoint {
      */
     private @Nullable RedisClusterClient writes() {
         RedisClusterClient c = topology.requireCluster();
+        RedisClusterClient made = writesClient;
+        if (made != null) {
+            return made;
+        }
         writesLock.lock();
         try {
             if (writesClient == null && !writesShutDown) {
@@ -394,9 +390,9 @@ public final class RedisEndpoint {
                 if (nodes.isEmpty()) {
                     c.getPartitions().forEach(node -> nodes.add(node.getUri()));
                 }
-                RedisClusterClient made = RedisClusterClient.create(c.getResources(), nodes);
-                made.setOptions(rejectingWhileDisconnected(c.getOptions()));
-                writesClient = made;
+                RedisClusterClient writes = RedisClusterClient.create(c.getResources(), nodes);
+                writes.setOptions(rejectingWhileDisconnected(c.getOptions()));
+                writesClient = writes;
             }
             return writesClient;
         } finally {
