@@ -374,8 +374,8 @@ public final class RedisEndpoint {
     /**
      * Cluster: the client of writes, made on the first call on the cluster client's resources and
      * options, with commands rejected while disconnected; its seeds are the URI's nodes, or, for
-     * a user's client, the nodes of that client's topology (which carry its credentials and
-     * settings). Null once shut down.
+     * a user's client, copies of the node URIs of that client's topology, which carry no
+     * credentials ({@link #cannotConnect}). Null once shut down.
      */
     private @Nullable RedisClusterClient writes() {
         RedisClusterClient c = topology.requireCluster();
@@ -387,8 +387,8 @@ public final class RedisEndpoint {
         try {
             if (writesClient == null && !writesShutDown) {
                 List<RedisURI> nodes = new ArrayList<>(seeds);
-                if (nodes.isEmpty()) {
-                    c.getPartitions().forEach(node -> nodes.add(node.getUri()));
+                if (nodes.isEmpty()) { // copies: the user's client's RedisURIs are mutable, and stay its own
+                    c.getPartitions().forEach(node -> nodes.add(RedisURI.builder(node.getUri()).build()));
                 }
                 RedisClusterClient writes = RedisClusterClient.create(c.getResources(), nodes);
                 writes.setOptions(rejectingWhileDisconnected(c.getOptions()));
@@ -636,10 +636,6 @@ public final class RedisEndpoint {
     }
 
     /**
-     * The message of an error and of its root cause, for messages that name what Redis said; an
-     * error without a message is named by its class.
-     */
-    /**
      * Why connecting to this endpoint failed, for a start that fails: the endpoint and Redis's
      * reason; for a user's cluster client that the nodes refused for want of credentials, what to
      * do instead, as Herald's own connections to single nodes (and its client of writes) are made
@@ -656,6 +652,10 @@ public final class RedisEndpoint {
         return message;
     }
 
+    /**
+     * The message of an error and of its root cause, for messages that name what Redis said; an
+     * error without a message is named by its class.
+     */
     public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
