@@ -44,12 +44,14 @@ final class RedisDeployment implements AutoCloseable {
     }
 
     /**
-     * A client for the target; no connection is made yet.
+     * A client for the target; no connection is made yet. A connection may take the target's own
+     * {@code timeout} to be made, else {@code connectTimeout}; its handshake and each answer wait
+     * the target's timeout (Lettuce's default without one).
      *
-     * @param connectTimeout how long a connection may take to be made (the handshake waits the target's own timeout)
+     * @param connectTimeout how long a connection may take to be made when the target sets no timeout
      */
     static RedisDeployment of(RedisTarget target, Duration connectTimeout) {
-        SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(target.timeout().orElse(connectTimeout)).build();
         if (target.isCluster()) {
             RedisClusterClient cluster = RedisClusterClient.create(target.nodes());
             // a redirection or a node gone reloads the topology at once, a failover within 2 s
@@ -61,6 +63,11 @@ final class RedisDeployment implements AutoCloseable {
         RedisClient client = RedisClient.create(target.nodes().get(0));
         client.setOptions(ClientOptions.builder().socketOptions(socket).build());
         return new RedisDeployment(client, target);
+    }
+
+    /** How long the client waits for a connection to be made (for tests in this package). */
+    Duration connectTimeout() {
+        return client.getOptions().getSocketOptions().getConnectTimeout();
     }
 
     /** Whether this is a Redis Cluster. */
