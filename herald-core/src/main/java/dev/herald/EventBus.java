@@ -1,6 +1,8 @@
 package dev.herald;
 
+import dev.herald.internal.codec.EventTypeRegistry;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -230,4 +232,21 @@ public interface EventBus extends AutoCloseable {
      * @return a snapshot
      */
     BusStats stats();
+
+    /**
+     * Checks an event type name as every bus does on subscribing, registering and publishing
+     * ({@link EventType#value()}), for tools that handle type names without a bus, such as one
+     * that replays a dead letter.
+     *
+     * @param eventType the name, such as {@code "order.placed"}
+     * @return the name
+     * @throws IllegalArgumentException naming the type and the right form, if it is empty, longer
+     *     than 200 characters, or holds white space or a control character; or saying it is
+     *     reserved, if it begins with {@code herald.} (Herald's control traffic)
+     */
+    static String checkEventType(String eventType) {
+        Objects.requireNonNull(eventType, "eventType");
+        EventTypeRegistry.checkTypeName(eventType);
+        return eventType;
+    }
 }

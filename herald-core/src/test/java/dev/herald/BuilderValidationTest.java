@@ -101,6 +101,17 @@ class BuilderValidationTest {
     }
 
     @Test
+    void anEventTypeNameIsCheckedWithoutABusAsABusChecksIt() {
+        assertThat(EventBus.checkEventType("order.placed")).isEqualTo("order.placed");
+        assertThatThrownBy(() -> EventBus.checkEventType("order placed")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("event type 'order placed' is invalid: use 1 to 200 characters without white space, such as"
+                        + " 'order.placed'");
+        assertThatThrownBy(() -> EventBus.checkEventType("herald.heartbeat")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'herald.heartbeat' is reserved");
+        assertThatThrownBy(() -> EventBus.checkEventType("")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aHandlerNameIsUniquePerTypeAndDerivedNamesAreStable() {
         EventBus bus = InMemoryEventBus.builder().build();
         Subscription first = bus.subscribe(Named.class, e -> { });

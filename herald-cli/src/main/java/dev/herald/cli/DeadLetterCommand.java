@@ -2,7 +2,7 @@ package dev.herald.cli;
 
 import dev.herald.DeadLetter;
 import dev.herald.DeadLetterQueue;
-import dev.herald.internal.codec.EventTypeRegistry;
+import dev.herald.EventBus;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.redis.RedisKeys;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -152,7 +152,7 @@ final class DeadLetterCommand {
             }
         }
         try {
-            EventTypeRegistry.checkTypeName(type);
+            EventBus.checkEventType(type);
         } catch (IllegalArgumentException badType) {
             out.println("dead letter " + id + " (" + letter.reason() + ") cannot be replayed: " + badType.getMessage());
             return 1;
