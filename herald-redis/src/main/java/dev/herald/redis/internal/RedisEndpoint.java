@@ -10,7 +10,6 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -25,7 +24,6 @@ import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.util.concurrent.Future;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +33,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -81,27 +78,11 @@ public final class RedisEndpoint {
     private final List<RedisURI> seeds;
     private volatile @Nullable String address;
     private volatile boolean shutDown;
-    private final ReentrantLock nodeClientLock = new ReentrantLock();
-    /**
-     * Cluster: plain connections to one node, on the cluster client's resources; made when first
-     * needed. Guarded by {@link #nodeClientLock}.
-     */
-    private @Nullable RedisClient nodeClient;
-    /** Whether {@link #nodeClient} was shut down: none is made again. Guarded by {@link #nodeClientLock}. */
-    private boolean nodeClientShutDown;
-    /** The connection listeners added, for the node client when it is made. Guarded by {@link #nodeClientLock}. */
-    private final List<RedisConnectionStateListener> listeners = new ArrayList<>();
     private final ClusterTopology topology;
-    private final ReentrantLock writesLock = new ReentrantLock();
-    /**
-     * Cluster: the client of publishes and dead letters, rejecting commands while disconnected;
-     * made when first needed. Written under {@link #writesLock}, read without it (by every keyed
-     * publish attempt, through {@link #writesTopology}).
-     */
-    private volatile @Nullable RedisClusterClient writesClient;
-    /** Whether {@link #writesClient} was shut down: none is made again. Guarded by {@link #writesLock}. */
-    private boolean writesShutDown;
-    private final ClusterTopology writesTopology;
+    /** Cluster: the client of plain connections to one node. */
+    private final NodeClient nodes;
+    /** Cluster: the client of publishes and dead letters. */
+    private final WritesClient writes;
 
     private RedisEndpoint(@Nullable RedisClient client, @Nullable RedisClusterClient cluster,
             @Nullable ClientResources ownedResources, @Nullable RedisURI uri, @Nullable String uriText, List<RedisURI> seeds) {
@@ -112,10 +93,8 @@ public final class RedisEndpoint {
         this.uriText = uriText;
         this.seeds = List.copyOf(seeds);
         this.topology = new ClusterTopology(() -> cluster, this::describe, () -> shutDown);
-        this.writesTopology = new ClusterTopology(() -> {
-            RedisClusterClient writes = writesClient;
-            return writes != null ? writes : cluster;
-        }, this::describe, () -> shutDown);
+        this.nodes = new NodeClient(topology, seeds, this::describe);
+        this.writes = new WritesClient(cluster, topology, seeds, this::describe, () -> shutDown);
     }
 
     /** A client the user made and owns: Herald never shuts it down. */
@@ -213,28 +192,12 @@ public final class RedisEndpoint {
      */
     public void addListener(RedisConnectionStateListener listener) {
         lettuce().addListener(listener);
-        nodeClientLock.lock();
-        try {
-            listeners.add(listener);
-            if (nodeClient != null) {
-                nodeClient.addListener(listener);
-            }
-        } finally {
-            nodeClientLock.unlock();
-        }
+        nodes.addListener(listener);
     }
 
     public void removeListener(RedisConnectionStateListener listener) {
         lettuce().removeListener(listener);
-        nodeClientLock.lock();
-        try {
-            listeners.remove(listener);
-            if (nodeClient != null) {
-                nodeClient.removeListener(listener);
-            }
-        } finally {
-            nodeClientLock.unlock();
-        }
+        nodes.removeListener(listener);
     }
 
     /**
@@ -267,14 +230,7 @@ public final class RedisEndpoint {
      *     if this endpoint was shut down
      */
     public RedisConnection connectForWrites() {
-        if (cluster == null) {
-            return connect();
-        }
-        RedisClusterClient writes = writes();
-        if (writes == null) {
-            throw shutDownError();
-        }
-        return RedisConnection.of(writes.connect(ByteArrayCodec.INSTANCE));
+        return cluster == null ? connect() : writes.connect();
     }
 
     /**
@@ -292,7 +248,7 @@ public final class RedisEndpoint {
 
     /** Cluster: a plain connection to one node, which does not reconnect by itself. */
     public StatefulRedisConnection<byte[], byte[]> connectToNode(RedisClusterNode node) {
-        return nodeClient().connect(ByteArrayCodec.INSTANCE, nodeUri(node));
+        return nodes.connect(node);
     }
 
     /**
@@ -304,8 +260,7 @@ public final class RedisEndpoint {
      * @throws RedisConnectionException if none was made in time, or the node refused
      */
     public StatefulRedisConnection<byte[], byte[]> connectToNode(RedisClusterNode node, Duration within) {
-        long end = System.nanoTime() + within.toNanos();
-        return madeWithin(nodeClient().connectAsync(ByteArrayCodec.INSTANCE, nodeUri(node)).toCompletableFuture(), node, within, end);
+        return nodes.connect(node, within);
     }
 
     /**
@@ -316,41 +271,7 @@ public final class RedisEndpoint {
      */
     public StatefulRedisPubSubConnection<byte[], byte[]> connectPubSubToNode(RedisClusterNode node, String clientName,
             Duration within) {
-        long end = System.nanoTime() + within.toNanos();
-        RedisURI named = nodeUri(node);
-        named.setClientName(clientName);
-        return madeWithin(nodeClient().connectPubSubAsync(ByteArrayCodec.INSTANCE, named).toCompletableFuture(), node, within, end);
-    }
-
-    /**
-     * A node's URI for a plain connection of Herald's own, with the credentials, TLS and timeout of
-     * the cluster URI when the bus was built from one: the topology's node URIs do not always carry
-     * them. For a user's client, the topology's URI as it is.
-     */
-    private RedisURI nodeUri(RedisClusterNode node) {
-        RedisURI nodeUri = RedisURI.builder(node.getUri()).build();
-        if (!seeds.isEmpty()) {
-            RedisURI seed = seeds.get(0);
-            nodeUri.applyAuthentication(seed);
-            nodeUri.applySsl(seed);
-            nodeUri.setTimeout(seed.getTimeout());
-        }
-        return nodeUri;
-    }
-
-    /** Waits for a node connection until {@code endNanos}; one that comes later is closed when it comes. */
-    private static <C extends StatefulConnection<?, ?>> C madeWithin(CompletableFuture<C> connecting, RedisClusterNode node,
-            Duration within, long endNanos) {
-        try {
-            return BoundedWait.get(connecting, endNanos);
-        } catch (TimeoutException e) {
-            connecting.thenAccept(StatefulConnection::close);
-            throw new RedisConnectionException("no connection to " + node.getUri().getHost() + ":" + node.getUri().getPort()
-                    + " within " + within.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof RedisException re ? re : new RedisConnectionException(String.valueOf(cause), cause);
-        }
+        return nodes.connectPubSub(node, clientName, within);
     }
 
     /**
@@ -368,80 +289,12 @@ public final class RedisEndpoint {
      * Herald asks for; on one server as {@link #topology()}.
      */
     public ClusterTopology writesTopology() {
-        return writesTopology;
-    }
-
-    /**
-     * Cluster: the client of writes, made on the first call on the cluster client's resources and
-     * options, with commands rejected while disconnected; its seeds are the URI's nodes, or, for
-     * a user's client, copies of the node URIs of that client's topology, which carry no
-     * credentials ({@link #cannotConnect}). Null once shut down.
-     */
-    private @Nullable RedisClusterClient writes() {
-        RedisClusterClient c = topology.requireCluster();
-        RedisClusterClient made = writesClient;
-        if (made != null) {
-            return made;
-        }
-        writesLock.lock();
-        try {
-            if (writesClient == null && !writesShutDown) {
-                List<RedisURI> nodes = new ArrayList<>(seeds);
-                if (nodes.isEmpty()) { // copies: the user's client's RedisURIs are mutable, and stay its own
-                    c.getPartitions().forEach(node -> nodes.add(RedisURI.builder(node.getUri()).build()));
-                }
-                RedisClusterClient writes = RedisClusterClient.create(c.getResources(), nodes);
-                writes.setOptions(rejectingWhileDisconnected(c.getOptions()));
-                writesClient = writes;
-            }
-            return writesClient;
-        } finally {
-            writesLock.unlock();
-        }
-    }
-
-    /** A cluster client's options, with commands for a node that is not connected rejected. */
-    private static ClusterClientOptions rejectingWhileDisconnected(ClientOptions options) {
-        ClusterClientOptions.Builder builder = options instanceof ClusterClientOptions cluster ? cluster.mutate()
-                : ClusterClientOptions.builder(options);
-        return builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build();
+        return writes.topology();
     }
 
     /** The client of plain node connections, or null if none was made or it was shut down (for tests in this package). */
     @Nullable RedisClient nodeClientIfMade() {
-        nodeClientLock.lock();
-        try {
-            return nodeClient;
-        } finally {
-            nodeClientLock.unlock();
-        }
-    }
-
-    /**
-     * The client of plain node connections: the cluster client's resources and options, without
-     * reconnects.
-     *
-     * @throws IllegalStateException if this endpoint was shut down: a client made now would be
-     *     shut down by nothing
-     */
-    private RedisClient nodeClient() {
-        RedisClusterClient c = topology.requireCluster();
-        nodeClientLock.lock();
-        try {
-            if (nodeClientShutDown) {
-                throw shutDownError();
-            }
-            RedisClient made = nodeClient;
-            if (made == null) {
-                made = RedisClient.create(c.getResources());
-                made.setOptions(c.getOptions().mutate().autoReconnect(false).build());
-                listeners.forEach(made::addListener);
-                nodeClient = made;
-            }
-            return made;
-        } finally {
-            nodeClientLock.unlock();
-        }
+        return nodes.ifMade();
     }
 
     /**
@@ -510,7 +363,7 @@ public final class RedisEndpoint {
             AbstractRedisClient temporary;
             if (cluster != null) {
                 RedisClusterClient fresh = RedisClusterClient.create(seeds);
-                fresh.setOptions(rejectingWhileDisconnected(fresh.getOptions()));
+                fresh.setOptions(WritesClient.rejectingWhileDisconnected(fresh.getOptions()));
                 temporary = fresh;
             } else {
                 temporary = RedisClient.create(Objects.requireNonNull(uri, "uri"));
@@ -551,8 +404,8 @@ public final class RedisEndpoint {
         if (cluster == null) {
             return lettuce();
         }
-        RedisClusterClient writes = writes();
-        return writes != null ? writes : cluster;
+        RedisClusterClient made = writes.get();
+        return made != null ? made : cluster;
     }
 
     /**
@@ -595,8 +448,9 @@ public final class RedisEndpoint {
         }
     }
 
-    private IllegalStateException shutDownError() {
-        return new IllegalStateException("cannot connect to " + describe() + ": the bus's Redis client was shut down");
+    /** The error of a connection asked for after shutdown. */
+    static IllegalStateException shutDownError(String endpoint) {
+        return new IllegalStateException("cannot connect to " + endpoint + ": the bus's Redis client was shut down");
     }
 
     /**
@@ -604,30 +458,8 @@ public final class RedisEndpoint {
      * owns it; neither of the first two is made again.
      */
     public void shutdown() {
-        RedisClient nodes;
-        nodeClientLock.lock();
-        try {
-            nodes = nodeClient;
-            nodeClient = null;
-            nodeClientShutDown = true;
-        } finally {
-            nodeClientLock.unlock();
-        }
-        if (nodes != null) {
-            nodes.shutdown(Duration.ZERO, Duration.ofSeconds(2)); // shares the resources: leaves them running
-        }
-        RedisClusterClient writes;
-        writesLock.lock();
-        try {
-            writes = writesClient;
-            writesClient = null;
-            writesShutDown = true;
-        } finally {
-            writesLock.unlock();
-        }
-        if (writes != null) {
-            writes.shutdown(Duration.ZERO, Duration.ofSeconds(2)); // shares the resources too
-        }
+        nodes.shutdown(); // both share the resources: leave them running
+        writes.shutdown();
         if (ownedResources != null && !shutDown) {
             shutDown = true;
             lettuce().shutdown(Duration.ZERO, Duration.ofSeconds(2));
