@@ -475,13 +475,12 @@ public final class RedisEndpoint {
      */
     public String cannotConnect(Throwable e) {
         String reason = rootMessage(e);
-        String message = "cannot connect to " + describe() + ": " + reason;
         if (cluster != null && seeds.isEmpty() && (reason.contains("NOAUTH") || reason.contains("WRONGPASS"))) {
-            message += "; a bus on a RedisClusterClient of yours connects to single nodes with the node addresses of that "
-                    + "client's topology, without credentials: on a cluster that requires a password, build the bus with "
-                    + "RedisEventBus.builder(\"redis-cluster://user:password@host:port,...\") instead";
+            return "cannot connect to " + describe() + ": its nodes want credentials, and a bus on a RedisClusterClient of yours "
+                    + "connects to single nodes with the node addresses of that client's topology, which carry none: build the "
+                    + "bus with RedisEventBus.builder(\"redis-cluster://user:password@host:port,...\") instead. Redis said: " + reason;
         }
-        return message;
+        return "cannot connect to " + describe() + ": " + reason;
     }
 
     /**

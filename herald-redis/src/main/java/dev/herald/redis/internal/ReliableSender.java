@@ -163,8 +163,9 @@ public final class ReliableSender {
         }
         pending.add(new Pending(sent, deadline, key, master, () -> {
             result.completeExceptionally(new RedisPublishException("publish to " + target + " on " + endpoint.describe()
-                    + " was not confirmed within the publish timeout of " + timeout + " (is Redis reachable?); on a cluster it may "
-                    + "still be stored if the master it waited for comes back"
+                    + " was not confirmed within the publish timeout of " + timeout + " (is Redis reachable?); "
+                    + (endpoint.isCluster() ? "it may still be stored if the master it waited for comes back"
+                            : "it may be stored if Redis received it before the timeout")
                     + (previous != null ? "; last error: " + RedisEndpoint.rootMessage(previous) : ""),
                     previous != null ? previous : new TimeoutException("publish timeout " + timeout)));
             sent.cancel(false); // on one server Lettuce then drops it; a cluster node's connection that holds it may still write it
