@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Told what a bus does, for metrics and tracing: each publish, each event received for a handler,
- * each handler run, each retry, each dead letter, and events a Pub/Sub subscriber missed. Set with
+ * each handler run, each retry, each dead letter, and events a Pub/Sub subscriber missed (and the
+ * ones of those that arrived late). Set with
  * {@code observer(BusObserver)} on a bus's builder; several combine with {@link #composite}. Every
  * method has a default that does nothing, so an observer implements what it needs.
  *
@@ -89,12 +90,26 @@ public interface BusObserver {
 
     /**
      * A Pub/Sub subscriber found events of a type missing (published while it was disconnected,
-     * or cut off by Redis): counted, never handled.
+     * or cut off by Redis): counted as missed. Most never arrive; one that arrives late after all
+     * (a publish retried after a reconnect, overtaken by a later one) is delivered and handled as
+     * any other, and told to {@link #arrivedLate}.
      *
      * @param eventType the type
      * @param count how many were missed, at least 1
      */
     default void missed(String eventType, long count) {
+    }
+
+    /**
+     * Events told to {@link #missed} as missed arrived late after all: they are delivered to their
+     * handlers, and taken off {@code BusStats.missedByType()} (counted in {@code lateArrivalsByType()}).
+     * An observer that counts missed events as net takes these back; one that counts only rising
+     * totals counts them apart.
+     *
+     * @param eventType the type
+     * @param count how many arrived late, at least 1
+     */
+    default void arrivedLate(String eventType, long count) {
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.RetryPolicy;
 import dev.herald.Sleeper;
 import dev.herald.internal.bus.BusThreads;
+import dev.herald.internal.bus.MissedTally;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +34,9 @@ import org.jspecify.annotations.Nullable;
  * @param observer told what the bus does (see {@link BusObserver}), guarded: kept as given if it is
  *     {@link BusObserver#noop()} or a {@link BusObserver#composite composite} (which guards each of
  *     its observers), else wrapped so that what it throws is logged and goes no further. A transport
- *     tells it of events its subscribers missed ({@link BusObserver#missed})
+ *     tells it of events its subscribers missed ({@link BusObserver#missed}) and of those that arrived
+ *     late ({@link BusObserver#arrivedLate}): the observer returned counts these for the bus's
+ *     {@link dev.herald.BusStats}, one count per settings built, before it tells the one given
  */
 public record BusSettings(
         String source,
@@ -52,7 +55,7 @@ public record BusSettings(
         ThreadFactory threadFactory,
         BusObserver observer) {
 
-    /** Checks for nulls, copies the map and guards the observer. */
+    /** Checks for nulls, copies the map, guards the observer and tallies what it is told was missed. */
     public BusSettings {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(retry, "retry");
@@ -62,7 +65,7 @@ public record BusSettings(
         Objects.requireNonNull(sleeper, "sleeper");
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(threadFactory, "threadFactory");
-        observer = Observers.guarded(Objects.requireNonNull(observer, "observer"));
+        observer = MissedTally.around(Observers.guarded(Objects.requireNonNull(observer, "observer")));
         types = Map.copyOf(types);
         if (deadLetterRawLimit < 0) {
             throw new IllegalArgumentException("deadLetterRawLimit must be >= 0 but was " + deadLetterRawLimit);

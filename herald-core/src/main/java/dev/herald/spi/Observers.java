@@ -80,7 +80,7 @@ final class Observers {
         PUBLISH_STARTED("publishStarted"), PUBLISH_END("PublishObservation.end"), RECEIVED("received"),
         HANDLER_STARTED("handlerStarted"), MAKE_CURRENT("HandlerObservation.makeCurrent"), CLOSE("Scope.close"),
         HANDLER_END("HandlerObservation.end"), RETRY_SCHEDULED("retryScheduled"), DEAD_LETTERED("deadLettered"),
-        DEAD_LETTER_VOIDED("deadLetterVoided"), MISSED("missed");
+        DEAD_LETTER_VOIDED("deadLetterVoided"), MISSED("missed"), ARRIVED_LATE("arrivedLate");
 
         final String method;
 
@@ -230,6 +230,15 @@ final class Observers {
         }
 
         @Override
+        public void arrivedLate(String eventType, long count) {
+            try {
+                observer.arrivedLate(eventType, count);
+            } catch (Throwable t) {
+                failed(Call.ARRIVED_LATE, t);
+            }
+        }
+
+        @Override
         public String toString() {
             return observer.toString();
         }
@@ -318,6 +327,13 @@ final class Observers {
         public void missed(String eventType, long count) {
             for (Guarded o : observers) {
                 o.missed(eventType, count);
+            }
+        }
+
+        @Override
+        public void arrivedLate(String eventType, long count) {
+            for (Guarded o : observers) {
+                o.arrivedLate(eventType, count);
             }
         }
 

@@ -40,8 +40,10 @@ public interface Transport {
     /**
      * Per event type, the events published that this transport's subscriber never received and
      * knows it missed (Redis Pub/Sub counts them from the publishers' sequence numbers): in
-     * {@link dev.herald.BusStats#missedByType()}. A transport that counts them tells
-     * {@link BusSettings#observer()} of each with {@link BusObserver#missed}, where it counts them.
+     * {@link dev.herald.BusStats#missedByType()}, net of those that arrived late after all. A
+     * transport that counts them tells {@link BusSettings#observer()} of each with
+     * {@link BusObserver#missed}, where it counts them, and of each late arrival it takes off with
+     * {@link BusObserver#arrivedLate}: the bus's counts that only rise come from these calls.
      *
      * @return a snapshot; empty by default, for transports that cannot miss events or cannot tell
      */

@@ -32,6 +32,10 @@ final class RecordingObserver implements BusObserver {
     record Missed(String eventType, long count) {
     }
 
+    /** Events told as missed arrived late. */
+    record ArrivedLate(String eventType, long count) {
+    }
+
     /** A dead letter told before was void. */
     record Voided(DeadLettered deadLetter) {
     }
@@ -113,5 +117,10 @@ final class RecordingObserver implements BusObserver {
     @Override
     public void missed(String eventType, long count) {
         calls.add(new Missed(eventType, count));
+    }
+
+    @Override
+    public void arrivedLate(String eventType, long count) {
+        calls.add(new ArrivedLate(eventType, count));
     }
 }

@@ -87,6 +87,20 @@ class ShutdownDeadLettersTest {
     }
 
     @Test
+    void aDeadLetterVoidedByALateHandlerIsCountedAsVoidedAndNotTakenOffTheCountsThatOnlyRise() throws Exception {
+        CountDownLatch release = stubbornHandlerParkedByShutdown(bus);
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bus.stats().deadLettersVoided() == 1);
+        BusStats stats = bus.stats();
+        assertThat(stats.deadLettered()).as("net").isZero();
+        assertThat(stats.handlers()).singleElement().satisfies(h -> {
+            assertThat(h.deadLetters().get(Reason.SHUTDOWN)).as("written, never taken back").isEqualTo(1);
+            assertThat(h.voided()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void theObserverOfAHandlerThatSucceedsAfterTheDeadlineParkedItsEventIsToldTheDeadLetterIsVoidAsTheStatsSay()
             throws Exception {
         RecordingObserver observer = new RecordingObserver();

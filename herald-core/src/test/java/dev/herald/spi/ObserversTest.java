@@ -68,6 +68,11 @@ class ObserversTest {
         }
 
         @Override
+        public void arrivedLate(String eventType, long count) {
+            log.add(name + " arrived late " + count);
+        }
+
+        @Override
         public String toString() {
             return name;
         }
@@ -105,10 +110,11 @@ class ObserversTest {
         all.publishStarted(new BusObserver.Publish("redis", "t", "id-1", "s", new NoAttributes())).end(7, null);
         all.deadLettered(new DeadLettered("t", "h", Reason.HANDLER_FAILED, null));
         all.missed("t", 3);
+        all.arrivedLate("t", 1);
 
         assertThat(log).containsExactly("a handlerStarted", "c handlerStarted", "a open", "c open", "c close", "a close",
                 "a end SUCCESS", "c end SUCCESS", "a publishStarted", "c publishStarted", "a publish end 7", "c publish end 7",
-                "a missed 3", "c missed 3");
+                "a missed 3", "c missed 3", "a arrived late 1", "c arrived late 1");
     }
 
     @Test

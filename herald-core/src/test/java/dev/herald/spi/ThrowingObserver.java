@@ -50,6 +50,11 @@ public final class ThrowingObserver implements BusObserver {
     }
 
     @Override
+    public void arrivedLate(String eventType, long count) {
+        throw new IllegalStateException("test: arrived late");
+    }
+
+    @Override
     public String toString() {
         return "throwing observer";
     }

@@ -43,12 +43,12 @@ final class StubBus implements EventBus {
         for (DeadLetter.Reason reason : DeadLetter.Reason.values()) {
             all.put(reason, deadLetters.getOrDefault(reason, 0L));
         }
-        return new HandlerStats(type, name, 0, 0, retried, all, queued);
+        return new HandlerStats(type, name, 0, 0, retried, all, 0, queued);
     }
 
     @Override
     public BusStats stats() {
-        return new BusStats(0, 0, 0, 0, 0, 0, 0, 0, 0, handlers, missedByType);
+        return new BusStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, handlers, missedByType, missedByType, Map.of());
     }
 
     @Override

@@ -14,6 +14,7 @@ public final class BusCounters {
     public final LongAdder handled = new LongAdder();
     public final LongAdder retried = new LongAdder();
     public final LongAdder deadLettered = new LongAdder();
+    public final LongAdder deadLettersVoided = new LongAdder();
     public final LongAdder parked = new LongAdder();
     public final LongAdder leftPending = new LongAdder();
     public final LongAdder deadLettersNotStored = new LongAdder();
@@ -21,9 +22,11 @@ public final class BusCounters {
     /**
      * @param handlers each handler's counters, as {@link BusStats#handlers()}
      * @param missedByType the transport's, as {@link BusStats#missedByType()}
+     * @param tally what the transport told the bus's observer was missed and arrived late
      */
-    public BusStats snapshot(List<HandlerStats> handlers, Map<String, Long> missedByType) {
+    public BusStats snapshot(List<HandlerStats> handlers, Map<String, Long> missedByType, MissedTally tally) {
         return new BusStats(published.sum(), publishFailed.sum(), received.sum(), handled.sum(), retried.sum(),
-                deadLettered.sum(), parked.sum(), leftPending.sum(), deadLettersNotStored.sum(), handlers, missedByType);
+                deadLettered.sum(), deadLettersVoided.sum(), parked.sum(), leftPending.sum(), deadLettersNotStored.sum(),
+                handlers, missedByType, tally.missedByType(), tally.lateByType());
     }
 }

@@ -95,6 +95,8 @@ public final class TransportEventBus implements EventBus {
     private final UuidV7 ids;
     /** Told what the bus does; guarded (see {@link BusSettings#observer()}). */
     private final BusObserver observer;
+    /** The observer the transport tells of events missed, with its counts of them. */
+    private final MissedTally missed;
     /** Whether an observer was set: with none, no record is built for it, per event or otherwise. */
     private final boolean observing;
     /** The transport's {@link Transport#messagingSystem()}, told to the observer. */
@@ -114,7 +116,9 @@ public final class TransportEventBus implements EventBus {
         this.afterShutdown = Objects.requireNonNull(afterShutdown, "afterShutdown");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.store = Objects.requireNonNull(store, "store");
-        this.observer = settings.observer();
+        BusObserver given = settings.observer();
+        this.missed = given instanceof MissedTally tally ? tally : MissedTally.around(given);
+        this.observer = missed.inner();
         this.observing = observer != BusObserver.noop();
         this.system = Objects.requireNonNull(transport.messagingSystem(), "transport.messagingSystem()");
         this.registry = new EventTypeRegistry(settings.types());
@@ -561,7 +565,7 @@ public final class TransportEventBus implements EventBus {
         for (HandlerAccount account : accounts) {
             handlers.add(account.snapshot());
         }
-        return counters.snapshot(handlers, transport.missedByType());
+        return counters.snapshot(handlers, transport.missedByType(), missed);
     }
 
     /** An event type's publisher sequence: the last number sent, under a lock kept while it is sent. */

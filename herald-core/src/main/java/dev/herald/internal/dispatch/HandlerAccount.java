@@ -36,7 +36,9 @@ public final class HandlerAccount {
     private final LongAdder received = new LongAdder();
     private final LongAdder handled = new LongAdder();
     private final LongAdder retried = new LongAdder();
+    /** Dead letters written, by reason; never taken back (a voided one is counted in {@link #voided}). */
     private final LongAdder[] deadLetters = new LongAdder[Reason.values().length];
+    private final LongAdder voided = new LongAdder();
     /** The queue of the handler's current subscription. */
     private volatile IntSupplier queued = () -> 0;
 
@@ -115,11 +117,13 @@ public final class HandlerAccount {
 
     /**
      * The handler completed, late, an event that a shutdown had parked, and its dead letter is
-     * gone: it counts as handled, no longer as a {@link Reason#SHUTDOWN} dead letter, and the
-     * observer, told of the dead letter then, is told it is void.
+     * gone: it counts as handled and as voided, no longer in the bus's net count of dead letters
+     * (its own by reason, which only rise, keep it), and the observer, told of the dead letter
+     * then, is told it is void.
      */
     public void unparked() {
-        deadLetters[Reason.SHUTDOWN.ordinal()].decrement();
+        voided.increment();
+        bus.deadLettersVoided.increment();
         bus.deadLettered.decrement();
         handled();
         if (observing) {
@@ -133,7 +137,7 @@ public final class HandlerAccount {
             byReason.put(reason, deadLetters[reason.ordinal()].sum());
         }
         return new HandlerStats(eventType, handlerName, received.sum(), handled.sum(), retried.sum(), byReason,
-                queued.getAsInt());
+                voided.sum(), queued.getAsInt());
     }
 
     @Override

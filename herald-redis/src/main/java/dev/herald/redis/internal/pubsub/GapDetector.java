@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * disconnected, or cut off). A number that arrives late (a publish retried after a reconnect can
  * overtake an earlier one) is taken off the count again, so the count is exact: what never
  * arrived. The first event seen from a publisher sets its baseline: what it sent before we
- * listened is not counted. Counted per event type too, and each gap told to the bus's observer
- * when it is found (a late arrival is taken off the counts, not told). Called from one thread
- * (the intake); read from any.
+ * listened is not counted. Counted per event type too; each gap is told to the bus's observer
+ * when it is found, and each late arrival when it arrives ({@link BusObserver#arrivedLate}), so that
+ * the bus's counts that only rise (and metrics) see both. Called from one thread (the intake); read
+ * from any.
  */
 final class GapDetector {
 
@@ -45,7 +46,7 @@ final class GapDetector {
 
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final AtomicLong missed = new AtomicLong();
-    /** Per event type, what {@link #missed} counts. */
+    /** Per event type, what {@link #missed} counts: net, late arrivals taken off. */
     private final Map<String, AtomicLong> missedByType = new ConcurrentHashMap<>();
     /** What comes before the type in a channel's name: {@code <prefix>:}. */
     private final String channelPrefix;
@@ -60,7 +61,7 @@ final class GapDetector {
 
     /**
      * @param prefix the bus's prefix, which with a colon starts each channel's name before the type
-     * @param observer the bus's observer (guarded), told of each gap
+     * @param observer the bus's observer (guarded), told of each gap and each late arrival
      */
     GapDetector(String prefix, BusObserver observer) {
         this.channelPrefix = prefix + ":";
@@ -146,6 +147,7 @@ final class GapDetector {
             s.gaps.put(seq + 1, gap.getValue());
         }
         long now = count(channel, -1);
+        observer.arrivedLate(type(channel), 1);
         // the WARN about the gap said "missed": say it was not, or an operator sees a loss that did not happen
         if (lateArrivals.incrementAndGet() <= LATE_ARRIVALS_LOGGED_AT_INFO) {
             log.info("Event number {} on channel '{}' from publisher {} arrived late, after it was counted as missed: "
@@ -163,12 +165,16 @@ final class GapDetector {
 
     /** Adds to the counts (takes off, for a late arrival) and tells the observer of events missed; returns the new total. */
     private long count(String channel, long count) {
-        String type = channel.startsWith(channelPrefix) ? channel.substring(channelPrefix.length()) : channel;
+        String type = type(channel);
         missedByType.computeIfAbsent(type, t -> new AtomicLong()).addAndGet(count);
         if (count > 0) {
             observer.missed(type, count);
         }
         return missed.addAndGet(count);
+    }
+
+    private String type(String channel) {
+        return channel.startsWith(channelPrefix) ? channel.substring(channelPrefix.length()) : channel;
     }
 
     long missed() {

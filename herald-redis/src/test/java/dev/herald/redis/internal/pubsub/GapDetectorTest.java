@@ -131,22 +131,28 @@ class GapDetectorTest {
     }
 
     @Test
-    void missedEventsAreCountedPerTypeAndEachGapIsToldToTheObserver() {
+    void missedEventsAreCountedPerTypeAndEachGapAndLateArrivalIsToldToTheObserver() {
         List<String> told = new ArrayList<>();
         GapDetector gaps = new GapDetector("herald", new BusObserver() {
             @Override
             public void missed(String eventType, long count) {
                 told.add(eventType + " " + count);
             }
+
+            @Override
+            public void arrivedLate(String eventType, long count) {
+                told.add(eventType + " " + count + " late");
+            }
         });
         gaps.observe("herald:order.placed", event("p", 1));
         gaps.observe("herald:order.placed", event("p", 5)); // 2, 3, 4 missing
-        gaps.observe("herald:order.placed", event("p", 3)); // late: taken off the count, not told
+        gaps.observe("herald:order.placed", event("p", 3)); // late: taken off the count, and told
+        gaps.observe("herald:order.placed", event("p", 3)); // a duplicate: not told
         gaps.observe("herald:payment.taken", event("p", 1));
         gaps.observe("herald:payment.taken", event("p", 3)); // 2 missing
         gaps.addMissed("herald:payment.taken", 1); // a full buffer dropped one
 
-        assertThat(told).containsExactly("order.placed 3", "payment.taken 1", "payment.taken 1");
+        assertThat(told).containsExactly("order.placed 3", "order.placed 1 late", "payment.taken 1", "payment.taken 1");
         assertThat(gaps.missedByType()).containsExactlyInAnyOrderEntriesOf(Map.of("order.placed", 2L, "payment.taken", 2L));
         assertThat(gaps.missed()).isEqualTo(4);
     }
