@@ -14,9 +14,12 @@ import java.util.concurrent.Executor;
  * {@link EventBus#stats()}, {@link EventBus#health()} and {@link EventBus#deadLetters()}:
  *
  * <ul>
- *   <li>counters {@code herald.retries} (tags {@code type}, {@code handler}), {@code herald.dead.letters}
- *       ({@code type}, {@code handler}, {@code reason}: one per {@link dev.herald.DeadLetter.Reason}, as
- *       written in dead letters) and {@code herald.missed} ({@code type}: events a Pub/Sub subscriber missed);
+ *   <li>counters, which only rise: {@code herald.retries} (tags {@code type}, {@code handler}),
+ *       {@code herald.dead.letters} ({@code type}, {@code handler}, {@code reason}: one per
+ *       {@link dev.herald.DeadLetter.Reason}, as written in dead letters), {@code herald.dead.letters.voided}
+ *       ({@code type}, {@code handler}: {@code SHUTDOWN} dead letters voided as the handler finished the
+ *       event late), {@code herald.missed} ({@code type}: events a Pub/Sub subscriber counted as missed)
+ *       and {@code herald.missed.late} ({@code type}: those of them that arrived late after all);
  *   <li>gauges {@code herald.queue.size} ({@code type}, {@code handler}), {@code herald.stream.lag} and
  *       {@code herald.stream.pending} ({@code type}, {@code group}; Streams mode), {@code herald.dlq.size}
  *       and {@code herald.health} (1 up, 0 down).
@@ -31,9 +34,16 @@ import java.util.concurrent.Executor;
  * read of any of these meters (a scrape), and run off the reading thread. The same refresh reads
  * {@code deadLetters().size()}, which may ask Redis: {@code herald.dlq.size} shows the last value
  * read (NaN until the first read ended; when a read fails, a warning once and the last value
- * stays), so a scrape never waits for Redis. Meters of a handler that is gone keep their last
- * counts; its {@code herald.queue.size} is NaN. Every other value is read when the meter is,
- * without I/O.
+ * stays), so a scrape never waits for Redis; once the bus is terminated, refreshes read nothing
+ * more and {@code herald.dlq.size} keeps its last value. Every other value comes from one snapshot of
+ * {@link EventBus#stats()} and {@link EventBus#health()} (no I/O), taken when a meter is read and
+ * shared by the reads of the next second (or refresh interval, if shorter): a scrape takes one
+ * snapshot, and shows values at most that old. Herald's buses keep a cancelled handler in their
+ * stats, so its meters stay: its counts, and its {@code herald.queue.size} as what is left in its
+ * queue. (For a bus that drops a handler from its stats, its counters keep their last values and its
+ * {@code herald.queue.size} is NaN.)
+ *
+ * <p>The registry keeps the bus reachable as long as it keeps these meters.
  *
  * <p>Immutable; {@link #bindTo} may be called for several registries.
  */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.herald.BusState;
 import dev.herald.ConsumerGroupHealth;
 import dev.herald.DeadLetter;
 import dev.herald.DeadLetterStoreException;
@@ -36,7 +37,7 @@ class HeraldMetricsTest {
         bus.handlers = List.of(
                 handler("order.placed", "send-confirmation", 7, Map.of(DeadLetter.Reason.HANDLER_FAILED, 2L), 3),
                 handler("order.placed", "audit", 1, Map.of(DeadLetter.Reason.UNDECODABLE, 1L), 0));
-        bus.missedByType = Map.of("order.placed", 4L);
+        bus.missedCountedByType = Map.of("order.placed", 4L);
         bus.groups = List.of(new ConsumerGroupHealth("order.placed", "orders:audit", OptionalLong.of(12),
                 OptionalLong.of(5), false));
         bus.dlqSize = () -> 3;
@@ -60,19 +61,75 @@ class HeraldMetricsTest {
     }
 
     @Test
-    void valuesAreReadWhenTheMetersAre() {
+    void valuesAreReadWhenTheMetersAreFromASnapshotAtMostASecondOld() {
         bus.handlers = List.of(handler("order.placed", "audit", 0, Map.of(), 0));
         HeraldMetrics.builder(bus).executor(DIRECT).build().bindTo(registry);
 
         bus.handlers = List.of(handler("order.placed", "audit", 2, Map.of(DeadLetter.Reason.SHUTDOWN, 1L), 9));
-        bus.missedByType = Map.of("order.placed", 6L);
+        bus.missedCountedByType = Map.of("order.placed", 6L);
         bus.up = false;
+        assertThat(gauge("herald.queue.size", "handler", "audit")).as("the snapshot taken at binding").isZero();
+        clock.add(Duration.ofSeconds(1));
 
         assertThat(counter("herald.retries", "type", "order.placed", "handler", "audit")).isEqualTo(2);
         assertThat(counter("herald.dead.letters", "handler", "audit", "reason", "SHUTDOWN")).isEqualTo(1);
         assertThat(counter("herald.missed", "type", "order.placed")).isEqualTo(6);
         assertThat(gauge("herald.queue.size", "handler", "audit")).isEqualTo(9);
         assertThat(gauge("herald.health")).isZero();
+    }
+
+    @Test
+    void aVoidedDeadLetterAndALateArrivalAreCountedApartAndNoCounterFalls() {
+        bus.handlers = List.of(handler("order.placed", "audit", 0, Map.of(DeadLetter.Reason.SHUTDOWN, 1L), 0));
+        bus.missedCountedByType = Map.of("order.placed", 3L);
+        HeraldMetrics.builder(bus).executor(DIRECT).build().bindTo(registry);
+        assertThat(counter("herald.dead.letters", "handler", "audit", "reason", "SHUTDOWN")).isEqualTo(1);
+        assertThat(counter("herald.missed", "type", "order.placed")).isEqualTo(3);
+
+        // the handler finished its parked event late; one missed event arrived late: the bus's net figures fall
+        bus.handlers = List.of(handler("order.placed", "audit", 0, Map.of(DeadLetter.Reason.SHUTDOWN, 1L), 1, 0));
+        bus.lateByType = Map.of("order.placed", 1L);
+        assertThat(bus.stats().missedByType()).containsEntry("order.placed", 2L);
+        clock.add(Duration.ofSeconds(1));
+
+        assertThat(counter("herald.dead.letters", "handler", "audit", "reason", "SHUTDOWN")).isEqualTo(1);
+        assertThat(counter("herald.dead.letters.voided", "type", "order.placed", "handler", "audit")).isEqualTo(1);
+        assertThat(counter("herald.missed", "type", "order.placed")).isEqualTo(3);
+        assertThat(counter("herald.missed.late", "type", "order.placed")).isEqualTo(1);
+    }
+
+    @Test
+    void aScrapeTakesOneSnapshotOfTheBusWhateverTheNumberOfMeters() {
+        bus.handlers = List.of(handler("order.placed", "audit", 1, Map.of(), 0),
+                handler("order.placed", "mail", 2, Map.of(), 0), handler("order.shipped", "audit", 3, Map.of(), 0));
+        bus.missedCountedByType = Map.of("order.placed", 1L);
+        bus.groups = List.of(new ConsumerGroupHealth("order.placed", "orders:audit", OptionalLong.of(0),
+                OptionalLong.of(0), false));
+        HeraldMetrics.builder(bus).executor(DIRECT).build().bindTo(registry);
+        clock.add(Duration.ofSeconds(1));
+        bus.statsReads.set(0);
+        bus.healthReads.set(0);
+
+        registry.getMeters().forEach(meter -> meter.measure().forEach(m -> m.getValue()));
+
+        assertThat(registry.getMeters()).hasSizeGreaterThan(20);
+        assertThat(bus.statsReads).hasValue(1);
+        assertThat(bus.healthReads).hasValue(1);
+    }
+
+    @Test
+    void aTerminatedBusIsNotAskedForItsDeadLetterCountAndTheLastOneStays() {
+        bus.dlqSize = () -> 4;
+        HeraldMetrics.builder(bus).executor(DIRECT).build().bindTo(registry);
+        assertThat(bus.dlqSizeReads).hasValue(1);
+
+        bus.state = BusState.TERMINATED;
+        bus.dlqSize = () -> 0;
+        for (int i = 0; i < 3; i++) {
+            clock.add(HeraldMetrics.DEFAULT_REFRESH_INTERVAL);
+            assertThat(gauge("herald.dlq.size")).isEqualTo(4);
+        }
+        assertThat(bus.dlqSizeReads).hasValue(1);
     }
 
     @Test
@@ -91,7 +148,7 @@ class HeraldMetricsTest {
         assertThat(registry.find("herald.retries").meters()).isEmpty();
 
         bus.handlers = List.of(handler("order.placed", "audit", 1, Map.of(), 0));
-        bus.missedByType = Map.of("order.shipped", 2L);
+        bus.missedCountedByType = Map.of("order.shipped", 2L);
         bus.groups = List.of(new ConsumerGroupHealth("order.placed", "orders:audit", OptionalLong.of(0),
                 OptionalLong.of(0), false));
         gauge("herald.health");
@@ -113,6 +170,7 @@ class HeraldMetricsTest {
         counter("herald.retries", "handler", "audit");
 
         bus.handlers = List.of();
+        clock.add(Duration.ofSeconds(1));
 
         assertThat(counter("herald.retries", "handler", "audit")).isEqualTo(3);
         assertThat(counter("herald.dead.letters", "handler", "audit", "reason", "HANDLER_FAILED")).isEqualTo(1);
@@ -185,7 +243,7 @@ class HeraldMetricsTest {
                 OptionalLong.of(0), false));
         HeraldMetrics.builder(bus).executor(DIRECT).tags(Tags.of("bus", "orders")).build().bindTo(registry);
 
-        assertThat(registry.getMeters()).hasSize(12)
+        assertThat(registry.getMeters()).hasSize(14)
                 .allSatisfy(meter -> assertThat(meter.getId().getTag("bus")).isEqualTo("orders"));
     }
 

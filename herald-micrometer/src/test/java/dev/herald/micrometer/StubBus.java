@@ -17,6 +17,7 @@ import dev.herald.SubscriptionOptions;
 import dev.herald.TransportHealth;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,30 +32,47 @@ import java.util.function.LongSupplier;
 final class StubBus implements EventBus {
 
     volatile List<HandlerStats> handlers = List.of();
-    volatile Map<String, Long> missedByType = Map.of();
+    /** Per type, events counted as missed, late ones included; the net figure is this less {@link #lateByType}. */
+    volatile Map<String, Long> missedCountedByType = Map.of();
+    volatile Map<String, Long> lateByType = Map.of();
+    volatile BusState state = BusState.RUNNING;
     volatile List<ConsumerGroupHealth> groups = List.of();
     volatile boolean up = true;
     volatile LongSupplier dlqSize = () -> 0;
     final AtomicInteger dlqSizeReads = new AtomicInteger();
+    final AtomicInteger statsReads = new AtomicInteger();
+    final AtomicInteger healthReads = new AtomicInteger();
 
     static HandlerStats handler(String type, String name, long retried, Map<DeadLetter.Reason, Long> deadLetters,
             int queued) {
+        return handler(type, name, retried, deadLetters, 0, queued);
+    }
+
+    static HandlerStats handler(String type, String name, long retried, Map<DeadLetter.Reason, Long> deadLetters,
+            long voided, int queued) {
         Map<DeadLetter.Reason, Long> all = new EnumMap<>(DeadLetter.Reason.class);
         for (DeadLetter.Reason reason : DeadLetter.Reason.values()) {
             all.put(reason, deadLetters.getOrDefault(reason, 0L));
         }
-        return new HandlerStats(type, name, 0, 0, retried, all, 0, queued);
+        return new HandlerStats(type, name, 0, 0, retried, all, voided, queued);
     }
 
     @Override
     public BusStats stats() {
-        return new BusStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, handlers, missedByType, missedByType, Map.of());
+        statsReads.incrementAndGet();
+        Map<String, Long> counted = missedCountedByType;
+        Map<String, Long> late = lateByType;
+        Map<String, Long> net = new HashMap<>();
+        counted.forEach((type, n) -> net.put(type, n - late.getOrDefault(type, 0L)));
+        return new BusStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, handlers, net, counted, late);
     }
 
     @Override
     public Health health() {
+        healthReads.incrementAndGet();
         GroupsHealth transport = new GroupsHealth(up, up ? "ok" : "no heartbeat", groups);
-        return new Health(BusState.RUNNING, up, transport.detail(), transport, handlers.size(), 0, 0);
+        BusState now = state;
+        return new Health(now, up && now == BusState.RUNNING, transport.detail(), transport, handlers.size(), 0, 0);
     }
 
     @Override
@@ -95,7 +113,7 @@ final class StubBus implements EventBus {
 
     @Override
     public BusState state() {
-        return BusState.RUNNING;
+        return state;
     }
 
     @Override
