@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The meters of one bus in one registry, with their refresh: which handlers, types and groups have
  * meters, the dead-letter queue's size as last read, and the last snapshot of the bus's stats and
- * health, which every meter read within {@link #SNAPSHOT_MAX_AGE} shares (a scrape takes one
- * snapshot, not one per meter). Thread-safe: meters are read from any thread, at most one refresh
+ * health, which every meter read within {@link #SNAPSHOT_MAX_AGE} shares while the bus's state is
+ * the same (a scrape takes one snapshot, not one per meter). Thread-safe: meters are read from any thread, at most one refresh
  * runs at a time.
  *
  * <p>Micrometer holds each meter's object (the bus) weakly, but each meter's function holds this
@@ -101,11 +101,14 @@ final class BoundMeters {
         return value.getAsDouble();
     }
 
-    /** The bus's stats and health as of at most {@link #snapshotNanos} ago. */
+    /**
+     * The bus's stats and health as of at most {@link #snapshotNanos} ago, and taken in the bus's
+     * present state: a bus shut down shows it at once.
+     */
     private Snapshot snapshot() {
         long now = clock.monotonicTime();
         Snapshot last = snapshot;
-        if (last != null && now - last.takenNanos < snapshotNanos) {
+        if (last != null && now - last.takenNanos < snapshotNanos && last.health.state() == bus.state()) {
             return last;
         }
         Snapshot taken = new Snapshot(now, bus.stats(), bus.health());

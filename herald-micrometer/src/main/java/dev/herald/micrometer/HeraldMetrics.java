@@ -37,8 +37,8 @@ import java.util.concurrent.Executor;
  * stays), so a scrape never waits for Redis; once the bus is terminated, refreshes read nothing
  * more and {@code herald.dlq.size} keeps its last value. Every other value comes from one snapshot of
  * {@link EventBus#stats()} and {@link EventBus#health()} (no I/O), taken when a meter is read and
- * shared by the reads of the next second (or refresh interval, if shorter): a scrape takes one
- * snapshot, and shows values at most that old. Herald's buses keep a cancelled handler in their
+ * shared by the reads of the next second (or refresh interval, if shorter) while the bus's state
+ * stays the same: a scrape takes one snapshot, and shows values at most that old. Herald's buses keep a cancelled handler in their
  * stats, so its meters stay: its counts, and its {@code herald.queue.size} as what is left in its
  * queue. (For a bus that drops a handler from its stats, its counters keep their last values and its
  * {@code herald.queue.size} is NaN.)

@@ -118,6 +118,16 @@ class HeraldMetricsTest {
     }
 
     @Test
+    void aBusThatChangedStateIsReadAnewAtOnce() {
+        HeraldMetrics.builder(bus).executor(DIRECT).build().bindTo(registry);
+        assertThat(gauge("herald.health")).isEqualTo(1);
+
+        bus.state = BusState.TERMINATED;
+
+        assertThat(gauge("herald.health")).as("down once shut down, though the snapshot is recent").isZero();
+    }
+
+    @Test
     void aTerminatedBusIsNotAskedForItsDeadLetterCountAndTheLastOneStays() {
         bus.dlqSize = () -> 4;
         HeraldMetrics.builder(bus).executor(DIRECT).build().bindTo(registry);
