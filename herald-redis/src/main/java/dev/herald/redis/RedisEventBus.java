@@ -227,8 +227,10 @@ public final class RedisEventBus implements EventBus {
     /**
      * Pub/Sub mode: events this bus's subscriber missed while disconnected or cut off, counted
      * from the publishers' sequence numbers; also after a shutdown. Reads the last known count:
-     * no I/O. Per event type in {@code stats().missedByType()}; the builder's observer is told of
-     * each gap as it is found.
+     * no I/O. An event counted missed that arrives late after all is handled and taken off this
+     * count. Per event type in {@code stats().missedByType()} (net), {@code missedCountedByType()}
+     * and {@code lateArrivalsByType()} (totals that only rise); the builder's observer is told of
+     * each gap as it is found ({@code missed}) and of each late arrival ({@code arrivedLate}).
      *
      * @return the count; 0 in Streams mode, which misses nothing
      */
