@@ -243,7 +243,8 @@ class RedisClusterStreamsIT {
         RedisServer master = cluster.masterOf(JOBS);
         RedisServer replica = cluster.replicas().stream()
                 .filter(r -> plain(r).info("replication").contains("master_port:" + master.port())).findFirst().orElseThrow();
-        Duration nodeTimeout = Duration.ofSeconds(60);
+        // long enough to tell the reader's own bound (its block time plus 2 s) from the node's timeout
+        Duration nodeTimeout = Duration.ofSeconds(25);
         Set<Integer> handled = ConcurrentHashMap.newKeySet();
         EventBus consumer = invoicing(RedisEventBus.builder(cluster.clusterUri() + "?timeout=" + nodeTimeout.toSeconds() + "s")
                 .mode(RedisEventBus.Mode.STREAMS).source("billing"), e -> handled.add(e.payload().n()));
@@ -256,8 +257,8 @@ class RedisClusterStreamsIT {
             long stoppedNanos = System.nanoTime();
             int stoppedAt = publishing.sent();
             // the read failed by the reader's own bound, and health names why; waiting for the
-            // node's timeout, it would say "(no reply)" for a minute
-            await().atMost(nodeTimeout.dividedBy(3)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            // node's timeout, it would say "(no reply)" for 25 s
+            await().atMost(nodeTimeout.dividedBy(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
                 String detail = consumer.health().detail();
                 return !consumer.health().up() && !detail.contains("(no reply)") && detail.contains("the reader of group "
                         + "billing:invoice on " + JOBS + " has read nothing from 127.0.0.1:" + master.port() + " for ");
