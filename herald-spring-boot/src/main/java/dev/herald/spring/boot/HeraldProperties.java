@@ -1,0 +1,233 @@
+package dev.herald.spring.boot;
+
+import dev.herald.RetryPolicy;
+import dev.herald.SubscriptionOptions;
+import dev.herald.redis.RedisEventBus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The settings of the application's bus, under 'herald.': each maps to an option of
+ * {@link RedisEventBus.Builder} or of a handler's {@link SubscriptionOptions}, whose Javadoc
+ * says what it does; a setting left out keeps Herald's default. Checked when bound: a bad value
+ * fails the application's startup naming it.
+ *
+ * <pre>
+ * herald.mode=streams
+ * herald.retry.max-attempts=5
+ * herald.streams.retention=500000
+ * herald.handlers[orderListeners.sendConfirmation].concurrency=4
+ * </pre>
+ *
+ * @param mode how events travel: 'pubsub' (default) or 'streams'
+ * @param source the CloudEvents source, naming the consumer groups in Streams mode; default
+ *     'spring.application.name', else 'herald'
+ * @param prefix the prefix of every Redis key and channel; default 'herald'
+ * @param instanceId this instance's id (the publisher id, and the consumer in Streams mode); default a random UUID
+ * @param shutdownTimeout how long handlers may finish received events when the application
+ *     stops, after which what is left is dead-lettered with reason 'SHUTDOWN'; shorter
+ *     than 'spring.lifecycle.timeout-per-shutdown-phase'; default two thirds of it (20 s)
+ * @param publishTimeout how long a publish may wait before its future fails; default 10 s
+ * @param retry the bus's retry policy, for every handler without one of its own
+ * @param pubsub options of Pub/Sub mode
+ * @param streams options of Streams mode
+ * @param handlers per handler name, overrides of its '@HeraldListener' attributes
+ */
+@ConfigurationProperties("herald")
+public record HeraldProperties(
+        @DefaultValue("pubsub") RedisEventBus.Mode mode,
+        @Nullable String source,
+        @Nullable String prefix,
+        @Nullable String instanceId,
+        @Nullable Duration shutdownTimeout,
+        @Nullable Duration publishTimeout,
+        @DefaultValue Retry retry,
+        @DefaultValue PubSub pubsub,
+        @DefaultValue Streams streams,
+        Map<String, Handler> handlers) {
+
+    /** Checks what spans settings: options of the other mode are refused, not ignored. */
+    public HeraldProperties {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(pubsub, "pubsub");
+        Objects.requireNonNull(streams, "streams");
+        handlers = handlers == null ? Map.of() : Map.copyOf(handlers);
+        if (mode == RedisEventBus.Mode.PUBSUB && streams.isSet()) {
+            throw new IllegalArgumentException("herald.streams.* is set but herald.mode is pubsub, which would ignore it:"
+                    + " set herald.mode=streams, or remove herald.streams.*");
+        }
+        if (mode == RedisEventBus.Mode.STREAMS && pubsub.isSet()) {
+            throw new IllegalArgumentException("herald.pubsub.* is set but herald.mode is streams, which would ignore it:"
+                    + " set herald.mode=pubsub, or remove herald.pubsub.*");
+        }
+    }
+
+    /**
+     * A retry policy; each value left out keeps the one it is applied over
+     * ({@link RetryPolicy#defaults()} for the bus, the bus's policy for a handler).
+     *
+     * @param maxAttempts calls of the handler in all, the first included (1: no retry)
+     * @param initialDelay the delay before the first retry
+     * @param multiplier the factor between consecutive delays, at least 1.0
+     * @param maxDelay the cap on any delay
+     * @param jitter the randomization of each delay, from 0.0 (none) to below 1.0; default 0.25
+     */
+    public record Retry(@Nullable Integer maxAttempts, @Nullable Duration initialDelay, @Nullable Double multiplier,
+            @Nullable Duration maxDelay, @Nullable Double jitter) {
+
+        /** Checks the values over the defaults, so that a bad one fails where it is bound. */
+        public Retry {
+            policy(maxAttempts, initialDelay, multiplier, maxDelay, jitter, RetryPolicy.defaults());
+        }
+
+        /**
+         * The policy these values make over another.
+         *
+         * @param base the policy whose values fill those left out
+         * @return the policy
+         * @throws IllegalArgumentException naming a bad value
+         */
+        public RetryPolicy over(RetryPolicy base) {
+            return policy(maxAttempts, initialDelay, multiplier, maxDelay, jitter, base);
+        }
+
+        private static RetryPolicy policy(@Nullable Integer maxAttempts, @Nullable Duration initialDelay,
+                @Nullable Double multiplier, @Nullable Duration maxDelay, @Nullable Double jitter, RetryPolicy base) {
+            return new RetryPolicy(initialDelay != null ? initialDelay : base.initialDelay(),
+                    multiplier != null ? multiplier : base.multiplier(),
+                    maxDelay != null ? maxDelay : base.maxDelay(),
+                    maxAttempts != null ? maxAttempts : base.maxAttempts(),
+                    jitter != null ? jitter : base.jitter(),
+                    base.nonRetryable());
+        }
+
+        /**
+         * Whether any value is set.
+         *
+         * @return true if one is
+         */
+        public boolean isSet() {
+            return maxAttempts != null || initialDelay != null || multiplier != null || maxDelay != null || jitter != null;
+        }
+    }
+
+    /**
+     * Options of Pub/Sub mode.
+     *
+     * @param heartbeatInterval how often the bus checks its subscription through Redis; default 2 s
+     * @param heartbeatTimeout after how long without a heartbeat it reports itself down and
+     *     resubscribes; longer than the interval; default 6 s
+     * @param subscriberBuffer the bounds of the buffer between Redis and the handlers' queues
+     */
+    public record PubSub(@Nullable Duration heartbeatInterval, @Nullable Duration heartbeatTimeout,
+            @Nullable SubscriberBuffer subscriberBuffer) {
+
+        /**
+         * Whether any value is set.
+         *
+         * @return true if one is
+         */
+        public boolean isSet() {
+            return heartbeatInterval != null || heartbeatTimeout != null || subscriberBuffer != null;
+        }
+    }
+
+    /**
+     * The bounds of the Pub/Sub subscriber's buffer: near either, the bus stops reading from
+     * Redis until its handlers catch up.
+     *
+     * @param messages at least 1; default 100000
+     * @param bytes at least 1KB; default 32MB
+     */
+    public record SubscriberBuffer(@DefaultValue("100000") int messages, @DefaultValue("32MB") DataSize bytes) {
+
+        /** Validates. */
+        public SubscriberBuffer {
+            Objects.requireNonNull(bytes, "bytes");
+        }
+    }
+
+    /**
+     * Options of Streams mode.
+     *
+     * @param retention about how many entries each stream keeps, at least 1000; default 1000000
+     * @param visibilityTimeout how long an entry may stay pending with a consumer before another
+     *     instance takes it over; default 30 s
+     * @param deliveryLimit how many times an entry's handler may be started without finishing it
+     *     before it is dead-lettered; default 5
+     * @param readBatch entries one read takes, from 1 to 10000; default 100
+     * @param startFrom where a new consumer group starts: default new events only;
+     *     '1970-01-01T00:00:00Z' for everything the stream holds
+     */
+    public record Streams(@Nullable Long retention, @Nullable Duration visibilityTimeout, @Nullable Integer deliveryLimit,
+            @Nullable Integer readBatch, @Nullable Instant startFrom) {
+
+        /**
+         * Whether any value is set.
+         *
+         * @return true if one is
+         */
+        public boolean isSet() {
+            return retention != null || visibilityTimeout != null || deliveryLimit != null || readBatch != null
+                    || startFrom != null;
+        }
+    }
+
+    /**
+     * Overrides of one handler's '@HeraldListener' attributes.
+     *
+     * @param concurrency worker threads, from 1 to 1024
+     * @param orderedBySubject whether events of one subject keep their order when concurrent
+     * @param queueCapacity events received but not yet handled that the handler may hold; default 1024
+     * @param retry the handler's retry policy, over the bus's (or the annotation's)
+     */
+    public record Handler(@Nullable Integer concurrency, @Nullable Boolean orderedBySubject,
+            @Nullable Integer queueCapacity, @DefaultValue Retry retry) {
+
+        /** Checks the values, so that a bad one fails where it is bound. */
+        public Handler {
+            Objects.requireNonNull(retry, "retry");
+            options(concurrency, orderedBySubject, queueCapacity, retry, SubscriptionOptions.defaults(), RetryPolicy.defaults());
+        }
+
+        /**
+         * Options with these overrides.
+         *
+         * @param options the options from the annotation
+         * @param busRetry the bus's retry policy, for a handler without one of its own
+         * @return the options overridden
+         * @throws IllegalArgumentException naming a bad value
+         */
+        public SubscriptionOptions over(SubscriptionOptions options, RetryPolicy busRetry) {
+            return options(concurrency, orderedBySubject, queueCapacity, retry, options, busRetry);
+        }
+
+        private static SubscriptionOptions options(@Nullable Integer concurrency, @Nullable Boolean orderedBySubject,
+                @Nullable Integer queueCapacity, Retry retry, SubscriptionOptions options, RetryPolicy busRetry) {
+            SubscriptionOptions o = options;
+            if (concurrency != null) {
+                o = o.withConcurrency(concurrency);
+            }
+            if (Boolean.TRUE.equals(orderedBySubject)) {
+                o = o.orderedBySubject();
+            } else if (Boolean.FALSE.equals(orderedBySubject)) {
+                o = new SubscriptionOptions(o.name(), o.concurrency(), false, o.retry(), o.queueCapacity());
+            }
+            if (queueCapacity != null) {
+                o = o.withQueueCapacity(queueCapacity);
+            }
+            if (retry.isSet()) {
+                RetryPolicy base = o.retry();
+                o = o.withRetry(retry.over(base != null ? base : busRetry));
+            }
+            return o;
+        }
+    }
+}

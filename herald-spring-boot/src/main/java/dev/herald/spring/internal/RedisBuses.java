@@ -1,0 +1,70 @@
+package dev.herald.spring.internal;
+
+import dev.herald.redis.RedisEventBus;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.StringJoiner;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisNode;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * A bus builder on the application's Redis, as its {@link LettuceConnectionFactory} connects:
+ * on the factory's own Lettuce client ({@code getRequiredNativeClient()}), so that Redis is
+ * configured once, in {@code spring.data.redis.*}. One server, one found through Sentinels, and a
+ * cluster without a password are reached through that client. A cluster with a password is
+ * not: Herald's own connections to each node need the credentials, which a
+ * {@code RedisClusterClient}'s topology does not carry, so the bus gets a
+ * {@code redis-cluster://} URI of the factory's nodes with its credentials (and TLS), and a
+ * client of its own. Stateless.
+ */
+public final class RedisBuses {
+
+    private RedisBuses() {
+    }
+
+    /**
+     * A builder on the factory's Redis.
+     *
+     * @param factory the application's factory, started
+     * @return the builder
+     */
+    public static RedisEventBus.Builder builder(LettuceConnectionFactory factory) {
+        RedisClusterConfiguration cluster = factory.getClusterConfiguration();
+        if (cluster != null && cluster.getPassword().isPresent()) {
+            return RedisEventBus.builder(clusterUri(cluster, factory.isUseSsl()));
+        }
+        AbstractRedisClient client = factory.getRequiredNativeClient();
+        if (client instanceof RedisClusterClient clusterClient) {
+            return RedisEventBus.builder(clusterClient);
+        }
+        if (client instanceof RedisClient redisClient) {
+            return RedisEventBus.builder(redisClient);
+        }
+        throw new IllegalStateException("the LettuceConnectionFactory's client is a " + client.getClass().getName()
+                + ", neither a RedisClient nor a RedisClusterClient: define an EventBus bean of your own");
+    }
+
+    /** {@code redis-cluster://user:password@host:port,...}: holds the credentials, never for messages. */
+    static String clusterUri(RedisClusterConfiguration cluster, boolean ssl) {
+        StringBuilder uri = new StringBuilder(ssl ? "rediss-cluster://" : "redis-cluster://");
+        String user = cluster.getUsername();
+        if (user != null) {
+            uri.append(encode(user));
+        }
+        uri.append(':').append(encode(new String(cluster.getPassword().get()))).append('@');
+        StringJoiner nodes = new StringJoiner(",");
+        for (RedisNode node : cluster.getClusterNodes()) {
+            String host = node.getRequiredHost();
+            nodes.add((host.contains(":") ? "[" + host + "]" : host) + ":" + node.getRequiredPort());
+        }
+        return uri.append(nodes).toString();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
