@@ -2,8 +2,9 @@
 # Runs Herald's tests on the versions it supports (README "Supported versions").
 #
 #   bash scripts/test.sh            what CI runs: the default versions (with an application built on
-#                                   Spring Boot 3.5.7's dependency management), the Redis and Micrometer
-#                                   tests on Spring Boot 3.5.7's Lettuce, Jackson and Micrometer, the
+#                                   Spring Boot 3.5.7's dependency management, and herald-spring-boot on
+#                                   Spring Boot 4.0.7), the Redis, Micrometer and Spring Boot tests on
+#                                   Spring Boot 3.5.7 with its Lettuce, Jackson and Micrometer, the
 #                                   core on Jackson 2.15, and the sources compiled on those versions
 #   bash scripts/test.sh --matrix   also Spring Boot 4.0.7's versions, the newest Lettuce 7 and
 #                                   Jackson 2, and the whole build on Java 25
@@ -43,8 +44,8 @@ binary_leg() {
 
 leg "default versions; herald-compat-spring-boot on Spring Boot 3.5.7's" \
   mvn -B verify
-binary_leg "the default build on Spring Boot 3.5.7's Lettuce 6.6.0, Jackson 2.19.2 and Micrometer 1.15.5: Redis integration tests, conformance suites, herald-micrometer" \
-  mvn -B verify -Pboot35 -pl "$redis_modules" "${binary[@]}"
+binary_leg "the default build on Spring Boot 3.5.7, its Lettuce 6.6.0, Jackson 2.19.2 and Micrometer 1.15.5: Redis integration tests, conformance suites, herald-micrometer, herald-spring-boot" \
+  mvn -B verify -Pboot35 -pl "$redis_modules,herald-spring-boot" "${binary[@]}"
 binary_leg "herald-core's default build on Jackson 2.15.2" \
   mvn -B verify -Pjackson215 -pl herald-core "${binary[@]}"
 
