@@ -5,6 +5,7 @@ import dev.herald.micrometer.MicrometerObserver;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.spring.internal.BusLifecycle;
 import dev.herald.spring.internal.BusProperties;
+import dev.herald.spring.internal.ClientResourcesCustomization;
 import dev.herald.spring.internal.RedisBuses;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
@@ -36,6 +38,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
         "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration"})
 @ConditionalOnClass({RedisEventBus.class, LettuceConnectionFactory.class})
 @EnableConfigurationProperties(HeraldProperties.class)
+@Import(ClientResourcesCustomization.class)
 public class HeraldAutoConfiguration {
 
     /** For Spring. */

@@ -110,7 +110,8 @@ class HeraldAutoConfigurationIT {
     @SuppressWarnings("unchecked")
     void theHealthIndicatorHeraldReportsTheBus() {
         Contexts.on(redis).withPropertyValues("herald.prefix=health-it").withUserConfiguration(Recording.class).run(context -> {
-            assertThat(context.getBean(RedisEventBus.class).health().transport(PubSubHealth.class)).isPresent();
+            assertThat(context.getBean(RedisEventBus.class).health().transport(PubSubHealth.class)).get()
+                    .as("Boot's ClientResources carry HeraldNetty.customizer()").satisfies(h -> assertThat(h.canPauseReads()).isTrue());
             Object indicator = context.getBean("heraldHealthIndicator");
             Object health = indicator.getClass().getMethod("health").invoke(indicator);
             Method details = health.getClass().getMethod("getDetails");
