@@ -57,9 +57,13 @@ public final class RedisBuses {
         }
         uri.append(':').append(encode(new String(cluster.getPassword().get()))).append('@');
         StringJoiner nodes = new StringJoiner(",");
-        for (RedisNode node : cluster.getClusterNodes()) {
-            String host = node.getRequiredHost();
-            nodes.add((host.contains(":") ? "[" + host + "]" : host) + ":" + node.getRequiredPort());
+        for (RedisNode node : cluster.getClusterNodes()) { // getHost and getPort: Spring Data Redis 3.5 has no getRequiredHost
+            String host = node.getHost();
+            Integer port = node.getPort();
+            if (host == null || port == null) {
+                throw new IllegalStateException("a cluster node of the LettuceConnectionFactory has no host or port: " + node);
+            }
+            nodes.add((host.contains(":") ? "[" + host + "]" : host) + ":" + port);
         }
         return uri.append(nodes).toString();
     }
