@@ -1,0 +1,54 @@
+package dev.herald.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.micrometer.HeraldMetrics;
+import dev.herald.redis.RedisEventBus;
+import dev.herald.testkit.RedisServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** With herald-micrometer, the bus is observed in the application's ObservationRegistry and its meters bound. */
+class ObservabilityIT {
+
+    static final RedisServer redis = RedisServer.start();
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @Test
+    void theBusIsObservedInTheApplicationsObservationRegistry() {
+        Contexts.on(redis).withPropertyValues("herald.prefix=observe-it").withUserConfiguration(Observations.class).run(context -> {
+            context.getBean(RedisEventBus.class).publish(new OrderPlaced("o-1")).join();
+            TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+                    .hasObservationWithNameEqualTo("herald.publish").that().hasBeenStarted().hasBeenStopped();
+        });
+    }
+
+    @Test
+    void theBusMetersAreAMeterBinderOfTheContext() {
+        Contexts.on(redis).withPropertyValues("herald.prefix=meters-it").run(context -> {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean(HeraldMetrics.class).bindTo(registry); // as Spring Boot's metrics auto-configuration does
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(registry.get("herald.health").gauge().value()).isEqualTo(1.0));
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Observations {
+        @Bean
+        TestObservationRegistry observationRegistry() {
+            return TestObservationRegistry.create();
+        }
+    }
+}
