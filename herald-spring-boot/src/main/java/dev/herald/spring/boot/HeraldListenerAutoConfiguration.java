@@ -43,7 +43,7 @@ public class HeraldListenerAutoConfiguration {
      * @return the post-processor
      */
     @Bean
-    public static ListenerMethods heraldListenerMethods() {
+    static ListenerMethods heraldListenerMethods() {
         return new ListenerMethods();
     }
 
@@ -57,7 +57,7 @@ public class HeraldListenerAutoConfiguration {
      * @return the lifecycle
      */
     @Bean
-    public BusLifecycle heraldBusLifecycle(EventBus bus, ListenerMethods methods, HeraldProperties properties, Environment environment) {
+    BusLifecycle heraldBusLifecycle(EventBus bus, ListenerMethods methods, HeraldProperties properties, Environment environment) {
         return new BusLifecycle(bus, methods, properties.handlers(), BusProperties.busRetry(properties),
                 HeraldAutoConfiguration.shutdownTimeout(properties, environment));
     }

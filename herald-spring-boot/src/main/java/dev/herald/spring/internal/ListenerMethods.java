@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
@@ -22,7 +23,7 @@ public final class ListenerMethods implements BeanPostProcessor {
 
     private final Map<String, ListenerMethod> byName = new LinkedHashMap<>();
     private final List<ListenerMethod> pending = new ArrayList<>();
-    private BusLifecycle.@org.jspecify.annotations.Nullable Subscriber subscriber;
+    private BusLifecycle.@Nullable Subscriber subscriber;
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
