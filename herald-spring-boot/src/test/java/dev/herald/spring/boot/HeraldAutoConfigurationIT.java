@@ -9,15 +9,12 @@ import dev.herald.Envelope;
 import dev.herald.EventBus;
 import dev.herald.RetryPolicy;
 import dev.herald.memory.InMemoryEventBus;
-import dev.herald.redis.PubSubHealth;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.redis.StreamsHealth;
 import dev.herald.spring.HeraldListener;
 import dev.herald.testkit.RedisServer;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -103,21 +100,6 @@ class HeraldAutoConfigurationIT {
             bus.publish(new OrderPlaced("8")).join();
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(context.getBean(Recording.class).orders).contains(new OrderPlaced("8")));
-        });
-    }
-
-    @Test
-    @SuppressWarnings("unchecked")
-    void theHealthIndicatorHeraldReportsTheBus() {
-        Contexts.on(redis).withPropertyValues("herald.prefix=health-it").withUserConfiguration(Recording.class).run(context -> {
-            assertThat(context.getBean(RedisEventBus.class).health().transport(PubSubHealth.class)).get()
-                    .as("Boot's ClientResources carry HeraldNetty.customizer()").satisfies(h -> assertThat(h.canPauseReads()).isTrue());
-            Object indicator = context.getBean("heraldHealthIndicator");
-            Object health = indicator.getClass().getMethod("health").invoke(indicator);
-            Method details = health.getClass().getMethod("getDetails");
-            assertThat(health.getClass().getMethod("getStatus").invoke(health)).hasToString("UP");
-            assertThat((Map<String, Object>) details.invoke(health)).containsEntry("mode", "pubsub").containsEntry("subscriptions", 1)
-                    .containsEntry("state", "RUNNING").containsKeys("missedEvents", "deadLetterQueue");
         });
     }
 
