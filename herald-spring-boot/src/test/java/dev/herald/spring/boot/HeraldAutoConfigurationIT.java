@@ -78,6 +78,9 @@ class HeraldAutoConfigurationIT {
                         + " or Envelope of it, such as 'void on(OrderPlaced event)' or 'void on(Envelope<OrderPlaced> event)'"));
         Contexts.on(redis).withUserConfiguration(Returns.class).run(context -> assertThat(context).getFailure()
                 .rootCause().hasMessageContaining("Returns.on(OrderPlaced) of bean '").hasMessageContaining("returns String, which would be lost"));
+        Contexts.on(redis).withUserConfiguration(NoDuration.class).run(context -> assertThat(context).getFailure()
+                .hasStackTraceContaining("NoDuration.on(OrderPlaced) of bean '")
+                .hasStackTraceContaining("retry initialDelay 'soon' is no duration: write it as '100ms', '2s' or 'PT2S'"));
         Contexts.on(redis).withUserConfiguration(Wildcard.class).run(context -> assertThat(context).getFailure()
                 .rootCause().hasMessageContaining("Wildcard.on(Envelope) of bean '")
                 .hasMessageContaining("takes dev.herald.Envelope<?>, which names no event class"));
@@ -153,6 +156,13 @@ class HeraldAutoConfigurationIT {
     static class TwoParameters {
         @HeraldListener
         void on(OrderPlaced order, String extra) {
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class NoDuration {
+        @HeraldListener(retry = @HeraldListener.Retry(initialDelay = "soon"))
+        void on(OrderPlaced order) {
         }
     }
 

@@ -119,7 +119,7 @@ class HeraldListenerIT {
             }
         }
 
-        @HeraldListener(retry = @HeraldListener.Retry(maxAttempts = 2))
+        @HeraldListener(retry = @HeraldListener.Retry(maxAttempts = 2, initialDelay = "5ms", maxDelay = "PT0.01S"))
         void fail(OrderPlaced order) {
             if (order.orderId().equals("poison")) {
                 failures.incrementAndGet();
