@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 
 /** The auto-configuration in application contexts on a real redis-server. */
 class HeraldAutoConfigurationIT {
@@ -84,6 +85,25 @@ class HeraldAutoConfigurationIT {
         Contexts.on(redis).withUserConfiguration(Wildcard.class).run(context -> assertThat(context).getFailure()
                 .rootCause().hasMessageContaining("Wildcard.on(Envelope) of bean '")
                 .hasMessageContaining("takes dev.herald.Envelope<?>, which names no event class"));
+    }
+
+    @Test
+    void aListenerOfAClassWithoutEventTypeFailsStartupNamingIt() {
+        Contexts.on(redis).withUserConfiguration(UntypedListener.class).run(context -> assertThat(context).getFailure()
+                .hasStackTraceContaining("cannot subscribe @HeraldListener method UntypedListener.on(Untyped) of bean '")
+                .hasStackTraceContaining("as handler '"));
+    }
+
+    @Test
+    void aLazyBeansListenerIsSubscribedWhenTheBeanIsMadeAfterTheBusStarted() {
+        Contexts.on(redis).withPropertyValues("herald.prefix=lazy-it").withUserConfiguration(LazyListener.class).run(context -> {
+            RedisEventBus bus = context.getBean(RedisEventBus.class);
+            assertThat(bus.health().subscriptions()).isZero();
+            LazyRecording recording = context.getBean(LazyRecording.class);
+            assertThat(bus.health().subscriptions()).isEqualTo(1);
+            bus.publish(new OrderPlaced("late")).join();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(recording.orders).contains(new OrderPlaced("late")));
+        });
     }
 
     @Test
@@ -156,6 +176,34 @@ class HeraldAutoConfigurationIT {
     static class TwoParameters {
         @HeraldListener
         void on(OrderPlaced order, String extra) {
+        }
+    }
+
+    record Untyped(String id) {
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UntypedListener {
+        @HeraldListener
+        void on(Untyped event) {
+        }
+    }
+
+    static class LazyRecording {
+        final List<OrderPlaced> orders = new CopyOnWriteArrayList<>();
+
+        @HeraldListener
+        void on(OrderPlaced order) {
+            orders.add(order);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class LazyListener {
+        @Bean
+        @Lazy
+        LazyRecording lazyRecording() {
+            return new LazyRecording();
         }
     }
 
