@@ -34,6 +34,9 @@ import org.springframework.util.unit.DataSize;
  *     stops, after which what is left is dead-lettered with reason 'SHUTDOWN'; shorter
  *     than 'spring.lifecycle.timeout-per-shutdown-phase'; default two thirds of it (20 s)
  * @param publishTimeout how long a publish may wait before its future fails; default 10 s
+ * @param maxInFlightPublishes how many publishes may wait for Redis at once; default 1000
+ * @param maxMessageSize the largest event published or handled, from 1KB to 512MB; default 1MB
+ * @param deadLetters the dead-letter stream's options
  * @param retry the bus's retry policy, for every handler without one of its own
  * @param pubsub options of Pub/Sub mode
  * @param streams options of Streams mode
@@ -47,6 +50,9 @@ public record HeraldProperties(
         @Nullable String instanceId,
         @Nullable Duration shutdownTimeout,
         @Nullable Duration publishTimeout,
+        @Nullable Integer maxInFlightPublishes,
+        @Nullable DataSize maxMessageSize,
+        @DefaultValue DeadLetters deadLetters,
         @DefaultValue Retry retry,
         @DefaultValue PubSub pubsub,
         @DefaultValue Streams streams,
@@ -55,6 +61,7 @@ public record HeraldProperties(
     /** Checks what spans settings: options of the other mode are refused, not ignored. */
     public HeraldProperties {
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(deadLetters, "deadLetters");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(pubsub, "pubsub");
         Objects.requireNonNull(streams, "streams");
@@ -67,6 +74,15 @@ public record HeraldProperties(
             throw new IllegalArgumentException("herald.pubsub.* is set but herald.mode is streams, which would ignore it:"
                     + " set herald.mode=pubsub, or remove herald.pubsub.*");
         }
+    }
+
+    /**
+     * Options of the dead-letter stream ('<prefix>:dlq').
+     *
+     * @param retention about how many dead letters the stream keeps, at least 1; default 100000
+     * @param rawLimit how much of an oversized message its dead letter keeps, up to 512MB; default 1MB
+     */
+    public record DeadLetters(@Nullable Long retention, @Nullable DataSize rawLimit) {
     }
 
     /**
@@ -165,9 +181,21 @@ public record HeraldProperties(
      * @param readBatch entries one read takes, from 1 to 10000; default 100
      * @param startFrom where a new consumer group starts: default new events only;
      *     '1970-01-01T00:00:00Z' for everything the stream holds
+     * @param publishReplicas how many replicas must acknowledge each publish ('WAIT'); off by default
+     * @param publishReplicasTimeout how long a publish waits for them, shorter than the publish
+     *     timeout; set with 'publish-replicas'
      */
     public record Streams(@Nullable Long retention, @Nullable Duration visibilityTimeout, @Nullable Integer deliveryLimit,
-            @Nullable Integer readBatch, @Nullable Instant startFrom) {
+            @Nullable Integer readBatch, @Nullable Instant startFrom, @Nullable Integer publishReplicas,
+            @Nullable Duration publishReplicasTimeout) {
+
+        /** Checks that the replicas and their timeout come together. */
+        public Streams {
+            if ((publishReplicas == null) != (publishReplicasTimeout == null)) {
+                throw new IllegalArgumentException("herald.streams.publish-replicas and herald.streams.publish-replicas-timeout"
+                        + " go together: set both, or neither");
+            }
+        }
 
         /**
          * Whether any value is set.
@@ -176,7 +204,7 @@ public record HeraldProperties(
          */
         public boolean isSet() {
             return retention != null || visibilityTimeout != null || deliveryLimit != null || readBatch != null
-                    || startFrom != null;
+                    || startFrom != null || publishReplicas != null;
         }
     }
 

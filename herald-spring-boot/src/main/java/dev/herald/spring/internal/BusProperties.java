@@ -5,6 +5,7 @@ import dev.herald.redis.RedisEventBus;
 import dev.herald.spring.boot.HeraldProperties;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Sets {@link HeraldProperties} on a bus builder: each property on the builder option of the
@@ -46,6 +47,22 @@ public final class BusProperties {
         Duration publishTimeout = properties.publishTimeout();
         if (publishTimeout != null) {
             set("herald.publish-timeout", () -> builder.publishTimeout(publishTimeout));
+        }
+        Integer maxInFlight = properties.maxInFlightPublishes();
+        if (maxInFlight != null) {
+            set("herald.max-in-flight-publishes", () -> builder.maxInFlightPublishes(maxInFlight));
+        }
+        DataSize maxMessageSize = properties.maxMessageSize();
+        if (maxMessageSize != null) {
+            set("herald.max-message-size", () -> builder.maxMessageSize(bytes(maxMessageSize)));
+        }
+        Long retention = properties.deadLetters().retention();
+        if (retention != null) {
+            set("herald.dead-letters.retention", () -> builder.deadLetterRetention(retention));
+        }
+        DataSize rawLimit = properties.deadLetters().rawLimit();
+        if (rawLimit != null) {
+            set("herald.dead-letters.raw-limit", () -> builder.deadLetterRawLimit(bytes(rawLimit)));
         }
         set("herald.shutdown-timeout", () -> builder.shutdownTimeout(shutdownTimeout));
         builder.retry(busRetry(properties));
@@ -95,9 +112,19 @@ public final class BusProperties {
         if (readBatch != null) {
             set("herald.streams.read-batch", () -> builder.readBatch(readBatch));
         }
+        Integer replicas = streams.publishReplicas();
+        Duration replicasTimeout = streams.publishReplicasTimeout();
+        if (replicas != null && replicasTimeout != null) {
+            set("herald.streams.publish-replicas", () -> builder.publishReplicas(replicas, replicasTimeout));
+        }
         if (streams.startFrom() != null) {
             set("herald.streams.start-from", () -> builder.startFrom(java.util.Objects.requireNonNull(streams.startFrom())));
         }
+    }
+
+    /** The size in bytes, or {@code Integer.MAX_VALUE} for more, which the builder refuses naming the limit. */
+    private static int bytes(DataSize size) {
+        return (int) Math.min(size.toBytes(), Integer.MAX_VALUE);
     }
 
     private static void set(String property, Runnable setter) {

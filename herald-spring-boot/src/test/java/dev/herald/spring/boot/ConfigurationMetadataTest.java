@@ -19,7 +19,8 @@ class ConfigurationMetadataTest {
         }
         assertThat(metadata).contains("\"herald.mode\"", "\"herald.source\"", "\"herald.prefix\"", "\"herald.shutdown-timeout\"",
                 "\"herald.retry.max-attempts\"", "\"herald.pubsub.heartbeat-interval\"", "\"herald.pubsub.subscriber-buffer.bytes\"",
-                "\"herald.streams.retention\"", "\"herald.streams.start-from\"", "\"herald.handlers\"",
+                "\"herald.streams.retention\"", "\"herald.streams.start-from\"", "\"herald.handlers\"", "\"herald.max-message-size\"",
+                "\"herald.dead-letters.retention\"", "\"herald.streams.publish-replicas\"",
                 "\"management.health.herald.enabled\"");
     }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.util.unit.DataSize;
 
 /** The auto-configuration in application contexts on a real redis-server. */
 class HeraldAutoConfigurationIT {
@@ -38,7 +39,8 @@ class HeraldAutoConfigurationIT {
         Contexts.on(redis).withPropertyValues("spring.application.name=billing", "herald.mode=streams",
                 "herald.prefix=bind-it", "herald.retry.max-attempts=5", "herald.retry.initial-delay=50ms",
                 "herald.streams.retention=5000", "herald.streams.visibility-timeout=10s",
-                "herald.handlers[billing.audit].concurrency=3", "herald.shutdown-timeout=5s")
+                "herald.handlers[billing.audit].concurrency=3", "herald.shutdown-timeout=5s", "herald.max-message-size=2MB",
+                "herald.max-in-flight-publishes=50", "herald.dead-letters.retention=1000", "herald.dead-letters.raw-limit=4KB")
                 .withUserConfiguration(Recording.class)
                 .run(context -> {
                     assertThat(context).hasNotFailed();
@@ -47,6 +49,8 @@ class HeraldAutoConfigurationIT {
                     assertThat(properties.retry().over(RetryPolicy.defaults()).maxAttempts()).isEqualTo(5);
                     assertThat(properties.streams().visibilityTimeout()).isEqualTo(Duration.ofSeconds(10));
                     assertThat(properties.handlers().get("billing.audit").concurrency()).isEqualTo(3);
+                    assertThat(properties.maxMessageSize()).isEqualTo(DataSize.ofMegabytes(2));
+                    assertThat(properties.deadLetters().rawLimit()).isEqualTo(DataSize.ofKilobytes(4));
 
                     RedisEventBus bus = context.getBean(RedisEventBus.class);
                     assertThat(bus.health().transport(StreamsHealth.class)).get()
@@ -67,6 +71,8 @@ class HeraldAutoConfigurationIT {
     void aValueTheBusRefusesFailsStartupNamingTheProperty() {
         Contexts.on(redis).withPropertyValues("herald.prefix=not a prefix").run(context -> assertThat(context)
                 .getFailure().hasStackTraceContaining("herald.prefix: prefix must be 1 to 64 letters"));
+        Contexts.on(redis).withPropertyValues("herald.max-message-size=1GB").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("herald.max-message-size: maxMessageSize must be between 1024 bytes and 512 MiB"));
         Contexts.on(redis).withPropertyValues("herald.shutdown-timeout=40s").run(context -> assertThat(context)
                 .getFailure().rootCause().hasMessageContaining("spring.lifecycle.timeout-per-shutdown-phase (PT30S)"));
     }
