@@ -77,7 +77,7 @@ public record HeraldProperties(
     }
 
     /**
-     * Options of the dead-letter stream ('<prefix>:dlq').
+     * Options of the dead-letter stream ('&lt;prefix&gt;:dlq').
      *
      * @param retention about how many dead letters the stream keeps, at least 1; default 100000
      * @param rawLimit how much of an oversized message its dead letter keeps, up to 512MB; default 1MB
