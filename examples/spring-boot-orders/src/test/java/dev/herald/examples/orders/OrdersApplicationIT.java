@@ -88,11 +88,12 @@ class OrdersApplicationIT {
     }
 
     @Test
-    void aBadOrderIsRefusedWithoutAnEvent() {
-        ResponseEntity<String> response = client().post().uri("/orders").contentType(MediaType.APPLICATION_JSON)
+    void aBadOrderIsRefusedWithTheReason() {
+        ResponseEntity<Map<String, Object>> response = client().post().uri("/orders").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("item", "book", "quantity", 0, "email", "ann@example.com"))
-                .exchange((request, answer) -> ResponseEntity.status(answer.getStatusCode()).body(""));
+                .exchange((request, answer) -> ResponseEntity.status(answer.getStatusCode()).body(answer.bodyTo(JSON)));
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(response.getBody()).containsEntry("message", "quantity must be at least 1, not 0");
     }
 
     @Test
