@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
@@ -38,6 +39,22 @@ final class ThrowAwayRedis implements ApplicationListener<ApplicationEnvironment
     private static final List<String> REDIS_PROPERTIES = List.of("spring.data.redis.url", "spring.data.redis.host",
             "spring.data.redis.port", "spring.data.redis.sentinel.master", "spring.data.redis.cluster.nodes");
 
+    private final Consumer<Runnable> atExit;
+
+    /** Stops the server from Spring Boot's shutdown handlers, which run after the contexts have closed. */
+    ThrowAwayRedis() {
+        this(SpringApplication.getShutdownHandlers()::add);
+    }
+
+    /**
+     * A listener that hands what stops the server to {@code atExit}.
+     *
+     * @param atExit takes what stops the server, to run once the application has shut down
+     */
+    ThrowAwayRedis(Consumer<Runnable> atExit) {
+        this.atExit = atExit;
+    }
+
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
         ConfigurableEnvironment environment = event.getEnvironment();
@@ -45,8 +62,8 @@ final class ThrowAwayRedis implements ApplicationListener<ApplicationEnvironment
             return;
         }
         RedisServer redis = start();
-        // run after the application's contexts have closed: the bus has stopped by then
-        SpringApplication.getShutdownHandlers().add(() -> {
+        // after the application's contexts have closed: the bus has stopped by then
+        atExit.accept(() -> {
             redis.close();
             log.info("Stopped the throw-away redis-server on port {}", redis.port());
         });
