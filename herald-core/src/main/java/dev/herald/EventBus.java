@@ -75,6 +75,27 @@ public interface EventBus extends AutoCloseable {
     <E> CompletableFuture<Envelope<E>> publish(E event, Metadata metadata);
 
     /**
+     * Publishes an event under a type name given here rather than by its class: for an integration
+     * that routes objects by name (such as Spring Modulith's externalization), or one class sent
+     * under several types. The event needs neither {@link EventType @EventType} nor a registration,
+     * and does not tie its class to the type: subscribers by class decode the data into their own
+     * class. Otherwise as {@link #publish(Object, Metadata)}: the future fails with
+     * {@link IllegalArgumentException} for an invalid or reserved type name (see
+     * {@link #checkEventType(String)}), and this method throws only {@link NullPointerException}.
+     *
+     * <pre>{@code
+     * bus.publish("order.placed", Map.of("orderId", "42"), Metadata.empty()).join();
+     * }</pre>
+     *
+     * @param eventType the CloudEvents type to send the event as
+     * @param event the event, serialized by the bus's codec
+     * @param metadata correlation id, subject, headers; {@link Metadata#empty()} for defaults
+     * @param <E> the event class
+     * @return completes with the envelope as sent
+     */
+    <E> CompletableFuture<Envelope<E>> publish(String eventType, E event, Metadata metadata);
+
+    /**
      * Subscribes a handler to an event class, with a derived handler name.
      *
      * @param eventClass the class, with {@link EventType @EventType} or registered

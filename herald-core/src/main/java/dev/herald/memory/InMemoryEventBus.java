@@ -58,6 +58,11 @@ public final class InMemoryEventBus implements EventBus {
     }
 
     @Override
+    public <E> CompletableFuture<Envelope<E>> publish(String eventType, E event, Metadata metadata) {
+        return bus.publish(eventType, event, metadata);
+    }
+
+    @Override
     public <E> Subscription subscribe(Class<E> eventClass, SubscriptionOptions options, EventHandler<E> handler) {
         return bus.subscribe(eventClass, options, handler);
     }

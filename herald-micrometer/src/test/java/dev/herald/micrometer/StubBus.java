@@ -122,6 +122,11 @@ final class StubBus implements EventBus {
     }
 
     @Override
+    public <E> CompletableFuture<Envelope<E>> publish(String eventType, E event, Metadata metadata) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public <E> Subscription subscribe(Class<E> eventClass, SubscriptionOptions options, EventHandler<E> handler) {
         throw new UnsupportedOperationException();
     }

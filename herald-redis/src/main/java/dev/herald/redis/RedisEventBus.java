@@ -264,6 +264,11 @@ public final class RedisEventBus implements EventBus {
     }
 
     @Override
+    public <E> CompletableFuture<Envelope<E>> publish(String eventType, E event, Metadata metadata) {
+        return bus.publish(eventType, event, metadata);
+    }
+
+    @Override
     public <E> Subscription subscribe(Class<E> eventClass, SubscriptionOptions options, EventHandler<E> handler) {
         return bus.subscribe(eventClass, options, handler);
     }

@@ -144,6 +144,19 @@ public final class TransportEventBus implements EventBus {
     public <E> CompletableFuture<Envelope<E>> publish(E event, Metadata metadata) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(metadata, "metadata");
+        return publishAs(null, event, metadata);
+    }
+
+    @Override
+    public <E> CompletableFuture<Envelope<E>> publish(String eventType, E event, Metadata metadata) {
+        Objects.requireNonNull(eventType, "eventType");
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(metadata, "metadata");
+        return publishAs(eventType, event, metadata);
+    }
+
+    /** Publishes under the given type, or the event's own when {@code null}. */
+    private <E> CompletableFuture<Envelope<E>> publishAs(@Nullable String eventType, E event, Metadata metadata) {
         IncomingEvent context = HandlingContext.current();
         inFlightPublishes.enter();
         boolean permit = false;
@@ -156,7 +169,13 @@ public final class TransportEventBus implements EventBus {
                         ? "cannot publish: the bus is not started; call start() first"
                         : "cannot publish: the bus is " + current.name().toLowerCase() + " (shutdown() was called)");
             }
-            String type = registry.typeOf(event);
+            String type;
+            if (eventType == null) {
+                type = registry.typeOf(event);
+            } else {
+                EventTypeRegistry.checkTypeName(eventType);
+                type = eventType;
+            }
             String id = newId();
             Map<String, String> headers = metadata.headers();
             if (observing) {
