@@ -40,7 +40,7 @@ import org.springframework.modulith.events.support.DelegatingEventExternalizer;
         afterName = "org.springframework.modulith.events.config.EventExternalizationAutoConfiguration")
 @ConditionalOnClass({EventBus.class, DelegatingEventExternalizer.class})
 @ConditionalOnBean(EventExternalizationConfiguration.class)
-@ConditionalOnProperty(name = "herald.modulith.externalization.enabled", matchIfMissing = true)
+@ConditionalOnProperty(name = "spring.modulith.events.externalization.enabled", matchIfMissing = true)
 public class HeraldExternalizationAutoConfiguration {
 
     /** For Spring. */
@@ -58,6 +58,7 @@ public class HeraldExternalizationAutoConfiguration {
      */
     @Bean
     @ConditionalOnSingleCandidate(EventBus.class)
+    @ConditionalOnProperty(name = "herald.modulith.externalization.enabled", matchIfMissing = true)
     public DelegatingEventExternalizer heraldEventExternalizer(EventExternalizationConfiguration configuration, EventBus bus,
             BeanFactory beanFactory) {
         StandardEvaluationContext context = new StandardEvaluationContext();

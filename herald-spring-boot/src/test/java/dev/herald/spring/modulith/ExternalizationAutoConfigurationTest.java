@@ -43,8 +43,10 @@ class ExternalizationAutoConfigurationTest {
     }
 
     @Test
-    void thePropertyTurnsItOff() {
+    void heraldsPropertyOrSpringModulithsTurnsItOff() {
         runner.withPropertyValues("herald.modulith.externalization.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(DelegatingEventExternalizer.class));
+        runner.withPropertyValues("spring.modulith.events.externalization.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(DelegatingEventExternalizer.class));
     }
 
