@@ -1,5 +1,6 @@
 package dev.herald.spring.internal;
 
+import dev.herald.BusState;
 import dev.herald.EventBus;
 import dev.herald.Metadata;
 import java.util.Map;
@@ -19,13 +20,15 @@ import org.springframework.modulith.events.support.BrokerRouting;
  * (their names must be CloudEvents extension names); the event itself is the payload, serialized
  * by the bus's codec. Returns the publish's future, so that the event publication registry marks
  * the publication completed only once Redis accepted the event, and leaves it incomplete when the
- * publish fails. Stateless and thread-safe.
+ * publish fails. A publish before the bus has started (Spring Modulith resubmitting what an
+ * earlier run left incomplete) waits for it ({@link BusStartGate}). Thread-safe.
  */
 public final class ExternalizationTransport implements BiFunction<RoutingTarget, Object, CompletableFuture<?>> {
 
     private final EventBus bus;
     private final EventExternalizationConfiguration configuration;
     private final EvaluationContext context;
+    private final BusStartGate started;
 
     /**
      * A transport to a bus.
@@ -33,11 +36,14 @@ public final class ExternalizationTransport implements BiFunction<RoutingTarget,
      * @param bus the bus to publish through
      * @param configuration the application's externalization configuration, for the headers
      * @param context where SpEL in routing targets and keys is evaluated (with the bean factory)
+     * @param started opens once the bus has started
      */
-    public ExternalizationTransport(EventBus bus, EventExternalizationConfiguration configuration, EvaluationContext context) {
+    public ExternalizationTransport(EventBus bus, EventExternalizationConfiguration configuration, EvaluationContext context,
+            BusStartGate started) {
         this.bus = Objects.requireNonNull(bus, "bus");
         this.configuration = Objects.requireNonNull(configuration, "configuration");
         this.context = Objects.requireNonNull(context, "context");
+        this.started = Objects.requireNonNull(started, "started");
     }
 
     @Override
@@ -51,6 +57,9 @@ public final class ExternalizationTransport implements BiFunction<RoutingTarget,
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("cannot externalize " + event.getClass().getName()
                     + " to Herald with routing target '" + target + "': " + e.getMessage(), e));
+        }
+        if (bus.state() == BusState.NEW) {
+            return started.afterStart(() -> bus.publish(type, event, metadata));
         }
         return bus.publish(type, event, metadata);
     }

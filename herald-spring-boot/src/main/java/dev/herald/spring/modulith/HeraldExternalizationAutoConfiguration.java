@@ -2,6 +2,7 @@ package dev.herald.spring.modulith;
 
 import dev.herald.EventBus;
 import dev.herald.spring.boot.HeraldAutoConfiguration;
+import dev.herald.spring.internal.BusStartGate;
 import dev.herald.spring.internal.ExternalizationTransport;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -27,7 +28,9 @@ import org.springframework.modulith.events.support.DelegatingEventExternalizer;
  * <p>Spring Modulith's event publication registry records each publication with the transaction
  * and marks it completed once Redis accepted the event; a publish that fails (Redis gone past the
  * bus's publish timeout) leaves it incomplete, to be resubmitted
- * ({@code IncompleteEventPublications}, or on restart). So an event is never sent for a
+ * ({@code IncompleteEventPublications}, or on restart with
+ * {@code spring.modulith.events.republish-outstanding-events-on-restart}, which Spring Modulith
+ * does before the bus has started: those publishes wait for it). So an event is never sent for a
  * rolled-back transaction, and one committed survives a crash or an outage between commit and
  * publish; it may be sent twice (at least once).
  *
@@ -54,15 +57,30 @@ public class HeraldExternalizationAutoConfiguration {
      * @param configuration which events are externalized, and where to
      * @param bus the bus
      * @param beanFactory for bean references in routing expressions
+     * @param started opens once the bus has started
      * @return the externalizer
      */
     @Bean
     @ConditionalOnSingleCandidate(EventBus.class)
     @ConditionalOnProperty(name = "herald.modulith.externalization.enabled", matchIfMissing = true)
-    public DelegatingEventExternalizer heraldEventExternalizer(EventExternalizationConfiguration configuration, EventBus bus,
-            BeanFactory beanFactory) {
+    DelegatingEventExternalizer heraldEventExternalizer(EventExternalizationConfiguration configuration, EventBus bus,
+            BeanFactory beanFactory, BusStartGate started) {
         StandardEvaluationContext context = new StandardEvaluationContext();
         context.setBeanResolver(new BeanFactoryResolver(beanFactory));
-        return new DelegatingEventExternalizer(configuration, new ExternalizationTransport(bus, configuration, context));
+        return new DelegatingEventExternalizer(configuration,
+                new ExternalizationTransport(bus, configuration, context, started));
+    }
+
+    /**
+     * Holds the publications Spring Modulith resubmits before the bus has started, as it does
+     * with {@code spring.modulith.events.republish-outstanding-events-on-restart}, until it has.
+     *
+     * @return the gate
+     */
+    @Bean
+    @ConditionalOnSingleCandidate(EventBus.class)
+    @ConditionalOnProperty(name = "herald.modulith.externalization.enabled", matchIfMissing = true)
+    BusStartGate heraldBusStartGate() {
+        return new BusStartGate();
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.Envelope;
 import dev.herald.EventBus;
 import dev.herald.memory.InMemoryEventBus;
+import dev.herald.spring.internal.BusStartGate;
 import dev.herald.spring.internal.ExternalizationTransport;
 import dev.herald.testkit.ApiBoundary;
 import java.io.IOException;
@@ -75,7 +76,7 @@ class ExternalizationAutoConfigurationTest {
         try {
             EventExternalizationConfiguration configuration = EventExternalizationConfiguration.externalizing()
                     .select(Shipped.class::isInstance).headers(Shipped.class, e -> Map.of("carrier", "dhl")).build();
-            ExternalizationTransport transport = new ExternalizationTransport(bus, configuration, new StandardEvaluationContext());
+            ExternalizationTransport transport = new ExternalizationTransport(bus, configuration, new StandardEvaluationContext(), new BusStartGate());
 
             transport.apply(RoutingTarget.forTarget("test.shipped").andKey("#{orderId()}"), new Shipped("42")).join();
             transport.apply(RoutingTarget.forTarget("test.shipped").withoutKey(), new Shipped("43")).join();
@@ -91,13 +92,34 @@ class ExternalizationAutoConfigurationTest {
     }
 
     @Test
+    void aPublicationBeforeTheBusStartedWaitsForIt() {
+        EventBus bus = InMemoryEventBus.builder().build();
+        List<Envelope<Object>> received = new CopyOnWriteArrayList<>();
+        bus.subscribe("test.shipped", received::add);
+        BusStartGate started = new BusStartGate();
+        try {
+            CompletableFuture<?> sent = new ExternalizationTransport(bus, EventExternalizationConfiguration.disabled(),
+                    new StandardEvaluationContext(), started).apply(RoutingTarget.forTarget("test.shipped").withoutKey(), new Shipped("42"));
+            assertThat(sent).isNotDone();
+
+            bus.start();
+            started.start();
+
+            assertThat(sent).succeedsWithin(Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
+        } finally {
+            bus.shutdown(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void aHeaderThatIsNoCloudEventsExtensionNameFailsThePublicationRatherThanBeingDropped() {
         EventBus bus = InMemoryEventBus.builder().build();
         bus.start();
         try {
             EventExternalizationConfiguration configuration = EventExternalizationConfiguration.externalizing()
                     .select(Shipped.class::isInstance).headers(Shipped.class, e -> Map.of("X-Carrier", "dhl")).build();
-            CompletableFuture<?> sent = new ExternalizationTransport(bus, configuration, new StandardEvaluationContext())
+            CompletableFuture<?> sent = new ExternalizationTransport(bus, configuration, new StandardEvaluationContext(), new BusStartGate())
                     .apply(RoutingTarget.forTarget("test.shipped").withoutKey(), new Shipped("42"));
 
             assertThat(sent).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)

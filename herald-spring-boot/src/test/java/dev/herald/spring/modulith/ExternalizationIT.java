@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.modulith.events.CompletedEventPublications;
 import org.springframework.modulith.events.EventExternalizationConfiguration;
@@ -201,12 +202,8 @@ class ExternalizationIT {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
+    @Import(Orders.class)
     static class App {
-
-        @Bean
-        Orders orders(ApplicationEventPublisher events) {
-            return new Orders(events);
-        }
 
         @Bean
         EventExternalizationConfiguration externalization() {
