@@ -8,6 +8,7 @@ import dev.herald.spring.boot.HeraldProperties;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ public final class BusLifecycle implements SmartLifecycle {
     private final Map<String, HeraldProperties.Handler> overrides;
     private final RetryPolicy busRetry;
     private final Duration shutdownTimeout;
+    private final Map<String, Subscribed> subscribed = new ConcurrentHashMap<>();
     private volatile boolean running;
 
     /**
@@ -106,6 +108,32 @@ public final class BusLifecycle implements SmartLifecycle {
             options = override.over(options, busRetry);
         }
         method.subscribe(bus, options);
+        subscribed.put(method.handlerName(), new Subscribed(method.description(), options));
+    }
+
+    /**
+     * The {@code @HeraldListener} methods subscribed so far, with the options they were
+     * subscribed with (the annotation's, the bus's retry policy and the properties' overrides).
+     *
+     * @return per handler name, its method and options
+     */
+    public Map<String, Subscribed> subscribed() {
+        return Map.copyOf(subscribed);
+    }
+
+    /**
+     * A listener method as subscribed.
+     *
+     * @param method the method, as {@link ListenerMethod#description()} names it
+     * @param options the options it was subscribed with
+     */
+    public record Subscribed(String method, SubscriptionOptions options) {
+
+        /** Validates. */
+        public Subscribed {
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(options, "options");
+        }
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ConfigurationMetadataTest {
 
     @Test
-    void theJarDescribesEveryHeraldPropertyAndTheHealthSwitch() throws IOException {
+    void theJarDescribesEveryHeraldPropertyTheHealthSwitchAndTheEndpointAccess() throws IOException {
         String metadata;
         try (InputStream in = HeraldProperties.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
             assertThat(in).as("META-INF/spring-configuration-metadata.json").isNotNull();
@@ -21,6 +21,6 @@ class ConfigurationMetadataTest {
                 "\"herald.retry.max-attempts\"", "\"herald.pubsub.heartbeat-interval\"", "\"herald.pubsub.subscriber-buffer.bytes\"",
                 "\"herald.streams.retention\"", "\"herald.streams.start-from\"", "\"herald.handlers\"", "\"herald.max-message-size\"",
                 "\"herald.dead-letters.retention\"", "\"herald.streams.publish-replicas\"",
-                "\"management.health.herald.enabled\"");
+                "\"management.health.herald.enabled\"", "\"management.endpoint.herald.access\"");
     }
 }

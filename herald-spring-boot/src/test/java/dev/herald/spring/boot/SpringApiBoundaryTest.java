@@ -12,5 +12,6 @@ class SpringApiBoundaryTest {
     void noPublicSignatureOfTheSpringApiPackagesNamesAnInternalType() {
         assertThat(ApiBoundary.violations(HeraldListener.class)).isEmpty();
         assertThat(ApiBoundary.violations(HeraldAutoConfiguration.class)).isEmpty();
+        assertThat(ApiBoundary.violations(HeraldEndpointAutoConfiguration.class)).isEmpty();
     }
 }
