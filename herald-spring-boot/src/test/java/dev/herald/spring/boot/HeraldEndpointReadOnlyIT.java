@@ -5,19 +5,25 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.EventBus;
+import dev.herald.spring.internal.HeraldEndpoint;
 import dev.herald.testkit.RedisServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The Actuator endpoint herald as it is by default: read-only, replay and delete not mapped. */
+/**
+ * The Actuator endpoint herald as it is by default: read-only, replay and delete not mapped; and
+ * made only when it is available (exposed, its access not 'none').
+ */
 @DirtiesContext
 @SpringBootTest(classes = {EndpointListeners.App.class, HeraldEndpointReadOnlyIT.StopRedis.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -57,6 +63,18 @@ class HeraldEndpointReadOnlyIT {
         assertThat(actuator.delete("/herald/dead-letters").status()).isEqualTo(405);
         assertThat(actuator.get("/herald/dead-letters/" + id).status()).as("the dead letter stays").isEqualTo(200);
         assertThat(listeners.billed).isEmpty();
+    }
+
+    @Test
+    void theEndpointIsMadeOnlyWhenExposedAndNotTurnedOff() {
+        ApplicationContextRunner runner = Contexts.on(redis).withPropertyValues("herald.prefix=endpoint-available-it")
+                .withConfiguration(AutoConfigurations.of(HeraldEndpointAutoConfiguration.class));
+        runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(HeraldEndpoint.class));
+        runner.withPropertyValues("management.endpoints.web.exposure.include=herald")
+                .run(context -> assertThat(context).hasSingleBean(HeraldEndpoint.class));
+        // upper case: a context runner's environment lacks Boot's relaxed conversion to enums
+        runner.withPropertyValues("management.endpoints.web.exposure.include=*", "management.endpoint.herald.access=NONE")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(HeraldEndpoint.class));
     }
 
     static class StopRedis {
