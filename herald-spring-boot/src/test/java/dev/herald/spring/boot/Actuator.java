@@ -48,6 +48,16 @@ final class Actuator {
         return send(request(path).DELETE());
     }
 
+    /** The subscription of a handler in the endpoint's list. */
+    static JsonNode subscription(JsonNode subscriptions, String handler) {
+        for (JsonNode s : subscriptions) {
+            if (s.path("handler").asText().equals(handler)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no subscription " + handler + " in " + subscriptions);
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator" + path));
     }

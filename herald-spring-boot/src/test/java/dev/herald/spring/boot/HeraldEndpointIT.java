@@ -75,13 +75,13 @@ class HeraldEndpointIT {
         assertThat(root.path("status").asText()).isEqualTo("UP");
         assertThat(root.path("health").path("mode").asText()).isEqualTo("pubsub");
         assertThat(root.path("health").path("subscriptions").asInt()).isEqualTo(2);
-        JsonNode billing = subscription(root.path("subscriptions"), "billing");
+        JsonNode billing = Actuator.subscription(root.path("subscriptions"), "billing");
         assertThat(billing.path("eventType").asText()).isEqualTo("test.order-placed");
         assertThat(billing.path("concurrency").asInt()).isEqualTo(2);
         assertThat(billing.path("retry").path("maxAttempts").asInt()).isEqualTo(1);
         assertThat(billing.path("method").asText()).contains("EndpointListeners.bill(OrderPlaced)");
         assertThat(billing.has("queueCapacity")).isTrue();
-        assertThat(subscription(ok(actuator.get("/herald/subscriptions")), "confirm").path("concurrency").asInt()).isEqualTo(1);
+        assertThat(Actuator.subscription(ok(actuator.get("/herald/subscriptions")), "confirm").path("concurrency").asInt()).isEqualTo(1);
         assertThat(ok(actuator.get("/herald/health")).path("status").asText()).isEqualTo("UP");
         assertThat(actuator.get("/herald/no-such-section").status()).isEqualTo(404);
     }
@@ -167,15 +167,6 @@ class HeraldEndpointIT {
         keep(response);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
-    }
-
-    static JsonNode subscription(JsonNode subscriptions, String handler) {
-        for (JsonNode s : subscriptions) {
-            if (s.path("handler").asText().equals(handler)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no subscription " + handler + " in " + subscriptions);
     }
 
     static class StopRedis {

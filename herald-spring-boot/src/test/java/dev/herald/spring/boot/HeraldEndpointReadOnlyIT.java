@@ -49,7 +49,7 @@ class HeraldEndpointReadOnlyIT {
     @Test
     void theDeadLettersAreListedButReplayAndDeleteAreRefused() {
         Actuator actuator = new Actuator(port);
-        assertThat(HeraldEndpointIT.subscription(actuator.get("/herald/subscriptions").json(), "billing").path("concurrency").asInt())
+        assertThat(Actuator.subscription(actuator.get("/herald/subscriptions").json(), "billing").path("concurrency").asInt())
                 .isEqualTo(2);
         bus.publish(new OrderPlaced("order-1")).join();
         await().atMost(Duration.ofSeconds(10)).until(() -> actuator.get("/herald/dead-letters").json().path("count").asLong() == 1);
