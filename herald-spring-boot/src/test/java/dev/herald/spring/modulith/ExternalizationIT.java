@@ -49,7 +49,7 @@ import org.springframework.transaction.annotation.Transactional;
         "spring.modulith.events.jdbc.schema-initialization.enabled=true"})
 class ExternalizationIT {
 
-    static final String COMPLETED = "test.modulith-order-completed";
+    static final String COMPLETED = "order.completed";
     static final String CANCELLED = "test.modulith-order-cancelled";
 
     static final RedisServer redis = RedisServer.start();
@@ -168,9 +168,11 @@ class ExternalizationIT {
         return count == null ? 0 : count;
     }
 
-    @Externalized(COMPLETED + "::#{orderId()}")
+    // README-EXAMPLE-START
+    @Externalized("order.completed::#{orderId()}") // Herald event type :: CloudEvents subject (SpEL on the event)
     record OrderCompleted(String orderId) {
     }
+    // README-EXAMPLE-END
 
     /** Externalized by the application's EventExternalizationConfiguration, not by an annotation. */
     record OrderCancelled(String orderId, String reason) {
@@ -183,10 +185,12 @@ class ExternalizationIT {
             this.events = events;
         }
 
+        // README-EXAMPLE-START
         @Transactional
         public void complete(String orderId) {
             events.publishEvent(new OrderCompleted(orderId));
         }
+        // README-EXAMPLE-END
 
         @Transactional
         public void cancel(String orderId, String reason) {
