@@ -14,7 +14,8 @@ import org.openjdk.jmh.Main;
 
 /**
  * {@code java -jar herald-bench.jar e2e [options]}: Herald against raw Lettuce and Jedis in the
- * same run; {@code java -jar herald-bench.jar jmh [JMH options]}: the micro-benchmarks.
+ * same run; {@code java -jar herald-bench.jar jmh [JMH options]}: the micro-benchmarks;
+ * {@code java -jar herald-bench.jar observe-cost [options]}: what observing an event costs ({@link ObserveCost}).
  */
 public final class BenchMain {
 
@@ -24,7 +25,7 @@ public final class BenchMain {
     /**
      * Runs a command.
      *
-     * @param args {@code e2e ...} or {@code jmh ...}
+     * @param args {@code e2e ...}, {@code jmh ...} or {@code observe-cost ...}
      * @throws Exception if the benchmark fails
      */
     public static void main(String[] args) throws Exception {
@@ -42,6 +43,14 @@ public final class BenchMain {
                 }
             }
             case "jmh" -> Main.main(Arrays.copyOfRange(args, 1, args.length));
+            case "observe-cost" -> {
+                try {
+                    ObserveCost.run(Arrays.copyOfRange(args, 1, args.length));
+                } catch (IllegalArgumentException e) {
+                    System.err.println(e.getMessage());
+                    System.exit(2);
+                }
+            }
             default -> {
                 System.err.println("unknown command '" + args[0] + "'");
                 usage();
@@ -71,7 +80,8 @@ public final class BenchMain {
                          master; --redis redis-cluster://... for an existing one), 1 type and 8 (or T) types on each;
                          per shard: events, Redis CPU (INFO cpu) per event; in Streams mode with --replicas 1, the
                          cluster rows again with publishReplicas(1) (WAIT after each publish batch)
-                       herald-bench jmh [JMH options, e.g. CodecBench -f 1 -wi 3 -i 5]""");
+                       herald-bench jmh [JMH options, e.g. CodecBench -f 1 -wi 3 -i 5]
+                %s""".formatted(ObserveCost.usage()));
     }
 
     private static void e2e(E2eOptions options, String[] args) throws Exception {
