@@ -10,8 +10,11 @@ import io.micrometer.common.KeyValues;
  * {@code messaging.consumer.group.name} (the handler name), and once the run ended
  * {@code outcome} ({@code success}, {@code retried}, {@code dead_lettered} or {@code error}) and
  * {@code error.type} (the fully qualified class name of what the handler threw, or {@code none});
- * high-cardinality key {@code messaging.message.id}. Extend it to add or change keys. Stateless
- * and thread-safe.
+ * high-cardinality key {@code messaging.message.id}. Extend it to add or change keys.
+ *
+ * <p>The names and low-cardinality key values of each handler (system, event type and handler
+ * name) are made once and kept, for up to 1,024 handlers and 16 error types per
+ * handler and outcome; past that they are made anew at each call, the same. Thread-safe.
  */
 public class DefaultHeraldProcessObservationConvention implements HeraldProcessObservationConvention {
 
@@ -20,6 +23,11 @@ public class DefaultHeraldProcessObservationConvention implements HeraldProcessO
 
     /** The convention, as {@link MicrometerObserver#of} uses it. */
     public static final DefaultHeraldProcessObservationConvention INSTANCE = new DefaultHeraldProcessObservationConvention();
+
+    /** Handlers (system, event type and handler name) whose names and key values are kept. */
+    static final int MAX_HANDLERS = 1024;
+
+    private final CappedCache<Handler, ProcessKeyValues> keyValues = new CappedCache<>(MAX_HANDLERS);
 
     /** For subclasses; {@link #INSTANCE} otherwise. */
     public DefaultHeraldProcessObservationConvention() {
@@ -32,24 +40,46 @@ public class DefaultHeraldProcessObservationConvention implements HeraldProcessO
 
     @Override
     public String getContextualName(HeraldProcessContext context) {
-        return "process " + context.run().event().type();
+        return keyValues(context).contextualName();
     }
 
     @Override
     public KeyValues getLowCardinalityKeyValues(HeraldProcessContext context) {
-        KeyValues keys = KeyValues.of(ObservationKeys.SYSTEM, context.run().system(),
-                ObservationKeys.DESTINATION, context.run().event().type(),
-                ObservationKeys.CONSUMER_GROUP, context.run().handlerName());
+        ProcessKeyValues keys = keyValues(context);
         BusObserver.HandlerOutcome outcome = context.outcome();
-        if (outcome == null) {
-            return keys;
-        }
-        return keys.and(KeyValues.of(ObservationKeys.OUTCOME, outcome.tagValue()))
-                .and(ObservationKeys.errorType(context.getError()));
+        return outcome == null ? keys.started() : keys.ended(outcome, context.getError());
     }
 
     @Override
     public KeyValues getHighCardinalityKeyValues(HeraldProcessContext context) {
-        return KeyValues.of(ObservationKeys.MESSAGE_ID, context.run().event().id());
+        return context.messageId();
+    }
+
+    /** How many handlers' key values are kept. */
+    int handlersKept() {
+        return keyValues.size();
+    }
+
+    private ProcessKeyValues keyValues(HeraldProcessContext context) {
+        BusObserver.HandlerRun run = context.run();
+        return keyValues.get(new Handler(run.system(), run.event().type(), run.handlerName()),
+                handler -> new ProcessKeyValues(handler.system(), handler.eventType(), handler.name()));
+    }
+
+    /**
+     * Whose events are handled: the key of their key values. Its {@code equals} and
+     * {@code hashCode} are written out: a record's generated ones go through method handles that
+     * the JIT did not inline on this path, a tenth of its cost.
+     */
+    private record Handler(String system, String eventType, String name) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Handler h && name.equals(h.name) && eventType.equals(h.eventType) && system.equals(h.system);
+        }
+
+        @Override
+        public int hashCode() {
+            return (31 * system.hashCode() + eventType.hashCode()) * 31 + name.hashCode();
+        }
     }
 }

@@ -2,6 +2,9 @@ package dev.herald.micrometer;
 
 import dev.herald.Envelope;
 import dev.herald.spi.BusObserver;
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.ReceiverContext;
 import java.util.Objects;
@@ -19,6 +22,8 @@ public final class HeraldProcessContext extends ReceiverContext<Envelope<?>> {
 
     private final BusObserver.HandlerRun run;
     private volatile BusObserver.@Nullable HandlerOutcome outcome;
+    private final LowCardinalityKeyValues lowCardinality = new LowCardinalityKeyValues();
+    private final KeyValues messageId;
 
     /**
      * A context for one handler run.
@@ -30,6 +35,7 @@ public final class HeraldProcessContext extends ReceiverContext<Envelope<?>> {
         this.run = Objects.requireNonNull(run, "run");
         setCarrier(run.event());
         setRemoteServiceName(run.system());
+        this.messageId = KeyValues.of(ObservationKeys.MESSAGE_ID, run.event().id());
     }
 
     /**
@@ -52,5 +58,47 @@ public final class HeraldProcessContext extends ReceiverContext<Envelope<?>> {
 
     void ended(BusObserver.HandlerOutcome outcome) {
         this.outcome = outcome;
+    }
+
+    /** The event's id as a high-cardinality key value. */
+    KeyValues messageId() {
+        return messageId;
+    }
+
+    // the low-cardinality key values, read without sorting them anew while known (as in HeraldPublishContext:
+    // Micrometer's SenderContext and ReceiverContext leave no common class of Herald's to keep this in)
+
+    @Override
+    public Observation.Context addLowCardinalityKeyValue(KeyValue keyValue) {
+        super.addLowCardinalityKeyValue(keyValue);
+        lowCardinality.changed();
+        return this;
+    }
+
+    @Override
+    public Observation.Context removeLowCardinalityKeyValue(String keyName) {
+        super.removeLowCardinalityKeyValue(keyName);
+        lowCardinality.changed();
+        return this;
+    }
+
+    @Override
+    public Observation.Context addLowCardinalityKeyValues(KeyValues keyValues) {
+        Object before = lowCardinality.adding();
+        super.addLowCardinalityKeyValues(keyValues);
+        lowCardinality.added(before, keyValues);
+        return this;
+    }
+
+    /**
+     * The low-cardinality key values: as {@code Observation.Context} has them, without sorting them
+     * anew while they are the set a convention gave.
+     *
+     * @return the key values
+     */
+    @Override
+    public KeyValues getLowCardinalityKeyValues() {
+        KeyValues known = lowCardinality.known();
+        return known != null ? known : super.getLowCardinalityKeyValues();
     }
 }

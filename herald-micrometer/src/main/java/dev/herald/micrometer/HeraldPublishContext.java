@@ -1,6 +1,9 @@
 package dev.herald.micrometer;
 
 import dev.herald.spi.BusObserver;
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.SenderContext;
 import java.util.Objects;
@@ -19,6 +22,8 @@ public final class HeraldPublishContext extends SenderContext<BusObserver.Attrib
     private final BusObserver.Publish publish;
     private volatile boolean ended;
     private volatile int sizeBytes = -1;
+    private final LowCardinalityKeyValues lowCardinality = new LowCardinalityKeyValues();
+    private final KeyValues messageId;
 
     /**
      * A context for one publish.
@@ -30,6 +35,7 @@ public final class HeraldPublishContext extends SenderContext<BusObserver.Attrib
         this.publish = Objects.requireNonNull(publish, "publish");
         setCarrier(publish.attributes());
         setRemoteServiceName(publish.system());
+        this.messageId = KeyValues.of(ObservationKeys.MESSAGE_ID, publish.eventId());
     }
 
     /**
@@ -62,5 +68,47 @@ public final class HeraldPublishContext extends SenderContext<BusObserver.Attrib
     void ended(int sizeBytes) {
         this.sizeBytes = sizeBytes;
         this.ended = true;
+    }
+
+    /** The event's id as a high-cardinality key value. */
+    KeyValues messageId() {
+        return messageId;
+    }
+
+    // the low-cardinality key values, read without sorting them anew while known (as in HeraldProcessContext:
+    // Micrometer's SenderContext and ReceiverContext leave no common class of Herald's to keep this in)
+
+    @Override
+    public Observation.Context addLowCardinalityKeyValue(KeyValue keyValue) {
+        super.addLowCardinalityKeyValue(keyValue);
+        lowCardinality.changed();
+        return this;
+    }
+
+    @Override
+    public Observation.Context removeLowCardinalityKeyValue(String keyName) {
+        super.removeLowCardinalityKeyValue(keyName);
+        lowCardinality.changed();
+        return this;
+    }
+
+    @Override
+    public Observation.Context addLowCardinalityKeyValues(KeyValues keyValues) {
+        Object before = lowCardinality.adding();
+        super.addLowCardinalityKeyValues(keyValues);
+        lowCardinality.added(before, keyValues);
+        return this;
+    }
+
+    /**
+     * The low-cardinality key values: as {@code Observation.Context} has them, without sorting them
+     * anew while they are the set a convention gave.
+     *
+     * @return the key values
+     */
+    @Override
+    public KeyValues getLowCardinalityKeyValues() {
+        KeyValues known = lowCardinality.known();
+        return known != null ? known : super.getLowCardinalityKeyValues();
     }
 }

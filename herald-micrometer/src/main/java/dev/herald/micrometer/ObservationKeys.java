@@ -1,9 +1,7 @@
 package dev.herald.micrometer;
 
-import io.micrometer.common.KeyValue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import org.jspecify.annotations.Nullable;
 
 /** The key names and values of Herald's default observation conventions, after OpenTelemetry's messaging conventions. */
 final class ObservationKeys {
@@ -15,24 +13,22 @@ final class ObservationKeys {
     static final String ERROR_TYPE = "error.type";
     static final String MESSAGE_ID = "messaging.message.id";
     static final String BODY_SIZE = "messaging.message.body.size";
+    /** The {@code error.type} of an observation that ended without an error. */
+    static final String NO_ERROR = "none";
 
     private ObservationKeys() {
     }
 
     /**
-     * The {@code error.type} key value, as OpenTelemetry's semantic conventions (and
+     * The {@code error.type} value, as OpenTelemetry's semantic conventions (and
      * {@code OpenTelemetryObserver}) give it: the fully qualified class name of what was thrown,
-     * inside any {@code CompletionException} or {@code ExecutionException} wrapping it; {@code none}
-     * without an error.
+     * inside any {@code CompletionException} or {@code ExecutionException} wrapping it.
      */
-    static KeyValue errorType(@Nullable Throwable error) {
-        if (error == null) {
-            return KeyValue.of(ERROR_TYPE, "none");
-        }
+    static String errorType(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return KeyValue.of(ERROR_TYPE, cause.getClass().getName());
+        return cause.getClass().getName();
     }
 }

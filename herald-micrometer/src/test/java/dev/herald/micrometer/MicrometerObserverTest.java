@@ -12,6 +12,8 @@ import dev.herald.spi.BusObserver.HandlerOutcome;
 import dev.herald.spi.BusObserver.PublishObservation;
 import dev.herald.spi.BusObserver.Scope;
 import io.micrometer.common.KeyValues;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.GlobalObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -96,6 +98,36 @@ class MicrometerObserverTest {
                 .hasBeenStarted()
                 .hasBeenStopped();
         assertThat(outcome.tagValue()).isIn("success", "retried", "dead_lettered", "error");
+    }
+
+    @Test
+    void micrometersMeterHandlerTimesEachOutcomeAndErrorTypeOfOneHandlerApart() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+        BusObserver timed = MicrometerObserver.of(observations);
+
+        for (int i = 0; i < 3; i++) {
+            HandlerObservation run = timed.handlerStarted(run("audit", 1, Map.of()));
+            assertThat(meters.get("herald.process.active").tags("messaging.consumer.group.name", "audit",
+                    "messaging.destination.name", "order.placed", "messaging.system", "redis").longTaskTimer().activeTasks())
+                    .isEqualTo(1);
+            run.end(HandlerOutcome.SUCCESS, null);
+            timed.handlerStarted(run("audit", 1, Map.of())).end(HandlerOutcome.RETRIED, new IllegalStateException());
+            timed.handlerStarted(run("audit", 2, Map.of())).end(HandlerOutcome.DEAD_LETTERED, new ArithmeticException());
+            timed.publishStarted(publish("order.placed", new EventAttributes())).end(-1, new IllegalArgumentException());
+        }
+
+        assertThat(meters.get("herald.process").tags("outcome", "success", "error.type", "none", "error", "none").timer().count())
+                .isEqualTo(3);
+        assertThat(meters.get("herald.process").tags("outcome", "retried", "error.type", "java.lang.IllegalStateException",
+                "error", "IllegalStateException").timer().count()).isEqualTo(3);
+        assertThat(meters.get("herald.process").tags("outcome", "dead_lettered", "error.type",
+                "java.lang.ArithmeticException", "error", "ArithmeticException").timer().count()).isEqualTo(3);
+        assertThat(meters.get("herald.process").timers()).hasSize(3);
+        assertThat(meters.get("herald.publish").tags("outcome", "error", "error.type", "java.lang.IllegalArgumentException",
+                "messaging.destination.name", "order.placed").timer().count()).isEqualTo(3);
+        assertThat(meters.get("herald.process.active").longTaskTimer().activeTasks()).isZero();
     }
 
     @Test

@@ -1,0 +1,41 @@
+package dev.herald.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class CappedCacheTest {
+
+    @Test
+    void aValueIsMadeOnceAndKept() {
+        CappedCache<String, String> cache = new CappedCache<>(4);
+        AtomicInteger made = new AtomicInteger();
+
+        assertThat(cache.get("a", made, (count, key) -> key + count.incrementAndGet())).isEqualTo("a1");
+        assertThat(cache.get("a", made, (count, key) -> key + count.incrementAndGet())).isEqualTo("a1");
+        assertThat(made).hasValue(1);
+    }
+
+    @Test
+    void pastTheCapValuesAreMadeAnewEachTimeAndNotKept() {
+        CappedCache<Integer, String> cache = new CappedCache<>(3);
+        AtomicInteger made = new AtomicInteger();
+
+        for (int round = 0; round < 2; round++) {
+            for (int key = 0; key < 10; key++) {
+                assertThat(cache.get(key, made, (count, k) -> "v" + k + "-" + count.incrementAndGet())).startsWith("v" + key + "-");
+            }
+        }
+
+        assertThat(cache.size()).isEqualTo(3);
+        assertThat(made).hasValue(3 + 2 * 7);
+    }
+
+    @Test
+    void aCapBelowOneIsRefused() {
+        assertThatThrownBy(() -> new CappedCache<String, String>(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0");
+    }
+}
