@@ -60,10 +60,16 @@ public class DefaultHeraldProcessObservationConvention implements HeraldProcessO
         return keyValues.size();
     }
 
+    /** The handler's key values, looked up once per context (an observation asks three times). */
     private ProcessKeyValues keyValues(HeraldProcessContext context) {
-        BusObserver.HandlerRun run = context.run();
-        return keyValues.get(new Handler(run.system(), run.event().type(), run.handlerName()),
-                handler -> new ProcessKeyValues(handler.system(), handler.eventType(), handler.name()));
+        ProcessKeyValues keys = context.keyValues;
+        if (keys == null) {
+            BusObserver.HandlerRun run = context.run();
+            keys = keyValues.get(new Handler(run.system(), run.event().type(), run.handlerName()),
+                    handler -> new ProcessKeyValues(handler.system(), handler.eventType(), handler.name()));
+            context.keyValues = keys;
+        }
+        return keys;
     }
 
     /**

@@ -59,9 +59,15 @@ public class DefaultHeraldPublishObservationConvention implements HeraldPublishO
         return keyValues.size();
     }
 
+    /** The destination's key values, looked up once per context (an observation asks three times). */
     private PublishKeyValues keyValues(HeraldPublishContext context) {
-        return keyValues.get(new Destination(context.publish().system(), context.publish().eventType()),
-                destination -> new PublishKeyValues(destination.system(), destination.eventType()));
+        PublishKeyValues keys = context.keyValues;
+        if (keys == null) {
+            keys = keyValues.get(new Destination(context.publish().system(), context.publish().eventType()),
+                    destination -> new PublishKeyValues(destination.system(), destination.eventType()));
+            context.keyValues = keys;
+        }
+        return keys;
     }
 
     /**

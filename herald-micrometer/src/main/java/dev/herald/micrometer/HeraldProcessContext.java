@@ -24,6 +24,11 @@ public final class HeraldProcessContext extends ReceiverContext<Envelope<?>> {
     private volatile BusObserver.@Nullable HandlerOutcome outcome;
     private final LowCardinalityKeyValues lowCardinality = new LowCardinalityKeyValues();
     private final KeyValues messageId;
+    /**
+     * The default convention's key values of this context's handler, once it looked them up (they
+     * depend on nothing else); a plain field: a thread that does not see it yet looks them up again.
+     */
+    @Nullable ProcessKeyValues keyValues;
 
     /**
      * A context for one handler run.

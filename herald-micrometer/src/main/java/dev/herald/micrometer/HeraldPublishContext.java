@@ -7,6 +7,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.SenderContext;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The context of a {@code herald.publish} observation: the event being published, and, once the
@@ -24,6 +25,11 @@ public final class HeraldPublishContext extends SenderContext<BusObserver.Attrib
     private volatile int sizeBytes = -1;
     private final LowCardinalityKeyValues lowCardinality = new LowCardinalityKeyValues();
     private final KeyValues messageId;
+    /**
+     * The default convention's key values of this context's destination, once it looked them up (they
+     * depend on nothing else); a plain field: a thread that does not see it yet looks them up again.
+     */
+    @Nullable PublishKeyValues keyValues;
 
     /**
      * A context for one publish.
