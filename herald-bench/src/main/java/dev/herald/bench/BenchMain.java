@@ -45,7 +45,7 @@ public final class BenchMain {
             case "jmh" -> Main.main(Arrays.copyOfRange(args, 1, args.length));
             case "observe-cost" -> {
                 try {
-                    ObserveCost.run(Arrays.copyOfRange(args, 1, args.length));
+                    ObserveCost.run(Arrays.copyOfRange(args, 1, args.length), System.out);
                 } catch (IllegalArgumentException e) {
                     System.err.println(e.getMessage());
                     System.exit(2);

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,8 +76,8 @@ final class ObserveCost {
                          long task timers)""".indent(7).stripTrailing();
     }
 
-    /** Parses the options and runs; a bad option is an {@link IllegalArgumentException} naming it. */
-    static void run(String[] args) throws Exception {
+    /** Parses the options and runs, printing to {@code out}; a bad option is an {@link IllegalArgumentException} naming it. */
+    static void run(String[] args, PrintStream out) throws Exception {
         List<String> setups = List.of("noop", "handler", "meters", "meters-no-ltt");
         List<Integer> threads = List.of(1, 2);
         int warmup = 5;
@@ -102,7 +103,7 @@ final class ObserveCost {
                 default -> throw new IllegalArgumentException("unknown option '" + name + "' of observe-cost");
             }
         }
-        new ObserveCost(setups, threads, warmup, rounds, roundSeconds).run();
+        new ObserveCost(setups, threads, warmup, rounds, roundSeconds).run(out);
     }
 
     private static int positive(String value) {
@@ -128,10 +129,10 @@ final class ObserveCost {
         return registry;
     }
 
-    private void run() throws Exception {
-        System.out.printf(Locale.ROOT, "observe-cost: one publish + one handler run per event, %d round(s) of %.1f s after %d s"
+    private void run(PrintStream out) throws Exception {
+        out.printf(Locale.ROOT, "observe-cost: one publish + one handler run per event, %d round(s) of %.1f s after %d s"
                 + " of warm-up; medians%n", rounds, roundSeconds, warmupSeconds);
-        System.out.printf(Locale.ROOT, "%-14s %7s %14s %14s %14s %12s%n", "setup", "threads", "cpu ns/event", "best cpu ns",
+        out.printf(Locale.ROOT, "%-14s %7s %14s %14s %14s %12s%n", "setup", "threads", "cpu ns/event", "best cpu ns",
                 "wall ns/event", "bytes/event");
         for (String setup : setups) {
             BusObserver observer = GuardedObserver.of(MicrometerObserver.of(registry(setup)));
@@ -141,7 +142,7 @@ final class ObserveCost {
                 for (int r = 0; r < rounds; r++) {
                     measured.add(Round.measure(observer, n, roundSeconds));
                 }
-                System.out.printf(Locale.ROOT, "%-14s %7d %14.0f %14.0f %14.0f %12.0f%n", setup, n,
+                out.printf(Locale.ROOT, "%-14s %7d %14.0f %14.0f %14.0f %12.0f%n", setup, n,
                         median(measured, Round::cpuNanosPerOp),
                         measured.stream().mapToDouble(Round::cpuNanosPerOp).min().orElseThrow(),
                         median(measured, Round::wallNanosPerOp), median(measured, Round::bytesPerOp));

@@ -8,6 +8,9 @@ import dev.herald.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +53,26 @@ class BenchSmokeIT {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--observe must be none, micrometer or otel, not 'zipkin'");
         assertThat(E2eOptions.parse(new String[0]).observe()).isEqualTo("none");
+    }
+
+    @Test
+    void observeCostGivesARowPerSetupAndThreadCount() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ObserveCost.run(new String[] {"--setups", "noop,handler,meters,meters-no-ltt", "--threads", "1,2", "--warmup-seconds", "0",
+                "--rounds", "1", "--round-seconds", "0.05"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        List<String> rows = bytes.toString(StandardCharsets.UTF_8).lines().skip(2).toList();
+        assertThat(rows).hasSize(8);
+        assertThat(rows).allSatisfy(row -> assertThat(row).matches("[a-z-]+ +[12]( +\\d+){4}"));
+        assertThat(rows.get(5)).startsWith("meters ").contains(" 2 ");
+    }
+
+    @Test
+    void observeCostRefusesAnUnknownSetupOrOptionNamingIt() {
+        assertThatThrownBy(() -> ObserveCost.run(new String[] {"--setups", "zipkin"}, System.out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'zipkin'");
+        assertThatThrownBy(() -> ObserveCost.run(new String[] {"--events", "10"}, System.out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'--events'");
     }
 
     @Test
