@@ -249,6 +249,30 @@ public abstract class TransportConformanceSuite {
         }
 
         @Test
+        void anEventPublishedUnderATypeNamedByTheCallerReachesThatTypesSubscribersOnly() {
+            EventBus bus = bus();
+            ConcurrentLinkedQueue<Envelope<Object>> audited = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Envelope<OrderPlaced>> placed = new ConcurrentLinkedQueue<>();
+            bus.subscribe("conformance.order-audited", audited::add);
+            bus.subscribe(OrderPlaced.class, placed::add);
+            bus.start();
+
+            Envelope<OrderPlaced> sent = bus.publish("conformance.order-audited", new OrderPlaced("5", 10),
+                    Metadata.correlationId("req-5")).join();
+
+            assertThat(sent.type()).isEqualTo("conformance.order-audited");
+            eventually().until(() -> audited.size() == 1);
+            assertThat(audited.peek().type()).isEqualTo("conformance.order-audited");
+            assertThat(audited.peek().correlationId()).isEqualTo("req-5");
+            assertThat(((Map<?, ?>) audited.peek().payload()).get("orderId")).isEqualTo("5");
+            assertThat(placed).as("the class's own type's subscribers").isEmpty();
+            assertThatThrownBy(() -> bus.publish("not a type", new OrderPlaced("6", 1), Metadata.empty()).join())
+                    .as("an invalid type name fails the future").hasCauseInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not a type");
+            assertAccounted(bus, 1, 1);
+        }
+
+        @Test
         void metadataTravelsWithTheEvent() {
             EventBus bus = bus();
             ConcurrentLinkedQueue<Envelope<OrderPlaced>> got = new ConcurrentLinkedQueue<>();
