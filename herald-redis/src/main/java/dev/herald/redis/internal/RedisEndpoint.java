@@ -34,6 +34,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,10 @@ public final class RedisEndpoint {
 
     /** How often Herald's own cluster client reloads the topology besides Lettuce's adaptive triggers. */
     private static final Duration PERIODIC_TOPOLOGY_REFRESH = Duration.ofSeconds(5);
+    /** Lettuce's message when its handshake ended before its connect listener ran ({@link #isHandshakeRace}). */
+    private static final String HANDSHAKE_RACE = "RedisHandshakeHandler not registered";
+    /** Connections tried in all when each fails with {@link #HANDSHAKE_RACE}. */
+    private static final int HANDSHAKE_RACE_ATTEMPTS = 3;
 
     private final @Nullable RedisClient client;
     private final @Nullable RedisClusterClient cluster;
@@ -207,10 +212,13 @@ public final class RedisEndpoint {
      *     ({@link DeploymentChecks#refuseClusterNode})
      */
     public RedisConnection connect() {
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(1); // each attempt bounded by the client's own timeouts
         if (client == null) {
-            return RedisConnection.of(Objects.requireNonNull(cluster, "cluster").connect(ByteArrayCodec.INSTANCE));
+            RedisClusterClient c = Objects.requireNonNull(cluster, "cluster");
+            return RedisConnection.of(throughHandshakeRace(() -> c.connect(ByteArrayCodec.INSTANCE), end));
         }
-        RedisConnection c = RedisConnection.of(client.connect(ByteArrayCodec.INSTANCE));
+        RedisClient one = client;
+        RedisConnection c = RedisConnection.of(throughHandshakeRace(() -> one.connect(ByteArrayCodec.INSTANCE), end));
         try {
             DeploymentChecks.refuseClusterNode(this, c);
         } catch (RuntimeException e) {
@@ -415,6 +423,38 @@ public final class RedisEndpoint {
      */
     private static RedisConnection connect(AbstractRedisClient client, @Nullable RedisURI uri, Duration within) {
         long end = System.nanoTime() + within.toNanos();
+        return throughHandshakeRace(() -> connectOnce(client, uri, within, end), end);
+    }
+
+    /** Connects, again while the attempt fails with Lettuce's handshake race ({@link #isHandshakeRace}) and time is left. */
+    private static <C> C throughHandshakeRace(Supplier<C> connecting, long endNanos) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return connecting.get();
+            } catch (RedisException e) {
+                if (attempt >= HANDSHAKE_RACE_ATTEMPTS || !isHandshakeRace(e) || System.nanoTime() - endNanos >= 0) {
+                    throw e;
+                }
+                log.debug("Connecting failed with Lettuce's \"{}\"; connecting again to learn why", HANDSHAKE_RACE);
+            }
+        }
+    }
+
+    /**
+     * Whether a connection failed with Lettuce's "RedisHandshakeHandler not registered": under load
+     * its handshake (AUTH, HELLO) can end before the connect listener looks for the handler, which
+     * then hides the handshake's outcome, a WRONGPASS as well as a success. Connecting again tells.
+     */
+    static boolean isHandshakeRace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains(HANDSHAKE_RACE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RedisConnection connectOnce(AbstractRedisClient client, @Nullable RedisURI uri, Duration within, long end) {
         CompletableFuture<RedisConnection> connecting;
         if (client instanceof RedisClusterClient c) {
             // connectAsync needs the topology loaded, which a temporary client has not

@@ -26,6 +26,16 @@ class RedisEndpointTest {
     }
 
     @Test
+    void lettucesHandshakeRaceIsToldFromOtherFailuresToConnect() {
+        assertThat(RedisEndpoint.isHandshakeRace(new RedisConnectionException("Unable to connect to 127.0.0.1:7000",
+                new IllegalStateException("RedisHandshakeHandler not registered")))).isTrue();
+        assertThat(RedisEndpoint.isHandshakeRace(new RedisConnectionException("Unable to connect to 127.0.0.1:7000",
+                new RedisCommandExecutionException("WRONGPASS invalid username-password pair")))).isFalse();
+        assertThat(RedisEndpoint.isHandshakeRace(new RedisConnectionException("Unable to connect to 127.0.0.1:7000",
+                new ConnectException("Connection refused")))).isFalse();
+    }
+
+    @Test
     void anErrorWithoutAMessageIsNamedByItsClassNeverNull() {
         assertThat(RedisEndpoint.rootMessage(new CancellationException())).isEqualTo("CancellationException");
         assertThat(RedisEndpoint.rootMessage(new RuntimeException(new ConnectException("Connection refused"))))
