@@ -44,10 +44,24 @@ binary_leg() {
 
 leg "default versions; herald-compat-spring-boot on Spring Boot 3.5.7's" \
   mvn -B verify
+
+# Two short legs run beside the others, in a copy of the tree as the first leg left it (its own
+# target directories): herald-core on Jackson 2.15.2, and the sources compiled on the old versions.
+# Their output is printed when they are done.
+side=$(mktemp -d)
+trap 'jobs -p | xargs -r kill 2>/dev/null; rm -rf "$side"' EXIT
+cp -a . "$side/tree"
+(
+  cd "$side/tree"
+  binary_leg "herald-core's default build on Jackson 2.15.2" \
+    mvn -B verify -Pjackson215 -pl herald-core "${binary[@]}"
+  leg "the sources on Spring Boot 3.5.7's Lettuce, Jackson and Micrometer, and herald-core's on Jackson 2.15.2" \
+    bash -c 'mvn -B -q compile -Pboot35 -pl herald-core,herald-testkit,herald-redis,herald-micrometer,herald-cli && mvn -B -q compile -Pjackson215 -pl herald-core'
+) > "$side/log" 2>&1 &
+side_legs=$!
+
 binary_leg "the default build on Spring Boot 3.5.7, its Lettuce 6.6.0, Jackson 2.19.2 and Micrometer 1.15.5: Redis integration tests, conformance suites, herald-micrometer, herald-spring-boot" \
   mvn -B verify -Pboot35 -pl "$redis_modules,herald-spring-boot" "${binary[@]}"
-binary_leg "herald-core's default build on Jackson 2.15.2" \
-  mvn -B verify -Pjackson215 -pl herald-core "${binary[@]}"
 
 if $matrix; then
   binary_leg "the default build on Spring Boot 4.0.7's Lettuce 6.8.2 and Jackson 2.21.4, and an application on its dependency management" \
@@ -63,10 +77,15 @@ if $matrix; then
     env JAVA_HOME="$java25" mvn -B verify -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 fi
 
-# last: the sources compile on the old versions too; those classes are removed after, so that a
-# later build without 'clean' does not package them (the compiler would not notice the change)
-leg "the sources on Spring Boot 3.5.7's Lettuce, Jackson and Micrometer, and herald-core's on Jackson 2.15.2" \
-  bash -c 'mvn -B -q compile -Pboot35 -pl herald-core,herald-testkit,herald-redis,herald-micrometer,herald-cli && mvn -B -q compile -Pjackson215 -pl herald-core'
-rm -rf herald-*/target/classes herald-*/target/test-classes
+side_status=0
+wait "$side_legs" || side_status=$?
+cat "$side/log"
+if [ "$side_status" -ne 0 ]; then
+  echo "a leg run beside the others failed (exit $side_status): its output is above" >&2
+  exit "$side_status"
+fi
+# the test classes of the last leg were compiled on other versions: removed, so that a later build
+# without 'clean' does not run them as they are (the compiler would not notice the change)
+rm -rf herald-*/target/test-classes
 echo
 echo "=== every leg passed"
