@@ -8,6 +8,8 @@ import dev.herald.spring.internal.BusLifecycle;
 import dev.herald.spring.internal.BusProperties;
 import dev.herald.spring.internal.HealthDetails;
 import dev.herald.spring.internal.ListenerMethods;
+import dev.herald.spring.internal.SingleBusCheck;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
@@ -26,10 +28,13 @@ import org.springframework.core.env.Environment;
  * {@code herald} (Spring Boot 4 and 3.5; {@code management.health.herald.enabled=false} turns it
  * off) and, with herald-micrometer, the bus's meters ({@link HeraldMetrics}) in the application's
  * {@code MeterRegistry}.
+ *
+ * <p>All of it needs one {@code EventBus} (the only one, or the {@code @Primary} one); without one,
+ * nothing is set up but the search for listener methods, and if there are any the application
+ * fails to start, naming the {@code EventBus} beans.
  */
 @AutoConfiguration(after = HeraldAutoConfiguration.class)
 @ConditionalOnClass(EventBus.class)
-@ConditionalOnSingleCandidate(EventBus.class)
 @EnableConfigurationProperties(HeraldProperties.class)
 public class HeraldListenerAutoConfiguration {
 
@@ -48,6 +53,23 @@ public class HeraldListenerAutoConfiguration {
     }
 
     /**
+     * Fails startup when listener methods were found but there is no single bus for them.
+     *
+     * @param beans the context's beans
+     * @param methods the listener methods
+     * @return the check
+     */
+    @Bean
+    static SingleBusCheck heraldSingleBusCheck(ListableBeanFactory beans, ListenerMethods methods) {
+        return new SingleBusCheck(beans, methods);
+    }
+
+    /** The bus's lifecycle, when there is one bus. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnSingleCandidate(EventBus.class)
+    static class Lifecycle {
+
+    /**
      * Starts the bus, its listener methods subscribed, and stops it.
      *
      * @param bus the bus
@@ -61,9 +83,11 @@ public class HeraldListenerAutoConfiguration {
         return new BusLifecycle(bus, methods, properties.handlers(), BusProperties.busRetry(properties),
                 HeraldAutoConfiguration.shutdownTimeout(properties, environment));
     }
+    }
 
     /** The bus's meters, bound by Spring Boot to each {@code MeterRegistry}. */
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnSingleCandidate(EventBus.class)
     @ConditionalOnClass(name = {"dev.herald.micrometer.HeraldMetrics", "io.micrometer.core.instrument.binder.MeterBinder"})
     static class Metrics {
 
@@ -75,6 +99,7 @@ public class HeraldListenerAutoConfiguration {
 
     /** The health indicator {@code herald} on Spring Boot 4. */
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnSingleCandidate(EventBus.class)
     @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
     @ConditionalOnProperty(name = "management.health.herald.enabled", matchIfMissing = true)
     static class Boot4Health {
@@ -87,6 +112,7 @@ public class HeraldListenerAutoConfiguration {
 
     /** The health indicator {@code herald} on Spring Boot 3.5. */
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnSingleCandidate(EventBus.class)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
     @ConditionalOnMissingClass("org.springframework.boot.health.contributor.HealthIndicator")
     @ConditionalOnProperty(name = "management.health.herald.enabled", matchIfMissing = true)

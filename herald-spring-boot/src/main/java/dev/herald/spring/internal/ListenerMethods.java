@@ -76,4 +76,13 @@ public final class ListenerMethods implements BeanPostProcessor {
     synchronized List<String> names() {
         return List.copyOf(byName.keySet());
     }
+
+    /**
+     * The methods found, described for messages.
+     *
+     * @return their descriptions, in the order found
+     */
+    synchronized List<String> descriptions() {
+        return byName.values().stream().map(ListenerMethod::description).toList();
+    }
 }
