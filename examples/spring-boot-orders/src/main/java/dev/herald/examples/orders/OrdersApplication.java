@@ -33,6 +33,7 @@ public class OrdersApplication {
                   confirmations:   curl -s %1$s/confirmations
                   health:          curl -s %1$s/actuator/health
                   metrics:         curl -s %1$s/actuator/metrics   (then /actuator/metrics/herald.dlq.size ...)
+                  dead letters:    curl -s %1$s/actuator/herald/dead-letters
                 Stop with Ctrl-C.
 
                 """, url);

@@ -19,6 +19,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.annotation.DirtiesContext;
@@ -104,6 +105,18 @@ class OrdersApplicationIT {
         assertThat(herald).containsEntry("status", "UP");
         assertThat((Map<String, Object>) herald.get("details")).containsEntry("mode", "streams")
                 .containsEntry("subscriptions", 2).containsKey("deadLetterQueue");
+    }
+
+    @Test
+    void theHeraldEndpointListsDeadLettersAndIsReadOnly() {
+        String eventId = (String) place("poison", 1, "dee@example.com").get("eventId");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(json("/actuator/herald/dead-letters").get("deadLetters"))
+                .asInstanceOf(LIST)
+                .anySatisfy(d -> assertThat(d).asInstanceOf(MAP).containsEntry("eventId", eventId).containsEntry("handler", "invoicing")));
+        HttpStatusCode delete = client().delete().uri("/actuator/herald/dead-letters")
+                .exchange((request, answer) -> answer.getStatusCode());
+        assertThat(delete).as("DELETE while the endpoint is read-only").isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
     }
 
     @Test
