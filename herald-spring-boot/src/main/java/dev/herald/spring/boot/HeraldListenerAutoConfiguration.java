@@ -80,7 +80,8 @@ public class HeraldListenerAutoConfiguration {
      */
     @Bean
     BusLifecycle heraldBusLifecycle(EventBus bus, ListenerMethods methods, HeraldProperties properties, Environment environment) {
-        return new BusLifecycle(bus, methods, properties.handlers(), BusProperties.busRetry(properties),
+        BusProperties.busRetry(properties); // a bad herald.retry.* fails here too, with an application's own bus
+        return new BusLifecycle(bus, methods, properties.handlers(), properties.retry(),
                 HeraldAutoConfiguration.shutdownTimeout(properties, environment));
     }
     }

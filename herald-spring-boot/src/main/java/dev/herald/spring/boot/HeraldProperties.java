@@ -1,7 +1,6 @@
 package dev.herald.spring.boot;
 
 import dev.herald.RetryPolicy;
-import dev.herald.SubscriptionOptions;
 import dev.herald.redis.RedisEventBus;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,9 +13,10 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The settings of the application's bus, under 'herald.': each maps to an option of
- * {@link RedisEventBus.Builder} or of a handler's {@link SubscriptionOptions}, whose Javadoc
- * says what it does; a setting left out keeps Herald's default. Checked when bound: a bad value
- * fails the application's startup naming it.
+ * {@link RedisEventBus.Builder} or of a handler's {@link dev.herald.SubscriptionOptions}, whose Javadoc
+ * says what it does; a setting left out keeps Herald's default. Checked when bound, and the
+ * retry policies and handler overrides, which depend on one another and on the annotations, at
+ * startup once merged: a bad value fails the application's startup naming it.
  *
  * <pre>
  * herald.mode=streams
@@ -87,7 +87,9 @@ public record HeraldProperties(
 
     /**
      * A retry policy; each value left out keeps the one it is applied over
-     * ({@link RetryPolicy#defaults()} for the bus, the bus's policy for a handler).
+     * ({@link RetryPolicy#defaults()} for the bus, the bus's policy for a handler). Checked at
+     * startup as part of the policy it makes, against the values actually applied with it; a bad
+     * one fails naming the property.
      *
      * @param maxAttempts calls of the handler in all, the first included (1: no retry)
      * @param initialDelay the delay before the first retry
@@ -97,32 +99,6 @@ public record HeraldProperties(
      */
     public record Retry(@Nullable Integer maxAttempts, @Nullable Duration initialDelay, @Nullable Double multiplier,
             @Nullable Duration maxDelay, @Nullable Double jitter) {
-
-        /** Checks the values over the defaults, so that a bad one fails where it is bound. */
-        public Retry {
-            policy(maxAttempts, initialDelay, multiplier, maxDelay, jitter, RetryPolicy.defaults());
-        }
-
-        /**
-         * The policy these values make over another.
-         *
-         * @param base the policy whose values fill those left out
-         * @return the policy
-         * @throws IllegalArgumentException naming a bad value
-         */
-        public RetryPolicy over(RetryPolicy base) {
-            return policy(maxAttempts, initialDelay, multiplier, maxDelay, jitter, base);
-        }
-
-        private static RetryPolicy policy(@Nullable Integer maxAttempts, @Nullable Duration initialDelay,
-                @Nullable Double multiplier, @Nullable Duration maxDelay, @Nullable Double jitter, RetryPolicy base) {
-            return new RetryPolicy(initialDelay != null ? initialDelay : base.initialDelay(),
-                    multiplier != null ? multiplier : base.multiplier(),
-                    maxDelay != null ? maxDelay : base.maxDelay(),
-                    maxAttempts != null ? maxAttempts : base.maxAttempts(),
-                    jitter != null ? jitter : base.jitter(),
-                    base.nonRetryable());
-        }
 
         /**
          * Whether any value is set.
@@ -219,43 +195,9 @@ public record HeraldProperties(
     public record Handler(@Nullable Integer concurrency, @Nullable Boolean orderedBySubject,
             @Nullable Integer queueCapacity, @DefaultValue Retry retry) {
 
-        /** Checks the values, so that a bad one fails where it is bound. */
+        /** Validates; the values are checked when merged over the annotation's and the bus's, at startup. */
         public Handler {
             Objects.requireNonNull(retry, "retry");
-            options(concurrency, orderedBySubject, queueCapacity, retry, SubscriptionOptions.defaults(), RetryPolicy.defaults());
-        }
-
-        /**
-         * Options with these overrides.
-         *
-         * @param options the options from the annotation
-         * @param busRetry the bus's retry policy, for a handler without one of its own
-         * @return the options overridden
-         * @throws IllegalArgumentException naming a bad value
-         */
-        public SubscriptionOptions over(SubscriptionOptions options, RetryPolicy busRetry) {
-            return options(concurrency, orderedBySubject, queueCapacity, retry, options, busRetry);
-        }
-
-        private static SubscriptionOptions options(@Nullable Integer concurrency, @Nullable Boolean orderedBySubject,
-                @Nullable Integer queueCapacity, Retry retry, SubscriptionOptions options, RetryPolicy busRetry) {
-            SubscriptionOptions o = options;
-            if (concurrency != null) {
-                o = o.withConcurrency(concurrency);
-            }
-            if (Boolean.TRUE.equals(orderedBySubject)) {
-                o = o.orderedBySubject();
-            } else if (Boolean.FALSE.equals(orderedBySubject)) {
-                o = new SubscriptionOptions(o.name(), o.concurrency(), false, o.retry(), o.queueCapacity());
-            }
-            if (queueCapacity != null) {
-                o = o.withQueueCapacity(queueCapacity);
-            }
-            if (retry.isSet()) {
-                RetryPolicy base = o.retry();
-                o = o.withRetry(retry.over(base != null ? base : busRetry));
-            }
-            return o;
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.herald.spring.internal;
 
 import dev.herald.EventBus;
-import dev.herald.RetryPolicy;
 import dev.herald.ShutdownReport;
 import dev.herald.SubscriptionOptions;
 import dev.herald.spring.boot.HeraldProperties;
@@ -45,7 +44,7 @@ public final class BusLifecycle implements SmartLifecycle {
     private final EventBus bus;
     private final ListenerMethods methods;
     private final Map<String, HeraldProperties.Handler> overrides;
-    private final RetryPolicy busRetry;
+    private final HeraldProperties.Retry busRetry;
     private final Duration shutdownTimeout;
     private final Map<String, Subscribed> subscribed = new ConcurrentHashMap<>();
     private volatile boolean running;
@@ -54,11 +53,11 @@ public final class BusLifecycle implements SmartLifecycle {
      * @param bus the bus
      * @param methods the listener methods found
      * @param overrides per handler name, the properties' overrides
-     * @param busRetry the bus's retry policy, under a listener's partial one
+     * @param busRetry {@code herald.retry.*}, the bus's retry policy, under a listener's partial one
      * @param shutdownTimeout how long handlers may finish when the context stops
      */
     public BusLifecycle(EventBus bus, ListenerMethods methods, Map<String, HeraldProperties.Handler> overrides,
-            RetryPolicy busRetry, Duration shutdownTimeout) {
+            HeraldProperties.Retry busRetry, Duration shutdownTimeout) {
         this.bus = Objects.requireNonNull(bus, "bus");
         this.methods = Objects.requireNonNull(methods, "methods");
         this.overrides = Map.copyOf(overrides);
@@ -102,11 +101,7 @@ public final class BusLifecycle implements SmartLifecycle {
     }
 
     private void subscribe(ListenerMethod method) {
-        SubscriptionOptions options = method.optionsOver(busRetry);
-        HeraldProperties.Handler override = overrides.get(method.handlerName());
-        if (override != null) {
-            options = override.over(options, busRetry);
-        }
+        SubscriptionOptions options = HandlerOptions.of(method, overrides.get(method.handlerName()), busRetry);
         method.subscribe(bus, options);
         subscribed.put(method.handlerName(), new Subscribed(method.description(), options));
     }

@@ -72,13 +72,13 @@ public final class BusProperties {
     }
 
     /**
-     * The bus's retry policy: {@code herald.retry.*} over Herald's defaults.
+     * The bus's retry policy: {@code herald.retry.*} over Herald's defaults ({@link HandlerOptions}).
      *
      * @param properties the properties
      * @return the policy
      */
     public static RetryPolicy busRetry(HeraldProperties properties) {
-        return properties.retry().over(RetryPolicy.defaults());
+        return HandlerOptions.busRetry(properties.retry());
     }
 
     private static void pubSub(HeraldProperties.PubSub pubsub, RedisEventBus.Builder builder) {

@@ -3,18 +3,15 @@ package dev.herald.spring.internal;
 import dev.herald.Envelope;
 import dev.herald.EventBus;
 import dev.herald.EventHandler;
-import dev.herald.RetryPolicy;
 import dev.herald.Subscription;
 import dev.herald.SubscriptionOptions;
 import dev.herald.spring.HeraldListener;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ReflectionUtils;
 
@@ -26,7 +23,7 @@ import org.springframework.util.ReflectionUtils;
  * @param eventClass the class of the events it takes
  * @param envelope whether the method takes {@code Envelope<E>} rather than {@code E}
  * @param options its options from the annotation, the name included
- * @param retry the annotation's retry settings, applied over the bus's policy when subscribing
+ * @param retry the annotation's retry settings, merged over the bus's policy when subscribing ({@link HandlerOptions})
  * @param bean the bean (a proxy, if it is one), on which the method is called
  * @param method the method to call on the bean
  * @param description the method for messages: {@code OrderListeners.sendConfirmation(OrderPlaced) of bean 'orderListeners'}
@@ -93,7 +90,13 @@ public record ListenerMethod(String handlerName, Class<?> eventClass, boolean en
             if (annotation.orderedBySubject()) {
                 options = options.orderedBySubject();
             }
-            retryOver(annotation.retry(), RetryPolicy.defaults()); // checked now, applied over the bus's at subscription
+            // durations parsed now; the policy is merged over the bus's and checked at subscription (HandlerOptions)
+            if (!annotation.retry().initialDelay().isEmpty()) {
+                HandlerOptions.duration("initialDelay", annotation.retry().initialDelay());
+            }
+            if (!annotation.retry().maxDelay().isEmpty()) {
+                HandlerOptions.duration("maxDelay", annotation.retry().maxDelay());
+            }
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("@HeraldListener method " + description + ": " + e.getMessage()
                     + (annotation.name().isEmpty() ? " (the name is derived from the bean's and the method's: set name = \"...\")" : ""), e);
@@ -104,49 +107,10 @@ public record ListenerMethod(String handlerName, Class<?> eventClass, boolean en
     }
 
     /**
-     * The retry policy of the annotation's settings over another.
-     *
-     * @param retry the settings
-     * @param base the policy whose values fill those left at their defaults
-     * @return the policy, or {@code base} if nothing is set
-     * @throws IllegalArgumentException naming a bad value
-     */
-    static RetryPolicy retryOver(HeraldListener.Retry retry, RetryPolicy base) {
-        if (retry.maxAttempts() == 0 && retry.initialDelay().isEmpty() && retry.multiplier() == 0 && retry.maxDelay().isEmpty()) {
-            return base;
-        }
-        return new RetryPolicy(retry.initialDelay().isEmpty() ? base.initialDelay() : duration("initialDelay", retry.initialDelay()),
-                retry.multiplier() == 0 ? base.multiplier() : retry.multiplier(),
-                retry.maxDelay().isEmpty() ? base.maxDelay() : duration("maxDelay", retry.maxDelay()),
-                retry.maxAttempts() == 0 ? base.maxAttempts() : retry.maxAttempts(),
-                base.jitter(), base.nonRetryable());
-    }
-
-    private static Duration duration(String attribute, String text) {
-        try {
-            return DurationStyle.detectAndParse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("retry " + attribute + " '" + text + "' is no duration: write it as '100ms', '2s' or 'PT2S'", e);
-        }
-    }
-
-    /**
-     * The options to subscribe with: the annotation's retry over the bus's policy, then the
-     * overrides from the properties, if any.
-     *
-     * @param busRetry the bus's retry policy
-     * @return the options
-     */
-    public SubscriptionOptions optionsOver(RetryPolicy busRetry) {
-        RetryPolicy policy = retryOver(retry, busRetry);
-        return policy == busRetry ? options : options.withRetry(policy);
-    }
-
-    /**
      * Subscribes the method to a bus.
      *
      * @param bus the bus
-     * @param subscriptionOptions the options, from {@link #optionsOver} and the properties
+     * @param subscriptionOptions the options, from {@link HandlerOptions#of}
      * @return the subscription
      * @throws IllegalStateException naming the method, if the bus refuses it
      */

@@ -7,7 +7,6 @@ import dev.herald.BusState;
 import dev.herald.BusStats;
 import dev.herald.Envelope;
 import dev.herald.EventBus;
-import dev.herald.RetryPolicy;
 import dev.herald.memory.InMemoryEventBus;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.redis.StreamsHealth;
@@ -46,7 +45,7 @@ class HeraldAutoConfigurationIT {
                     assertThat(context).hasNotFailed();
                     HeraldProperties properties = context.getBean(HeraldProperties.class);
                     assertThat(properties.mode()).isEqualTo(RedisEventBus.Mode.STREAMS);
-                    assertThat(properties.retry().over(RetryPolicy.defaults()).maxAttempts()).isEqualTo(5);
+                    assertThat(dev.herald.spring.internal.BusProperties.busRetry(properties).maxAttempts()).isEqualTo(5);
                     assertThat(properties.streams().visibilityTimeout()).isEqualTo(Duration.ofSeconds(10));
                     assertThat(properties.handlers().get("billing.audit").concurrency()).isEqualTo(3);
                     assertThat(properties.maxMessageSize()).isEqualTo(DataSize.ofMegabytes(2));
