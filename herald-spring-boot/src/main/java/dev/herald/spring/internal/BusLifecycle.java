@@ -27,6 +27,11 @@ import org.springframework.context.SmartLifecycle;
  * {@code SHUTDOWN}. The shutdown timeout is shorter than Spring's
  * {@code spring.lifecycle.timeout-per-shutdown-phase}, so the bus has finished, or parked what it
  * could not finish, before Spring stops waiting for the phase.
+ *
+ * <p>A bus shut down cannot start again: after the context's {@code stop()}, its {@code start()}
+ * leaves the bus shut down (and logs a warning) rather than failing. The lifecycle is not
+ * pauseable ({@link #isPauseable()}), so Spring 7's {@code restart()} and {@code pause()} leave
+ * the bus running.
  */
 public final class BusLifecycle implements SmartLifecycle {
 
@@ -48,6 +53,7 @@ public final class BusLifecycle implements SmartLifecycle {
     private final Duration shutdownTimeout;
     private final Map<String, Subscribed> subscribed = new ConcurrentHashMap<>();
     private volatile boolean running;
+    private volatile boolean shutDown;
 
     /**
      * @param bus the bus
@@ -89,6 +95,11 @@ public final class BusLifecycle implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (shutDown) {
+            log.warn("The Herald bus was shut down when the context stopped and cannot start again: its handlers stay"
+                    + " unsubscribed and publishes fail until the application is restarted");
+            return;
+        }
         for (String name : overrides.keySet()) {
             if (!methods.names().contains(name)) {
                 throw new IllegalStateException("herald.handlers[" + name + "] names no @HeraldListener handler; the handlers are "
@@ -134,6 +145,7 @@ public final class BusLifecycle implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        shutDown = true;
         ShutdownReport report = bus.shutdown(shutdownTimeout);
         if (report.completedInTime()) {
             log.info("Herald bus shut down: {}", report);
@@ -150,5 +162,16 @@ public final class BusLifecycle implements SmartLifecycle {
     @Override
     public int getPhase() {
         return PHASE;
+    }
+
+    /**
+     * Not pauseable: a shut-down bus cannot start again, so a context's {@code restart()} or
+     * {@code pause()} (Spring 7) leaves it running. (Spring 6.2, of Spring Boot 3.5, has neither.)
+     *
+     * @return false
+     */
+    @Override
+    public boolean isPauseable() {
+        return false;
     }
 }

@@ -2,15 +2,12 @@ package dev.herald.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.EventBus;
 import dev.herald.RetryPolicy;
 import dev.herald.SubscriptionOptions;
-import dev.herald.memory.InMemoryEventBus;
 import dev.herald.spring.HeraldListener;
 import dev.herald.spring.internal.BusLifecycle;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -19,9 +16,8 @@ import org.springframework.context.annotation.Configuration;
 /** Retry settings merged over the policy actually applied: herald.retry.*, @Retry, herald.handlers[x].retry.*. */
 class RetrySettingsTest {
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(HeraldListenerAutoConfiguration.class))
-            .withUserConfiguration(App.class);
+    private final ApplicationContextRunner runner = InMemoryContexts.runner()
+            .withUserConfiguration(InMemoryContexts.Bus.class, App.class);
 
     @Test
     void aHandlersInitialDelayIsJudgedAgainstTheBussMaxDelay() {
@@ -108,11 +104,6 @@ class RetrySettingsTest {
 
     @Configuration(proxyBeanMethods = false)
     static class App {
-        @Bean(destroyMethod = "close")
-        EventBus bus() {
-            return InMemoryEventBus.builder().build();
-        }
-
         @Bean
         Listeners listeners() {
             return new Listeners();
