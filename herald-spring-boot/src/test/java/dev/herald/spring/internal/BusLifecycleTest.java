@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.SmartLifecycle;
 
 class BusLifecycleTest {
 
@@ -21,12 +20,5 @@ class BusLifecycleTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("herald.shutdown-timeout of PT30S")
                 .hasMessageContaining("spring.lifecycle.timeout-per-shutdown-phase (PT30S)");
-    }
-
-    @Test
-    void theBusStopsAfterTheWebServerAndBeforeTheRedisConnectionFactory() {
-        int webServerStop = SmartLifecycle.DEFAULT_PHASE - 2048; // Spring Boot's WebServerStartStopLifecycle
-        int lettuceConnectionFactory = 0;
-        assertThat(BusLifecycle.PHASE).isLessThan(webServerStop).isGreaterThan(lettuceConnectionFactory);
     }
 }
