@@ -8,6 +8,9 @@ import dev.herald.redis.RedisEventBus;
  * {@code ObjectMapper}, types registered by hand or a thread factory. Each bean of this type is
  * called, in their {@code @Order}.
  *
+ * <p>Called once per bus, on the thread that makes the bean, while the context's singletons are
+ * made; the builder is not thread-safe and is not to be kept or used after the call.
+ *
  * <pre>{@code
  * @Bean
  * HeraldBusCustomizer heraldTypes() {

@@ -24,7 +24,7 @@ import org.springframework.core.env.Environment;
  * What the application's {@link EventBus} gets, whether {@link HeraldAutoConfiguration} made it or
  * the application did: {@link dev.herald.spring.HeraldListener @HeraldListener} methods
  * subscribed, the bus started with the context and shut down gracefully when it stops (in a
- * phase after the web server's; see {@link BusLifecycle}), a health indicator named
+ * phase after the web server's and before Redis closes; see the README's "Start and stop"), a health indicator named
  * {@code herald} (Spring Boot 4 and 3.5; {@code management.health.herald.enabled=false} turns it
  * off) and, with herald-micrometer, the bus's meters ({@link HeraldMetrics}) in the application's
  * {@code MeterRegistry}.
