@@ -3,15 +3,15 @@ package dev.herald.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.herald.micrometer.HeraldMetrics;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.testkit.RedisServer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -35,13 +35,13 @@ class ObservabilityIT {
     }
 
     @Test
-    void theBusMetersAreAMeterBinderOfTheContext() {
-        Contexts.on(redis).withPropertyValues("herald.prefix=meters-it").run(context -> {
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            context.getBean(HeraldMetrics.class).bindTo(registry); // as Spring Boot's metrics auto-configuration does
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(registry.get("herald.health").gauge().value()).isEqualTo(1.0));
-        });
+    void theBusMetersAppearInTheApplicationsMeterRegistryWithNoHelp() {
+        Contexts.on(redis).withConfiguration(AutoConfigurations.of(Contexts.metricsAutoConfigurations()))
+                .withPropertyValues("herald.prefix=meters-it").run(context -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    await().atMost(Duration.ofSeconds(10))
+                            .untilAsserted(() -> assertThat(registry.get("herald.health").gauge().value()).isEqualTo(1.0));
+                });
     }
 
     @Configuration(proxyBeanMethods = false)
