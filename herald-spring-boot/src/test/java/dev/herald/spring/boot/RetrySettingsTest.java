@@ -94,7 +94,7 @@ class RetrySettingsTest {
 
     @Test
     void aBadHandlerOverrideFailsNamingTheProperty() {
-        runner.withPropertyValues("herald.handlers[plain].concurrency=0").run(context -> assertThat(context.getStartupFailure())
+        runner.withPropertyValues("herald.retry.max-delay=60s", "herald.handlers[plain].concurrency=0").run(context -> assertThat(context.getStartupFailure())
                 .hasStackTraceContaining("handler 'plain'").hasStackTraceContaining("herald.handlers[plain].concurrency"));
     }
 
