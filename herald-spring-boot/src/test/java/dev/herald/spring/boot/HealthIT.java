@@ -40,6 +40,25 @@ class HealthIT {
         }
     }
 
+    @Test
+    void whileRedisHangsTheIndicatorAnswersWithoutWaitingForTheDeadLetterCount() {
+        try (RedisServer redis = RedisServer.start()) {
+            Contexts.on(redis).withPropertyValues("herald.prefix=health-frozen-it").withUserConfiguration(HeraldAutoConfigurationIT.Recording.class)
+                    .run(context -> {
+                        assertThat(details(context)).containsEntry("deadLetterQueue", 0L);
+
+                        redis.suspend();
+                        try {
+                            assertThat(details(context).get("deadLetterQueue")).asString()
+                                    .isEqualTo("unknown: Redis did not answer within PT0.5S; last known 0");
+                        } finally {
+                            redis.resume();
+                        }
+                        await().atMost(Duration.ofSeconds(15)).until(() -> Long.valueOf(0).equals(details(context).get("deadLetterQueue")));
+                    });
+        }
+    }
+
     private static String status(ApplicationContext context) throws ReflectiveOperationException {
         Object health = health(context);
         return health.getClass().getMethod("getStatus").invoke(health).toString();
