@@ -5,6 +5,7 @@ import dev.herald.SubscriptionOptions;
 import dev.herald.spring.HeraldListener;
 import dev.herald.spring.boot.HeraldProperties;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
 
@@ -115,7 +116,7 @@ public final class HandlerOptions {
     }
 
     private static SubscriptionOptions set(String property, SubscriptionOptions o,
-            java.util.function.UnaryOperator<SubscriptionOptions> setter) {
+            UnaryOperator<SubscriptionOptions> setter) {
         try {
             return setter.apply(o);
         } catch (IllegalArgumentException e) {
