@@ -6,10 +6,12 @@ import dev.herald.redis.RedisEventBus;
 import dev.herald.spring.internal.BusLifecycle;
 import dev.herald.spring.internal.BusProperties;
 import dev.herald.spring.internal.ClientResourcesCustomization;
+import dev.herald.spring.internal.PropertyNames;
 import dev.herald.spring.internal.RedisBuses;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -64,6 +66,18 @@ public class HeraldAutoConfiguration {
                 environment.getProperty("spring.application.name"), shutdownTimeout(properties, environment));
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
+    }
+
+    /**
+     * Fails startup on a {@code herald.*} property that is no setting (misspelt, or a handler
+     * name with a dot written without brackets), which would otherwise be ignored.
+     *
+     * @param environment the application's environment
+     * @return the check, run once the context's beans are made
+     */
+    @Bean
+    static SmartInitializingSingleton heraldPropertyNamesCheck(Environment environment) {
+        return () -> PropertyNames.check(environment);
     }
 
     /**
