@@ -141,11 +141,15 @@ final class BoundMeters {
             dlqSize = bus.deadLetters().size();
             dlqSizeFailing = false;
         } catch (RuntimeException e) {
-            if (!dlqSizeFailing) { // once until it works again: the store may stay unreachable for long
+            if (bus.state() != BusState.RUNNING) {
+                // a bus not started yet, or one whose start failed or that shut down meanwhile, has
+                // its store closed or not yet open: nothing to warn about, the bus says why it stopped
+                log.debug("herald metrics: dead-letter count not read from a bus {}: {}", bus.state(), e.toString());
+            } else if (!dlqSizeFailing) { // once until it works again: the store may stay unreachable for long
                 log.warn("herald metrics: cannot read the dead-letter count, herald.dlq.size keeps {}: {}", dlqSize,
                         e.toString());
+                dlqSizeFailing = true;
             }
-            dlqSizeFailing = true;
         } finally {
             refreshing.set(false);
         }

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.herald.BusState;
 import dev.herald.ConsumerGroupHealth;
 import dev.herald.DeadLetter;
@@ -22,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** HeraldMetrics over a bus whose stats, health and dead-letter count the test sets. */
 class HeraldMetricsTest {
@@ -218,6 +223,41 @@ class HeraldMetricsTest {
 
         assertThat(gauge("herald.dlq.size")).isEqualTo(5);
         assertThat(bus.dlqSizeReads).hasValue(2);
+    }
+
+    @Test
+    void aFailedReadWarnsOnlyForARunningBusNotForOneNeverStartedOrShutDownMeanwhile() {
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(BoundMeters.class);
+        logger.addAppender(warnings);
+        try {
+            bus.state = BusState.NEW;
+            bus.dlqSize = () -> {
+                throw new DeadLetterStoreException("Provider is shut down", new RuntimeException("closed"));
+            };
+            HeraldMetrics.builder(bus).executor(DIRECT).build().bindTo(registry);
+            bus.state = BusState.RUNNING;
+            bus.dlqSize = () -> {
+                bus.state = BusState.TERMINATED; // its start failed, or it shut down, while the count was read
+                throw new DeadLetterStoreException("Provider is shut down", new RuntimeException("closed"));
+            };
+            clock.add(HeraldMetrics.DEFAULT_REFRESH_INTERVAL);
+            gauge("herald.dlq.size");
+            assertThat(bus.dlqSizeReads).hasValue(2);
+            assertThat(warnings.list).filteredOn(e -> e.getLevel() == Level.WARN).isEmpty();
+
+            bus.state = BusState.RUNNING;
+            bus.dlqSize = () -> {
+                throw new DeadLetterStoreException("Redis at localhost:1 is unreachable", new RuntimeException("refused"));
+            };
+            clock.add(HeraldMetrics.DEFAULT_REFRESH_INTERVAL);
+            gauge("herald.dlq.size");
+            assertThat(warnings.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement().asString()
+                    .contains("cannot read the dead-letter count");
+        } finally {
+            logger.detachAppender(warnings);
+        }
     }
 
     @Test
