@@ -11,6 +11,7 @@ import dev.herald.HandlerStats;
 import dev.herald.testkit.RedisServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,18 +21,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Collectors;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.w3c.dom.Document;
+import org.xml.sax.InputSource;
 
 /**
  * The README's Spring Boot application ({@link OrdersApplication}, verbatim between the markers,
- * and its application.yaml), run against a real redis-server: an order posted to it is published
+ * its application.yaml and its pom.xml, whose versions are the build's), run against a real redis-server: an order posted to it is published
  * and handled by both listener methods, and Actuator shows the bus.
  */
 class SpringBootExampleIT {
 
     private static final String YAML = "/readme-example/application.yaml";
+    private static final String POM = "/readme-example/pom.xml";
 
     @Test
     void theApplicationPublishesAnOrderPostedToItAndItsListenersHandleIt() throws Exception {
@@ -77,6 +84,40 @@ class SpringBootExampleIT {
             yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(normalized(Files.readString(Path.of("..", "README.md")))).contains(normalized(yaml));
+    }
+
+    @Test
+    void theReadmeShowsAWholePomWithTheVersionsHeraldIsBuiltWith() throws Exception {
+        String pom = resource(POM);
+        assertThat(normalized(Files.readString(Path.of("..", "README.md")))).contains(normalized(pom));
+
+        XPath xpath = XPathFactory.newInstance().newXPath();
+        Document readme = xml(pom);
+        Document build = xml(Files.readString(Path.of("..", "pom.xml")));
+        assertThat(xpath.evaluate("/project/properties/spring-boot.version", readme))
+                .isEqualTo(xpath.evaluate("/project/properties/spring-boot.version", build));
+        assertThat(xpath.evaluate("/project/properties/herald.version", readme)).isEqualTo(xpath.evaluate("/project/version", build));
+        assertThat(xpath.evaluate("/project/dependencyManagement/dependencies/dependency[scope='import']/artifactId", readme.getDocumentElement()))
+                .isEqualTo("spring-boot-dependencies");
+        assertThat(xpath.evaluate("count(/project/dependencyManagement/dependencies/dependency[scope='import' and type='pom'])", readme))
+                .isEqualTo("2");
+        assertThat(xpath.evaluate("/project/dependencyManagement/dependencies/dependency[2]/artifactId", readme)).isEqualTo("herald-bom");
+        assertThat(xpath.evaluate("/project/dependencies/dependency/artifactId[.='herald-spring-boot-starter']", readme)).isNotEmpty();
+        assertThat(xpath.evaluate("/project/build/plugins/plugin[artifactId='maven-compiler-plugin']/configuration/release", readme))
+                .isEqualTo("17");
+        assertThat(xpath.evaluate("/project/parent", readme)).as("no parent: the imports are what is shown").isEmpty();
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = SpringBootExampleIT.class.getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Without namespaces, so that XPath names elements plainly. */
+    private static Document xml(String text) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new InputSource(new StringReader(text)));
     }
 
     private static String normalized(String text) {
