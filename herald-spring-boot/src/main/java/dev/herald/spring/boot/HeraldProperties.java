@@ -31,7 +31,8 @@ import org.springframework.util.unit.DataSize;
  * @param prefix the prefix of every Redis key and channel; default 'herald'
  * @param instanceId this instance's id (the publisher id, and the consumer in Streams mode); default a random UUID
  * @param shutdownTimeout how long handlers may finish received events when the application
- *     stops, after which what is left is dead-lettered with reason 'SHUTDOWN'; shorter
+ *     stops, after which what is left is dead-lettered with reason 'SHUTDOWN' (Pub/Sub) or left
+ *     pending for another instance (Streams); shorter
  *     than 'spring.lifecycle.timeout-per-shutdown-phase'; default two thirds of it (20 s)
  * @param publishTimeout how long a publish may wait before its future fails; default 10 s
  * @param maxInFlightPublishes how many publishes may wait for Redis at once; default 1000

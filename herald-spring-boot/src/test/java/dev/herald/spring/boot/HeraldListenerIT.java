@@ -48,7 +48,7 @@ class HeraldListenerIT {
     Listeners listeners;
 
     @Test
-    void listenerMethodsReceiveTheEventAndItsEnvelope() {
+    void listenerMethodsPublicOrPrivateReceiveTheEventAndItsEnvelope() {
         bus.publish(new OrderPlaced("42"), Metadata.correlationId("req-7")).join();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -112,8 +112,8 @@ class HeraldListenerIT {
             }
         }
 
-        @HeraldListener(name = "audit")
-        void audit(Envelope<OrderPlaced> event) {
+        @HeraldListener(name = "audit") // a private method is a listener too
+        private void audit(Envelope<OrderPlaced> event) {
             if (!event.payload().orderId().equals("poison")) {
                 envelopes.add(event);
             }
