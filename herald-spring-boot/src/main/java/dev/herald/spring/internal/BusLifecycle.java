@@ -1,7 +1,6 @@
 package dev.herald.spring.internal;
 
 import dev.herald.EventBus;
-import dev.herald.ShutdownReport;
 import dev.herald.SubscriptionOptions;
 import dev.herald.spring.boot.HeraldProperties;
 import java.time.Duration;
@@ -146,12 +145,7 @@ public final class BusLifecycle implements SmartLifecycle {
     public void stop() {
         running = false;
         shutDown = true;
-        ShutdownReport report = bus.shutdown(shutdownTimeout);
-        if (report.completedInTime()) {
-            log.info("Herald bus shut down: {}", report);
-        } else {
-            log.warn("Herald bus shut down without finishing every event received within {}: {}", shutdownTimeout, report);
-        }
+        bus.shutdown(shutdownTimeout); // Herald's buses log their report (INFO, or WARN past the deadline)
     }
 
     @Override
