@@ -3,6 +3,9 @@ package dev.herald.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.herald.DeadLetter;
 import dev.herald.DeadLetterStoreException;
 import dev.herald.DomainEvent;
@@ -13,6 +16,7 @@ import dev.herald.RetryPolicy;
 import dev.herald.ShutdownReport;
 import dev.herald.Subscription;
 import dev.herald.SubscriptionOptions;
+import dev.herald.internal.dispatch.HandlerPipeline;
 import dev.herald.spi.BusSettings;
 import dev.herald.spi.DeadLetterStore;
 import dev.herald.spi.Delivery;
@@ -37,6 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Dead letters are stored and counted once whatever fails around them, a handler that succeeds
@@ -118,14 +123,7 @@ class DeadLetterAccountingTest {
         bus.subscribe(Invoice.class, "stubborn", e -> {
             worker.set(Thread.currentThread());
             started.countDown();
-            while (true) { // ignores the shutdown's interrupt
-                try {
-                    release.await();
-                    break;
-                } catch (InterruptedException ignored) {
-                    // keeps waiting
-                }
-            }
+            awaitIgnoringInterrupts(release);
             returned.countDown();
         });
         bus.start();
@@ -140,6 +138,42 @@ class DeadLetterAccountingTest {
         assertThat(report.deadLettered()).isZero();
         assertThat(store.size()).as("the void SHUTDOWN dead letter is deleted").isZero();
         assertThat(store.added).isEqualTo(1);
+    }
+
+    @Test
+    void aHandlerReturningAfterTheDeadlineLeftItsEventPendingSaysSoNotThatItWasParked() {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        TestStore store = new TestStore(letter -> { });
+        HandTransport transport = new HandTransport();
+        transport.redeliverable = true; // as Streams: the deadline leaves unfinished entries pending
+        EventBus bus = testBus(transport, store);
+        bus.subscribe(Invoice.class, "stubborn", e -> {
+            started.countDown();
+            awaitIgnoringInterrupts(release);
+        });
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        Logger pipeline = (Logger) LoggerFactory.getLogger(HandlerPipeline.class);
+        pipeline.addAppender(logged);
+        try {
+            bus.start();
+            CompletableFuture.runAsync(() -> bus.publish(new Invoice("INV-4")).join());
+            await().atMost(Duration.ofSeconds(5)).until(() -> started.getCount() == 0);
+
+            ShutdownReport report = bus.shutdown(Duration.ofMillis(100));
+            release.countDown();
+
+            assertThat(report.leftPending()).isEqualTo(1);
+            assertThat(report.parked()).isZero();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logged.list)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(m -> assertThat(m).contains("returned from event", "left it pending for another instance")
+                            .doesNotContain("parked")));
+            assertThat(store.size()).isZero();
+        } finally {
+            pipeline.detachAppender(logged);
+        }
     }
 
     @Test
@@ -228,6 +262,8 @@ class DeadLetterAccountingTest {
 
         final Map<String, DeliveryListener> listeners = new ConcurrentHashMap<>();
         final AtomicInteger bodiesRead = new AtomicInteger();
+        /** Whether its deliveries are redeliverable, as a Streams transport's are. */
+        volatile boolean redeliverable;
 
         @Override
         public TransportFeatures features() {
@@ -242,9 +278,17 @@ class DeadLetterAccountingTest {
         public CompletableFuture<Void> publish(String eventType, byte[] message) {
             try {
                 for (DeliveryListener listener : listeners.values()) {
-                    listener.onDelivery(() -> {
-                        bodiesRead.incrementAndGet();
-                        return message;
+                    listener.onDelivery(new Delivery() {
+                        @Override
+                        public byte[] body() {
+                            bodiesRead.incrementAndGet();
+                            return message;
+                        }
+
+                        @Override
+                        public boolean redeliverable() {
+                            return redeliverable;
+                        }
                     });
                 }
                 return CompletableFuture.completedFuture(null);
@@ -331,6 +375,18 @@ class DeadLetterAccountingTest {
         @Override
         public long purge() {
             return letters.purge();
+        }
+    }
+
+    /** Waits for the latch as a handler that ignores the shutdown's interrupt. */
+    static void awaitIgnoringInterrupts(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException ignored) {
+                // keeps waiting
+            }
         }
     }
 

@@ -119,6 +119,11 @@ public final class HandlerPipeline<E> {
         HandlerOutcome observed = outcome.success() ? HandlerOutcome.SUCCESS : HandlerOutcome.ERROR;
         try {
             if (!work.finish()) {
+                if (leftPending(work)) {
+                    log.warn("Handler '{}' returned from event {} after the shutdown deadline had left it pending for another"
+                            + " instance, which may handle it again", handlerName, event.id());
+                    return;
+                }
                 log.warn("Handler '{}' returned from event {} after the shutdown deadline had parked it", handlerName, event.id());
                 if (outcome.success() && work.replay == null && work.succeededLate()) {
                     deadLetters.unpark(work.parkedLetter(), account, event.id());
@@ -198,6 +203,14 @@ public final class HandlerPipeline<E> {
         }
     }
 
+    /**
+     * Whether the shutdown deadline leaves this work pending in the transport for another instance
+     * (Streams) rather than parking it as a SHUTDOWN dead letter.
+     */
+    private static boolean leftPending(HandlerTask work) {
+        return work.delivery.redeliverable() && work.replay == null;
+    }
+
     /** Parks work the shutdown deadline caught: a SHUTDOWN dead letter, never a silent drop. */
     void park(HandlerTask work) {
         park(List.of(work), 0);
@@ -211,7 +224,7 @@ public final class HandlerPipeline<E> {
     private void park(List<HandlerTask> works, int attempts) {
         List<HandlerTask> toStore = new ArrayList<>(works.size());
         for (HandlerTask work : works) {
-            if (work.delivery.redeliverable() && work.replay == null) {
+            if (leftPending(work)) {
                 deadLetters.leftPending(work.event, handlerName); // not acknowledged: another instance takes it
                 work.delivery.release(); // or this one, once the transport redelivers it
             } else if (work.replay != null) {
