@@ -1,11 +1,15 @@
 package dev.herald.spring.boot;
 
 import dev.herald.EventBus;
+import dev.herald.RetryPolicy;
 import dev.herald.spring.internal.BusLifecycle;
+import dev.herald.spring.internal.BusProperties;
 import dev.herald.spring.internal.HealthDetails;
 import dev.herald.spring.internal.HeraldEndpoint;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -31,6 +35,9 @@ public class HeraldEndpointAutoConfiguration {
     /** How long a replay through the endpoint waits for the handler before answering. */
     private static final Duration REPLAY_WAIT = Duration.ofSeconds(10);
 
+    /** The name of {@link HeraldAutoConfiguration}'s bus bean. */
+    private static final String AUTO_CONFIGURED_BUS = "heraldEventBus";
+
     /** For Spring. */
     public HeraldEndpointAutoConfiguration() {
     }
@@ -38,10 +45,22 @@ public class HeraldEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    HeraldEndpoint heraldEndpoint(EventBus bus, ObjectProvider<BusLifecycle> lifecycle) {
+    HeraldEndpoint heraldEndpoint(EventBus bus, ObjectProvider<BusLifecycle> lifecycle,
+            ObjectProvider<HeraldProperties> properties, BeanFactory beans) {
         return new HeraldEndpoint(bus, new HealthDetails(bus), () -> {
             BusLifecycle l = lifecycle.getIfUnique();
             return l == null ? Map.of() : l.subscribed();
-        }, REPLAY_WAIT);
+        }, busRetry(bus, properties, beans), REPLAY_WAIT);
+    }
+
+    /**
+     * The retry policy of the auto-configured bus, herald.retry.* over Herald's defaults, as
+     * {@link HeraldAutoConfiguration} sets it (a {@link HeraldBusCustomizer} that sets another is
+     * not seen); null for a bus of the application's own, whose builder set its policy.
+     */
+    private static @Nullable RetryPolicy busRetry(EventBus bus, ObjectProvider<HeraldProperties> properties, BeanFactory beans) {
+        HeraldProperties p = properties.getIfUnique();
+        boolean autoConfigured = beans.containsBean(AUTO_CONFIGURED_BUS) && beans.getBean(AUTO_CONFIGURED_BUS) == bus;
+        return autoConfigured && p != null ? BusProperties.busRetry(p) : null;
     }
 }

@@ -66,6 +66,7 @@ public final class HeraldEndpoint {
     private final EventBus bus;
     private final HealthDetails health;
     private final Supplier<Map<String, BusLifecycle.Subscribed>> listeners;
+    private final @Nullable RetryPolicy busRetry;
     private final Duration replayWait;
 
     /**
@@ -73,13 +74,16 @@ public final class HeraldEndpoint {
      * @param health its health details, as the health indicator shows them
      * @param listeners the {@code @HeraldListener} methods subscribed, by handler name, for their
      *     options (the bus itself does not tell a handler's options)
+     * @param busRetry the bus's retry policy, shown for a listener method without one of its own;
+     *     {@code null} when not known (a bus the application built)
      * @param replayWait how long a replay waits for the handler before answering that it is still running
      */
     public HeraldEndpoint(EventBus bus, HealthDetails health, Supplier<Map<String, BusLifecycle.Subscribed>> listeners,
-            Duration replayWait) {
+            @Nullable RetryPolicy busRetry, Duration replayWait) {
         this.bus = Objects.requireNonNull(bus, "bus");
         this.health = Objects.requireNonNull(health, "health");
         this.listeners = Objects.requireNonNull(listeners, "listeners");
+        this.busRetry = busRetry;
         this.replayWait = Objects.requireNonNull(replayWait, "replayWait");
         if (replayWait.isNegative()) {
             throw new IllegalArgumentException("replayWait cannot be negative but was " + replayWait);
@@ -222,7 +226,7 @@ public final class HeraldEndpoint {
         for (HandlerStats stats : bus.stats().handlers()) {
             BusLifecycle.Subscribed method = methods.get(stats.handlerName());
             Optional<ConsumerGroupHealth> group = groupOf(groups, stats.eventType(), stats.handlerName());
-            views.add(SubscriptionView.of(stats, method, group.orElse(null)));
+            views.add(SubscriptionView.of(stats, method, busRetry, group.orElse(null)));
         }
         return views;
     }
@@ -277,7 +281,8 @@ public final class HeraldEndpoint {
      * @param concurrency its worker threads, or {@code null} when not known (not a listener method)
      * @param orderedBySubject whether events of one subject keep their order, or {@code null} when not known
      * @param queueCapacity events it may hold received, or {@code null} when not known
-     * @param retry its retry policy, or {@code null} when not known or the bus's
+     * @param retry the retry policy it runs with: its own, else the bus's; {@code null} when not known
+     *     (not a listener method, or on the policy of a bus the application built)
      * @param queued events received and waiting for it now
      * @param group its consumer group in Streams mode, or {@code null}
      * @param lag the group's lag, or {@code null}
@@ -298,10 +303,11 @@ public final class HeraldEndpoint {
             Objects.requireNonNull(handler, "handler");
         }
 
-        static SubscriptionView of(HandlerStats stats, BusLifecycle.@Nullable Subscribed method,
+        static SubscriptionView of(HandlerStats stats, BusLifecycle.@Nullable Subscribed method, @Nullable RetryPolicy busRetry,
                 @Nullable ConsumerGroupHealth group) {
             SubscriptionOptions o = method == null ? null : method.options();
-            RetryPolicy retry = o == null ? null : o.retry();
+            RetryPolicy own = o == null ? null : o.retry();
+            RetryPolicy retry = own != null || o == null ? own : busRetry; // a listener method without its own: the bus's
             long deadLettered = stats.deadLetters().values().stream().mapToLong(Long::longValue).sum();
             return new SubscriptionView(stats.eventType(), stats.handlerName(), method == null ? null : method.method(),
                     o == null ? null : o.concurrency(), o == null ? null : o.subjectOrdered(),

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.EventBus;
+import dev.herald.RetryPolicy;
 import dev.herald.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.application.name=orders-service",
         "herald.prefix=endpoint-it",
+        "herald.retry.max-attempts=4",
         "management.endpoints.web.exposure.include=health,herald",
         "management.endpoint.health.show-details=always",
         "management.endpoint.herald.access=unrestricted"})
@@ -81,7 +83,10 @@ class HeraldEndpointIT {
         assertThat(billing.path("retry").path("maxAttempts").asInt()).isEqualTo(1);
         assertThat(billing.path("method").asText()).contains("EndpointListeners.bill(OrderPlaced)");
         assertThat(billing.has("queueCapacity")).isTrue();
-        assertThat(Actuator.subscription(ok(actuator.get("/herald/subscriptions")), "confirm").path("concurrency").asInt()).isEqualTo(1);
+        JsonNode confirm = Actuator.subscription(ok(actuator.get("/herald/subscriptions")), "confirm");
+        assertThat(confirm.path("concurrency").asInt()).isEqualTo(1);
+        assertThat(confirm.path("retry").path("maxAttempts").asInt()).as("the bus's policy, herald.retry.*").isEqualTo(4);
+        assertThat(confirm.path("retry").path("initialDelay").asText()).isEqualTo(RetryPolicy.defaults().initialDelay().toString());
         assertThat(ok(actuator.get("/herald/health")).path("status").asText()).isEqualTo("UP");
         assertThat(actuator.get("/herald/no-such-section").status()).isEqualTo(404);
     }
