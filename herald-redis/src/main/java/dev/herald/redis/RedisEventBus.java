@@ -30,7 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The event bus over Redis: the seed's {@code RedisEventBus}, on the Lettuce client.
@@ -189,7 +190,7 @@ public final class RedisEventBus implements EventBus {
      */
     public static Builder builder(RedisClient client) {
         Objects.requireNonNull(client, "client");
-        return new Builder(() -> RedisEndpoint.shared(client));
+        return new Builder(description -> RedisEndpoint.shared(client, description));
     }
 
     /**
@@ -204,7 +205,7 @@ public final class RedisEventBus implements EventBus {
      */
     public static Builder builder(RedisClusterClient cluster) {
         Objects.requireNonNull(cluster, "cluster");
-        return new Builder(() -> RedisEndpoint.shared(cluster));
+        return new Builder(description -> RedisEndpoint.shared(cluster, description));
     }
 
     /**
@@ -221,7 +222,7 @@ public final class RedisEventBus implements EventBus {
      */
     public static Builder builder(String uri) {
         RedisTarget target = RedisTarget.parse(uri);
-        return new Builder(() -> RedisEndpoint.owned(target.uri()));
+        return new Builder(description -> RedisEndpoint.owned(target.uri())); // names its URI itself
     }
 
     /**
@@ -353,7 +354,8 @@ public final class RedisEventBus implements EventBus {
         public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(6);
 
         /** Makes the bus's endpoint: a client of Herald's own is made only once {@link #build()} needs it. */
-        private final Supplier<RedisEndpoint> endpoints;
+        private final Function<@Nullable String, RedisEndpoint> endpoints;
+        private @Nullable String clientDescription;
         private Mode mode = Mode.PUBSUB;
         private String prefix = DEFAULT_PREFIX;
         private long deadLetterRetention = DEFAULT_DEAD_LETTER_RETENTION;
@@ -371,8 +373,26 @@ public final class RedisEventBus implements EventBus {
         /** The mode-specific options set, each with the mode it applies to: {@link #build()} refuses the others. */
         private final Map<String, Mode> modeOptions = new LinkedHashMap<>();
 
-        private Builder(Supplier<RedisEndpoint> endpoints) {
+        private Builder(Function<@Nullable String, RedisEndpoint> endpoints) {
             this.endpoints = endpoints;
+        }
+
+        /**
+         * How log and error messages name the Redis of a client given to {@link #builder(RedisClient)}
+         * or {@link #builder(RedisClusterClient)}, which Lettuce does not tell: without it they say
+         * "the Redis of the given RedisClient" until a connection has been made. A builder on a URI
+         * names its URI itself and ignores this.
+         *
+         * @param description for example {@code redis://cache-1:6379}; never a password
+         * @return this builder
+         */
+        public Builder clientDescription(String description) {
+            Objects.requireNonNull(description, "description");
+            if (description.isBlank()) {
+                throw new IllegalArgumentException("clientDescription must not be blank");
+            }
+            this.clientDescription = description;
+            return this;
         }
 
         /**
@@ -621,7 +641,7 @@ public final class RedisEventBus implements EventBus {
             SupportedLettuce.require();
             BusSettings settings = settings();
             requireReplicaTimeoutBelow(settings.publishTimeout());
-            RedisEndpoint endpoint = endpoints.get();
+            RedisEndpoint endpoint = endpoints.apply(clientDescription);
             Transport transport = null;
             try {
                 transport = transport(settings, endpoint);

@@ -81,6 +81,8 @@ public final class RedisEndpoint {
     private final @Nullable String uriText;
     /** Herald's own cluster client: the nodes it was given. */
     private final List<RedisURI> seeds;
+    /** A user's client: how the user describes its Redis, for messages; null if not given. */
+    private final @Nullable String given;
     private volatile @Nullable String address;
     private volatile boolean shutDown;
     private final ClusterTopology topology;
@@ -91,6 +93,13 @@ public final class RedisEndpoint {
 
     private RedisEndpoint(@Nullable RedisClient client, @Nullable RedisClusterClient cluster,
             @Nullable ClientResources ownedResources, @Nullable RedisURI uri, @Nullable String uriText, List<RedisURI> seeds) {
+        this(client, cluster, ownedResources, uri, uriText, seeds, null);
+    }
+
+    private RedisEndpoint(@Nullable RedisClient client, @Nullable RedisClusterClient cluster,
+            @Nullable ClientResources ownedResources, @Nullable RedisURI uri, @Nullable String uriText, List<RedisURI> seeds,
+            @Nullable String given) {
+        this.given = given;
         this.client = client;
         this.cluster = cluster;
         this.ownedResources = ownedResources;
@@ -104,12 +113,22 @@ public final class RedisEndpoint {
 
     /** A client the user made and owns: Herald never shuts it down. */
     public static RedisEndpoint shared(RedisClient client) {
-        return new RedisEndpoint(client, null, null, null, null, List.of());
+        return shared(client, null);
+    }
+
+    /** A client the user made and owns, with the user's description of its Redis for messages. */
+    public static RedisEndpoint shared(RedisClient client, @Nullable String description) {
+        return new RedisEndpoint(client, null, null, null, null, List.of(), description);
     }
 
     /** A cluster client the user made and owns: Herald never shuts it down. */
     public static RedisEndpoint shared(RedisClusterClient cluster) {
-        return new RedisEndpoint(null, cluster, null, null, null, List.of());
+        return shared(cluster, null);
+    }
+
+    /** A cluster client the user made and owns, with the user's description of its cluster for messages. */
+    public static RedisEndpoint shared(RedisClusterClient cluster, @Nullable String description) {
+        return new RedisEndpoint(null, cluster, null, null, null, List.of(), description);
     }
 
     /**
@@ -337,8 +356,8 @@ public final class RedisEndpoint {
                 return ClusterUri.describe(seeds);
             }
             String a = address;
-            return a != null ? "the Redis Cluster of the given RedisClusterClient (last at " + a + ")"
-                    : "the Redis Cluster of the given RedisClusterClient";
+            String name = given != null ? "the Redis Cluster at " + given : "the Redis Cluster of the given RedisClusterClient";
+            return a != null ? name + " (last at " + a + ")" : name;
         }
         RedisURI u = uri;
         if (u != null) {
@@ -356,6 +375,9 @@ public final class RedisEndpoint {
             return (u.isSsl() ? "rediss://" : "redis://") + u.getHost() + ":" + u.getPort() + database;
         }
         String a = address;
+        if (given != null) {
+            return a != null ? given + " (at " + a + ")" : given;
+        }
         return a != null ? "redis at " + a : "the Redis of the given RedisClient";
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -33,6 +34,17 @@ class RedisEndpointTest {
                 new RedisCommandExecutionException("WRONGPASS invalid username-password pair")))).isFalse();
         assertThat(RedisEndpoint.isHandshakeRace(new RedisConnectionException("Unable to connect to 127.0.0.1:7000",
                 new ConnectException("Connection refused")))).isFalse();
+    }
+
+    @Test
+    void aUsersClientIsNamedByTheDescriptionGivenElseAsTheGivenClient() {
+        RedisClient users = RedisClient.create();
+        try {
+            assertThat(RedisEndpoint.shared(users, "redis://cache-1:6379").describe()).isEqualTo("redis://cache-1:6379");
+            assertThat(RedisEndpoint.shared(users).describe()).isEqualTo("the Redis of the given RedisClient");
+        } finally {
+            users.shutdown();
+        }
     }
 
     @Test
