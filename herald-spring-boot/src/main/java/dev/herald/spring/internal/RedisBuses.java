@@ -7,8 +7,10 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.StringJoiner;
+import org.springframework.data.redis.connection.NamedNode;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisNode;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -39,13 +41,51 @@ public final class RedisBuses {
         }
         AbstractRedisClient client = factory.getRequiredNativeClient();
         if (client instanceof RedisClusterClient clusterClient) {
-            return RedisEventBus.builder(clusterClient);
+            return RedisEventBus.builder(clusterClient).clientDescription(description(factory));
         }
         if (client instanceof RedisClient redisClient) {
-            return RedisEventBus.builder(redisClient);
+            return RedisEventBus.builder(redisClient).clientDescription(description(factory));
         }
         throw new IllegalStateException("the LettuceConnectionFactory's client is a " + client.getClass().getName()
                 + ", neither a RedisClient nor a RedisClusterClient: define an EventBus bean of your own");
+    }
+
+    /**
+     * The factory's Redis for messages, as a URI without credentials: {@code redis://host:port/db},
+     * {@code redis-sentinel://host:port,...#master} or {@code redis-cluster://host:port,...}
+     * ({@code rediss} with TLS).
+     */
+    static String description(LettuceConnectionFactory factory) {
+        String s = factory.isUseSsl() ? "s" : "";
+        RedisClusterConfiguration cluster = factory.getClusterConfiguration();
+        if (cluster != null) {
+            return "redis" + s + "-cluster://" + nodes(cluster.getClusterNodes());
+        }
+        RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
+        int database = factory.getDatabase();
+        String db = database != 0 ? "/" + database : "";
+        if (sentinel != null) {
+            NamedNode master = sentinel.getMaster();
+            return "redis" + s + "-sentinel://" + nodes(sentinel.getSentinels()) + db + (master != null ? "#" + master.getName() : "");
+        }
+        return "redis" + s + "://" + address(factory.getHostName(), factory.getPort()) + db;
+    }
+
+    private static String nodes(Iterable<RedisNode> nodes) {
+        StringJoiner joined = new StringJoiner(",");
+        for (RedisNode node : nodes) { // getHost and getPort: Spring Data Redis 3.5 has no getRequiredHost
+            String host = node.getHost();
+            Integer port = node.getPort();
+            if (host == null || port == null) {
+                throw new IllegalStateException("a node of the LettuceConnectionFactory has no host or port: " + node);
+            }
+            joined.add(address(host, port));
+        }
+        return joined.toString();
+    }
+
+    private static String address(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** {@code redis-cluster://user:password@host:port,...}: holds the credentials, never for messages. */
@@ -56,16 +96,7 @@ public final class RedisBuses {
             uri.append(encode(user));
         }
         uri.append(':').append(encode(new String(cluster.getPassword().get()))).append('@');
-        StringJoiner nodes = new StringJoiner(",");
-        for (RedisNode node : cluster.getClusterNodes()) { // getHost and getPort: Spring Data Redis 3.5 has no getRequiredHost
-            String host = node.getHost();
-            Integer port = node.getPort();
-            if (host == null || port == null) {
-                throw new IllegalStateException("a cluster node of the LettuceConnectionFactory has no host or port: " + node);
-            }
-            nodes.add((host.contains(":") ? "[" + host + "]" : host) + ":" + port);
-        }
-        return uri.append(nodes).toString();
+        return uri.append(nodes(cluster.getClusterNodes())).toString();
     }
 
     private static String encode(String s) {
