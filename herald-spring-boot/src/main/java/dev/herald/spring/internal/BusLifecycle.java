@@ -23,9 +23,9 @@ import org.springframework.context.SmartLifecycle;
  * starts after Redis and before the web server takes requests, and it stops after the last
  * request has ended (requests may still publish) and before Redis goes away: handlers finish the
  * events received within the shutdown timeout, and what is left is dead-lettered with reason
- * {@code SHUTDOWN}. The shutdown timeout is shorter than Spring's
- * {@code spring.lifecycle.timeout-per-shutdown-phase}, so the bus has finished, or parked what it
- * could not finish, before Spring stops waiting for the phase.
+ * {@code SHUTDOWN} (Pub/Sub) or left pending for another instance (Streams). The shutdown timeout
+ * is shorter than Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}, so the bus has
+ * finished, or set aside what it could not finish, before Spring stops waiting for the phase.
  *
  * <p>A bus shut down cannot start again: after the context's {@code stop()}, its {@code start()}
  * leaves the bus shut down (and logs a warning) rather than failing. The lifecycle is not
