@@ -66,6 +66,11 @@ final class CappedCache<K, V> {
         return value;
     }
 
+    /** Forgets every value kept. */
+    void clear() {
+        values.clear();
+    }
+
     /** How many values are kept. */
     int size() {
         return values.size();

@@ -23,13 +23,18 @@ public final class HeraldPublishContext extends SenderContext<BusObserver.Attrib
     private final BusObserver.Publish publish;
     private volatile boolean ended;
     private volatile int sizeBytes = -1;
-    private final LowCardinalityKeyValues lowCardinality = new LowCardinalityKeyValues();
+    private final ContextKeyValues keys = new ContextKeyValues();
     private final KeyValues messageId;
     /**
      * The default convention's key values of this context's destination, once it looked them up (they
      * depend on nothing else); a plain field: a thread that does not see it yet looks them up again.
      */
     @Nullable PublishKeyValues keyValues;
+    /**
+     * When {@link HeraldMeterObservationHandler}'s timer started (its registry's monotonic clock); a
+     * plain field: the observation is stopped after its start was handed over to the stopping thread.
+     */
+    long timerStartedAt;
 
     /**
      * A context for one publish.
@@ -81,40 +86,74 @@ public final class HeraldPublishContext extends SenderContext<BusObserver.Attrib
         return messageId;
     }
 
-    // the low-cardinality key values, read without sorting them anew while known (as in HeraldProcessContext:
-    // Micrometer's SenderContext and ReceiverContext leave no common class of Herald's to keep this in)
+    // the key values kept in ContextKeyValues instead of Observation.Context's maps (the same overrides are in
+    // HeraldProcessContext: Micrometer's SenderContext and ReceiverContext leave no common class of Herald's to keep them in)
 
     @Override
     public Observation.Context addLowCardinalityKeyValue(KeyValue keyValue) {
-        super.addLowCardinalityKeyValue(keyValue);
-        lowCardinality.changed();
-        return this;
-    }
-
-    @Override
-    public Observation.Context removeLowCardinalityKeyValue(String keyName) {
-        super.removeLowCardinalityKeyValue(keyName);
-        lowCardinality.changed();
+        keys.addLow(KeyValues.of(keyValue));
         return this;
     }
 
     @Override
     public Observation.Context addLowCardinalityKeyValues(KeyValues keyValues) {
-        Object before = lowCardinality.adding();
-        super.addLowCardinalityKeyValues(keyValues);
-        lowCardinality.added(before, keyValues);
+        keys.addLow(keyValues);
         return this;
     }
 
-    /**
-     * The low-cardinality key values: as {@code Observation.Context} has them, without sorting them
-     * anew while they are the set a convention gave.
-     *
-     * @return the key values
-     */
+    @Override
+    public Observation.Context removeLowCardinalityKeyValue(String keyName) {
+        keys.removeLow(keyName);
+        return this;
+    }
+
+    @Override
+    public Observation.Context removeLowCardinalityKeyValues(String... keyNames) {
+        keys.removeLow(keyNames);
+        return this;
+    }
+
     @Override
     public KeyValues getLowCardinalityKeyValues() {
-        KeyValues known = lowCardinality.known();
-        return known != null ? known : super.getLowCardinalityKeyValues();
+        return keys.low();
+    }
+
+    @Override
+    public @Nullable KeyValue getLowCardinalityKeyValue(String key) {
+        return ContextKeyValues.find(keys.low(), key);
+    }
+
+    @Override
+    public Observation.Context addHighCardinalityKeyValue(KeyValue keyValue) {
+        keys.addHigh(KeyValues.of(keyValue));
+        return this;
+    }
+
+    @Override
+    public Observation.Context addHighCardinalityKeyValues(KeyValues keyValues) {
+        keys.addHigh(keyValues);
+        return this;
+    }
+
+    @Override
+    public Observation.Context removeHighCardinalityKeyValue(String keyName) {
+        keys.removeHigh(keyName);
+        return this;
+    }
+
+    @Override
+    public Observation.Context removeHighCardinalityKeyValues(String... keyNames) {
+        keys.removeHigh(keyNames);
+        return this;
+    }
+
+    @Override
+    public KeyValues getHighCardinalityKeyValues() {
+        return keys.high();
+    }
+
+    @Override
+    public @Nullable KeyValue getHighCardinalityKeyValue(String key) {
+        return ContextKeyValues.find(keys.high(), key);
     }
 }

@@ -12,6 +12,7 @@ import dev.herald.testkit.RedisServer;
 import dev.herald.testkit.Resources;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -49,8 +50,9 @@ class MicrometerExampleIT {
             // README-EXAMPLE-START
             PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             ObservationRegistry observationRegistry = ObservationRegistry.create();
-            observationRegistry.observationConfig()
-                    .observationHandler(new DefaultMeterObservationHandler(meterRegistry)); // observations -> timers
+            observationRegistry.observationConfig().observationHandler(new FirstMatchingCompositeObservationHandler(
+                    new HeraldMeterObservationHandler(meterRegistry),   // Herald's observations -> timers
+                    new DefaultMeterObservationHandler(meterRegistry))); // every other observation -> timers
             EventBus bus = RedisEventBus.builder(client)
                     .source("orders-service")
                     .observer(MicrometerObserver.of(observationRegistry))  // herald.publish, herald.process
