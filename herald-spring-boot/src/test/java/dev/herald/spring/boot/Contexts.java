@@ -33,6 +33,12 @@ final class Contexts {
                         boot35 + "export.simple.SimpleMetricsExportAutoConfiguration")};
     }
 
+    /** Spring Boot's auto-configuration of the application's {@code ObservationRegistry}. */
+    static Class<?> observationAutoConfiguration() {
+        return either("org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+                "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration");
+    }
+
     /** The class of Boot 4's name, or of Boot 3.5's. */
     private static Class<?> either(String boot4, String boot35) {
         for (String name : new String[] {boot4, boot35}) {

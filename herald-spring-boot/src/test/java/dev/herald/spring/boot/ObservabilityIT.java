@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.testkit.RedisServer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.time.Duration;
@@ -41,6 +44,30 @@ class ObservabilityIT {
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
                     await().atMost(Duration.ofSeconds(10))
                             .untilAsserted(() -> assertThat(registry.get("herald.health").gauge().value()).isEqualTo(1.0));
+                });
+    }
+
+    @Test
+    void heraldsObservationsAreTimedByHeraldsMeterHandlerAndEveryOtherByMicrometers() {
+        Contexts.on(redis)
+                .withConfiguration(AutoConfigurations.of(Contexts.metricsAutoConfigurations()))
+                .withConfiguration(AutoConfigurations.of(Contexts.observationAutoConfiguration()))
+                .withPropertyValues("herald.prefix=meter-handler-it").run(context -> {
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                    ObservationRegistry observations = context.getBean(ObservationRegistry.class);
+                    assertThat(context.getBeanProvider(ObservationHandler.class).orderedStream().findFirst())
+                            .hasValueSatisfying(first -> assertThat(first).hasToString(
+                                    "HeraldMeterObservationHandler[" + meters + "]"));
+
+                    context.getBean(RedisEventBus.class).publish(new OrderPlaced("o-1")).join();
+                    Observation.createNotStarted("orders.checkout", observations).observe(() -> { });
+
+                    assertThat(meters.get("herald.publish").tags("outcome", "success", "error", "none").timer().count())
+                            .isEqualTo(1);
+                    // Micrometer's handler would have made a long-task timer of it too
+                    assertThat(meters.find("herald.publish.active").longTaskTimers()).isEmpty();
+                    assertThat(meters.get("orders.checkout").timer().count()).isEqualTo(1);
+                    assertThat(meters.find("orders.checkout.active").longTaskTimers()).hasSize(1);
                 });
     }
 
