@@ -65,7 +65,7 @@ public final class BenchMain {
                 usage: herald-bench e2e [--mode pubsub|streams] [--events N] [--size BYTES] [--handlers H]
                                         [--publishers P] [--instances N] [--types T]
                                         [--rate R] [--redis URI] [--runs N] [--warmup N] [--warmup-seconds S]
-                                        [--handler-delay MICROS] [--observe none|micrometer|otel]
+                                        [--handler-delay MICROS] [--observe none|micrometer|micrometer-default|otel]
                                         [--variants herald,lettuce_async,...] [--json]
                          variants: herald herald_shared lettuce_async lettuce_batched lettuce_best jedis sockets (Pub/Sub),
                                    herald_streams lettuce_streams (Streams)
@@ -73,8 +73,9 @@ public final class BenchMain {
                          --redis URI: redis://host:port, or redis-cluster://host:port[,host:port...] for a Redis Cluster
                                    (Herald's variants only; raw clients need one server)
                          --observe: what observes Herald's buses: none (default), micrometer (MicrometerObserver with
-                                   timers in a SimpleMeterRegistry, HeraldMetrics bound) or otel (OpenTelemetryObserver,
-                                   spans batched to an exporter that discards them)
+                                   timers in a SimpleMeterRegistry by HeraldMeterObservationHandler, HeraldMetrics bound),
+                                   micrometer-default (the same with Micrometer's DefaultMeterObservationHandler) or otel
+                                   (OpenTelemetryObserver, spans batched to an exporter that discards them)
                        herald-bench e2e --cluster [--replicas 1] [--types T] [other e2e options]
                          Herald on a throw-away redis-server and a throw-away Redis Cluster of 3 masters (--replicas per
                          master; --redis redis-cluster://... for an existing one), 1 type and 8 (or T) types on each;

@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  *     mode, rows with {@code publishReplicas} are added
  * @param publishReplicas Streams mode: the publishing bus waits for this many replicas after each
  *     batch ({@code publishReplicas(n, timeout)}); 0 for none
- * @param observe what observes Herald's buses: {@code none}, {@code micrometer} or {@code otel} ({@link Observability})
+ * @param observe what observes Herald's buses: {@code none}, {@code micrometer}, {@code micrometer-default} or {@code otel} ({@link Observability})
  */
 record E2eOptions(String mode, int events, int size, int publishers, int handlers, int rate, @Nullable String redis,
         boolean json, int runs, int handlerDelayMicros, @Nullable List<String> variants, int instances, int warmup,

@@ -1,6 +1,7 @@
 package dev.herald.bench;
 
 import dev.herald.EventBus;
+import dev.herald.micrometer.HeraldMeterObservationHandler;
 import dev.herald.micrometer.HeraldMetrics;
 import dev.herald.micrometer.MicrometerObserver;
 import dev.herald.opentelemetry.OpenTelemetryObserver;
@@ -10,6 +11,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -20,9 +24,11 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * What observes the Herald buses of one {@code e2e} run ({@code --observe}), so that its cost is
@@ -32,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
 abstract class Observability implements AutoCloseable {
 
     /** The choices of {@code --observe}. */
-    static final String CHOICES = "none, micrometer or otel";
+    static final String CHOICES = "none, micrometer, micrometer-default or otel";
 
     /**
      * The observability named by {@code --observe}.
@@ -40,7 +46,7 @@ abstract class Observability implements AutoCloseable {
      * @throws IllegalArgumentException naming a value that is not one of {@link #CHOICES}
      */
     static void check(String name) {
-        if (!name.equals("none") && !name.equals("micrometer") && !name.equals("otel")) {
+        if (!List.of("none", "micrometer", "micrometer-default", "otel").contains(name)) {
             throw new IllegalArgumentException("--observe must be " + CHOICES + ", not '" + name + "'");
         }
     }
@@ -49,7 +55,8 @@ abstract class Observability implements AutoCloseable {
     static Observability of(String name) {
         check(name);
         return switch (name) {
-            case "micrometer" -> new Micrometer();
+            case "micrometer" -> new Micrometer(Observability::meterHandlers);
+            case "micrometer-default" -> new Micrometer(DefaultMeterObservationHandler::new);
             case "otel" -> new OpenTelemetry();
             default -> new None();
         };
@@ -75,18 +82,28 @@ abstract class Observability implements AutoCloseable {
     }
 
     /**
-     * A {@link MicrometerObserver} on an {@link ObservationRegistry} whose
-     * {@link DefaultMeterObservationHandler} makes timers in a {@link SimpleMeterRegistry}, and
-     * {@link HeraldMetrics} bound for each bus (tagged {@code bus}), as an application with
-     * Micrometer has them.
+     * The meter handlers Herald's README and herald-spring-boot set up: Herald's for Herald's
+     * observations, Micrometer's for every other one.
+     */
+    static ObservationHandler<Observation.Context> meterHandlers(MeterRegistry meters) {
+        return new FirstMatchingCompositeObservationHandler(new HeraldMeterObservationHandler(meters),
+                new DefaultMeterObservationHandler(meters));
+    }
+
+    /**
+     * A {@link MicrometerObserver} on an {@link ObservationRegistry} whose meter handler makes
+     * timers in a {@link SimpleMeterRegistry} ({@code micrometer}: {@link #meterHandlers};
+     * {@code micrometer-default}: Micrometer's {@link DefaultMeterObservationHandler} alone, with its
+     * long-task timers), and {@link HeraldMetrics} bound for each bus (tagged {@code bus}), as an
+     * application with Micrometer has them.
      */
     private static final class Micrometer extends Observability {
         private final MeterRegistry meters = new SimpleMeterRegistry();
         private final BusObserver observer;
 
-        Micrometer() {
+        Micrometer(Function<MeterRegistry, ObservationHandler<?>> handler) {
             ObservationRegistry observations = ObservationRegistry.create();
-            observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+            observations.observationConfig().observationHandler(handler.apply(meters));
             observer = MicrometerObserver.of(observations);
         }
 

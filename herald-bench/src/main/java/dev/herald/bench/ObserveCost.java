@@ -8,6 +8,7 @@ import dev.herald.spi.BusObserver;
 import dev.herald.spi.BusObserver.HandlerObservation;
 import dev.herald.spi.BusObserver.HandlerOutcome;
 import dev.herald.spi.BusObserver.HandlerRun;
+import dev.herald.micrometer.HeraldMeterObservationHandler;
 import dev.herald.spi.BusObserver.Publish;
 import dev.herald.spi.BusObserver.PublishObservation;
 import dev.herald.spi.BusObserver.Scope;
@@ -40,13 +41,17 @@ import org.jspecify.annotations.Nullable;
  * {@code noop} (an {@link ObservationRegistry} without handlers), {@code handler} (one handler that
  * does nothing: the cost of Micrometer's observations and Herald's conventions alone),
  * {@code meters} (Micrometer's {@link DefaultMeterObservationHandler} on a
- * {@link SimpleMeterRegistry}, as {@code e2e --observe micrometer} has it) and {@code meters-no-ltt}
- * (the same without long task timers, {@link IgnoredMeters#LONG_TASK_TIMER}). For a profile, run one
+ * {@link SimpleMeterRegistry}, as {@code e2e --observe micrometer-default} has it), {@code meters-no-ltt}
+ * (the same without long task timers, {@link IgnoredMeters#LONG_TASK_TIMER}) and {@code herald-meters}
+ * ({@link HeraldMeterObservationHandler} first, Micrometer's after it for other observations, as
+ * {@code e2e --observe micrometer} and herald-spring-boot have it); {@code otel} measures an
+ * {@code OpenTelemetryObserver} instead, as {@code e2e --observe otel} has it (the CPU of the threads
+ * observing, not of the span processor's export thread). For a profile, run one
  * setup under JFR ({@code -XX:StartFlightRecording}).
  */
 final class ObserveCost {
 
-    static final String SETUPS = "noop, handler, meters, meters-no-ltt";
+    static final String SETUPS = "noop, handler, meters, meters-no-ltt, herald-meters, otel";
     /** Distinct event ids the operations cycle through, made before measuring. */
     private static final int EVENTS = 4096;
 
@@ -66,19 +71,22 @@ final class ObserveCost {
 
     static String usage() {
         return """
-                       herald-bench observe-cost [--setups noop,handler,meters,meters-no-ltt] [--threads 1,2]
-                                                 [--warmup-seconds 5] [--rounds 5] [--round-seconds 2]
+                       herald-bench observe-cost [--setups noop,handler,meters,meters-no-ltt,herald-meters,otel]
+                                                 [--threads 1,2] [--warmup-seconds 5] [--rounds 5]
+                                                 [--round-seconds 2]
                          what a MicrometerObserver costs per event (publish + one handler run), no Redis: CPU ns
                          and bytes allocated per event on 1 and 2 threads sharing the observer, medians of rounds
                          (and the least CPU of a round, the least disturbed on a shared machine);
                          setups: noop (no handler), handler (one that does nothing), meters (DefaultMeterObservation-
-                         Handler on a SimpleMeterRegistry, as e2e --observe micrometer), meters-no-ltt (without its
-                         long task timers)""".indent(7).stripTrailing();
+                         Handler on a SimpleMeterRegistry, as e2e --observe micrometer-default), meters-no-ltt (without
+                         its long task timers), herald-meters (HeraldMeterObservationHandler first, as e2e --observe
+                         micrometer), otel (OpenTelemetryObserver, spans batched to a discarding exporter, as e2e
+                         --observe otel; the batching thread's CPU not counted)""".indent(7).stripTrailing();
     }
 
     /** Parses the options and runs, printing to {@code out}; a bad option is an {@link IllegalArgumentException} naming it. */
     static void run(String[] args, PrintStream out) throws Exception {
-        List<String> setups = List.of("noop", "handler", "meters", "meters-no-ltt");
+        List<String> setups = List.of("noop", "handler", "meters", "meters-no-ltt", "herald-meters", "otel");
         List<Integer> threads = List.of(1, 2);
         int warmup = 5;
         int rounds = 5;
@@ -93,7 +101,9 @@ final class ObserveCost {
                 case "--setups" -> {
                     setups = List.of(value.split(","));
                     for (String setup : setups) {
-                        registry(setup);
+                        if (!setup.equals("otel")) {
+                            registry(setup); // refuses an unknown setup
+                        }
                     }
                 }
                 case "--threads" -> threads = Arrays.stream(value.split(",")).map(ObserveCost::positive).toList();
@@ -124,6 +134,8 @@ final class ObserveCost {
                     new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
             case "meters-no-ltt" -> registry.observationConfig().observationHandler(
                     new DefaultMeterObservationHandler(new SimpleMeterRegistry(), IgnoredMeters.LONG_TASK_TIMER));
+            case "herald-meters" -> registry.observationConfig().observationHandler(
+                    Observability.meterHandlers(new SimpleMeterRegistry()));
             default -> throw new IllegalArgumentException("--setups takes " + SETUPS + ", not '" + setup + "'");
         }
         return registry;
@@ -135,18 +147,25 @@ final class ObserveCost {
         out.printf(Locale.ROOT, "%-14s %7s %14s %14s %14s %12s%n", "setup", "threads", "cpu ns/event", "best cpu ns",
                 "wall ns/event", "bytes/event");
         for (String setup : setups) {
-            BusObserver observer = GuardedObserver.of(MicrometerObserver.of(registry(setup)));
-            for (int n : threads) {
-                Round.measure(observer, n, warmupSeconds);
-                List<Round> measured = new ArrayList<>();
-                for (int r = 0; r < rounds; r++) {
-                    measured.add(Round.measure(observer, n, roundSeconds));
-                }
-                out.printf(Locale.ROOT, "%-14s %7d %14.0f %14.0f %14.0f %12.0f%n", setup, n,
-                        median(measured, Round::cpuNanosPerOp),
-                        measured.stream().mapToDouble(Round::cpuNanosPerOp).min().orElseThrow(),
-                        median(measured, Round::wallNanosPerOp), median(measured, Round::bytesPerOp));
+            try (Observability otel = setup.equals("otel") ? Observability.of("otel") : null) {
+                BusObserver observer = GuardedObserver.of(otel != null ? otel.observer() : MicrometerObserver.of(registry(setup)));
+                measure(out, setup, observer);
             }
+        }
+    }
+
+    /** One setup's line per thread count. */
+    private void measure(PrintStream out, String setup, BusObserver observer) throws Exception {
+        for (int n : threads) {
+            Round.measure(observer, n, warmupSeconds);
+            List<Round> measured = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                measured.add(Round.measure(observer, n, roundSeconds));
+            }
+            out.printf(Locale.ROOT, "%-14s %7d %14.0f %14.0f %14.0f %12.0f%n", setup, n,
+                    median(measured, Round::cpuNanosPerOp),
+                    measured.stream().mapToDouble(Round::cpuNanosPerOp).min().orElseThrow(),
+                    median(measured, Round::wallNanosPerOp), median(measured, Round::bytesPerOp));
         }
     }
 

@@ -48,23 +48,26 @@ class BenchSmokeIT {
     }
 
     @Test
-    void anObserveOptionOtherThanNoneMicrometerOrOtelIsRefusedNamingIt() {
+    void anObserveOptionOtherThanTheFourIsRefusedNamingIt() {
         assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--observe", "zipkin"}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--observe must be none, micrometer or otel, not 'zipkin'");
+                .hasMessage("--observe must be none, micrometer, micrometer-default or otel, not 'zipkin'");
+        assertThat(E2eOptions.parse(new String[] {"--observe", "micrometer-default"}).observe()).isEqualTo("micrometer-default");
         assertThat(E2eOptions.parse(new String[0]).observe()).isEqualTo("none");
     }
 
     @Test
     void observeCostGivesARowPerSetupAndThreadCount() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ObserveCost.run(new String[] {"--setups", "noop,handler,meters,meters-no-ltt", "--threads", "1,2", "--warmup-seconds", "0",
-                "--rounds", "1", "--round-seconds", "0.05"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        ObserveCost.run(new String[] {"--setups", "noop,handler,meters,meters-no-ltt,herald-meters,otel", "--threads", "1,2",
+                "--warmup-seconds", "0", "--rounds", "1", "--round-seconds", "0.05"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
         List<String> rows = bytes.toString(StandardCharsets.UTF_8).lines().skip(2).toList();
-        assertThat(rows).hasSize(8);
+        assertThat(rows).hasSize(12);
         assertThat(rows).allSatisfy(row -> assertThat(row).matches("[a-z-]+ +[12]( +\\d+){4}"));
         assertThat(rows.get(5)).startsWith("meters ").contains(" 2 ");
+        assertThat(rows.get(9)).startsWith("herald-meters ").contains(" 2 ");
+        assertThat(rows.get(11)).startsWith("otel ").contains(" 2 ");
     }
 
     @Test
