@@ -1,6 +1,7 @@
 package dev.herald.micrometer;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -17,6 +18,8 @@ final class CappedCache<K, V> {
 
     private final ConcurrentHashMap<K, V> values = new ConcurrentHashMap<>();
     private final int cap;
+    /** Rises at each {@link #forget}: a value made before it may be the one forgotten, and is not kept. */
+    private final AtomicInteger forgets = new AtomicInteger();
 
     /**
      * A cache that keeps at most {@code cap} values.
@@ -56,19 +59,29 @@ final class CappedCache<K, V> {
         if (value != null) {
             return value;
         }
+        int forgetsBefore = forgets.get();
         value = make.apply(argument, key);
         if (values.size() < cap) {
             V raced = values.putIfAbsent(key, value);
             if (raced != null) {
                 return raced;
             }
+            if (forgets.get() != forgetsBefore) {
+                values.remove(key, value); // perhaps forgotten while it was made: made again next time
+            }
         }
         return value;
     }
 
-    /** Forgets every value kept. */
-    void clear() {
-        values.clear();
+    /**
+     * Forgets a value wherever it is kept (the same instance), and any value being made and kept
+     * meanwhile, which may be it: a later lookup of their keys makes them again.
+     *
+     * @param value the value
+     */
+    void forget(Object value) {
+        forgets.incrementAndGet();
+        values.values().removeIf(kept -> kept == value);
     }
 
     /** How many values are kept. */

@@ -32,9 +32,14 @@ import java.util.concurrent.TimeUnit;
  *         new DefaultMeterObservationHandler(meterRegistry)));  // every other one
  * }</pre>
  *
- * <p>Spring Boot's meter handlers form such a group; herald-spring-boot puts this handler first in
- * it. Timers are kept for at most {@value #MAX_TIMERS} sets of tags (further ones are looked up at
- * each stop) and forgotten when a meter is removed from the registry. Thread-safe.
+ * <p>Beside Micrometer's handler but outside such a group, both would time Herald's observations
+ * into the same timers, counting each twice. Spring Boot's meter handlers form such a group;
+ * herald-spring-boot puts this handler first in it. Timers are kept for at most
+ * {@value #MAX_TIMERS} sets of tags (further ones are looked up at each stop); a timer removed from
+ * the registry is forgotten and registered again at the next stop. A {@code MeterFilter} added to
+ * the registry after a timer was kept does not apply to it (Micrometer's handler, which registers
+ * at each stop, would see it): configure the registry's filters before events flow. One handler per
+ * registry: it listens to the registry's meter removals for the registry's lifetime. Thread-safe.
  */
 public final class HeraldMeterObservationHandler implements MeterObservationHandler<Observation.Context> {
 
@@ -53,7 +58,7 @@ public final class HeraldMeterObservationHandler implements MeterObservationHand
     public HeraldMeterObservationHandler(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = registry.config().clock();
-        registry.config().onMeterRemoved(meter -> timers.clear());
+        registry.config().onMeterRemoved(timers::forget);
     }
 
     @Override

@@ -34,6 +34,33 @@ class CappedCacheTest {
     }
 
     @Test
+    void aForgottenValueIsMadeAgainAndOtherValuesAreKept() {
+        CappedCache<String, String> cache = new CappedCache<>(4);
+        String a = cache.get("a", key -> key + "-1");
+        String b = cache.get("b", key -> key + "-1");
+
+        cache.forget(a);
+
+        assertThat(cache.get("a", key -> key + "-2")).isEqualTo("a-2");
+        assertThat(cache.get("b", key -> key + "-2")).isSameAs(b);
+    }
+
+    @Test
+    void aValueForgottenWhileItWasMadeIsNotKept() {
+        CappedCache<String, String> cache = new CappedCache<>(4);
+        String removed = "timer-removed-meanwhile";
+
+        // the registry handed out a meter that another thread removed before the cache kept it
+        assertThat(cache.get("a", key -> {
+            cache.forget(removed);
+            return removed;
+        })).isSameAs(removed);
+
+        assertThat(cache.size()).isZero();
+        assertThat(cache.get("a", key -> "timer-registered-again")).isEqualTo("timer-registered-again");
+    }
+
+    @Test
     void aCapBelowOneIsRefused() {
         assertThatThrownBy(() -> new CappedCache<String, String>(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("0");
