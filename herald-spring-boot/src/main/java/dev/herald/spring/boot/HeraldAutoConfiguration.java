@@ -1,6 +1,7 @@
 package dev.herald.spring.boot;
 
 import dev.herald.EventBus;
+import dev.herald.micrometer.HeraldMeterObservationHandler;
 import dev.herald.micrometer.MicrometerObserver;
 import dev.herald.redis.RedisEventBus;
 import dev.herald.spring.internal.BusLifecycle;
@@ -18,6 +19,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -44,6 +46,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
         "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration",
         // the application's MeterRegistry, and (Boot 3.5) Micrometer's meter handler, are defined before Herald's
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration"})
 @ConditionalOnClass({RedisEventBus.class, LettuceConnectionFactory.class})
 @EnableConfigurationProperties(HeraldProperties.class)
@@ -99,8 +102,7 @@ public class HeraldAutoConfiguration {
 
     /** Observations of the bus, when herald-micrometer is there. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = {"dev.herald.micrometer.MicrometerObserver", "io.micrometer.observation.ObservationRegistry",
-            "io.micrometer.core.instrument.MeterRegistry"})
+    @ConditionalOnClass(name = {"dev.herald.micrometer.MicrometerObserver", "io.micrometer.observation.ObservationRegistry"})
     static class Observations {
 
         /**
@@ -118,14 +120,24 @@ public class HeraldAutoConfiguration {
             };
         }
 
-        /**
-         * Herald's observations as the timers Micrometer's meter handler would make of them, at a
-         * fraction of its cost per event: first of the meter handlers, which Spring Boot groups so
-         * that the first supporting an observation handles it (Micrometer's handles every other one).
-         */
+    }
+
+    /**
+     * Herald's observations as the timers Micrometer's meter handler would make of them, at a
+     * fraction of its cost per event: first of the meter handlers, which Spring Boot groups so that
+     * the first supporting an observation handles it (Boot's own handles every other one). Off with
+     * {@code herald.observations.meter-handler.enabled=false} (Boot's handler then times Herald's
+     * observations too, with its long-task timers), or when the application defines a
+     * {@code HeraldMeterObservationHandler} of its own.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"dev.herald.micrometer.HeraldMeterObservationHandler", "io.micrometer.core.instrument.MeterRegistry"})
+    @ConditionalOnProperty(name = "herald.observations.meter-handler.enabled", matchIfMissing = true)
+    static class MeterHandler {
+
         @Bean
         @ConditionalOnBean(MeterRegistry.class)
-        @ConditionalOnMissingBean
+        @ConditionalOnMissingBean({HeraldMeterObservationHandler.class, FirstMeterHandler.class})
         FirstMeterHandler heraldMeterObservationHandler(MeterRegistry registry) {
             return new FirstMeterHandler(registry);
         }

@@ -26,7 +26,8 @@ import org.springframework.core.env.Environment;
 public final class PropertyNames {
 
     /** Properties under {@code herald.} that are not {@link HeraldProperties}, read by conditions. */
-    static final Set<String> OTHERS = Set.of("herald.modulith.externalization.enabled");
+    static final Set<String> OTHERS = Set.of("herald.modulith.externalization.enabled",
+            "herald.observations.meter-handler.enabled");
 
     /** The settings of a handler, under {@code herald.handlers[<name>].}. */
     private static final Set<String> HANDLER_SETTINGS = Set.of("concurrency", "ordered-by-subject", "queue-capacity", "retry");

@@ -3,9 +3,12 @@ package dev.herald.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.micrometer.HeraldMeterObservationHandler;
 import dev.herald.redis.RedisEventBus;
+import dev.herald.spring.internal.FirstMeterHandler;
 import dev.herald.testkit.RedisServer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -69,6 +72,35 @@ class ObservabilityIT {
                     assertThat(meters.get("orders.checkout").timer().count()).isEqualTo(1);
                     assertThat(meters.find("orders.checkout.active").longTaskTimers()).hasSize(1);
                 });
+    }
+
+    @Test
+    void withHeraldsMeterHandlerOffBootsOwnTimesHeraldsObservationsWithItsLongTaskTimers() {
+        Contexts.on(redis)
+                .withConfiguration(AutoConfigurations.of(Contexts.metricsAutoConfigurations()))
+                .withConfiguration(AutoConfigurations.of(Contexts.observationAutoConfiguration()))
+                .withPropertyValues("herald.prefix=meter-handler-off-it", "herald.observations.meter-handler.enabled=false")
+                .run(context -> {
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                    assertThat(context).doesNotHaveBean(FirstMeterHandler.class);
+
+                    context.getBean(RedisEventBus.class).publish(new OrderPlaced("o-1")).join();
+
+                    assertThat(meters.get("herald.publish").tags("outcome", "success", "error", "none").timer().count())
+                            .isEqualTo(1);
+                    assertThat(meters.find("herald.publish.active").longTaskTimers()).hasSize(1);
+                });
+    }
+
+    @Test
+    void anApplicationsOwnHeraldMeterHandlerIsTheOneUsed() {
+        Contexts.on(redis)
+                .withConfiguration(AutoConfigurations.of(Contexts.metricsAutoConfigurations()))
+                .withConfiguration(AutoConfigurations.of(Contexts.observationAutoConfiguration()))
+                .withPropertyValues("herald.prefix=own-meter-handler-it")
+                .withBean(HeraldMeterObservationHandler.class, () -> new HeraldMeterObservationHandler(new SimpleMeterRegistry()))
+                .run(context -> assertThat(context).doesNotHaveBean(FirstMeterHandler.class)
+                        .hasSingleBean(HeraldMeterObservationHandler.class));
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -33,7 +33,8 @@ class UnknownPropertiesTest {
     void settingsInBracketsAndHeraldsOtherPropertiesPass() {
         runner.withPropertyValues("herald.handlers[orderListeners.sendConfirmation].concurrency=4",
                 "herald.handlers[orderListeners.sendConfirmation].retry.max-attempts=2", "herald.retry.max-attempts=3",
-                "herald.pubsub.subscriber-buffer.messages=10", "herald.modulith.externalization.enabled=false")
+                "herald.pubsub.subscriber-buffer.messages=10", "herald.modulith.externalization.enabled=false",
+                "herald.observations.meter-handler.enabled=false")
                 .run(context -> assertThat(context).hasNotFailed());
     }
 }
