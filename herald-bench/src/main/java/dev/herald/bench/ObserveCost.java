@@ -3,12 +3,12 @@ package dev.herald.bench;
 import dev.herald.EventBus;
 import dev.herald.EventBusBuilder;
 import dev.herald.Envelope;
+import dev.herald.micrometer.HeraldMeterObservationHandler;
 import dev.herald.micrometer.MicrometerObserver;
 import dev.herald.spi.BusObserver;
 import dev.herald.spi.BusObserver.HandlerObservation;
 import dev.herald.spi.BusObserver.HandlerOutcome;
 import dev.herald.spi.BusObserver.HandlerRun;
-import dev.herald.micrometer.HeraldMeterObservationHandler;
 import dev.herald.spi.BusObserver.Publish;
 import dev.herald.spi.BusObserver.PublishObservation;
 import dev.herald.spi.BusObserver.Scope;
@@ -147,9 +147,12 @@ final class ObserveCost {
         out.printf(Locale.ROOT, "%-14s %7s %14s %14s %14s %12s%n", "setup", "threads", "cpu ns/event", "best cpu ns",
                 "wall ns/event", "bytes/event");
         for (String setup : setups) {
-            try (Observability otel = setup.equals("otel") ? Observability.of("otel") : null) {
-                BusObserver observer = GuardedObserver.of(otel != null ? otel.observer() : MicrometerObserver.of(registry(setup)));
-                measure(out, setup, observer);
+            if (setup.equals("otel")) {
+                try (Observability otel = Observability.of("otel")) {
+                    measure(out, setup, GuardedObserver.of(otel.observer()));
+                }
+            } else {
+                measure(out, setup, GuardedObserver.of(MicrometerObserver.of(registry(setup))));
             }
         }
     }
