@@ -213,13 +213,15 @@ public interface BusObserver {
          */
         ERROR;
 
+        private final String tagValue = name().toLowerCase(Locale.ROOT);
+
         /**
          * The outcome as a tag value: {@code success}, {@code retried}, {@code dead_lettered}, {@code error}.
          *
          * @return the lower-case name
          */
         public String tagValue() {
-            return name().toLowerCase(Locale.ROOT);
+            return tagValue;
         }
     }
 
