@@ -44,6 +44,10 @@ public final class BenchMain {
             }
             case "jmh" -> Main.main(Arrays.copyOfRange(args, 1, args.length));
             case "observe-cost" -> {
+                if (Arrays.asList(args).contains("--help")) {
+                    System.out.println(ObserveCost.usage());
+                    return;
+                }
                 try {
                     ObserveCost.run(Arrays.copyOfRange(args, 1, args.length), System.out);
                 } catch (IllegalArgumentException e) {

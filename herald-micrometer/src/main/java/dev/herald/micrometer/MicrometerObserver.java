@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * A {@link BusObserver} that makes Micrometer observations of a bus: {@code herald.publish} for
  * each publish and {@code herald.process} for each handler run (each attempt), named and tagged by
  * {@link DefaultHeraldPublishObservationConvention} and {@link DefaultHeraldProcessObservationConvention}.
- * With Micrometer's {@code DefaultMeterObservationHandler} they become timers of those names; with
+ * With a meter handler ({@link HeraldMeterObservationHandler} first, Micrometer's
+ * {@code DefaultMeterObservationHandler} after it) they become timers of those names; with
  * a tracing bridge (such as {@code micrometer-tracing-bridge-otel}) they become spans
  * {@code send <type>} and {@code process <type>}, the trace context travelling in the event as
  * CloudEvents extension attributes ({@code traceparent}, {@code tracestate}).
