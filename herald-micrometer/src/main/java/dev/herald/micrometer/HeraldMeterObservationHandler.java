@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes Herald's observations ({@code herald.publish}, {@code herald.process}) timers, as
@@ -112,8 +113,19 @@ public final class HeraldMeterObservationHandler implements MeterObservationHand
 
     private static Timer register(MeterRegistry registry, TimerKey key) {
         return Timer.builder(key.name())
+                .description(description(key.name()))
                 .tags(tags(key.keyValues()).and("error", key.error()))
                 .register(registry);
+    }
+
+    /** What a timer of Herald's observations measures, for a registry's help text ({@code null} for another name). */
+    private static @Nullable String description(String name) {
+        return switch (name) {
+            case DefaultHeraldPublishObservationConvention.NAME ->
+                    "Publishes, from the call until the transport accepted the event or the publish failed";
+            case DefaultHeraldProcessObservationConvention.NAME -> "Handler runs, one per attempt, by what became of the event";
+            default -> null;
+        };
     }
 
     private static Tags tags(KeyValues keyValues) {

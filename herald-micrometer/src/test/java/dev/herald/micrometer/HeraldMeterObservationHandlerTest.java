@@ -64,6 +64,7 @@ class HeraldMeterObservationHandlerTest {
                 "error.type", "java.lang.ArithmeticException", "messaging.consumer.group.name", "audit").timer();
         assertThat(process.count()).isEqualTo(1);
         assertThat(process.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(250);
+        assertThat(process.getId().getDescription()).isEqualTo("Handler runs, one per attempt, by what became of the event");
         Timer published = meters.get("herald.publish").tags("outcome", "success", "error", "none").timer();
         assertThat(published.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(7);
     }
