@@ -71,9 +71,10 @@ final class ContextKeyValues {
     }
 
     private static KeyValues without(KeyValues current, String... keys) {
+        List<String> removed = List.of(keys);
         List<KeyValue> kept = new ArrayList<>();
         for (KeyValue keyValue : current) {
-            if (!List.of(keys).contains(keyValue.getKey())) {
+            if (!removed.contains(keyValue.getKey())) {
                 kept.add(keyValue);
             }
         }
