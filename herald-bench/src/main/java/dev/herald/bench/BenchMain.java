@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.openjdk.jmh.Main;
 
 /**
@@ -69,7 +71,7 @@ public final class BenchMain {
                 usage: herald-bench e2e [--mode pubsub|streams] [--events N] [--size BYTES] [--handlers H]
                                         [--publishers P] [--instances N] [--types T]
                                         [--rate R] [--redis URI] [--runs N] [--warmup N] [--warmup-seconds S]
-                                        [--handler-delay MICROS] [--observe none|micrometer|micrometer-default|otel]
+                                        [--handler-delay MICROS] [--observe none|micrometer|micrometer-default|otel[,...]]
                                         [--variants herald,lettuce_async,...] [--json]
                          variants: herald herald_shared lettuce_async lettuce_batched lettuce_best jedis sockets (Pub/Sub),
                                    herald_streams lettuce_streams (Streams)
@@ -79,7 +81,9 @@ public final class BenchMain {
                          --observe: what observes Herald's buses: none (default), micrometer (MicrometerObserver with
                                    timers in a SimpleMeterRegistry by HeraldMeterObservationHandler, HeraldMetrics bound),
                                    micrometer-default (the same with Micrometer's DefaultMeterObservationHandler) or otel
-                                   (OpenTelemetryObserver, spans batched to an exporter that discards them)
+                                   (OpenTelemetryObserver, spans batched to an exporter that discards them); several,
+                                   such as none,micrometer,otel: a row of Herald per observer, each in its own JVM,
+                                   taking turns, and each observer's delivered/s over none's run by run
                        herald-bench e2e --cluster [--replicas 1] [--types T] [other e2e options]
                          Herald on a throw-away redis-server and a throw-away Redis Cluster of 3 masters (--replicas per
                          master; --redis redis-cluster://... for an existing one), 1 type and 8 (or T) types on each;
@@ -173,8 +177,7 @@ public final class BenchMain {
     }
 
     static double median(List<E2e.Outcome> runs, ToDoubleFunction<E2e.Outcome> f) {
-        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return median(runs.stream().mapToDouble(f).toArray());
     }
 
     static double min(List<E2e.Outcome> runs, ToDoubleFunction<E2e.Outcome> f) {
@@ -190,26 +193,80 @@ public final class BenchMain {
                 + "%d Herald instance(s), %d handler(s), handler delay %d us, observed by %s, Redis %s%n",
                 o.mode(), o.events(), o.size(), o.runs(), o.rate() > 0 ? o.rate() + "/s" : "unlimited", o.publishers(),
                 o.instances(), o.handlers(), o.handlerDelayMicros(), o.observe(), redis);
-        System.out.printf(Locale.ROOT, "%-16s %12s %28s %9s %9s %9s %8s %8s %6s %10s%n", "variant", "publish/s",
+        int width = Math.max(16, results.keySet().stream().mapToInt(String::length).max().orElse(0));
+        System.out.printf(Locale.ROOT, "%-" + width + "s %12s %28s %9s %9s %9s %8s %8s %6s %10s%n", "variant", "publish/s",
                 "delivered/s min/median/max", "p50 us", "p99 us", "p999 us", "lost", "counted", "dups", "peak heap");
         for (Map.Entry<String, List<E2e.Outcome>> e : results.entrySet()) {
             List<E2e.Outcome> r = e.getValue();
-            System.out.printf(Locale.ROOT, "%-16s %12.0f %9.0f/%9.0f/%9.0f %9.0f %9.0f %9.0f %8.0f %8s %6.0f %8.0fMB%n", e.getKey(),
+            System.out.printf(Locale.ROOT, "%-" + width + "s %12.0f %9.0f/%9.0f/%9.0f %9.0f %9.0f %9.0f %8.0f %8s %6.0f %8.0fMB%n",
+                    e.getKey(),
                     median(r, E2e.Outcome::publishPerSecond), min(r, E2e.Outcome::deliveredPerSecond),
                     median(r, E2e.Outcome::deliveredPerSecond), max(r, E2e.Outcome::deliveredPerSecond),
                     median(r, E2e.Outcome::p50Micros), median(r, E2e.Outcome::p99Micros), median(r, E2e.Outcome::p999Micros),
                     max(r, x -> x.lost()), counted(r), max(r, x -> x.duplicates()), max(r, x -> x.peakHeapBytes()) / 1e6);
         }
-        String herald = results.containsKey("herald") ? "herald" : "herald_streams";
+        String herald = heraldRow(o, results);
         if (results.containsKey(herald)) {
             double h = median(results.get(herald), E2e.Outcome::deliveredPerSecond);
             for (String base : results.keySet()) {
-                if (!base.equals(herald)) {
+                if (!Row.isHerald(base)) {
                     System.out.printf(Locale.ROOT, "ratio %s / %s (median delivered/s): %.2f%n", herald, base,
                             h / median(results.get(base), E2e.Outcome::deliveredPerSecond));
                 }
             }
         }
+        observedRatios(o, results).forEach((row, ratios) -> System.out.printf(Locale.ROOT,
+                "ratio %s / none (delivered/s, run by run): %s; median %.2f%n", row,
+                Arrays.stream(ratios).mapToObj(r -> String.format(Locale.ROOT, "%.2f", r)).collect(Collectors.joining(" ")),
+                median(ratios)));
+    }
+
+    /**
+     * The row Herald is compared with the raw clients by: its variant's, or with several observers
+     * its variant's unobserved one (else the first observer's).
+     */
+    private static String heraldRow(E2eOptions o, Map<String, List<E2e.Outcome>> results) {
+        String observer = o.observers().contains("none") ? "none" : o.observers().get(0);
+        for (String variant : List.of("herald", "herald_streams")) {
+            String row = o.observers().size() == 1 ? variant : Row.observed(variant, observer);
+            if (results.containsKey(row)) {
+                return row;
+            }
+        }
+        return "herald";
+    }
+
+    /**
+     * With several observers, one of them {@code none}: each Herald variant's delivered rate
+     * observed by each other observer over its rate unobserved, run by run (the rows take turns,
+     * so each ratio compares runs next to each other in time), keyed by the observed row's name.
+     */
+    static Map<String, double[]> observedRatios(E2eOptions o, Map<String, List<E2e.Outcome>> results) {
+        Map<String, double[]> ratios = new LinkedHashMap<>();
+        if (o.observers().size() < 2 || !o.observers().contains("none")) {
+            return ratios;
+        }
+        for (String variant : o.variantsToRun()) {
+            List<E2e.Outcome> none = results.get(Row.observed(variant, "none"));
+            if (!Row.isHerald(variant) || none == null) {
+                continue;
+            }
+            for (String observer : o.observers()) {
+                List<E2e.Outcome> observed = results.get(Row.observed(variant, observer));
+                if (!observer.equals("none") && observed != null) {
+                    ratios.put(Row.observed(variant, observer), IntStream.range(0, Math.min(none.size(), observed.size()))
+                            .mapToDouble(i -> observed.get(i).deliveredPerSecond() / none.get(i).deliveredPerSecond())
+                            .toArray());
+                }
+            }
+        }
+        return ratios;
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** Herald's own count of missed events (its gap counter) in each run, beside "lost": they should match. */
@@ -225,7 +282,7 @@ public final class BenchMain {
         out.append("\"mode\":\"").append(o.mode()).append("\",\"events\":").append(o.events())
                 .append(",\"size\":").append(o.size()).append(",\"runs\":").append(o.runs()).append(",\"rate\":").append(o.rate())
                 .append(",\"observe\":\"").append(o.observe()).append('"');
-        String herald = results.containsKey("herald") ? "herald" : "herald_streams";
+        String herald = heraldRow(o, results);
         double h = results.containsKey(herald) ? median(results.get(herald), E2e.Outcome::deliveredPerSecond) : 0;
         for (String base : List.of("lettuce_async", "lettuce_batched", "lettuce_best", "jedis", "lettuce_streams")) {
             if (results.containsKey(base)) {
@@ -237,6 +294,14 @@ public final class BenchMain {
                 ? (long) max(results.get(herald), x -> x.lost()) : -1);
         out.append(",\"herald_counted_missed\":").append(results.containsKey(herald)
                 ? (long) max(results.get(herald), x -> x.countedMissed()) : -1);
+        Map<String, double[]> observed = observedRatios(o, results);
+        if (!observed.isEmpty()) {
+            out.append(",\"ratio_vs_none\":{").append(observed.entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "\"%s\":{\"runs\":[%s],\"median\":%.3f}", e.getKey(),
+                            Arrays.stream(e.getValue()).mapToObj(r -> String.format(Locale.ROOT, "%.3f", r))
+                                    .collect(Collectors.joining(",")), median(e.getValue())))
+                    .collect(Collectors.joining(","))).append('}');
+        }
         out.append(",\"variants\":{");
         boolean first = true;
         for (Map.Entry<String, List<E2e.Outcome>> e : results.entrySet()) {

@@ -2,6 +2,7 @@ package dev.herald.bench;
 
 import dev.herald.redis.RedisTarget;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  *     mode, rows with {@code publishReplicas} are added
  * @param publishReplicas Streams mode: the publishing bus waits for this many replicas after each
  *     batch ({@code publishReplicas(n, timeout)}); 0 for none
- * @param observe what observes Herald's buses: {@code none}, {@code micrometer}, {@code micrometer-default} or {@code otel} ({@link Observability})
+ * @param observe what observes Herald's buses: {@code none}, {@code micrometer}, {@code micrometer-default} or {@code otel} ({@link Observability});
+ *     several, separated by commas, make a row of each Herald variant per observer, taking turns in one run ({@link Row#variantRows})
  */
 record E2eOptions(String mode, int events, int size, int publishers, int handlers, int rate, @Nullable String redis,
         boolean json, int runs, int handlerDelayMicros, @Nullable List<String> variants, int instances, int warmup,
@@ -86,7 +88,14 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
         if (!mode.equals("pubsub") && !mode.equals("streams")) {
             throw new IllegalArgumentException("--mode must be pubsub or streams, not '" + mode + "'");
         }
-        Observability.check(observe);
+        List<String> observers = List.of(observe.split(",", -1));
+        observers.forEach(Observability::check);
+        if (observers.size() != Set.copyOf(observers).size()) {
+            throw new IllegalArgumentException("--observe names each observer once, not '" + observe + "'");
+        }
+        if (observers.size() > 1 && cluster) {
+            throw new IllegalArgumentException("--cluster takes one --observe, not '" + observe + "'");
+        }
         if (warmup < 0) {
             warmup = Math.max(5_000, Math.min(300_000, events));
         }
@@ -104,6 +113,17 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
     E2eOptions with(int types, int publishReplicas) {
         return new E2eOptions(mode, events, size, publishers, handlers, rate, redis, json, runs, handlerDelayMicros, variants,
                 instances, warmup, warmupSeconds, types, cluster, replicas, publishReplicas, observe);
+    }
+
+    /** These options for one row observed by one observer. */
+    E2eOptions observedBy(String observer) {
+        return new E2eOptions(mode, events, size, publishers, handlers, rate, redis, json, runs, handlerDelayMicros, variants,
+                instances, warmup, warmupSeconds, types, cluster, replicas, publishReplicas, observer);
+    }
+
+    /** The observers of {@code --observe}, in the order given. */
+    List<String> observers() {
+        return List.of(observe.split(","));
     }
 
     /** Herald's variant of the mode: {@code herald} or {@code herald_streams}. */

@@ -18,13 +18,40 @@ import java.util.Set;
 record Row(String label, String variant, String uri, E2eOptions options) {
 
     /** Options a row sets for its child JVM, each with a value. */
-    private static final Set<String> ROW_OPTIONS = Set.of("--variants", "--redis", "--types", "--publish-replicas", "--replicas");
+    private static final Set<String> ROW_OPTIONS =
+            Set.of("--variants", "--redis", "--types", "--publish-replicas", "--replicas", "--observe");
     /** Options of the parent alone, without a value. */
     private static final Set<String> PARENT_FLAGS = Set.of("--json", "--cluster");
 
-    /** A row per variant, on one Redis. */
+    /**
+     * A row per variant, on one Redis, named after it; with several observers ({@code --observe
+     * none,otel}), a row per observer of each Herald variant, named {@code <variant> <observer>}
+     * ({@link #observed}), and one of each raw client's, which nothing observes.
+     */
     static List<Row> variantRows(E2eOptions options, String uri) {
-        return options.variantsToRun().stream().map(v -> new Row(v, v, uri, options)).toList();
+        List<String> observers = options.observers();
+        List<Row> rows = new ArrayList<>();
+        for (String variant : options.variantsToRun()) {
+            if (observers.size() == 1) {
+                rows.add(new Row(variant, variant, uri, options));
+            } else if (isHerald(variant)) {
+                for (String observer : observers) {
+                    rows.add(new Row(observed(variant, observer), variant, uri, options.observedBy(observer)));
+                }
+            } else {
+                rows.add(new Row(variant, variant, uri, options.observedBy("none")));
+            }
+        }
+        return rows;
+    }
+
+    /** The name of a Herald variant's row observed by one of several observers. */
+    static String observed(String variant, String observer) {
+        return variant + " " + observer;
+    }
+
+    static boolean isHerald(String variant) {
+        return variant.startsWith("herald");
     }
 
     /**
@@ -59,7 +86,7 @@ record Row(String label, String variant, String uri, E2eOptions options) {
         return n + (n == 1 ? " type" : " types");
     }
 
-    /** The arguments of this row's child JVM: the parent's, with the row's variant, Redis, types and replicas. */
+    /** The arguments of this row's child JVM: the parent's, with the row's variant, Redis, types, replicas and observer. */
     List<String> childArgs(String[] parentArgs) {
         List<String> args = new ArrayList<>();
         for (int i = 0; i < parentArgs.length; i++) {
@@ -69,7 +96,8 @@ record Row(String label, String variant, String uri, E2eOptions options) {
                 args.add(parentArgs[i]);
             }
         }
-        args.addAll(List.of("--variants", variant, "--redis", uri, "--types", Integer.toString(options.types())));
+        args.addAll(List.of("--variants", variant, "--redis", uri, "--types", Integer.toString(options.types()), "--observe",
+                options.observe()));
         if (options.publishReplicas() > 0) {
             args.addAll(List.of("--publish-replicas", Integer.toString(options.publishReplicas())));
         }

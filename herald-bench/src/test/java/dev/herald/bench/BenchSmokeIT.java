@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The load tool works end to end on a small run; its figures are measured elsewhere, never asserted. */
@@ -54,6 +55,50 @@ class BenchSmokeIT {
                 .hasMessage("--observe must be none, micrometer, micrometer-default or otel, not 'zipkin'");
         assertThat(E2eOptions.parse(new String[] {"--observe", "micrometer-default"}).observe()).isEqualTo("micrometer-default");
         assertThat(E2eOptions.parse(new String[0]).observe()).isEqualTo("none");
+    }
+
+    @Test
+    void severalObserversMakeARowOfEachHeraldVariantPerObserverEachChildObservedByOne() {
+        E2eOptions options = E2eOptions.parse(new String[] {"--observe", "none,micrometer,otel", "--variants", "herald,jedis"});
+
+        List<Row> rows = Row.variantRows(options, "redis://127.0.0.1:7400");
+
+        assertThat(rows).extracting(Row::label).containsExactly("herald none", "herald micrometer", "herald otel", "jedis");
+        assertThat(rows).extracting(row -> row.options().observe()).containsExactly("none", "micrometer", "otel", "none");
+        List<String> child = rows.get(2).childArgs(new String[] {"e2e", "--observe", "none,micrometer,otel", "--runs", "2"});
+        assertThat(String.join(" ", child)).isEqualTo(
+                "e2e --runs 2 --variants herald --redis redis://127.0.0.1:7400 --types 1 --observe otel");
+        assertThat(E2eOptions.parse(child.subList(1, child.size()).toArray(String[]::new)).observers()).containsExactly("otel");
+    }
+
+    @Test
+    void observedRatiosCompareEachRunWithTheUnobservedRunOfTheSameTurn() {
+        E2eOptions options = E2eOptions.parse(new String[] {"--observe", "none,otel", "--variants", "herald"});
+        Map<String, List<E2e.Outcome>> results = Map.of(
+                "herald none", List.of(delivered(100_000), delivered(50_000), delivered(80_000)),
+                "herald otel", List.of(delivered(90_000), delivered(40_000), delivered(80_000)));
+
+        Map<String, double[]> ratios = BenchMain.observedRatios(options, results);
+
+        assertThat(ratios).containsOnlyKeys("herald otel");
+        assertThat(ratios.get("herald otel")).containsExactly(0.9, 0.8, 1.0);
+        assertThat(BenchMain.median(ratios.get("herald otel"))).isEqualTo(0.9);
+        assertThat(BenchMain.observedRatios(E2eOptions.parse(new String[] {"--observe", "micrometer,otel"}), results)).isEmpty();
+    }
+
+    @Test
+    void aRepeatedObserverOrSeveralWithAClusterAreRefusedNamingThem() {
+        assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--observe", "otel,otel"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--observe names each observer once, not 'otel,otel'");
+        assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--observe", "none,otel", "--cluster"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--cluster takes one --observe, not 'none,otel'");
+        assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--observe", "none,"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--observe must be none, micrometer, micrometer-default or otel, not ''");
+    }
+
+    private static E2e.Outcome delivered(double perSecond) {
+        return new E2e.Outcome("herald", 1000, 1000, 1000, 0, perSecond, perSecond, 1, 1, 1, 0, -1, 1, List.of());
     }
 
     @Test
@@ -148,7 +193,7 @@ class BenchSmokeIT {
                 "cluster, 8 types", "cluster, 1 type, WAIT 1", "cluster, 8 types, WAIT 1");
         assertThat(rows.get(5).childArgs(new String[] {"--cluster", "--mode", "streams", "--replicas", "1", "--events", "100",
             "--json"})).containsExactly("--mode", "streams", "--events", "100", "--variants", "herald_streams",
-                "--redis", "redis-cluster://127.0.0.1:2", "--types", "8", "--publish-replicas", "1");
+                "--redis", "redis-cluster://127.0.0.1:2", "--types", "8", "--observe", "none", "--publish-replicas", "1");
         assertThat(Row.clusterRows(E2eOptions.parse(new String[] {"--cluster"}), "redis://a:1", "redis-cluster://b:2"))
                 .extracting(Row::label).containsExactly("server, 1 type", "server, 8 types", "cluster, 1 type", "cluster, 8 types");
         assertThat(E2eOptions.parse(new String[] {"--redis", "redis-cluster://a:1,b:2"}).variantsToRun()).containsExactly("herald");
