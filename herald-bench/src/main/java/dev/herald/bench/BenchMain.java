@@ -94,6 +94,7 @@ public final class BenchMain {
     }
 
     private static void e2e(E2eOptions options, String[] args) throws Exception {
+        checkObserversCanFork(options, ForkedJvm.wanted());
         try (Targets targets = Targets.start(options)) {
             String cluster = targets.cluster();
             List<Row> rows = cluster != null ? Row.clusterRows(options, targets.server(), cluster)
@@ -106,7 +107,7 @@ public final class BenchMain {
                         children.put(row, ForkedJvm.start(BenchMain.class, row.childArgs(args), row.label()));
                     }
                     for (int run = 0; run < options.runs(); run++) {
-                        for (Row row : rows) {
+                        for (Row row : turn(rows, run)) {
                             results.computeIfAbsent(row.label(), k -> new ArrayList<>()).add(children.get(row).run());
                         }
                     }
@@ -128,7 +129,7 @@ public final class BenchMain {
                     return;
                 }
                 for (int run = 0; run < options.runs(); run++) {
-                    for (Row row : rows) {
+                    for (Row row : turn(rows, run)) {
                         results.computeIfAbsent(row.label(), k -> new ArrayList<>())
                                 .add(benches.get(row).run(row.variant(), options.events()));
                     }
@@ -143,6 +144,31 @@ public final class BenchMain {
                 table(options, targets.describe(), results);
             }
         }
+    }
+
+    /**
+     * Several observers need a JVM each: in one, the bus's observer calls would see every observer,
+     * and {@code none}'s code would be compiled for all of them.
+     *
+     * @throws IllegalArgumentException with several observers and no child JVMs
+     */
+    static void checkObserversCanFork(E2eOptions options, boolean forking) {
+        if (options.observers().size() > 1 && !forking) {
+            throw new IllegalArgumentException("--observe " + options.observe() + " runs each observer in a JVM of its own,"
+                    + " which -Dherald.bench.fork=false, -Xmx or -Xms turn off: drop them, or give one observer per invocation");
+        }
+    }
+
+    /**
+     * The rows in the order of one turn of measured runs: each turn starts one row further on, so
+     * that no row always runs first or right after the same one.
+     */
+    static List<Row> turn(List<Row> rows, int run) {
+        List<Row> order = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            order.add(rows.get((run + i) % rows.size()));
+        }
+        return order;
     }
 
     /** The longest warm-up: past it, runs are measured even if the JIT is still busy. */
@@ -209,7 +235,8 @@ public final class BenchMain {
         if (results.containsKey(herald)) {
             double h = median(results.get(herald), E2e.Outcome::deliveredPerSecond);
             for (String base : results.keySet()) {
-                if (!Row.isHerald(base)) {
+                // with several observers Herald's other rows are compared below, observer by observer
+                if (!base.equals(herald) && !observedRow(o, base)) {
                     System.out.printf(Locale.ROOT, "ratio %s / %s (median delivered/s): %.2f%n", herald, base,
                             h / median(results.get(base), E2e.Outcome::deliveredPerSecond));
                 }
@@ -219,6 +246,12 @@ public final class BenchMain {
                 "ratio %s / none (delivered/s, run by run): %s; median %.2f%n", row,
                 Arrays.stream(ratios).mapToObj(r -> String.format(Locale.ROOT, "%.2f", r)).collect(Collectors.joining(" ")),
                 median(ratios)));
+    }
+
+    /** Whether a row is one of a Herald variant's rows, one per observer, of a run with several observers. */
+    private static boolean observedRow(E2eOptions o, String label) {
+        return o.observers().size() > 1
+                && o.variantsToRun().stream().filter(Row::isHerald).anyMatch(variant -> label.startsWith(variant + " "));
     }
 
     /**
@@ -277,7 +310,7 @@ public final class BenchMain {
         return runs.stream().map(x -> Long.toString(x.countedMissed())).reduce((a, b) -> a + "/" + b).orElse("-");
     }
 
-    private static String json(E2eOptions o, Map<String, List<E2e.Outcome>> results) {
+    static String json(E2eOptions o, Map<String, List<E2e.Outcome>> results) {
         StringBuilder out = new StringBuilder("{");
         out.append("\"mode\":\"").append(o.mode()).append("\",\"events\":").append(o.events())
                 .append(",\"size\":").append(o.size()).append(",\"runs\":").append(o.runs()).append(",\"rate\":").append(o.rate())
@@ -290,10 +323,14 @@ public final class BenchMain {
                         h / median(results.get(base), E2e.Outcome::deliveredPerSecond)));
             }
         }
-        out.append(",\"herald_lost\":").append(results.containsKey(herald)
-                ? (long) max(results.get(herald), x -> x.lost()) : -1);
-        out.append(",\"herald_counted_missed\":").append(results.containsKey(herald)
-                ? (long) max(results.get(herald), x -> x.countedMissed()) : -1);
+        // every row of Herald's: with several observers, each observer's too
+        List<List<E2e.Outcome>> heralds = results.entrySet().stream()
+                .filter(e -> e.getKey().equals(herald) || observedRow(o, e.getKey())).map(Map.Entry::getValue).toList();
+        out.append(",\"herald_row\":\"").append(herald).append('"');
+        out.append(",\"herald_lost\":").append(heralds.isEmpty() ? -1
+                : (long) heralds.stream().mapToDouble(r -> max(r, x -> x.lost())).max().orElse(0));
+        out.append(",\"herald_counted_missed\":").append(heralds.isEmpty() ? -1
+                : (long) heralds.stream().mapToDouble(r -> max(r, x -> x.countedMissed())).max().orElse(0));
         Map<String, double[]> observed = observedRatios(o, results);
         if (!observed.isEmpty()) {
             out.append(",\"ratio_vs_none\":{").append(observed.entrySet().stream()

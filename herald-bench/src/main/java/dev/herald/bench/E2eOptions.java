@@ -123,7 +123,7 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
 
     /** The observers of {@code --observe}, in the order given. */
     List<String> observers() {
-        return List.of(observe.split(","));
+        return List.of(observe.split(",", -1));
     }
 
     /** Herald's variant of the mode: {@code herald} or {@code herald_streams}. */

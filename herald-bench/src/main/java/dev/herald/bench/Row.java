@@ -7,8 +7,9 @@ import java.util.Set;
 /**
  * One row of an {@code e2e} table: a variant on one Redis with its options, run in a child JVM of
  * its own ({@link ForkedJvm}) or in this one. Without {@code --cluster} each variant is a row,
- * named after it; with it, Herald's variant on one server and on a cluster, for one type and for
- * several ({@link #clusterRows}).
+ * named after it, or with several observers each Herald variant a row per observer
+ * ({@link #variantRows}); with it, Herald's variant on one server and on a cluster, for one type
+ * and for several ({@link #clusterRows}).
  *
  * @param label the row's name in the table
  * @param variant the variant, such as {@code herald}
@@ -22,6 +23,9 @@ record Row(String label, String variant, String uri, E2eOptions options) {
             Set.of("--variants", "--redis", "--types", "--publish-replicas", "--replicas", "--observe");
     /** Options of the parent alone, without a value. */
     private static final Set<String> PARENT_FLAGS = Set.of("--json", "--cluster");
+
+    /** Herald's variants, which an observer can observe; the others are raw clients. */
+    private static final Set<String> HERALD_VARIANTS = Set.of("herald", "herald_shared", "herald_streams");
 
     /**
      * A row per variant, on one Redis, named after it; with several observers ({@code --observe
@@ -51,7 +55,7 @@ record Row(String label, String variant, String uri, E2eOptions options) {
     }
 
     static boolean isHerald(String variant) {
-        return variant.startsWith("herald");
+        return HERALD_VARIANTS.contains(variant);
     }
 
     /**

@@ -2,7 +2,10 @@ package dev.herald.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.testkit.RedisCluster;
 import dev.herald.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -11,6 +14,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -95,6 +99,45 @@ class BenchSmokeIT {
         assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--observe", "none,"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--observe must be none, micrometer, micrometer-default or otel, not ''");
+    }
+
+    @Test
+    void eachTurnStartsOneRowFurtherOn() {
+        List<Row> rows = Row.variantRows(E2eOptions.parse(new String[] {"--observe", "none,micrometer,otel", "--variants", "herald"}),
+                "redis://127.0.0.1:7400");
+
+        assertThat(BenchMain.turn(rows, 0)).extracting(Row::label).containsExactly("herald none", "herald micrometer", "herald otel");
+        assertThat(BenchMain.turn(rows, 1)).extracting(Row::label).containsExactly("herald micrometer", "herald otel", "herald none");
+        assertThat(BenchMain.turn(rows, 5)).extracting(Row::label).containsExactly("herald otel", "herald none", "herald micrometer");
+    }
+
+    @Test
+    void severalObserversWithoutChildJvmsAreRefusedNamingWhatTurnsThemOff() {
+        E2eOptions several = E2eOptions.parse(new String[] {"--observe", "none,otel"});
+
+        assertThatThrownBy(() -> BenchMain.checkObserversCanFork(several, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--observe none,otel")
+                .hasMessageContaining("-Dherald.bench.fork=false");
+        BenchMain.checkObserversCanFork(several, true);
+        BenchMain.checkObserversCanFork(E2eOptions.parse(new String[] {"--observe", "otel"}), false);
+    }
+
+    @Test
+    void theJsonOfSeveralObserversNamesHeraldsRowAndCountsLossesOfEveryObservedRow() throws Exception {
+        E2eOptions options = E2eOptions.parse(new String[] {"--observe", "none,otel", "--variants", "herald,jedis"});
+        E2e.Outcome lostTwo = new E2e.Outcome("herald", 1000, 998, 998, 0, 40_000, 40_000, 1, 1, 1, 0, 2, 1, List.of());
+        Map<String, List<E2e.Outcome>> results = new LinkedHashMap<>();
+        results.put("herald none", List.of(delivered(100_000), delivered(50_000)));
+        results.put("herald otel", List.of(delivered(90_000), lostTwo));
+        results.put("jedis", List.of(delivered(80_000), delivered(80_000)));
+
+        JsonNode json = new ObjectMapper().readTree(BenchMain.json(options, results));
+
+        assertThat(json.get("herald_row").asText()).isEqualTo("herald none");
+        assertThat(json.get("herald_lost").asLong()).isEqualTo(2);
+        assertThat(json.get("ratio_vs_jedis").asDouble()).isEqualTo(75_000 / 80_000.0, within(0.001));
+        assertThat(json.at("/ratio_vs_none/herald otel/runs").toString()).isEqualTo("[0.9,0.8]");
+        assertThat(json.at("/ratio_vs_none/herald otel/median").asDouble()).isEqualTo(0.85, within(0.001));
     }
 
     private static E2e.Outcome delivered(double perSecond) {
