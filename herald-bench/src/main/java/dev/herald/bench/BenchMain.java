@@ -37,6 +37,10 @@ public final class BenchMain {
         }
         switch (args[0]) {
             case "e2e" -> {
+                if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+                    usage();
+                    return;
+                }
                 try {
                     e2e(E2eOptions.parse(Arrays.copyOfRange(args, 1, args.length)), args);
                 } catch (IllegalArgumentException e) {
@@ -46,7 +50,7 @@ public final class BenchMain {
             }
             case "jmh" -> Main.main(Arrays.copyOfRange(args, 1, args.length));
             case "observe-cost" -> {
-                if (Arrays.asList(args).contains("--help")) {
+                if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
                     System.out.println(ObserveCost.usage());
                     return;
                 }
@@ -121,7 +125,7 @@ public final class BenchMain {
                 for (Row row : rows) {
                     E2e bench = new E2e(row.options(), row.uri());
                     benches.put(row, bench);
-                    warmUp(bench, row.variant(), options.warmup(), options.warmupSeconds());
+                    warmUp(bench, row, options.warmup(), options.warmupSeconds());
                 }
                 if (ForkedJvm.isChild()) {
                     Row only = rows.get(0);
@@ -182,7 +186,8 @@ public final class BenchMain {
      * runs measured while it compiles were measured up to 1.3x slower (at most
      * {@link #MAX_WARMUP_SECONDS}). With {@code seconds == 0}, exactly one round.
      */
-    private static void warmUp(E2e bench, String variant, int events, int seconds) throws Exception {
+    private static void warmUp(E2e bench, Row row, int events, int seconds) throws Exception {
+        String variant = row.variant();
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime();
@@ -198,7 +203,8 @@ public final class BenchMain {
             double roundMillis = (System.nanoTime() - roundStart) / 1e6;
             busy = timed ? (jit.getTotalCompilationTime() - compiledBefore) / roundMillis : 0;
         } while (seconds > 0 && System.nanoTime() < maximum && (System.nanoTime() < minimum || busy >= QUIET_JIT));
-        System.err.printf(Locale.ROOT, "warm-up %s: %d round(s) in %.0f s; JIT busy %.1f%% of the last round%n", variant,
+        String observed = row.options().observe().equals("none") ? "" : ", observed by " + row.options().observe();
+        System.err.printf(Locale.ROOT, "warm-up %s%s: %d round(s) in %.0f s; JIT busy %.1f%% of the last round%n", variant, observed,
                 rounds, (System.nanoTime() - start) / 1e9, busy * 100);
     }
 
@@ -241,6 +247,9 @@ public final class BenchMain {
                             h / median(results.get(base), E2e.Outcome::deliveredPerSecond));
                 }
             }
+        }
+        if (o.observers().size() > 1 && !o.observers().contains("none")) {
+            System.out.println("no ratios to none: --observe " + o.observe() + " lacks none to compare with");
         }
         observedRatios(o, results).forEach((row, ratios) -> System.out.printf(Locale.ROOT,
                 "ratio %s / none (delivered/s, run by run): %s; median %.2f%n", row,

@@ -89,6 +89,10 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
             throw new IllegalArgumentException("--mode must be pubsub or streams, not '" + mode + "'");
         }
         List<String> observers = List.of(observe.split(",", -1));
+        if (observers.size() > 1 && observers.contains("")) {
+            throw new IllegalArgumentException("--observe lists observers separated by commas, none of them empty, not '"
+                    + observe + "'");
+        }
         observers.forEach(Observability::check);
         if (observers.size() != Set.copyOf(observers).size()) {
             throw new IllegalArgumentException("--observe names each observer once, not '" + observe + "'");

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -84,6 +85,9 @@ final class ObserveCost {
                          --observe otel; the batching thread's CPU not counted)""".indent(7).stripTrailing();
     }
 
+    /** The options of observe-cost, each with a value. */
+    private static final Set<String> OPTIONS = Set.of("--setups", "--threads", "--warmup-seconds", "--rounds", "--round-seconds");
+
     /** Parses the options and runs, printing to {@code out}; a bad option is an {@link IllegalArgumentException} naming it. */
     static void run(String[] args, PrintStream out) throws Exception {
         List<String> setups = List.of("noop", "handler", "meters", "meters-no-ltt", "herald-meters", "otel");
@@ -93,6 +97,9 @@ final class ObserveCost {
         double roundSeconds = 2;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
+            if (!OPTIONS.contains(name)) {
+                throw new IllegalArgumentException("unknown option '" + name + "' of observe-cost; see: observe-cost --help");
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(name + " needs a value");
             }
@@ -106,22 +113,38 @@ final class ObserveCost {
                         }
                     }
                 }
-                case "--threads" -> threads = Arrays.stream(value.split(",")).map(ObserveCost::positive).toList();
-                case "--warmup-seconds" -> warmup = Integer.parseInt(value);
-                case "--rounds" -> rounds = positive(value);
-                case "--round-seconds" -> roundSeconds = Double.parseDouble(value);
-                default -> throw new IllegalArgumentException("unknown option '" + name + "' of observe-cost");
+                case "--threads" -> threads = Arrays.stream(value.split(",")).map(v -> count(name, v, 1)).toList();
+                case "--warmup-seconds" -> warmup = count(name, value, 0);
+                case "--rounds" -> rounds = count(name, value, 1);
+                case "--round-seconds" -> roundSeconds = seconds(name, value);
+                default -> throw new IllegalStateException(name); // OPTIONS and these cases name the same options
             }
         }
         new ObserveCost(setups, threads, warmup, rounds, roundSeconds).run(out);
     }
 
-    private static int positive(String value) {
-        int n = Integer.parseInt(value);
-        if (n < 1) {
-            throw new IllegalArgumentException("a count must be at least 1, not " + n);
+    private static int count(String option, String value, int least) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= least) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
         }
-        return n;
+        throw new IllegalArgumentException(option + " takes whole numbers of at least " + least + ", not '" + value + "'");
+    }
+
+    private static double seconds(String option, String value) {
+        try {
+            double s = Double.parseDouble(value);
+            if (s > 0 && Double.isFinite(s)) {
+                return s;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " takes a number of seconds over 0, not '" + value + "'");
     }
 
     /** The observation registry of a setup. */

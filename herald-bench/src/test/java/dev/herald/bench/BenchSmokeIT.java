@@ -98,7 +98,7 @@ class BenchSmokeIT {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("--cluster takes one --observe, not 'none,otel'");
         assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--observe", "none,"}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--observe must be none, micrometer, micrometer-default or otel, not ''");
+                .hasMessage("--observe lists observers separated by commas, none of them empty, not 'none,'");
     }
 
     @Test
@@ -164,6 +164,12 @@ class BenchSmokeIT {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'zipkin'");
         assertThatThrownBy(() -> ObserveCost.run(new String[] {"--events", "10"}, System.out))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'--events'");
+        assertThatThrownBy(() -> ObserveCost.run(new String[] {"--bogus"}, System.out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown option '--bogus'");
+        assertThatThrownBy(() -> ObserveCost.run(new String[] {"--rounds", "0"}, System.out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--rounds takes whole numbers of at least 1, not '0'");
+        assertThatThrownBy(() -> ObserveCost.run(new String[] {"--threads", "1,x"}, System.out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--threads takes whole numbers of at least 1, not 'x'");
     }
 
     @Test
