@@ -355,12 +355,15 @@ public final class BenchMain {
             out.append(first ? "" : ",").append('"').append(e.getKey()).append("\":{")
                     .append(String.format(Locale.ROOT, "\"publish_per_s\":%.0f,\"delivered_per_s_min\":%.0f,"
                             + "\"delivered_per_s_median\":%.0f,\"delivered_per_s_max\":%.0f,\"p50_us\":%.0f,\"p99_us\":%.0f,"
-                            + "\"p999_us\":%.0f,\"lost\":%.0f,\"duplicates\":%.0f,\"peak_heap_bytes\":%.0f,\"counted_missed\":%.0f}",
+                            + "\"p999_us\":%.0f,\"lost\":%.0f,\"duplicates\":%.0f,\"peak_heap_bytes\":%.0f,\"counted_missed\":%.0f,"
+                            + "\"delivered_per_s_runs\":[%s]}",
                             median(r, E2e.Outcome::publishPerSecond), min(r, E2e.Outcome::deliveredPerSecond),
                             median(r, E2e.Outcome::deliveredPerSecond), max(r, E2e.Outcome::deliveredPerSecond),
                             median(r, E2e.Outcome::p50Micros), median(r, E2e.Outcome::p99Micros),
                             median(r, E2e.Outcome::p999Micros), max(r, x -> x.lost()), max(r, x -> x.duplicates()),
-                            max(r, x -> x.peakHeapBytes()), max(r, x -> x.countedMissed())));
+                            max(r, x -> x.peakHeapBytes()), max(r, x -> x.countedMissed()),
+                            r.stream().map(x -> String.format(Locale.ROOT, "%.0f", x.deliveredPerSecond()))
+                                    .collect(Collectors.joining(","))));
             first = false;
         }
         return out.append("}}").toString();

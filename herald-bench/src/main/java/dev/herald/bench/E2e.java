@@ -132,7 +132,7 @@ final class E2e {
                 case "jedis" -> jedis(events, tracker, heap);
                 case "lettuce_streams" -> lettuceStreams(events, tracker, heap);
                 case "sockets" -> sockets(events, tracker, heap);
-                default -> throw new IllegalArgumentException("unknown variant '" + variant + "'");
+                default -> throw new IllegalArgumentException(unknownVariant(variant));
             };
         }
     }
@@ -236,6 +236,14 @@ final class E2e {
     private static long jvmCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : 0;
+    }
+
+    /** Every variant, Pub/Sub's then Streams'. */
+    static final List<String> VARIANTS = List.of("herald", "herald_shared", "lettuce_async", "lettuce_batched", "lettuce_best",
+            "jedis", "sockets", "herald_streams", "lettuce_streams");
+
+    static String unknownVariant(String variant) {
+        return "--variants takes " + String.join(", ", VARIANTS) + ", not '" + variant + "'";
     }
 
     private static final Set<String> THREAD_SAFE_SENDERS =

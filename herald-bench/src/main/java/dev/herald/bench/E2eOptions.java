@@ -76,7 +76,12 @@ record E2eOptions(String mode, int events, int size, int publishers, int handler
                 case "--handler-delay" -> delay = number(args, ++i, a, 0, 1_000_000);
                 case "--warmup" -> warmup = number(args, ++i, a, 0, 50_000_000);
                 case "--warmup-seconds" -> warmupSeconds = number(args, ++i, a, 0, 3600);
-                case "--variants" -> variants = List.of(value(args, ++i, a).split(","));
+                case "--variants" -> {
+                    variants = List.of(value(args, ++i, a).split(",", -1));
+                    variants.stream().filter(v -> !E2e.VARIANTS.contains(v)).findFirst().ifPresent(v -> {
+                        throw new IllegalArgumentException(E2e.unknownVariant(v));
+                    });
+                }
                 case "--types" -> types = number(args, ++i, a, 1, Payloads.TYPES.size());
                 case "--cluster" -> cluster = true;
                 case "--replicas" -> replicas = number(args, ++i, a, 0, 1);

@@ -91,6 +91,13 @@ class BenchSmokeIT {
     }
 
     @Test
+    void anUnknownVariantIsRefusedNamingItAndEveryKnownOne() {
+        assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--variants", "herald,nope"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--variants takes herald, herald_shared, lettuce_async,"
+                        + " lettuce_batched, lettuce_best, jedis, sockets, herald_streams, lettuce_streams, not 'nope'");
+    }
+
+    @Test
     void aRepeatedObserverOrSeveralWithAClusterAreRefusedNamingThem() {
         assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--observe", "otel,otel"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("--observe names each observer once, not 'otel,otel'");
@@ -138,6 +145,7 @@ class BenchSmokeIT {
         assertThat(json.get("ratio_vs_jedis").asDouble()).isEqualTo(75_000 / 80_000.0, within(0.001));
         assertThat(json.at("/ratio_vs_none/herald otel/runs").toString()).isEqualTo("[0.9,0.8]");
         assertThat(json.at("/ratio_vs_none/herald otel/median").asDouble()).isEqualTo(0.85, within(0.001));
+        assertThat(json.at("/variants/herald otel/delivered_per_s_runs").toString()).isEqualTo("[90000,40000]");
     }
 
     private static E2e.Outcome delivered(double perSecond) {
