@@ -31,7 +31,7 @@ public final class BenchMain {
      * @throws Exception if the benchmark fails
      */
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             usage();
             return;
         }
@@ -159,13 +159,14 @@ public final class BenchMain {
     static void checkObserversCanFork(E2eOptions options, boolean forking) {
         if (options.observers().size() > 1 && !forking) {
             throw new IllegalArgumentException("--observe " + options.observe() + " runs each observer in a JVM of its own,"
-                    + " which -Dherald.bench.fork=false, -Xmx or -Xms turn off: drop them, or give one observer per invocation");
+                    + " which -Dherald.bench.fork=false or a heap size (-Xmx, -Xms, -XX:MaxHeapSize, -XX:InitialHeapSize) turn off:"
+                    + " drop them, or give one observer per invocation");
         }
     }
 
     /**
      * The rows in the order of one turn of measured runs: each turn starts one row further on, so
-     * that no row always runs first or right after the same one.
+     * that no row always runs first (the rows keep their cyclic order).
      */
     static List<Row> turn(List<Row> rows, int run) {
         List<Row> order = new ArrayList<>(rows.size());
@@ -335,7 +336,7 @@ public final class BenchMain {
         // every row of Herald's: with several observers, each observer's too
         List<List<E2e.Outcome>> heralds = results.entrySet().stream()
                 .filter(e -> e.getKey().equals(herald) || observedRow(o, e.getKey())).map(Map.Entry::getValue).toList();
-        out.append(",\"herald_row\":\"").append(herald).append('"');
+        out.append(",\"herald_row\":").append(results.containsKey(herald) ? '"' + herald + '"' : "null");
         out.append(",\"herald_lost\":").append(heralds.isEmpty() ? -1
                 : (long) heralds.stream().mapToDouble(r -> max(r, x -> x.lost())).max().orElse(0));
         out.append(",\"herald_counted_missed\":").append(heralds.isEmpty() ? -1

@@ -119,7 +119,7 @@ final class E2e {
     }
 
     Outcome run(String variant, int events) throws Exception {
-        if (!variant.startsWith("herald") && RedisTarget.parse(uri).isCluster()) {
+        if (!Row.isHerald(variant) && RedisTarget.parse(uri).isCluster()) {
             throw new IllegalArgumentException("variant " + variant + " needs one server; on a Redis Cluster only Herald's variants run");
         }
         System.gc();

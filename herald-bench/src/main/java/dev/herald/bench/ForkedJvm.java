@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  *       made the first measured run of whichever variant came next half as fast.
  * </ul>
  * All children use the same Redis. Each child warms up once, then waits; the measured runs then
- * take turns, one run of each variant after the other (each turn starting one row further on), so that a machine growing slower or
- * faster during the benchmark (as shared machines do, by up to 1.5x) affects every variant
- * alike instead of whichever ran last. Skipped when this JVM was given its own heap size
+ * take turns, one run of each variant after the other (each turn starting one row further on),
+ * so that a machine growing slower or faster during the benchmark (as shared machines do, by up
+ * to 1.5x) affects every variant alike instead of whichever ran last. Skipped when this JVM was given its own heap size
  * ({@code -Xmx}, {@code -Xms}) or {@code -Dherald.bench.fork=false}: then every variant runs here.
  */
 final class ForkedJvm implements AutoCloseable {

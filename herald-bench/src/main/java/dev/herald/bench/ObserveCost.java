@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -85,9 +84,6 @@ final class ObserveCost {
                          --observe otel; the batching thread's CPU not counted)""".indent(7).stripTrailing();
     }
 
-    /** The options of observe-cost, each with a value. */
-    private static final Set<String> OPTIONS = Set.of("--setups", "--threads", "--warmup-seconds", "--rounds", "--round-seconds");
-
     /** Parses the options and runs, printing to {@code out}; a bad option is an {@link IllegalArgumentException} naming it. */
     static void run(String[] args, PrintStream out) throws Exception {
         List<String> setups = List.of("noop", "handler", "meters", "meters-no-ltt", "herald-meters", "otel");
@@ -97,30 +93,32 @@ final class ObserveCost {
         double roundSeconds = 2;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
-            if (!OPTIONS.contains(name)) {
-                throw new IllegalArgumentException("unknown option '" + name + "' of observe-cost; see: observe-cost --help");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(name + " needs a value");
-            }
-            String value = args[++i];
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            i++;
             switch (name) {
                 case "--setups" -> {
-                    setups = List.of(value.split(","));
+                    setups = List.of(needed(name, value).split(","));
                     for (String setup : setups) {
                         if (!setup.equals("otel")) {
                             registry(setup); // refuses an unknown setup
                         }
                     }
                 }
-                case "--threads" -> threads = Arrays.stream(value.split(",")).map(v -> count(name, v, 1)).toList();
-                case "--warmup-seconds" -> warmup = count(name, value, 0);
-                case "--rounds" -> rounds = count(name, value, 1);
-                case "--round-seconds" -> roundSeconds = seconds(name, value);
-                default -> throw new IllegalStateException(name); // OPTIONS and these cases name the same options
+                case "--threads" -> threads = Arrays.stream(needed(name, value).split(",")).map(v -> count(name, v, 1)).toList();
+                case "--warmup-seconds" -> warmup = count(name, needed(name, value), 0);
+                case "--rounds" -> rounds = count(name, needed(name, value), 1);
+                case "--round-seconds" -> roundSeconds = seconds(name, needed(name, value));
+                default -> throw new IllegalArgumentException("unknown option '" + name + "' of observe-cost; see: observe-cost --help");
             }
         }
         new ObserveCost(setups, threads, warmup, rounds, roundSeconds).run(out);
+    }
+
+    private static String needed(String option, @Nullable String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return value;
     }
 
     private static int count(String option, String value, int least) {
@@ -132,7 +130,7 @@ final class ObserveCost {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(option + " takes whole numbers of at least " + least + ", not '" + value + "'");
+        throw new IllegalArgumentException(option + " takes a whole number of at least " + least + ", not '" + value + "'");
     }
 
     private static double seconds(String option, String value) {

@@ -175,9 +175,9 @@ class BenchSmokeIT {
         assertThatThrownBy(() -> ObserveCost.run(new String[] {"--bogus"}, System.out))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown option '--bogus'");
         assertThatThrownBy(() -> ObserveCost.run(new String[] {"--rounds", "0"}, System.out))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("--rounds takes whole numbers of at least 1, not '0'");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--rounds takes a whole number of at least 1, not '0'");
         assertThatThrownBy(() -> ObserveCost.run(new String[] {"--threads", "1,x"}, System.out))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("--threads takes whole numbers of at least 1, not 'x'");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--threads takes a whole number of at least 1, not 'x'");
     }
 
     @Test
