@@ -18,6 +18,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -52,9 +53,7 @@ class ObservabilityIT {
 
     @Test
     void heraldsObservationsAreTimedByHeraldsMeterHandlerAndEveryOtherByMicrometers() {
-        Contexts.on(redis)
-                .withConfiguration(AutoConfigurations.of(Contexts.metricsAutoConfigurations()))
-                .withConfiguration(AutoConfigurations.of(Contexts.observationAutoConfiguration()))
+        withMetersAndObservations()
                 .withPropertyValues("herald.prefix=meter-handler-it").run(context -> {
                     MeterRegistry meters = context.getBean(MeterRegistry.class);
                     ObservationRegistry observations = context.getBean(ObservationRegistry.class);
@@ -65,8 +64,7 @@ class ObservabilityIT {
                     context.getBean(RedisEventBus.class).publish(new OrderPlaced("o-1")).join();
                     Observation.createNotStarted("orders.checkout", observations).observe(() -> { });
 
-                    assertThat(meters.get("herald.publish").tags("outcome", "success", "error", "none").timer().count())
-                            .isEqualTo(1);
+                    assertThat(publishesTimed(meters)).isEqualTo(1);
                     // Micrometer's handler would have made a long-task timer of it too
                     assertThat(meters.find("herald.publish.active").longTaskTimers()).isEmpty();
                     assertThat(meters.get("orders.checkout").timer().count()).isEqualTo(1);
@@ -76,9 +74,7 @@ class ObservabilityIT {
 
     @Test
     void withHeraldsMeterHandlerOffBootsOwnTimesHeraldsObservationsWithItsLongTaskTimers() {
-        Contexts.on(redis)
-                .withConfiguration(AutoConfigurations.of(Contexts.metricsAutoConfigurations()))
-                .withConfiguration(AutoConfigurations.of(Contexts.observationAutoConfiguration()))
+        withMetersAndObservations()
                 .withPropertyValues("herald.prefix=meter-handler-off-it", "herald.observations.meter-handler.enabled=false")
                 .run(context -> {
                     MeterRegistry meters = context.getBean(MeterRegistry.class);
@@ -86,21 +82,30 @@ class ObservabilityIT {
 
                     context.getBean(RedisEventBus.class).publish(new OrderPlaced("o-1")).join();
 
-                    assertThat(meters.get("herald.publish").tags("outcome", "success", "error", "none").timer().count())
-                            .isEqualTo(1);
+                    assertThat(publishesTimed(meters)).isEqualTo(1);
                     assertThat(meters.find("herald.publish.active").longTaskTimers()).hasSize(1);
                 });
     }
 
     @Test
     void anApplicationsOwnHeraldMeterHandlerIsTheOneUsed() {
-        Contexts.on(redis)
-                .withConfiguration(AutoConfigurations.of(Contexts.metricsAutoConfigurations()))
-                .withConfiguration(AutoConfigurations.of(Contexts.observationAutoConfiguration()))
+        withMetersAndObservations()
                 .withPropertyValues("herald.prefix=own-meter-handler-it")
                 .withBean(HeraldMeterObservationHandler.class, () -> new HeraldMeterObservationHandler(new SimpleMeterRegistry()))
                 .run(context -> assertThat(context).doesNotHaveBean(FirstMeterHandler.class)
                         .hasSingleBean(HeraldMeterObservationHandler.class));
+    }
+
+    /** An application with Spring Boot's meter registry and observation registry, on the test's Redis. */
+    private static ApplicationContextRunner withMetersAndObservations() {
+        return Contexts.on(redis)
+                .withConfiguration(AutoConfigurations.of(Contexts.metricsAutoConfigurations()))
+                .withConfiguration(AutoConfigurations.of(Contexts.observationAutoConfiguration()));
+    }
+
+    /** How many successful publishes the {@code herald.publish} timer counted. */
+    private static long publishesTimed(MeterRegistry meters) {
+        return meters.get("herald.publish").tags("outcome", "success", "error", "none").timer().count();
     }
 
     @Configuration(proxyBeanMethods = false)
